@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+// fsh — the Flocker shell. See README.md and docs/ for the layout and why it is shaped this way.
+import PackageDescription
+
+let package = Package(
+  name: "fsh",
+  platforms: [.macOS(.v13)],
+  products: [
+    // The embeddable core: language, session, commands, Flocker client. No terminal, no libedit.
+    .library(name: "FshKit", targets: ["FshKit"]),
+    // The sandbox control service: a real mutual-TLS v1 API on 127.0.0.1 for trying fsh and for tests.
+    .library(name: "FshSandbox", targets: ["FshSandbox"]),
+    .executable(name: "fsh", targets: ["fsh"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+  ],
+  targets: [
+    // MARK: C shims (variadic C functions do not import into Swift; see docs/architecture.md)
+    .systemLibrary(
+      name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+    .systemLibrary(
+      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .target(name: "CFshSupport"),
+
+    // MARK: Certificates the way flocker-ca makes and checks them
+    .target(
+      name: "FshPKI",
+      dependencies: [
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+      ]),
+
+    // MARK: The library
+    .target(
+      name: "FshKit",
+      dependencies: [
+        "CCurl",
+        .product(name: "Yams", package: "Yams"),
+      ]),
+
+    // MARK: The sandbox control service (its server stack stays out of FshKit)
+    .target(
+      name: "FshSandbox",
+      dependencies: [
+        "FshPKI",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]),
+
+    // MARK: The executable: flags, REPL, libedit, terminal
+    .executableTarget(
+      name: "fsh",
+      dependencies: [
+        "FshKit",
+        "FshSandbox",
+        "CEditLine",
+        "CFshSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: Tests
+    .testTarget(name: "FshKitTests", dependencies: ["FshKit", "FshSandbox", "FshPKI"]),
+    .testTarget(name: "FshSandboxTests", dependencies: ["FshSandbox", "FshPKI"]),
+    .testTarget(name: "fshTests", dependencies: ["fsh"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

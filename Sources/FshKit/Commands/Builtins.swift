@@ -1,0 +1,157 @@
+import Foundation
+
+/// Commands of the language itself: echo, sleep, exit, source, set, unset, history.
+enum Builtins {}
+
+extension Builtins {
+  struct Echo: Command {
+    static let help = CommandHelp(
+      ["echo"], summary: "print words, joined by spaces",
+      usage: "[WORD …]", arguments: [ParameterHelp("WORD", "text or $variables to print", optional: true)],
+      examples: ["echo \"$app-data is $ds.dataset_id\"", "echo -o json $ds"])
+    var words: [CommandArgument]
+    init(arguments: inout Arguments) throws { words = try arguments.rest() }
+    func run(in context: CommandContext) throws -> CommandResult {
+      if words.count == 1, context.options.output == .json {
+        return CommandResult(words[0].value, .text)
+      }
+      return .text(words.map(\.text).joined(separator: " "))
+    }
+  }
+
+  struct Sleep: Command {
+    static let help = CommandHelp(
+      ["sleep"], summary: "wait for a duration (Ctrl-C cancels)", usage: "DURATION",
+      arguments: [ParameterHelp("DURATION", "such as 500ms, 10s, 2m or 1.5 (seconds)")])
+    var seconds: Double
+    init(arguments: inout Arguments) throws {
+      let a = try arguments.positional("a duration such as 10s")
+      guard let s = Durations.parse(a.text), s <= 86400 else {
+        throw Diagnostic.usage(
+          "invalid duration '\(a.text)'", notes: ["give a duration such as 500ms, 10s or 2m (at most 24h)"],
+          range: a.range)
+      }
+      seconds = s
+    }
+    func run(in context: CommandContext) throws -> CommandResult {
+      try context.session.sleep(seconds: seconds)
+      return .none
+    }
+  }
+
+  struct Exit: Command {
+    static let help = CommandHelp(
+      ["exit"], aliases: [["quit"]], summary: "end the script or the session", usage: "[STATUS]",
+      arguments: [ParameterHelp("STATUS", "exit status, 0 to 255 (default 0)", optional: true)])
+    var status: Int32 = 0
+    init(arguments: inout Arguments) throws {
+      if let a = try arguments.optionalPositional() {
+        status = Int32(try arguments.integer(a, name: "exit status", in: 0...255))
+      }
+    }
+    func run(in context: CommandContext) throws -> CommandResult { throw ExitRequest(status: status) }
+  }
+
+  struct Source: Command {
+    static let help = CommandHelp(
+      ["source"], summary: "run a script file in this session", usage: "FILE",
+      arguments: [ParameterHelp("FILE", "an .fsh script; its variables stay defined", completion: .file)])
+    var path: CommandArgument
+    init(arguments: inout Arguments) throws { path = try arguments.positional("a script file") }
+    func run(in context: CommandContext) throws -> CommandResult {
+      let text = try context.session.readScript(path.text)
+      try context.runSource(text, name: path.text)
+      return .none
+    }
+  }
+
+  struct SetOption: Command {
+    static let help = CommandHelp(
+      ["set"], summary: "set a session option or configuration value, or list them",
+      usage: "[NAME VALUE]",
+      arguments: [
+        ParameterHelp("NAME", "an option or configuration key (see below)", completion: .sessionOption, optional: true),
+        ParameterHelp("VALUE", "its new value", optional: true),
+      ],
+      discussion: """
+        Options: \(SessionOptions.descriptors.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).
+        Configuration: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")) — these override every other source for this session; `config` shows the result.
+        """,
+      examples: ["set output json", "set timeout 2m", "set host 10.0.0.5", "set stop-on-error off"])
+    var name: CommandArgument?
+    var value: CommandArgument?
+    init(arguments: inout Arguments) throws {
+      name = try arguments.optionalPositional()
+      if let name { value = try arguments.positional("a value for '\(name.text)'") }
+    }
+    func run(in context: CommandContext) throws -> CommandResult {
+      let session = context.session
+      guard let name, let value else {
+        let rows = SessionOptions.descriptors.map { d in
+          Value.record(Record([("name", .string(d.name)), ("value", .string(d.get(session.options))), ("summary", .string(d.summary))]))
+        }
+        return CommandResult(.list(rows), .table([Column("name"), Column("value"), Column("summary")]))
+      }
+      if let d = SessionOptions.descriptor(name.text) {
+        do {
+          try d.set(&session.options, value.text)
+        } catch var e as Diagnostic {
+          e.range = value.range
+          throw e
+        }
+        return .none
+      }
+      if let key = ConfigKey(rawValue: name.text) {
+        session.set(key, to: value.text)
+        for e in session.configuration.errors { context.warn(e.message, notes: e.notes) }
+        return .none
+      }
+      throw unknownName(name)
+    }
+  }
+
+  struct UnsetOption: Command {
+    static let help = CommandHelp(
+      ["unset"], summary: "restore a session option's default, or drop a `set` configuration value",
+      usage: "NAME", arguments: [ParameterHelp("NAME", "an option or configuration key", completion: .sessionOption)])
+    var name: CommandArgument
+    init(arguments: inout Arguments) throws { name = try arguments.positional("an option name") }
+    func run(in context: CommandContext) throws -> CommandResult {
+      let session = context.session
+      if let d = SessionOptions.descriptor(name.text) {
+        try d.set(&session.options, d.get(SessionOptions()))
+        return .none
+      }
+      if let key = ConfigKey(rawValue: name.text) {
+        session.set(key, to: nil)
+        return .none
+      }
+      throw unknownName(name)
+    }
+  }
+
+  static func unknownName(_ name: CommandArgument) -> Diagnostic {
+    let all = SessionOptions.descriptors.map(\.name) + ConfigKey.allCases.map(\.rawValue)
+    var notes = ["known: \(all.joined(separator: ", "))"]
+    if let near = Suggest.nearest(name.text, in: all) { notes.insert("did you mean '\(near)'?", at: 0) }
+    return Diagnostic.usage("unknown option '\(name.text)'", notes: notes, range: name.range)
+  }
+
+  struct History: Command {
+    static let help = CommandHelp(
+      ["history"], summary: "list the lines entered at the prompt", usage: "[COUNT]",
+      arguments: [ParameterHelp("COUNT", "show only the last COUNT lines", optional: true)])
+    var count: Int?
+    init(arguments: inout Arguments) throws {
+      if let a = try arguments.optionalPositional() { count = try arguments.integer(a, name: "count", in: 1...1_000_000) }
+    }
+    func run(in context: CommandContext) throws -> CommandResult {
+      let lines = context.session.host?.history ?? []
+      let start = max(0, lines.count - (count ?? lines.count))
+      let rows = lines.enumerated().dropFirst(start).map { i, line in
+        Value.record(Record([("n", .int(i + 1)), ("line", .string(line))]))
+      }
+      return CommandResult(.list(rows), .table([Column("n", "#", alignRight: true), Column("line", "LINE")]))
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Commands that show the control service as it is: version, the raw API, curl.
+enum ClusterBasics {}
+
+extension ClusterBasics {
+  struct Version: Command {
+    static let help = CommandHelp(
+      ["version"], summary: "show the control service's Flocker version and fsh's", usesCluster: true)
+    init(arguments: inout Arguments) throws {}
+    func run(in context: CommandContext) throws -> CommandResult {
+      let v = try context.cluster { try $0.version() }
+      let c = context.configuration
+      let r = Record([
+        ("flocker", .string(v.flocker)), ("control_service", .string("\(c.host ?? ""):\(c.port)")),
+        ("fsh", .string(FshVersion.current)),
+      ])
+      return CommandResult(.record(r), .record)
+    }
+  }
+
+  struct API: Command {
+    static let help = CommandHelp(
+      ["api"], summary: "send a raw request to the v1 API and print the JSON answer",
+      usage: "GET|POST|DELETE PATH [JSON]",
+      arguments: [
+        ParameterHelp("METHOD", "GET, POST or DELETE", completion: .values(["GET", "POST", "DELETE"])),
+        ParameterHelp("PATH", "a path under /v1, e.g. /v1/state/nodes or state/nodes"),
+        ParameterHelp("JSON", "the request body for POST (quote it)", optional: true),
+      ],
+      options: [OptionHelp(["--if-match"], "TAG", "send X-If-Configuration-Matches: TAG")],
+      discussion: "Any status is shown with its body; a 4xx or 5xx status makes the command fail.",
+      examples: ["api GET /v1/state/nodes", "api POST /v1/configuration/leases '{\"dataset_id\": \"…\", \"node_uuid\": \"…\", \"expires\": null}'"],
+      usesCluster: true)
+    var method: String
+    var path: String
+    var body: CommandArgument?
+    var ifMatch: String?
+    init(arguments: inout Arguments) throws {
+      ifMatch = try arguments.option("--if-match")?.text
+      let m = try arguments.positional("a method (GET, POST or DELETE)")
+      method = try arguments.choice(CommandArgument(.string(m.text.uppercased()), range: m.range), name: "method", from: ["GET", "POST", "DELETE"])
+      let p = try arguments.positional("a path such as /v1/version")
+      var text = p.text
+      if !text.hasPrefix("/") { text = "/" + text }
+      if !text.hasPrefix("/v1/") && text != "/v1" { text = "/v1" + text }
+      path = text
+      body = try arguments.optionalPositional()
+      if let body, method != "POST" {
+        throw Diagnostic.usage("\(method) takes no body", notes: ["only POST sends JSON"], range: body.range)
+      }
+    }
+    func run(in context: CommandContext) throws -> CommandResult {
+      var bodyBytes: [UInt8]? = nil
+      if let body {
+        let text = body.value.isRecordOrList ? JSON.encode(body.value, pretty: false) : body.text
+        do {
+          _ = try JSON.decode(text)
+        } catch {
+          throw Diagnostic.usage("the body is not valid JSON: \(error)", notes: ["quote the JSON in single quotes: '{\"primary\": \"…\"}'"], range: body.range)
+        }
+        bodyBytes = Array(text.utf8)
+      } else if method == "POST" {
+        bodyBytes = Array("{}".utf8)
+      }
+      var headers: [(String, String)] = []
+      if let ifMatch { headers.append(("X-If-Configuration-Matches", ifMatch)) }
+      let response = try context.cluster { client in
+        try client.transport.perform(HTTPRequest(method: method, path: path, headers: headers, body: bodyBytes))
+      }
+      let value: Value
+      if response.body.isEmpty {
+        value = .null
+      } else if let v = try? JSON.decode(response.body) {
+        value = v
+      } else {
+        value = .string(response.bodyText)
+      }
+      if response.status >= 400 {
+        let desc = value["description"]?.text ?? value.text
+        throw Diagnostic(
+          "\(method) \(path) answered HTTP \(response.status): \(desc)", code: .cluster,
+          notes: (value["errors"]?.elements.map { "server: \($0.text)" }) ?? [])
+      }
+      if let tag = response.header("X-Configuration-Tag") { context.note("X-Configuration-Tag: \(tag)") }
+      return CommandResult(value, .rendered(JSON.encode(value) + "\n"))
+    }
+  }
+
+  struct Curl: Command {
+    static let help = CommandHelp(
+      ["curl"], summary: "print the curl command line equivalent to the last request",
+      discussion: "Paths to the certificate files only, never key contents: safe to paste into a bug report.")
+    init(arguments: inout Arguments) throws {}
+    func run(in context: CommandContext) throws -> CommandResult {
+      guard let cached = context.session.clientCache?.client, let settings = context.session.tlsSettings,
+        let line = cached.curlCommandLine(settings: settings)
+      else {
+        throw Diagnostic("no request has been made yet in this session", notes: ["run a command such as `version` first"])
+      }
+      return .text(line)
+    }
+  }
+}
+
+extension Value {
+  var isRecordOrList: Bool {
+    switch self {
+    case .record, .list: return true
+    default: return false
+    }
+  }
+}
+
+/// fsh's own version.
+public enum FshVersion {
+  public static let current = "0.1.0"
+}

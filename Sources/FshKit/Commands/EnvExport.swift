@@ -1,0 +1,186 @@
+/// `env export`: the variables each Flocker consumer reads, in the syntax it reads them.
+public enum EnvExport {
+  /// Who reads the variables.
+  public enum Consumer: String, CaseIterable, Sendable {
+    /// The kubelet's (and kube-controller-manager's) Flocker volume plugin, Kubernetes ≤ 1.24.
+    case kubernetes
+    /// The docker-multinode scripts of kube-deploy (FLOCKER_USER_CA_DIR).
+    case kubeDeploy = "kube-deploy"
+    /// flockerctl (FLOCKER_CERTS_PATH, FLOCKER_USER, FLOCKER_CONTROL_SERVICE).
+    case flockerctl
+
+    /// The format that suits the consumer when none is named.
+    public var defaultFormat: Format {
+      switch self {
+      case .kubernetes: return .systemd
+      case .kubeDeploy, .flockerctl: return .sh
+      }
+    }
+  }
+
+  /// The syntax of the output.
+  public enum Format: String, CaseIterable, Sendable {
+    case sh, fish, systemd, docker, json
+  }
+
+  /// The variables and the notes that go with them.
+  public struct Export: Equatable, Sendable {
+    public var variables: [(String, String)]
+    /// Advice printed as comments (sh, fish, systemd) or as warnings.
+    public var notes: [String]
+    /// Directories a containerised consumer must see (for docker's -v flags).
+    public var mounts: [String]
+
+    public static func == (a: Export, b: Export) -> Bool {
+      a.variables.elementsEqual(b.variables, by: { $0 == $1 }) && a.notes == b.notes && a.mounts == b.mounts
+    }
+  }
+
+  /// Computes the variables for a consumer; throws with the reason when it cannot express the
+  /// configuration (never an empty value, never key contents).
+  public static func variables(for consumer: Consumer, from c: Configuration) throws -> Export {
+    guard let host = c.host, !host.isEmpty else {
+      throw Diagnostic(
+        "no control service host to export", code: .configuration,
+        notes: ["set one with --host, FLOCKER_CONTROL_SERVICE_HOST, a profile, or `set host HOST`"])
+    }
+    if let e = c.errors.first { throw e }
+    let port = c.port
+    let certs = c[.certs]!
+    let ca = c[.ca]!
+    let cert = c[.cert]!
+    let key = c[.key]!
+    let user = c[.user]!
+    let five: [(String, String)] = [
+      ("FLOCKER_CONTROL_SERVICE_HOST", host), ("FLOCKER_CONTROL_SERVICE_PORT", String(port)),
+      ("FLOCKER_CONTROL_SERVICE_CA_FILE", ca), ("FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE", cert),
+      ("FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE", key),
+    ]
+    let dirs = orderedUnique([Paths.directory(of: ca), Paths.directory(of: cert), Paths.directory(of: key)])
+    switch consumer {
+    case .kubernetes:
+      return Export(
+        variables: five,
+        notes: [
+          "for the kubelet and kube-controller-manager (Kubernetes <= 1.24): save as /etc/flocker/env",
+          "and add EnvironmentFile=/etc/flocker/env to their systemd units",
+        ], mounts: dirs)
+    case .kubeDeploy:
+      let outside = [ca, cert, key].filter { Paths.directory(of: $0) != certs }
+      if !outside.isEmpty {
+        throw Diagnostic(
+          "kube-deploy mounts only FLOCKER_USER_CA_DIR ('\(certs)') into the kubelet container, "
+            + "but \(outside.map { "'\($0)'" }.joined(separator: ", ")) is outside it",
+          code: .configuration,
+          notes: ["copy or link the files into \(certs), or use --for kubernetes --format docker"])
+      }
+      return Export(
+        variables: [("FLOCKER_USER_CA_DIR", certs)] + five,
+        notes: ["for docker-multinode's master.sh / worker.sh: export before running them"],
+        mounts: [certs])
+    case .flockerctl:
+      var problems: [String] = []
+      if ca != Paths.join(certs, "cluster.crt") { problems.append("the CA must be <certs>/cluster.crt, not '\(ca)'") }
+      if cert != Paths.join(certs, "\(user).crt") { problems.append("the certificate must be <certs>/\(user).crt, not '\(cert)'") }
+      if key != Paths.join(certs, "\(user).key") { problems.append("the key must be <certs>/\(user).key, not '\(key)'") }
+      if !problems.isEmpty {
+        throw Diagnostic(
+          "flockerctl cannot express this layout: it reads <certs>/cluster.crt, <certs>/<user>.crt and <certs>/<user>.key",
+          code: .configuration,
+          notes: problems + ["make symbolic links with those names in one directory and `set certs` to it"])
+      }
+      var notes = ["a ./cluster.yml in the working directory overrides these variables for flockerctl"]
+      if port != 4523 { notes.insert("flockerctl has no variable for the port: run flockerctl --control-port \(port)", at: 0) }
+      return Export(
+        variables: [("FLOCKER_CERTS_PATH", certs), ("FLOCKER_USER", user), ("FLOCKER_CONTROL_SERVICE", host)],
+        notes: notes, mounts: [certs])
+    }
+  }
+
+  /// Renders an export in a format.
+  public static func render(_ e: Export, format: Format, consumer: Consumer) -> String {
+    var out = ""
+    switch format {
+    case .sh:
+      for n in e.notes { out += "# \(n)\n" }
+      for (k, v) in e.variables { out += "export \(k)=\(shellQuote(v))\n" }
+    case .fish:
+      for n in e.notes { out += "# \(n)\n" }
+      for (k, v) in e.variables { out += "set -gx \(k) \(fishQuote(v))\n" }
+    case .systemd:
+      for n in e.notes { out += "# \(n)\n" }
+      for (k, v) in e.variables { out += "\(k)=\(systemdQuote(v))\n" }
+    case .docker:
+      var flags = e.variables.map { "-e \(shellQuote("\($0.0)=\($0.1)"))" }
+      flags += e.mounts.map { "-v \(shellQuote("\($0):\($0):ro"))" }
+      if consumer == .kubernetes { flags.append("-v /flocker:/flocker:rslave") }
+      out = flags.joined(separator: " \\\n") + "\n"
+    case .json:
+      out = JSON.encode(.record(Record(e.variables.map { ($0.0, Value.string($0.1)) }))) + "\n"
+    }
+    return out
+  }
+
+  static func orderedUnique(_ items: [String]) -> [String] {
+    var seen = Set<String>()
+    return items.filter { seen.insert($0).inserted }
+  }
+
+  /// Quotes for POSIX sh: bare when safe, else single quotes.
+  public static func shellQuote(_ s: String) -> String {
+    let safe = s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/._-:=,@%+".contains($0)) }
+    if safe && !s.isEmpty { return s }
+    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+
+  static func fishQuote(_ s: String) -> String {
+    "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+  }
+
+  static func systemdQuote(_ s: String) -> String {
+    if s.allSatisfy({ !$0.isWhitespace && $0 != "\"" && $0 != "'" && $0 != "\\" }) { return s }
+    return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+  }
+}
+
+extension ConfigCommands {
+  struct Export: Command {
+    static let help = CommandHelp(
+      ["env", "export"], summary: "print the variables a Flocker consumer needs",
+      usage: "[--for kubernetes|kube-deploy|flockerctl] [--format sh|fish|systemd|docker|json]",
+      options: [
+        OptionHelp(["--for"], "CONSUMER", "kubernetes (default), kube-deploy or flockerctl",
+                   completion: .values(EnvExport.Consumer.allCases.map(\.rawValue))),
+        OptionHelp(["--format"], "FORMAT", "sh, fish, systemd, docker or json (default: what the consumer reads)",
+                   completion: .values(EnvExport.Format.allCases.map(\.rawValue))),
+      ],
+      discussion: """
+        Paths are absolute, no value is ever empty, and no key material is printed. \
+        kubernetes defaults to systemd EnvironmentFile syntax (save as /etc/flocker/env); \
+        flockerctl and kube-deploy default to sh. A layout a consumer cannot read is refused with the reason.
+        """,
+      examples: [
+        "env export --for kubernetes --format systemd > /etc/flocker/env",
+        "eval \"$(fsh -c 'env export --for flockerctl')\"",
+      ])
+    var consumer = EnvExport.Consumer.kubernetes
+    var format: EnvExport.Format?
+    init(arguments: inout Arguments) throws {
+      if let a = try arguments.option("--for") {
+        consumer = EnvExport.Consumer(rawValue: try arguments.choice(a, name: "consumer", from: EnvExport.Consumer.allCases.map(\.rawValue)))!
+      }
+      if let a = try arguments.option("--format") {
+        format = EnvExport.Format(rawValue: try arguments.choice(a, name: "format", from: EnvExport.Format.allCases.map(\.rawValue)))!
+      }
+    }
+    func run(in context: CommandContext) throws -> CommandResult {
+      let export = try EnvExport.variables(for: consumer, from: context.configuration)
+      var fmt = format ?? consumer.defaultFormat
+      if format == nil, context.options.output == .json { fmt = .json }
+      let text = EnvExport.render(export, format: fmt, consumer: consumer)
+      let value = Value.record(Record(export.variables.map { ($0.0, Value.string($0.1)) }))
+      // The rendered text is what is shown; the value stays structured for `let`.
+      return CommandResult(value, .rendered(text))
+    }
+  }
+}

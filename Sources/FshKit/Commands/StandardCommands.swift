@@ -1,0 +1,15 @@
+extension CommandTable {
+  /// Every command fsh ships with. Add a row when you add a command.
+  public static var standard: CommandTable {
+    CommandTable([
+      // The language and the session
+      Builtins.Help.self, Builtins.Echo.self, Builtins.Sleep.self, Builtins.Exit.self,
+      Builtins.Source.self, Builtins.SetOption.self, Builtins.UnsetOption.self, Builtins.History.self,
+      // Configuration and profiles
+      ConfigCommands.Show.self, ConfigCommands.Clusters.self, ConfigCommands.Use.self,
+      ConfigCommands.Add.self, ConfigCommands.Remove.self, ConfigCommands.Export.self,
+      // The control service
+      ClusterBasics.Version.self, ClusterBasics.API.self, ClusterBasics.Curl.self,
+    ])
+  }
+}

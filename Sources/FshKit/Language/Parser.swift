@@ -1,0 +1,310 @@
+/// Turns tokens into a `Script`.
+///
+/// Grammar (see docs/language.md):
+///
+///     script     = { separator } { statement separator }
+///     statement  = "let" NAME "=" command | "try" command | if | for | command
+///     if         = "if" condition block [ "else" ( if | block ) ]
+///     for        = "for" NAME "in" word { word } block
+///     block      = "{" script "}"
+///     condition  = term { ( "and" | "or" ) term }
+///     term       = ( "!" | "not" ) term | "try" command | word [ OP word ]
+///     command    = word { word }
+///     word       = WORD | "(" command ")"
+///
+/// Errors at the end of the input carry `Diagnostic.Code.incompleteInput`, so a REPL can ask
+/// for another line instead of reporting them.
+public struct Parser {
+  private var tokens: [Token]
+  private var i = 0
+
+  public init(tokens: [Token]) { self.tokens = tokens }
+
+  /// Parses source text into a script.
+  public static func parse(_ text: String) throws -> Script {
+    var p = Parser(tokens: try Lexer.tokenize(text))
+    return Script(statements: try p.statements(inBlock: false))
+  }
+
+  static let comparisonOperators: Set<String> = ["==", "!=", "<", "<=", ">", ">=", "=~", "!~"]
+
+  private var current: Token { tokens[i] }
+
+  private func bare(_ t: Token) -> String? {
+    if case .word(let w) = t { return w.bareText }
+    return nil
+  }
+
+  private func incomplete(_ message: String, note: String) -> Diagnostic {
+    Diagnostic(message, code: .incompleteInput, notes: [note], range: current.range)
+  }
+
+  private func unexpected(_ what: String, _ note: String) -> Diagnostic {
+    Diagnostic("unexpected \(what)", code: .syntax, notes: [note], range: current.range)
+  }
+
+  private mutating func skipSeparators() {
+    while true {
+      switch current {
+      case .newline, .semicolon: i += 1
+      default: return
+      }
+    }
+  }
+
+  mutating func statements(inBlock: Bool) throws -> [Statement] {
+    var result: [Statement] = []
+    while true {
+      skipSeparators()
+      switch current {
+      case .end:
+        if inBlock { throw incomplete("missing '}'", note: "close the block with '}'") }
+        return result
+      case .closeBrace:
+        if inBlock { return result }
+        throw unexpected("'}'", "there is no open block to close")
+      default:
+        result.append(try statement())
+        switch current {
+        case .newline, .semicolon, .end, .closeBrace: break
+        case .openBrace:
+          throw unexpected("'{'", "a block belongs after 'if CONDITION', 'else' or 'for … in …'")
+        default:
+          throw unexpected("token", "separate statements with ';' or a newline")
+        }
+      }
+    }
+  }
+
+  private mutating func statement() throws -> Statement {
+    let startRange = current.range
+    switch bare(current) {
+    case "let":
+      i += 1
+      guard case .word(let nameWord) = current, let name = nameWord.bareText,
+        Parser.isName(name)
+      else {
+        if case .end = current {
+          throw incomplete("missing variable name after 'let'", note: "write: let NAME = VALUE")
+        }
+        throw Diagnostic(
+          "expected a variable name after 'let'", code: .syntax,
+          notes: ["names start with a letter or '_': let ds = create …"], range: current.range)
+      }
+      i += 1
+      guard bare(current) == "=" else {
+        throw Diagnostic(
+          "expected '=' after 'let \(name)'", code: .syntax,
+          notes: ["write: let \(name) = VALUE (with spaces around '=')"], range: current.range)
+      }
+      i += 1
+      let value = try command(what: "a value after 'let \(name) ='")
+      return .assign(name: name, value: value, range: startRange.union(value.range))
+    case "try":
+      i += 1
+      let call = try command(what: "a command after 'try'")
+      return .attempt(call, range: startRange.union(call.range))
+    case "if":
+      return try conditional()
+    case "for":
+      i += 1
+      guard case .word(let nameWord) = current, let name = nameWord.bareText, Parser.isName(name)
+      else {
+        if case .end = current {
+          throw incomplete("missing loop variable after 'for'", note: "write: for x in a b c { … }")
+        }
+        throw Diagnostic(
+          "expected a variable name after 'for'", code: .syntax,
+          notes: ["write: for x in a b c { … }"], range: current.range)
+      }
+      i += 1
+      guard bare(current) == "in" else {
+        if case .end = current {
+          throw incomplete("missing 'in' after 'for \(name)'", note: "write: for \(name) in a b c { … }")
+        }
+        throw Diagnostic(
+          "expected 'in' after 'for \(name)'", code: .syntax,
+          notes: ["write: for \(name) in a b c { … }"], range: current.range)
+      }
+      i += 1
+      var items: [Word] = []
+      while true {
+        if case .openBrace = current { break }
+        if case .end = current {
+          throw incomplete("missing '{' after the loop items", note: "write: for x in a b c { … }")
+        }
+        guard let w = try wordOrSubstitution() else {
+          throw Diagnostic(
+            "expected '{' after the loop items", code: .syntax,
+            notes: ["put '{' on the same line as 'for'"], range: current.range)
+        }
+        items.append(w)
+      }
+      if items.isEmpty {
+        throw Diagnostic(
+          "'for \(name) in' needs at least one item", code: .syntax,
+          notes: ["write: for \(name) in a b c { … } or for \(name) in (datasets) { … }"],
+          range: current.range)
+      }
+      let body = try block()
+      return .loop(
+        variable: name, items: items, body: body, range: startRange.union(tokens[i - 1].range))
+    default:
+      return .command(try command(what: "a command"))
+    }
+  }
+
+  private mutating func conditional() throws -> Statement {
+    let startRange = current.range
+    i += 1
+    let cond = try condition()
+    let then = try block()
+    var otherwise: [Statement]? = nil
+    if bare(current) == "else" {
+      i += 1
+      if bare(current) == "if" {
+        otherwise = [try conditional()]
+      } else if case .end = current {
+        throw incomplete("missing block after 'else'", note: "write: else { … }")
+      } else {
+        otherwise = try block()
+      }
+    }
+    return .conditional(
+      cond, then: then, otherwise: otherwise, range: startRange.union(tokens[i - 1].range))
+  }
+
+  private mutating func block() throws -> [Statement] {
+    guard case .openBrace = current else {
+      if case .end = current { throw incomplete("missing '{'", note: "a block starts with '{'") }
+      throw Diagnostic(
+        "expected '{'", code: .syntax, notes: ["put the block's '{' on the same line"],
+        range: current.range)
+    }
+    i += 1
+    let body = try statements(inBlock: true)
+    i += 1  // the closing brace
+    return body
+  }
+
+  private mutating func condition() throws -> Condition {
+    var left = try conditionTerm()
+    while let op = bare(current), op == "and" || op == "or" {
+      i += 1
+      let right = try conditionTerm()
+      left = op == "and" ? .and(left, right) : .or(left, right)
+    }
+    return left
+  }
+
+  private mutating func conditionTerm() throws -> Condition {
+    if case .end = current {
+      throw incomplete("missing condition", note: "write: if $x == value { … }")
+    }
+    if let b = bare(current), b == "!" || b == "not" {
+      i += 1
+      return .not(try conditionTerm())
+    }
+    if bare(current) == "try" {
+      i += 1
+      var words: [Word] = []
+      let start = current.range
+      while let w = try conditionWord() { words.append(w) }
+      guard !words.isEmpty else {
+        throw Diagnostic(
+          "expected a command after 'try'", code: .syntax,
+          notes: ["write: if try destroy $ds --yes { … }"], range: current.range)
+      }
+      return .succeeds(CommandCall(words: words, range: start.union(words.last!.range)))
+    }
+    guard let left = try conditionWord() else {
+      throw Diagnostic(
+        "expected a condition", code: .syntax, notes: ["write: if $x == value { … }"],
+        range: current.range)
+    }
+    if let op = bare(current), Parser.comparisonOperators.contains(op) {
+      i += 1
+      guard let right = try conditionWord() else {
+        if case .end = current {
+          throw incomplete("missing right side of '\(op)'", note: "write: if $x \(op) value { … }")
+        }
+        throw Diagnostic(
+          "expected a value after '\(op)'", code: .syntax, notes: ["write: if $x \(op) value { … }"],
+          range: current.range)
+      }
+      return .compare(left, op, right)
+    }
+    return .truthy(left)
+  }
+
+  /// A word inside a condition; nil at `{`, `and`, `or` or a separator.
+  private mutating func conditionWord() throws -> Word? {
+    if let b = bare(current), b == "and" || b == "or" { return nil }
+    if case .newline = current {
+      throw Diagnostic(
+        "expected '{' after the condition", code: .syntax,
+        notes: ["put '{' on the same line as 'if'"], range: current.range)
+    }
+    return try wordOrSubstitution()
+  }
+
+  /// A word, or `( command )`; nil at anything else.
+  private mutating func wordOrSubstitution() throws -> Word? {
+    switch current {
+    case .word(let w):
+      i += 1
+      return w
+    case .openParen(let open):
+      i += 1
+      while case .newline = current { i += 1 }
+      var words: [Word] = []
+      while true {
+        while case .newline = current { i += 1 }
+        if case .closeParen(let close) = current {
+          i += 1
+          guard !words.isEmpty else {
+            throw Diagnostic(
+              "empty '()'", code: .syntax, notes: ["put a command inside: (datasets)"],
+              range: open.union(close))
+          }
+          let range = open.union(close)
+          return Word(
+            parts: [], range: range,
+            substitution: CommandCall(words: words, range: words[0].range.union(words.last!.range)))
+        }
+        if case .end = current { throw incomplete("missing ')'", note: "close the command with ')'") }
+        guard let w = try wordOrSubstitution() else {
+          throw unexpected("token inside '( … )'", "a substitution holds one command: (datasets)")
+        }
+        words.append(w)
+      }
+    default:
+      return nil
+    }
+  }
+
+  private mutating func command(what: String) throws -> CommandCall {
+    var words: [Word] = []
+    while let w = try wordOrSubstitution() { words.append(w) }
+    if case .closeParen = current {
+      throw unexpected("')'", "there is no '(' to close")
+    }
+    guard let first = words.first, let last = words.last else {
+      if case .end = current { throw incomplete("missing \(what)", note: "the input ended early") }
+      throw Diagnostic("expected \(what)", code: .syntax, notes: [], range: current.range)
+    }
+    return CommandCall(words: words, range: first.range.union(last.range))
+  }
+
+  static func isName(_ s: String) -> Bool {
+    guard let f = s.unicodeScalars.first, f == "_" || CharacterSetASCII.isLetter(f) else {
+      return false
+    }
+    return s.unicodeScalars.allSatisfy { $0 == "_" || CharacterSetASCII.isAlnum($0) }
+  }
+}
+
+enum CharacterSetASCII {
+  static func isLetter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) }
+  static func isAlnum(_ c: Unicode.Scalar) -> Bool { isLetter(c) || ("0"..."9").contains(c) }
+}

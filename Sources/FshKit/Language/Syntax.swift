@@ -1,0 +1,65 @@
+/// One piece of a word: literal text or a variable reference.
+public enum WordPart: Equatable, Sendable {
+  /// Text as written; `quoted` when it came from inside quotes.
+  case literal(String, quoted: Bool)
+  /// `$name`, `${name}`, `$name.field.field`, `$1`, `$@`, `$#`, `$?`.
+  case variable(name: String, path: [String], range: SourceRange)
+}
+
+/// A word of a command line, possibly built from several parts (`"$app-data"`).
+public struct Word: Equatable, Sendable {
+  public var parts: [WordPart]
+  public var range: SourceRange
+  /// A parenthesised command whose result is the word's value: `(datasets status pending)`.
+  public var substitution: CommandCall?
+
+  /// The literal text when the word has no variables and no quotes (a keyword candidate).
+  public var bareText: String? {
+    guard substitution == nil, parts.count == 1, case .literal(let s, let quoted) = parts[0],
+      !quoted
+    else { return nil }
+    return s
+  }
+
+  /// Whether any part of the word was quoted.
+  public var isQuoted: Bool {
+    parts.contains { if case .literal(_, true) = $0 { return true } else { return false } }
+  }
+}
+
+/// A command and its argument words: `create "$app-data" 10G on $2`.
+public struct CommandCall: Equatable, Sendable {
+  public var words: [Word]
+  public var range: SourceRange
+}
+
+/// A condition of `if`.
+public indirect enum Condition: Equatable, Sendable {
+  /// `if $x { … }`: the value's truth.
+  case truthy(Word)
+  /// `if $a == $b`, `!=`, `<`, `<=`, `>`, `>=`, `=~` (glob match).
+  case compare(Word, String, Word)
+  /// `if try COMMAND …`: whether the command succeeds.
+  case succeeds(CommandCall)
+  case not(Condition)
+  case and(Condition, Condition)
+  case or(Condition, Condition)
+}
+
+/// A statement of a script.
+public indirect enum Statement: Equatable, Sendable {
+  /// A command whose result is shown.
+  case command(CommandCall)
+  /// `let NAME = WORD` or `let NAME = COMMAND …`.
+  case assign(name: String, value: CommandCall, range: SourceRange)
+  /// `try COMMAND …`: runs the command; a failure is recorded in `$error` instead of stopping.
+  case attempt(CommandCall, range: SourceRange)
+  case conditional(Condition, then: [Statement], otherwise: [Statement]?, range: SourceRange)
+  /// `for NAME in WORD… { … }`.
+  case loop(variable: String, items: [Word], body: [Statement], range: SourceRange)
+}
+
+/// A parsed script: the statements of a file, of `-c` text or of one REPL entry.
+public struct Script: Equatable, Sendable {
+  public var statements: [Statement]
+}

@@ -1,0 +1,61 @@
+/// What a running command sees: the session, the options in effect, and helpers.
+public final class CommandContext {
+  public let session: Session
+  /// The session options with this command's `-o` applied.
+  public let options: SessionOptions
+  let interpreter: Interpreter
+  /// Where the command was written.
+  public let range: SourceRange
+
+  init(session: Session, options: SessionOptions, interpreter: Interpreter, range: SourceRange) {
+    self.session = session
+    self.options = options
+    self.interpreter = interpreter
+    self.range = range
+  }
+
+  /// The resolved configuration.
+  public var configuration: Configuration { session.configuration }
+
+  /// Shows a warning without failing.
+  public func warn(_ message: String, notes: [String] = []) {
+    session.host?.report(Diagnostic(message, code: .failed, severity: .warning, notes: notes))
+  }
+
+  /// Shows a note without failing.
+  public func note(_ message: String) {
+    session.host?.report(Diagnostic(message, severity: .note))
+  }
+
+  /// Asks a yes/no question; nil when nobody can answer.
+  public func confirm(_ question: String) -> Bool? { session.host?.confirm(question) }
+
+  /// Throws when the session was cancelled.
+  public func checkCancelled() throws { try session.checkCancelled() }
+
+  /// Runs another script in this session (for `source`).
+  func runSource(_ text: String, name: String) throws {
+    guard session.sourceDepth < 32 else {
+      throw Diagnostic(
+        "'source' nested more than 32 deep", notes: ["a script probably sources itself"])
+    }
+    session.sourceDepth += 1
+    defer { session.sourceDepth -= 1 }
+    let source = SourceText(name: name, text: text)
+    let script: Script
+    do {
+      script = try Parser.parse(text)
+    } catch let d as Diagnostic {
+      var located = d.located(in: source, at: nil)
+      if located.code == .incompleteInput { located.code = .syntax }
+      throw located
+    }
+    var outcome = Outcome()
+    var inner = Interpreter(session: session, source: source, interactive: false)
+    inner.execute(script, into: &outcome)
+    if outcome.exited { throw ExitRequest(status: outcome.status) }
+    if let first = outcome.diagnostics.first, outcome.status != 0 {
+      throw first
+    }
+  }
+}

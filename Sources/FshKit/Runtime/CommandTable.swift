@@ -1,0 +1,58 @@
+/// The commands a session knows: one row per command type. `help`, completion and
+/// "did you mean" all read this table; the interpreter names no command.
+public struct CommandTable {
+  public private(set) var commands: [any Command.Type]
+
+  public init(_ commands: [any Command.Type]) {
+    self.commands = []
+    for c in commands { register(c) }
+  }
+
+  /// Adds a command, replacing one with the same words.
+  public mutating func register(_ command: any Command.Type) {
+    commands.removeAll { $0.help.path == command.help.path }
+    commands.append(command)
+  }
+
+  /// Finds the command named by the leading words: the longest matching path or alias wins.
+  public func lookup(_ words: [String]) -> (command: any Command.Type, length: Int)? {
+    var best: (any Command.Type, Int)? = nil
+    for c in commands {
+      for spelling in [c.help.path] + c.help.aliases where spelling.count <= words.count {
+        if Array(words.prefix(spelling.count)) == spelling, spelling.count > (best?.1 ?? 0) {
+          best = (c, spelling.count)
+        }
+      }
+    }
+    return best.map { (command: $0.0, length: $0.1) }
+  }
+
+  /// The first words of all commands, sorted (for completion and suggestions).
+  public var firstWords: [String] {
+    var seen = Set<String>()
+    var out: [String] = []
+    for c in commands {
+      for spelling in [c.help.path] + c.help.aliases where !c.help.hidden {
+        if let f = spelling.first, seen.insert(f).inserted { out.append(f) }
+      }
+    }
+    return out.sorted()
+  }
+
+  /// The subcommand words after `group` (`cluster` → add, remove).
+  public func subcommands(of group: [String]) -> [String] {
+    var out = Set<String>()
+    for c in commands where !c.help.hidden {
+      for spelling in [c.help.path] + c.help.aliases
+      where spelling.count > group.count && Array(spelling.prefix(group.count)) == group {
+        out.insert(spelling[group.count])
+      }
+    }
+    return out.sorted()
+  }
+
+  /// The command types whose words start with `group`, for `help cluster`.
+  public func commands(under group: [String]) -> [any Command.Type] {
+    commands.filter { Array($0.help.path.prefix(group.count)) == group }
+  }
+}

@@ -1,0 +1,398 @@
+import Foundation
+
+/// `exit` unwinds the interpreter with this.
+struct ExitRequest: Error {
+  var status: Int32
+}
+
+/// Runs a parsed script against a session.
+struct Interpreter {
+  let session: Session
+  let source: SourceText
+  let interactive: Bool
+
+  /// Runs the script's statements; failures go into the outcome.
+  mutating func execute(_ script: Script, into outcome: inout Outcome) {
+    do {
+      try block(script.statements, outcome: &outcome, topLevel: true)
+    } catch let exit as ExitRequest {
+      outcome.exited = true
+      outcome.status = exit.status
+    } catch let d as Diagnostic {
+      let located = d.located(in: source, at: nil)
+      outcome.diagnostics.append(located)
+      outcome.stoppedBy = located
+      outcome.status = d.code == .cancelled ? ExitStatus.interrupted : ExitStatus.failure
+    } catch {
+      let located = Diagnostic("\(error)").located(in: source, at: nil)
+      outcome.diagnostics.append(located)
+      outcome.stoppedBy = located
+      outcome.status = ExitStatus.failure
+    }
+  }
+
+  private func block(_ statements: [Statement], outcome: inout Outcome, topLevel: Bool) throws {
+    for s in statements {
+      try session.checkCancelled()
+      do {
+        try statement(s, outcome: &outcome, topLevel: topLevel)
+      } catch let d as Diagnostic {
+        let located = d.located(in: source, at: nil)
+        if d.code == .cancelled || d.code == .syntax || (session.options.stopOnError && !interactive) {
+          throw located
+        }
+        // Not stopping: report it and carry on, remembering the failure.
+        if interactive {
+          throw located
+        }
+        outcome.diagnostics.append(located)
+        outcome.status = ExitStatus.failure
+        session.host?.report(located)
+        recordFailure(located)
+      }
+    }
+  }
+
+  private func statement(_ s: Statement, outcome: inout Outcome, topLevel: Bool) throws {
+    switch s {
+    case .command(let call):
+      let result = try run(call)
+      recordSuccess()
+      outcome.values.append(result.value)
+      show(result)
+    case .assign(let name, let call, _):
+      let value = try evaluateAssignment(call)
+      session.variables[name] = value
+      recordSuccess()
+    case .attempt(let call, _):
+      do {
+        let result = try run(call)
+        recordSuccess()
+        outcome.values.append(result.value)
+        show(result)
+      } catch let d as Diagnostic where d.code != .cancelled {
+        recordFailure(d.located(in: source, at: call.range))
+      }
+    case .conditional(let cond, let then, let otherwise, _):
+      if try test(cond) {
+        try block(then, outcome: &outcome, topLevel: false)
+      } else if let otherwise {
+        try block(otherwise, outcome: &outcome, topLevel: false)
+      }
+    case .loop(let name, let items, let body, _):
+      var values: [Value] = []
+      for w in items {
+        if let splat = try splat(w) {
+          values += splat.map { .string($0) }
+        } else {
+          values += try evaluate(w).value.elements
+        }
+      }
+      for v in values {
+        try session.checkCancelled()
+        session.variables[name] = v
+        try block(body, outcome: &outcome, topLevel: false)
+      }
+    }
+  }
+
+  /// Shows a result, honouring a per-command `-o FORMAT`.
+  private func show(_ result: CommandResult) {
+    guard result.presentation != .silent else { return }
+    var options = session.options
+    if let f = result.format { options.output = f }
+    session.host?.show(result, options: options)
+  }
+
+  private func recordSuccess() {
+    session.variables["?"] = .int(0)
+  }
+
+  private func recordFailure(_ d: Diagnostic) {
+    session.variables["?"] = .int(1)
+    var r = Record([("message", .string(d.message)), ("code", .string(d.code.rawValue))])
+    if let range = d.range {
+      r["line"] = .int(range.start.line)
+      r["column"] = .int(range.start.column)
+    }
+    if !d.notes.isEmpty { r["notes"] = .list(d.notes.map(Value.string)) }
+    session.variables["error"] = .record(r)
+  }
+
+  // MARK: - Conditions
+
+  private func test(_ c: Condition) throws -> Bool {
+    switch c {
+    case .truthy(let w): return try evaluate(w).value.isTruthy
+    case .not(let inner): return try !test(inner)
+    case .and(let a, let b): return try test(a) && test(b)
+    case .or(let a, let b): return try test(a) || test(b)
+    case .succeeds(let call):
+      do {
+        _ = try run(call)
+        recordSuccess()
+        return true
+      } catch let d as Diagnostic where d.code != .cancelled {
+        recordFailure(d.located(in: source, at: call.range))
+        return false
+      }
+    case .compare(let lw, let op, let rw):
+      let l = try evaluate(lw).value
+      let r = try evaluate(rw).value
+      switch op {
+      case "==": return l.text == r.text
+      case "!=": return l.text != r.text
+      case "=~": return Glob.matches(r.text, l.text)
+      case "!~": return !Glob.matches(r.text, l.text)
+      default:
+        let order: ComparisonResult
+        if let a = Double(l.text), let b = Double(r.text) {
+          order = a < b ? .orderedAscending : (a > b ? .orderedDescending : .orderedSame)
+        } else {
+          order = l.text < r.text ? .orderedAscending : (l.text > r.text ? .orderedDescending : .orderedSame)
+        }
+        switch op {
+        case "<": return order == .orderedAscending
+        case "<=": return order != .orderedDescending
+        case ">": return order == .orderedDescending
+        default: return order != .orderedAscending
+        }
+      }
+    }
+  }
+
+  // MARK: - Commands
+
+  private func evaluateAssignment(_ call: CommandCall) throws -> Value {
+    if let first = call.words.first?.bareText, session.commands.lookup([first]) != nil
+      || call.words.count > 1
+    {
+      _ = first
+      return try run(call).value
+    }
+    if call.words.count == 1 { return try evaluate(call.words[0]).value }
+    return try run(call).value
+  }
+
+  /// Runs one command call and returns its result.
+  func run(_ call: CommandCall) throws -> CommandResult {
+    var args: [CommandArgument] = []
+    for w in call.words {
+      if let splat = try splat(w) {
+        args += splat.map { CommandArgument(.string($0), isBare: false, range: w.range) }
+      } else {
+        args.append(try evaluate(w))
+      }
+    }
+    // The command is named by its leading bare words.
+    var words: [String] = []
+    for a in args {
+      guard a.isBare else { break }
+      words.append(a.text)
+    }
+    guard let found = session.commands.lookup(words) else {
+      throw unknownCommand(words: words, args: args, call: call)
+    }
+    let type = found.command
+    let length = found.length
+    let help = type.help
+    var rest = Array(args.dropFirst(length))
+    var options = session.options
+    var format: OutputFormat? = nil
+    // `-o FORMAT` / `--output FORMAT` works on every command.
+    if let i = rest.firstIndex(where: { $0.isBare && ($0.text == "-o" || $0.text == "--output") }) {
+      guard i + 1 < rest.count else {
+        throw Diagnostic.usage(
+          "option '\(rest[i].text)' needs a value", notes: ["use table, json or csv"], range: rest[i].range)
+      }
+      guard let f = OutputFormat(rawValue: rest[i + 1].text) else {
+        throw Diagnostic.usage(
+          "invalid output format '\(rest[i + 1].text)'", notes: ["use table, json or csv"],
+          range: rest[i + 1].range)
+      }
+      format = f
+      rest.removeSubrange(i...(i + 1))
+    } else if let i = rest.firstIndex(where: { $0.isBare && $0.text.hasPrefix("--output=") }) {
+      let v = String(rest[i].text.dropFirst("--output=".count))
+      guard let f = OutputFormat(rawValue: v) else {
+        throw Diagnostic.usage("invalid output format '\(v)'", notes: ["use table, json or csv"], range: rest[i].range)
+      }
+      format = f
+      rest.remove(at: i)
+    }
+    let end = call.range.end
+    var arguments = Arguments(
+      command: help.name, rest, end: SourceRange(end, end), help: help)
+    let command = try type.init(arguments: &arguments)
+    try arguments.finish()
+    if let format { options.output = format }
+    let context = CommandContext(
+      session: session, options: options, interpreter: self, range: call.range)
+    do {
+      var result = try command.run(in: context)
+      result.format = format
+      return result
+    } catch let d as Diagnostic {
+      if d.range == nil {
+        var located = d
+        located.range = call.words[0].range
+        throw located.located(in: source, at: located.range)
+      }
+      throw d.located(in: source, at: d.range)
+    }
+  }
+
+  private func unknownCommand(words: [String], args: [CommandArgument], call: CommandCall) -> Diagnostic {
+    guard let first = words.first else {
+      let text = args.first?.text ?? ""
+      return Diagnostic(
+        "'\(text)' is not a command", code: .unknownCommand,
+        notes: ["a command starts with a plain word such as 'datasets'; use echo to print a value"],
+        range: call.words[0].range)
+    }
+    let subs = session.commands.subcommands(of: [first])
+    if !subs.isEmpty, session.commands.lookup([first]) == nil {
+      if words.count < 2 {
+        return Diagnostic(
+          "'\(first)' needs a subcommand", code: .unknownCommand,
+          notes: ["one of: \(subs.joined(separator: ", "))", "see `help \(first)`"],
+          range: call.words[0].range)
+      }
+      var notes = ["'\(first)' takes: \(subs.joined(separator: ", "))"]
+      if let near = Suggest.nearest(words[1], in: subs) { notes.insert("did you mean '\(first) \(near)'?", at: 0) }
+      return Diagnostic(
+        "unknown command '\(first) \(words[1])'", code: .unknownCommand, notes: notes,
+        range: call.words[1].range)
+    }
+    var notes = ["`help` lists the commands"]
+    if let near = Suggest.nearest(first, in: session.commands.firstWords) {
+      notes.insert("did you mean '\(near)'?", at: 0)
+    }
+    return Diagnostic(
+      "unknown command '\(first)'", code: .unknownCommand, notes: notes, range: call.words[0].range)
+  }
+
+  // MARK: - Words
+
+  /// `$@` as a whole word expands to one argument per script argument.
+  private func splat(_ w: Word) throws -> [String]? {
+    guard w.substitution == nil, w.parts.count == 1, case .variable("@", let path, _) = w.parts[0],
+      path.isEmpty
+    else { return nil }
+    return session.positional
+  }
+
+  /// Expands a word into an argument: variables, fields and command substitution.
+  func evaluate(_ w: Word) throws -> CommandArgument {
+    if let call = w.substitution {
+      let result = try run(call)
+      return CommandArgument(result.value, isBare: false, range: w.range)
+    }
+    if w.parts.count == 1, case .variable(let name, let path, let range) = w.parts[0] {
+      return CommandArgument(try lookup(name, path, range), isBare: false, range: w.range)
+    }
+    var text = ""
+    var bare = true
+    for p in w.parts {
+      switch p {
+      case .literal(let s, let quoted):
+        text += s
+        if quoted { bare = false }
+      case .variable(let name, let path, let range):
+        text += try lookup(name, path, range).text
+        bare = false
+      }
+    }
+    return CommandArgument(.string(text), isBare: bare, range: w.range)
+  }
+
+  private func lookup(_ name: String, _ path: [String], _ range: SourceRange) throws -> Value {
+    var value: Value
+    if name == "@" {
+      value = .list(session.positional.map(Value.string))
+    } else if name == "#" {
+      value = .int(session.positional.count)
+    } else if let n = Int(name) {
+      if n == 0 {
+        value = .string(session.scriptName)
+      } else if n <= session.positional.count {
+        value = .string(session.positional[n - 1])
+      } else {
+        throw Diagnostic(
+          "script argument $\(n) was not given", code: .undefinedVariable,
+          notes: [
+            session.positional.isEmpty
+              ? "the script was run without arguments: fsh script.fsh ARG…"
+              : "the script has \(session.positional.count) argument(s); check with `if $# >= \(n)`"
+          ], range: range)
+      }
+    } else if let v = session.variables[name] {
+      value = v
+    } else if let e = session.environment.variables[name] {
+      value = .string(e)
+    } else {
+      var notes = ["define it with `let \(name) = …`"]
+      let known = session.variables.keys.filter { !$0.hasPrefix("\u{0}") && $0 != "?" }
+      if let near = Suggest.nearest(name, in: Array(known)) { notes.insert("did you mean '$\(near)'?", at: 0) }
+      throw Diagnostic("undefined variable '\(name)'", code: .undefinedVariable, notes: notes, range: range)
+    }
+    var walked = name
+    for field in path {
+      guard let next = value[field] else {
+        var notes: [String] = []
+        if case .record(let r) = value {
+          notes.append("'\(walked)' has the fields: \(r.keys.joined(separator: ", "))")
+          if let near = Suggest.nearest(field, in: r.keys) { notes.insert("did you mean '\(near)'?", at: 0) }
+        } else if case .list(let l) = value {
+          notes.append("'\(walked)' is a list of \(l.count); use an index from 0 to \(max(0, l.count - 1))")
+        } else {
+          notes.append("'\(walked)' is '\(value.text)', which has no fields")
+        }
+        throw Diagnostic(
+          "'\(walked)' has no field '\(field)'", code: .undefinedVariable, notes: notes, range: range)
+      }
+      value = next
+      walked += "." + field
+    }
+    return value
+  }
+}
+
+/// Shell-style glob matching (`*`, `?`, `[abc]`) for `=~` and name filters.
+public enum Glob {
+  public static func matches(_ pattern: String, _ text: String) -> Bool {
+    let p = Array(pattern)
+    let t = Array(text)
+    var pi = 0
+    var ti = 0
+    var star = -1
+    var mark = 0
+    while ti < t.count {
+      if pi < p.count, p[pi] == "[", let close = p[(pi + 1)...].firstIndex(of: "]") {
+        let set = p[(pi + 1)..<close]
+        if set.contains(t[ti]) {
+          pi = close + 1
+          ti += 1
+          continue
+        }
+      } else if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
+        pi += 1
+        ti += 1
+        continue
+      }
+      if pi < p.count, p[pi] == "*" {
+        star = pi
+        mark = ti
+        pi += 1
+      } else if star >= 0 {
+        pi = star + 1
+        mark += 1
+        ti = mark
+      } else {
+        return false
+      }
+    }
+    while pi < p.count, p[pi] == "*" { pi += 1 }
+    return pi == p.count
+  }
+}

@@ -1,0 +1,251 @@
+import Foundation
+import Synchronization
+
+/// The result of running source text: what a host maps to an exit status and shows.
+public struct Outcome: Sendable {
+  /// 0 when everything succeeded; see `ExitStatus`.
+  public var status: Int32 = 0
+  /// Errors that stopped the run, or that happened in it when stop-on-error was off.
+  public var diagnostics: [Diagnostic] = []
+  /// The error that ended the run, if one did. The others were already reported to the host.
+  public var stoppedBy: Diagnostic?
+  /// The values of the top-level commands that ran, in order.
+  public var values: [Value] = []
+  /// Whether `exit` ended the run (the host should end too).
+  public var exited = false
+  /// Whether the text ended early (an open quote or block): a REPL asks for another line.
+  public var needsMoreInput = false
+}
+
+/// Documented exit statuses of fsh.
+public enum ExitStatus {
+  public static let success: Int32 = 0
+  /// A command failed.
+  public static let failure: Int32 = 1
+  /// The script did not parse; nothing ran.
+  public static let syntax: Int32 = 2
+  /// fsh was started with bad flags.
+  public static let usage: Int32 = 64
+  /// Interrupted (Ctrl-C).
+  public static let interrupted: Int32 = 130
+}
+
+/// One fsh session: the resolved configuration, session options, variables, the command table
+/// and the connection to the control service. Scripts, `-c` text and REPL entries all run here.
+///
+/// A session runs one thing at a time; `cancel()` may be called from any thread.
+public final class Session {
+  public let environment: SessionEnvironment
+  public private(set) var commands: CommandTable
+  public weak var host: SessionHost?
+  public var options = SessionOptions()
+  /// The resolved configuration; re-resolved after `set`, `unset`, `use` and profile edits.
+  public private(set) var configuration: Configuration
+  /// Values given with `set host …` and friends.
+  public private(set) var sets: [ConfigKey: String] = [:]
+  /// The profile selected with `use`, overriding `--cluster`.
+  private var usedCluster: String?
+  var variables: [String: Value] = [:]
+  var positional: [String] = []
+  var scriptName = "fsh"
+  var sourceDepth = 0
+  private let cancelled = Atomic<Bool>(false)
+  /// Reads the subject CN of a certificate file (for user discovery).
+  public var certificateCommonName: (String) -> String? = { PEMCertificateSummary(file: $0)?.subjectCommonName }
+  /// Builds the transport to the control service; nil means libcurl over mutual TLS.
+  /// An embedding program can supply another (the sandbox in-process, a recorder).
+  public var transportFactory: ((Configuration, SessionOptions) throws -> ControlTransport)?
+  var clientCache: (client: FlockerClient, key: String)?
+  private let transportLock = NSLock()
+  private var activeTransport: ControlTransport?
+
+  /// Creates a session with the given environment and commands (default: all of fsh's).
+  public init(
+    environment: SessionEnvironment = .current(), commands: CommandTable = .standard,
+    host: SessionHost? = nil
+  ) {
+    self.environment = environment
+    self.commands = commands
+    self.host = host
+    self.configuration = Configuration()
+    reconfigure()
+  }
+
+  /// Adds a command to this session's table (an embedding program's own commands).
+  public func register(_ command: any Command.Type) { commands.register(command) }
+
+  // MARK: - Configuration
+
+  /// Re-resolves the configuration from all sources; called after anything changes them.
+  public func reconfigure() {
+    configuration = Configuration.resolve(configurationInputs())
+    configurationChanged()
+  }
+
+  /// Drops a client built for the old configuration.
+  func configurationChanged() {
+    clientCache = nil
+  }
+
+  func configurationInputs() -> ConfigurationInputs {
+    var inputs = ConfigurationInputs()
+    inputs.environment = environment.variables
+    inputs.workingDirectory = environment.workingDirectory
+    inputs.profilesPath = environment.profilesPath
+    inputs.profilesText = try? String(contentsOfFile: environment.profilesPath, encoding: .utf8)
+    if let u = usedCluster {
+      inputs.selectedCluster = (u, .set)
+    } else if let c = environment.cluster {
+      inputs.selectedCluster = (c, .flag("--cluster"))
+    }
+    inputs.flags = environment.flags
+    inputs.sets = sets
+    inputs.readFile = { path in
+      guard FileManager.default.isReadableFile(atPath: path) else { return nil }
+      return try? String(contentsOfFile: path, encoding: .utf8)
+    }
+    inputs.listDirectory = { try? FileManager.default.contentsOfDirectory(atPath: $0) }
+    let cn = certificateCommonName
+    inputs.certificateCommonName = { cn($0) }
+    return inputs
+  }
+
+  /// Sets a configuration value for this session (`set host …`).
+  public func set(_ key: ConfigKey, to value: String?) {
+    sets[key] = value
+    reconfigure()
+  }
+
+  /// Selects a cluster profile for this session (`use cluster NAME`); clears `set` values.
+  public func use(cluster name: String) {
+    usedCluster = name
+    sets = [:]
+    reconfigure()
+  }
+
+  // MARK: - Variables
+
+  /// A session variable's value.
+  public func variable(_ name: String) -> Value? { variables[name] }
+
+  /// Sets a session variable (as `let` does).
+  public func setVariable(_ name: String, _ value: Value?) { variables[name] = value }
+
+  // MARK: - Cancellation
+
+  /// Cancels what is running: the current request is aborted and the script stops.
+  public func cancel() {
+    cancelled.store(true, ordering: .sequentiallyConsistent)
+    cancelTransport()
+  }
+
+  func cancelTransport() {
+    transportLock.lock()
+    let t = activeTransport
+    transportLock.unlock()
+    t?.cancel()
+  }
+
+  func setActiveTransport(_ t: ControlTransport?) {
+    transportLock.lock()
+    activeTransport = t
+    transportLock.unlock()
+  }
+
+  /// Whether `cancel()` was called since the current run started.
+  public var isCancelled: Bool { cancelled.load(ordering: .sequentiallyConsistent) }
+
+  func resetCancellation() { cancelled.store(false, ordering: .sequentiallyConsistent) }
+
+  /// Throws a cancellation diagnostic when `cancel()` was called.
+  public func checkCancelled() throws {
+    if isCancelled { throw Diagnostic("interrupted", code: .cancelled) }
+  }
+
+  /// Sleeps, waking early (with an error) when cancelled.
+  public func sleep(seconds: Double) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+      try checkCancelled()
+      let left = deadline.timeIntervalSinceNow
+      if left <= 0 { return }
+      Thread.sleep(forTimeInterval: min(left, 0.05))
+    }
+  }
+
+  // MARK: - Running
+
+  /// Runs source text: a script, `-c` text or one REPL entry.
+  ///
+  /// - Parameters:
+  ///   - text: the source.
+  ///   - name: shown in diagnostics (`deploy.fsh`, `<-c>`, `<stdin>`).
+  ///   - arguments: the script's `$1`, `$2`, … (nil keeps the current ones).
+  ///   - interactive: a REPL entry: failures never stop the session, and an unfinished text
+  ///     reports `needsMoreInput` instead of an error.
+  public func run(
+    _ text: String, name: String, arguments: [String]? = nil, interactive: Bool = false
+  ) -> Outcome {
+    resetCancellation()
+    if let arguments { positional = arguments }
+    let source = SourceText(name: name, text: text)
+    var outcome = Outcome()
+    let script: Script
+    do {
+      script = try Parser.parse(text)
+    } catch let d as Diagnostic {
+      if interactive && d.code == .incompleteInput {
+        outcome.needsMoreInput = true
+        return outcome
+      }
+      outcome.status = ExitStatus.syntax
+      var located = d.located(in: source, at: nil)
+      if located.code == .incompleteInput { located.code = .syntax }
+      outcome.diagnostics.append(located)
+      outcome.stoppedBy = located
+      return outcome
+    } catch {
+      outcome.status = ExitStatus.syntax
+      outcome.diagnostics.append(Diagnostic("\(error)"))
+      outcome.stoppedBy = outcome.diagnostics.last
+      return outcome
+    }
+    var interpreter = Interpreter(session: self, source: source, interactive: interactive)
+    interpreter.execute(script, into: &outcome)
+    return outcome
+  }
+
+  /// Runs a script file with arguments (`fsh deploy.fsh prod 265a0498`).
+  public func runFile(_ path: String, arguments: [String] = []) -> Outcome {
+    do {
+      let text = try readScript(path)
+      scriptName = path
+      return run(text, name: path, arguments: arguments)
+    } catch {
+      var o = Outcome()
+      let d = error as? Diagnostic ?? Diagnostic("\(error)")
+      o.status = ExitStatus.failure
+      o.diagnostics = [d]
+      o.stoppedBy = d
+      return o
+    }
+  }
+
+  func readScript(_ path: String) throws -> String {
+    let full = Paths.absolute(
+      path, relativeTo: environment.workingDirectory, home: environment.variables["HOME"])
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
+      throw Diagnostic("cannot read script '\(path)': no such file", code: .io)
+    }
+    if isDir.boolValue { throw Diagnostic("cannot read script '\(path)': it is a directory", code: .io) }
+    guard let data = FileManager.default.contents(atPath: full) else {
+      throw Diagnostic("cannot read script '\(path)': permission denied", code: .io)
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw Diagnostic("cannot read script '\(path)': it is not UTF-8 text", code: .io)
+    }
+    // A `#!` line is a comment already; strip a UTF-8 byte order mark.
+    return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+  }
+}

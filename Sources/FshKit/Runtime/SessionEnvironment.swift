@@ -1,0 +1,41 @@
+import Foundation
+
+/// What a session reads from the process and the file system to resolve its configuration.
+public struct SessionEnvironment: Sendable {
+  /// Environment variables.
+  public var variables: [String: String]
+  public var workingDirectory: String
+  /// `--cluster`.
+  public var cluster: String?
+  /// `--host`, `--port`, `--certs`, `--user`, `--ca`, `--cert`, `--key`.
+  public var flags: [ConfigKey: String] = [:]
+  /// Where profiles live: `$XDG_CONFIG_HOME/fsh` (default `~/.config/fsh`).
+  public var configDirectory: String
+  /// Where history and caches live: `$XDG_STATE_HOME/fsh` (default `~/.local/state/fsh`).
+  public var stateDirectory: String
+
+  public init(
+    variables: [String: String], workingDirectory: String, configDirectory: String? = nil,
+    stateDirectory: String? = nil
+  ) {
+    self.variables = variables
+    self.workingDirectory = workingDirectory
+    let home = variables["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    func xdg(_ name: String, _ fallback: String) -> String {
+      if let v = variables[name], v.hasPrefix("/") { return Paths.join(v, "fsh") }
+      return Paths.join(Paths.join(home, fallback), "fsh")
+    }
+    self.configDirectory = configDirectory ?? xdg("XDG_CONFIG_HOME", ".config")
+    self.stateDirectory = stateDirectory ?? xdg("XDG_STATE_HOME", ".local/state")
+  }
+
+  /// The running process's environment and working directory.
+  public static func current() -> SessionEnvironment {
+    SessionEnvironment(
+      variables: ProcessInfo.processInfo.environment,
+      workingDirectory: FileManager.default.currentDirectoryPath)
+  }
+
+  /// The profiles file: `<configDirectory>/clusters.yml`.
+  public var profilesPath: String { Paths.join(configDirectory, "clusters.yml") }
+}

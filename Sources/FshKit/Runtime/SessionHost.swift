@@ -1,0 +1,36 @@
+/// What a session needs from the program that hosts it: somewhere to show results and
+/// warnings, and someone to ask. The `fsh` executable implements it for a terminal; an embedding
+/// program can collect results instead.
+public protocol SessionHost: AnyObject {
+  /// Shows the result of a command that was not captured by `let`.
+  func show(_ result: CommandResult, options: SessionOptions)
+  /// Shows a warning or note; also errors of commands that do not stop the script.
+  func report(_ diagnostic: Diagnostic)
+  /// Asks a yes/no question; nil when nobody can answer (not a terminal).
+  func confirm(_ question: String) -> Bool?
+  /// Lines entered so far, for `history`; empty when the host keeps none.
+  var history: [String] { get }
+  /// One line of the `--verbose` HTTP trace (standard error in the executable).
+  func trace(_ line: String)
+}
+
+extension SessionHost {
+  public func trace(_ line: String) {}
+}
+
+/// A host that keeps everything in memory: for programs embedding fsh, and for tests.
+public final class CollectingHost: SessionHost {
+  public private(set) var results: [CommandResult] = []
+  public private(set) var reports: [Diagnostic] = []
+  /// The answer `confirm` gives; nil means nobody can answer.
+  public var answer: Bool? = nil
+  public var history: [String] = []
+
+  public init() {}
+
+  public func show(_ result: CommandResult, options: SessionOptions) { results.append(result) }
+  public func report(_ diagnostic: Diagnostic) { reports.append(diagnostic) }
+  public func confirm(_ question: String) -> Bool? { answer }
+  public private(set) var traces: [String] = []
+  public func trace(_ line: String) { traces.append(line) }
+}

@@ -1,0 +1,147 @@
+/// How results are printed.
+public enum OutputFormat: String, CaseIterable, Sendable {
+  case table, json, csv
+}
+
+/// When to use colour.
+public enum ColorMode: String, CaseIterable, Sendable {
+  case auto, always, never
+}
+
+/// Session options changed with `set` and `unset`.
+public struct SessionOptions: Sendable {
+  /// `-o`: table (aligned, sized to the terminal), json or csv. Default table.
+  public var output: OutputFormat = .table
+  /// Colour on a terminal; `NO_COLOR` makes `auto` mean never. Default auto.
+  public var color: ColorMode = .auto
+  /// Seconds to wait for a connection to the control service. Default 5.
+  public var connectTimeout: Double = 5
+  /// Seconds a whole request may take. Default 30.
+  public var requestTimeout: Double = 30
+  /// Stop a script at the first failing command. Default on.
+  public var stopOnError: Bool = true
+  /// Trace each HTTP request and response to standard error. Default off.
+  public var verbose: Bool = false
+
+  public init() {}
+
+  /// One settable option: its name, help and how to read and write it.
+  public struct Descriptor: Sendable {
+    public let name: String
+    public let summary: String
+    public let values: [String]
+    let get: @Sendable (SessionOptions) -> String
+    let set: @Sendable (inout SessionOptions, String) throws -> Void
+  }
+
+  static func seconds(_ s: String, _ name: String) throws -> Double {
+    guard let d = Durations.parse(s), d > 0 else {
+      throw Diagnostic.usage(
+        "invalid \(name) '\(s)'", notes: ["give a duration such as 10s, 2m or 1.5 (seconds)"])
+    }
+    return d
+  }
+
+  static func onOff(_ s: String, _ name: String) throws -> Bool {
+    switch s.lowercased() {
+    case "on", "true", "yes", "1": return true
+    case "off", "false", "no", "0": return false
+    default: throw Diagnostic.usage("invalid value '\(s)' for '\(name)'", notes: ["use on or off"])
+    }
+  }
+
+  /// Every option `set` knows, in `help set` order.
+  public static let descriptors: [Descriptor] = [
+    Descriptor(
+      name: "output", summary: "result format: table, json or csv",
+      values: OutputFormat.allCases.map(\.rawValue), get: { $0.output.rawValue },
+      set: { o, v in
+        guard let f = OutputFormat(rawValue: v) else {
+          throw Diagnostic.usage("invalid output format '\(v)'", notes: ["use table, json or csv"])
+        }
+        o.output = f
+      }),
+    Descriptor(
+      name: "color", summary: "colour: auto, always or never", values: ColorMode.allCases.map(\.rawValue),
+      get: { $0.color.rawValue },
+      set: { o, v in
+        guard let c = ColorMode(rawValue: v) else {
+          throw Diagnostic.usage("invalid colour mode '\(v)'", notes: ["use auto, always or never"])
+        }
+        o.color = c
+      }),
+    Descriptor(
+      name: "connect-timeout", summary: "seconds to wait for a connection", values: [],
+      get: { Value.format($0.connectTimeout) + "s" },
+      set: { o, v in o.connectTimeout = try seconds(v, "connect-timeout") }),
+    Descriptor(
+      name: "timeout", summary: "seconds a request may take", values: [],
+      get: { Value.format($0.requestTimeout) + "s" },
+      set: { o, v in o.requestTimeout = try seconds(v, "timeout") }),
+    Descriptor(
+      name: "stop-on-error", summary: "stop a script at the first failing command: on or off",
+      values: ["on", "off"], get: { $0.stopOnError ? "on" : "off" },
+      set: { o, v in o.stopOnError = try onOff(v, "stop-on-error") }),
+    Descriptor(
+      name: "verbose", summary: "trace HTTP requests to standard error: on or off",
+      values: ["on", "off"], get: { $0.verbose ? "on" : "off" },
+      set: { o, v in o.verbose = try onOff(v, "verbose") }),
+  ]
+
+  public static func descriptor(_ name: String) -> Descriptor? {
+    descriptors.first { $0.name == name }
+  }
+}
+
+/// Durations: `500ms`, `10s`, `2m`, `1h`, `1m30s`, or a plain number of seconds.
+public enum Durations {
+  /// Parses a duration into seconds; nil when it is not one.
+  public static func parse(_ text: String) -> Double? {
+    let s = text.lowercased()
+    if let d = Double(s), d.isFinite, d >= 0 { return d }
+    var total = 0.0
+    var number = ""
+    var i = s.startIndex
+    var sawUnit = false
+    while i < s.endIndex {
+      let c = s[i]
+      if c.isNumber || c == "." {
+        number.append(c)
+        i = s.index(after: i)
+        continue
+      }
+      var unit = ""
+      while i < s.endIndex, s[i].isLetter {
+        unit.append(s[i])
+        i = s.index(after: i)
+      }
+      guard let n = Double(number), n.isFinite else { return nil }
+      let factor: Double
+      switch unit {
+      case "ms": factor = 0.001
+      case "s", "sec": factor = 1
+      case "m", "min": factor = 60
+      case "h": factor = 3600
+      default: return nil
+      }
+      total += n * factor
+      number = ""
+      sawUnit = true
+    }
+    guard number.isEmpty, sawUnit else { return nil }
+    return total
+  }
+
+  /// Formats seconds for people: `90` → `1m30s`.
+  public static func format(_ seconds: Double) -> String {
+    if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+    if seconds < 60 { return Value.format((seconds * 10).rounded() / 10) + "s" }
+    let whole = Int(seconds.rounded())
+    let (h, m, s) = (whole / 3600, whole % 3600 / 60, whole % 60)
+    var out = ""
+    if h > 0 { out += "\(h)h" }
+    if m > 0 { out += "\(m)m" }
+    if s > 0 { out += "\(s)s" }
+    return out
+  }
+}

@@ -1,0 +1,90 @@
+import FshKit
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The process's terminal: whether stdin/stdout are TTYs, the width, colour.
+enum Terminal {
+  static var stdinIsTTY: Bool { isatty(STDIN_FILENO) != 0 }
+  static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) != 0 }
+  static var stderrIsTTY: Bool { isatty(STDERR_FILENO) != 0 }
+
+  /// Columns of the terminal on stdout, nil when not a terminal.
+  static var width: Int? {
+    guard stdoutIsTTY else { return nil }
+    var w = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+    return 80
+  }
+
+  /// Whether to colour output on a stream, from the mode and `NO_COLOR` (https://no-color.org).
+  static func useColor(_ mode: ColorMode, tty: Bool) -> Bool {
+    switch mode {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      if let v = ProcessInfo.processInfo.environment["NO_COLOR"], !v.isEmpty { return false }
+      if ProcessInfo.processInfo.environment["TERM"] == "dumb" { return false }
+      return tty
+    }
+  }
+
+  static func write(_ s: String, to fd: Int32) {
+    var bytes = Array(s.utf8)[...]
+    while !bytes.isEmpty {
+      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        return  // EPIPE and the like: the reader is gone.
+      }
+      bytes = bytes.dropFirst(n)
+    }
+  }
+}
+
+/// Shows a session's results on stdout and diagnostics on stderr.
+final class TerminalHost: SessionHost {
+  var quiet = false
+  var historyLines: [String] = []
+  var history: [String] { historyLines }
+  /// Where output goes (buffered; flushed after each command).
+  private var buffer = ""
+
+  func show(_ result: CommandResult, options: SessionOptions) {
+    let f = Formatter(width: Terminal.width, color: Terminal.useColor(options.color, tty: Terminal.stdoutIsTTY))
+    buffer += f.render(result, format: options.output)
+    if buffer.utf8.count > 64 * 1024 { flush() }
+  }
+
+  func flush() {
+    guard !buffer.isEmpty else { return }
+    Terminal.write(buffer, to: STDOUT_FILENO)
+    buffer = ""
+  }
+
+  func report(_ diagnostic: Diagnostic) {
+    if quiet && diagnostic.severity != .error { return }
+    flush()
+    printDiagnostic(diagnostic)
+  }
+
+  func printDiagnostic(_ d: Diagnostic, color mode: ColorMode = .auto) {
+    let p = DiagnosticPrinter(color: Terminal.useColor(mode, tty: Terminal.stderrIsTTY))
+    Terminal.write(p.render(d), to: STDERR_FILENO)
+  }
+
+  func trace(_ line: String) {
+    flush()
+    Terminal.write(line.hasSuffix("\n") ? line : line + "\n", to: STDERR_FILENO)
+  }
+
+  func confirm(_ question: String) -> Bool? {
+    guard Terminal.stdinIsTTY else { return nil }
+    flush()
+    Terminal.write(question + " [y/N] ", to: STDERR_FILENO)
+    guard let line = readLine() else { return false }
+    return ["y", "yes"].contains(line.trimmingCharacters(in: .whitespaces).lowercased())
+  }
+}

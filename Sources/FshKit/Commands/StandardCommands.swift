@@ -10,6 +10,9 @@ extension CommandTable {
       ConfigCommands.Add.self, ConfigCommands.Remove.self, ConfigCommands.Export.self,
       // The control service
       ClusterBasics.Version.self, ClusterBasics.API.self, ClusterBasics.Curl.self,
+      Datasets.List.self, Datasets.Show.self, Datasets.Create.self, Datasets.Destroy.self,
+      Datasets.Move.self, Datasets.Wait.self, NodesAndLeases.Nodes.self, NodesAndLeases.Leases.self,
+      NodesAndLeases.Acquire.self, NodesAndLeases.Release.self,
     ])
   }
 }

@@ -54,7 +54,9 @@ public struct Formatter {
   /// An aligned table: a title row, then the rows; columns shrink to fit the width.
   public func table(_ columns: [Column], _ rows: [Value]) -> String {
     if rows.isEmpty { return "" }
-    let cells: [[String]] = rows.map { row in columns.map { Formatter.cell(row[$0.key]) } }
+    let cells: [[String]] = rows.map { row in
+      columns.map { c in c.cell.map { $0(row) } ?? Formatter.cell(row[c.key]) }
+    }
     var widths = columns.map { $0.title.count }
     for r in cells {
       for (i, c) in r.enumerated() { widths[i] = max(widths[i], displayWidth(c)) }
@@ -106,9 +108,9 @@ public struct Formatter {
       let shownKey = color ? "\u{1B}[1m\(key)\u{1B}[0m" : key
       switch value {
       case .record(let inner) where !inner.fields.isEmpty:
-        out += pad + shownKey + "\n" + recordText(value, indent: indent + 2)
+        out += pad + k + ":\n" + recordText(value, indent: indent + 2)
       case .list(let items) where items.contains(where: { if case .record = $0 { return true } else { return false } }):
-        out += pad + shownKey + "\n"
+        out += pad + k + ":\n"
         for item in items { out += recordText(item, indent: indent + 2) }
       default:
         out += pad + shownKey + " " + Formatter.cell(value) + "\n"

@@ -101,16 +101,27 @@ public enum Presentation: Equatable, Sendable {
   case rendered(String)
 }
 
-/// A table column: which record field, under which title.
+/// A table column: which record field, under which title, and how its cell reads.
 public struct Column: Equatable, Sendable {
   public var key: String
   public var title: String
   public var alignRight: Bool
+  /// Computes the cell from the whole row (a short id, a human size); nil shows the field.
+  /// Only tables use it: JSON and CSV carry the record's own fields.
+  public var cell: (@Sendable (Value) -> String)?
 
-  public init(_ key: String, _ title: String? = nil, alignRight: Bool = false) {
+  public init(
+    _ key: String, _ title: String? = nil, alignRight: Bool = false,
+    cell: (@Sendable (Value) -> String)? = nil
+  ) {
     self.key = key
     self.title = title ?? key.uppercased()
     self.alignRight = alignRight
+    self.cell = cell
+  }
+
+  public static func == (a: Column, b: Column) -> Bool {
+    a.key == b.key && a.title == b.title && a.alignRight == b.alignRight
   }
 }
 

@@ -56,6 +56,8 @@ public final class Session {
   /// An embedding program can supply another (the sandbox in-process, a recorder).
   public var transportFactory: ((Configuration, SessionOptions) throws -> ControlTransport)?
   var clientCache: (client: FlockerClient, key: String)?
+  /// Dataset and node names seen by the last listing, for completion.
+  public let names = NameCache()
   private let transportLock = NSLock()
   private var activeTransport: ControlTransport?
 

@@ -1,0 +1,158 @@
+/// The status flockerctl derived from configuration and state (reference §3.5).
+public enum DatasetStatus: String, Sendable, CaseIterable {
+  case pending, attached, detached, deleting, deleted
+}
+
+/// One dataset as fsh shows it: configuration, state and node merged.
+public struct DatasetView: Sendable, Equatable {
+  public var configuration: DatasetConfiguration
+  public var state: DatasetState?
+  public var status: DatasetStatus
+  /// The configured primary, when that node is reporting.
+  public var node: Node?
+
+  /// The record commands return and scripts read (`$ds.name`, `$ds.status`, …).
+  public var value: Value {
+    let c = configuration
+    var r = Record([
+      ("dataset_id", .string(c.datasetID)),
+      ("name", .from(c.name)),
+      ("status", .string(status.rawValue)),
+      ("size", .from(c.maximumSize)),
+      ("primary", .from(c.primary)),
+      ("node", .from(c.primary.map { String($0.prefix(8)) })),
+      ("host", .from(node?.host)),
+      ("path", .from(state?.path)),
+      ("deleted", .bool(c.deleted)),
+      ("metadata", .record(Record(c.metadata.keys.sorted().map { ($0, Value.string(c.metadata[$0]!)) }))),
+    ])
+    if let s = state?.maximumSize { r["actual_size"] = .int(s) }
+    return .record(r)
+  }
+}
+
+/// Configuration, state and nodes read together, with lookups by name, id prefix and host.
+public struct ClusterView: Sendable {
+  public var datasets: [DatasetView]
+  public var nodes: [Node]
+  /// The configuration tag that was current when the datasets were read.
+  public var tag: String?
+
+  /// Reads the three lists and merges them (three GETs on one connection).
+  public static func load(_ client: FlockerClient) throws -> ClusterView {
+    let (config, tag) = try client.configurationDatasets()
+    let state = try client.stateDatasets()
+    let nodes = try client.nodes()
+    return ClusterView(configuration: config, state: state, nodes: nodes, tag: tag)
+  }
+
+  /// Merges configuration and state the way flockerctl does; orphans in state are not shown.
+  public init(configuration: [DatasetConfiguration], state: [DatasetState], nodes: [Node], tag: String?) {
+    var stateByID: [String: DatasetState] = [:]
+    stateByID.reserveCapacity(state.count)
+    for s in state { stateByID[s.datasetID] = s }
+    var nodeByID: [String: Node] = [:]
+    for n in nodes { nodeByID[n.uuid] = n }
+    var views: [DatasetView] = []
+    views.reserveCapacity(configuration.count)
+    for c in configuration {
+      let s = stateByID[c.datasetID]
+      let status: DatasetStatus
+      if c.deleted {
+        status = s == nil ? .deleted : .deleting
+      } else if let s {
+        status = (s.primary.map { nodeByID[$0] != nil } ?? false) ? .attached : .detached
+      } else {
+        status = .pending
+      }
+      views.append(DatasetView(configuration: c, state: s, status: status, node: c.primary.flatMap { nodeByID[$0] }))
+    }
+    // A stable order: by name (unnamed last), then id.
+    views.sort { a, b in
+      let an = a.configuration.name
+      let bn = b.configuration.name
+      if an != bn {
+        guard let an else { return false }
+        guard let bn else { return true }
+        return an < bn
+      }
+      return a.configuration.datasetID < b.configuration.datasetID
+    }
+    self.datasets = views
+    self.nodes = nodes.sorted { $0.uuid < $1.uuid }
+    self.tag = tag
+  }
+
+  /// Finds one non-deleted dataset by exact name or unique id prefix (case-insensitive).
+  /// With `includeDeleted`, a deleted dataset is found when nothing live matches.
+  public func dataset(_ ref: String, includeDeleted: Bool = false) throws -> DatasetView {
+    let live = datasets.filter { !$0.configuration.deleted }
+    let byName = live.filter { $0.configuration.name == ref }
+    if byName.count == 1 { return byName[0] }
+    if byName.count > 1 {
+      throw Diagnostic(
+        "\(byName.count) datasets are named '\(ref)'", code: .ambiguous,
+        notes: ["name one by id: " + byName.map { "\($0.configuration.datasetID) (\($0.status.rawValue))" }.joined(separator: ", ")])
+    }
+    let prefix = ref.lowercased()
+    if !prefix.isEmpty {
+      let byID = live.filter { $0.configuration.datasetID.hasPrefix(prefix) }
+      if byID.count == 1 { return byID[0] }
+      if byID.count > 1 {
+        throw Diagnostic(
+          "'\(ref)' matches \(byID.count) datasets", code: .ambiguous,
+          notes: ["give more of the id: " + byID.prefix(8).map { ($0.configuration.name.map { "\($0) " } ?? "") + $0.configuration.datasetID }.joined(separator: ", ")])
+      }
+      let dead = datasets.filter { $0.configuration.deleted && ($0.configuration.datasetID.hasPrefix(prefix) || $0.configuration.name == ref) }
+      if includeDeleted, dead.count == 1 { return dead[0] }
+      if !dead.isEmpty {
+        throw Diagnostic(
+          "dataset '\(ref)' was deleted", code: .notFound,
+          notes: ["deleted datasets stay in the configuration; `datasets --deleted` lists them"])
+      }
+    }
+    var notes = ["`datasets` lists them"]
+    if let near = Suggest.nearest(ref, in: live.compactMap(\.configuration.name)) { notes.insert("did you mean '\(near)'?", at: 0) }
+    throw Diagnostic("no dataset named '\(ref)' or with an id starting '\(ref)'", code: .notFound, notes: notes)
+  }
+
+  /// Finds a node by unique UUID prefix (case-insensitive) or by host IP.
+  public func node(_ ref: String) throws -> Node {
+    let byHost = nodes.filter { $0.host == ref }
+    if byHost.count == 1 { return byHost[0] }
+    if byHost.count > 1 {
+      throw Diagnostic(
+        "\(byHost.count) nodes report host \(ref)", code: .ambiguous,
+        notes: [
+          "name one by id: " + byHost.map(\.uuid).joined(separator: ", "),
+          "two nodes behind one address usually means a copied node.crt; give each node its own certificate",
+        ])
+    }
+    let prefix = ref.lowercased()
+    let matches = prefix.isEmpty ? [] : nodes.filter { $0.uuid.lowercased().hasPrefix(prefix) }
+    if matches.count == 1 { return matches[0] }
+    if matches.count > 1 {
+      throw Diagnostic(
+        "'\(ref)' matches \(matches.count) nodes", code: .ambiguous,
+        notes: ["give more of the id: " + matches.map { "\($0.uuid) (\($0.host))" }.joined(separator: ", ")])
+    }
+    throw Diagnostic(
+      "no node with an id starting '\(ref)' or with host '\(ref)'", code: .notFound,
+      notes: [
+        nodes.isEmpty
+          ? "no node is reporting to the control service; are the dataset agents running?"
+          : "nodes: " + nodes.map { "\($0.uuid.prefix(8)) (\($0.host))" }.joined(separator: ", ")
+      ])
+  }
+
+  /// Words for completion: dataset names and short ids, node short ids and hosts.
+  public var completionWords: (datasets: [String], nodes: [String]) {
+    var d: [String] = []
+    for v in datasets where !v.configuration.deleted {
+      if let n = v.configuration.name { d.append(n) }
+      d.append(String(v.configuration.datasetID.prefix(8)))
+    }
+    let n = nodes.flatMap { [String($0.uuid.prefix(8)), $0.host] }
+    return (d, n)
+  }
+}

@@ -1,0 +1,96 @@
+/// Dataset sizes: parsing `50G`, `1.5T`, `512MiB`, plain bytes, checked against the API's
+/// rules (an integer number of bytes, at least 64 MiB, a multiple of 1024) before sending.
+public enum Sizes {
+  /// The smallest size the API accepts: 64 MiB.
+  public static let minimum = 67_108_864
+  /// What block backends use when no size is given.
+  public static let backendDefault = 75 << 30
+
+  static let units: [(names: [String], factor: Double)] = [
+    (["", "b"], 1), (["k", "kb", "kib"], 1024), (["m", "mb", "mib"], 1_048_576),
+    (["g", "gb", "gib"], 1_073_741_824), (["t", "tb", "tib"], 1_099_511_627_776),
+    (["p", "pb", "pib"], 1_125_899_906_842_624),
+  ]
+
+  /// Parses a size into bytes, or throws a usage error proposing the nearest valid size.
+  /// Units are binary: `50G` = `50GiB` = 53687091200 bytes.
+  public static func parse(_ text: String) throws -> Int {
+    let s = text.trimmingCharacters(in: .whitespaces)
+    var number = ""
+    var unit = ""
+    for c in s {
+      if unit.isEmpty && (c.isASCII && (c.isNumber || c == ".")) {
+        number.append(c)
+      } else {
+        unit.append(c)
+      }
+    }
+    let lower = unit.lowercased().trimmingCharacters(in: .whitespaces)
+    guard !number.isEmpty, number.filter({ $0 == "." }).count <= 1, number != ".",
+      let factor = units.first(where: { $0.names.contains(lower) })?.factor
+    else {
+      throw Diagnostic.usage(
+        "invalid size '\(text)'", notes: ["expected a size such as 10G, 1.5T, 512M or a number of bytes (units are binary: 1G = 1024M)"])
+    }
+    // Exact arithmetic: digits before and after the point, scaled by the (integer) factor.
+    let parts = number.split(separator: ".", omittingEmptySubsequences: false)
+    let whole = parts[0].isEmpty ? "0" : String(parts[0])
+    let frac = parts.count > 1 ? String(parts[1]) : ""
+    guard whole.count + frac.count <= 30, let w = Decimal(string: whole), let f = Decimal(string: frac.isEmpty ? "0" : frac)
+    else { throw Diagnostic.usage("invalid size '\(text)'", notes: ["the number is too long"]) }
+    var scale = Decimal(1)
+    for _ in 0..<frac.count { scale *= 10 }
+    let bytes = (w + f / scale) * Decimal(factor)
+    guard bytes <= Decimal(Int.max / 2) else {
+      throw Diagnostic.usage("size '\(text)' is too large", notes: ["Flocker sizes are 64-bit byte counts"])
+    }
+    var rounded = Decimal()
+    var copy = bytes
+    NSDecimalRound(&rounded, &copy, 0, .plain)
+    if rounded != bytes {
+      let up = roundUpToValid(NSDecimalNumber(decimal: bytes).doubleValue)
+      throw Diagnostic.usage(
+        "size '\(text)' is not a whole number of bytes",
+        notes: ["the API needs an integer number of bytes, a multiple of 1024: did you mean \(format(up))?"])
+    }
+    let n = NSDecimalNumber(decimal: rounded).intValue
+    try check(n, original: text)
+    return n
+  }
+
+  /// Checks a byte count against the API's rules.
+  public static func check(_ n: Int, original: String) throws {
+    if n < minimum {
+      throw Diagnostic.usage(
+        "size '\(original)' is below the minimum of 64M", notes: ["Flocker datasets are at least 64M (67108864 bytes)"])
+    }
+    if n % 1024 != 0 {
+      let up = roundUpToValid(Double(n))
+      throw Diagnostic.usage(
+        "size '\(original)' (\(n) bytes) is not a multiple of 1024",
+        notes: ["did you mean \(format(up)) (\(up) bytes)?"])
+    }
+  }
+
+  static func roundUpToValid(_ bytes: Double) -> Int {
+    let kib = (bytes / 1024).rounded(.up)
+    return max(minimum, Int(kib) * 1024)
+  }
+
+  /// Formats bytes in the largest binary unit that keeps up to two decimals: `50G`, `1.5T`.
+  public static func format(_ bytes: Int) -> String {
+    for (names, factor) in units.reversed() where names[0] != "" {
+      let v = Double(bytes) / factor
+      if v >= 1 {
+        let r = (v * 100).rounded() / 100
+        var s = String(format: "%.2f", r)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s + names[0].uppercased()
+      }
+    }
+    return "\(bytes)B"
+  }
+}
+
+import Foundation

@@ -70,7 +70,9 @@ let package = Package(
       ]),
 
     // MARK: Tests
-    .testTarget(name: "FshKitTests", dependencies: ["FshKit", "FshSandbox", "FshPKI"]),
+    .testTarget(
+      name: "FshKitTests", dependencies: ["FshKit", "FshSandbox", "FshPKI"],
+      exclude: ["Scripts"]),
     .testTarget(name: "FshSandboxTests", dependencies: ["FshSandbox", "FshPKI"]),
     .testTarget(name: "fshTests", dependencies: ["fsh"]),
   ],

@@ -51,7 +51,7 @@ public enum Sizes {
       let up = roundUpToValid(NSDecimalNumber(decimal: bytes).doubleValue)
       throw Diagnostic.usage(
         "size '\(text)' is not a whole number of bytes",
-        notes: ["the API needs an integer number of bytes, a multiple of 1024: did you mean \(format(up))?"])
+        notes: ["the API needs an integer number of bytes, a multiple of 1024: did you mean \(formatExact(up))?"])
     }
     let n = NSDecimalNumber(decimal: rounded).intValue
     try check(n, original: text)
@@ -68,7 +68,7 @@ public enum Sizes {
       let up = roundUpToValid(Double(n))
       throw Diagnostic.usage(
         "size '\(original)' (\(n) bytes) is not a multiple of 1024",
-        notes: ["did you mean \(format(up)) (\(up) bytes)?"])
+        notes: ["did you mean \(formatExact(up)) (\(up) bytes)?"])
     }
   }
 
@@ -77,7 +77,23 @@ public enum Sizes {
     return max(minimum, Int(kib) * 1024)
   }
 
-  /// Formats bytes in the largest binary unit that keeps up to two decimals: `50G`, `1.5T`.
+  /// Formats bytes exactly, in the largest binary unit that needs at most two decimals
+  /// (`50G`, `1.5T`, `65537K`); plain bytes when no unit fits.
+  public static func formatExact(_ bytes: Int) -> String {
+    for (names, factor) in units.reversed() where names[0] != "" {
+      let f = Int(factor)
+      guard bytes >= f else { continue }
+      if bytes % f == 0 { return "\(bytes / f)\(names[0].uppercased())" }
+      if (bytes * 100) % f == 0 {
+        var s = String(format: "%.2f", Double(bytes) / factor)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s + names[0].uppercased()
+      }
+    }
+    return "\(bytes)"
+  }
+
+  /// Formats bytes in the largest binary unit, rounded to two decimals: `50G`, `1.5T`.
   public static func format(_ bytes: Int) -> String {
     for (names, factor) in units.reversed() where names[0] != "" {
       let v = Double(bytes) / factor

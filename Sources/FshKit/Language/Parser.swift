@@ -52,13 +52,17 @@ public struct Parser {
     }
   }
 
-  mutating func statements(inBlock: Bool) throws -> [Statement] {
+  mutating func statements(inBlock: Bool, openedAt: SourceRange? = nil) throws -> [Statement] {
     var result: [Statement] = []
     while true {
       skipSeparators()
       switch current {
       case .end:
-        if inBlock { throw incomplete("missing '}'", note: "close the block with '}'") }
+        if inBlock {
+          var d = incomplete("missing '}'", note: "close the block opened here with '}'")
+          if let openedAt { d.range = openedAt }
+          throw d
+        }
         return result
       case .closeBrace:
         if inBlock { return result }
@@ -158,7 +162,7 @@ public struct Parser {
     let startRange = current.range
     i += 1
     let cond = try condition()
-    let then = try block()
+    let then = try block(after: "the condition")
     var otherwise: [Statement]? = nil
     if bare(current) == "else" {
       i += 1
@@ -174,15 +178,15 @@ public struct Parser {
       cond, then: then, otherwise: otherwise, range: startRange.union(tokens[i - 1].range))
   }
 
-  private mutating func block() throws -> [Statement] {
-    guard case .openBrace = current else {
+  private mutating func block(after what: String = "") throws -> [Statement] {
+    guard case .openBrace(let open) = current else {
       if case .end = current { throw incomplete("missing '{'", note: "a block starts with '{'") }
       throw Diagnostic(
-        "expected '{'", code: .syntax, notes: ["put the block's '{' on the same line"],
-        range: current.range)
+        "expected '{'\(what.isEmpty ? "" : " after " + what)", code: .syntax,
+        notes: ["put the block's '{' on the same line"], range: current.range)
     }
     i += 1
-    let body = try statements(inBlock: true)
+    let body = try statements(inBlock: true, openedAt: open)
     i += 1  // the closing brace
     return body
   }

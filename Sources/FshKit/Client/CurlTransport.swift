@@ -1,0 +1,575 @@
+// The real transport: libcurl, mutual TLS, one easy handle (one kept-alive connection) per session.
+import CCurl
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Timing and connection facts about the last request, for `--verbose` and tests.
+public struct TransferInfo: Sendable, Equatable {
+  /// New connections made by the last attempt (0 = the kept-alive connection was reused).
+  public var newConnections: Int = 0
+  /// Attempts made (1 + GET retries).
+  public var attempts: Int = 0
+  /// Seconds for the last attempt, and until TCP connect and TLS handshake were done.
+  public var totalTime: Double = 0
+  public var connectTime: Double = 0
+  public var tlsTime: Double = 0
+}
+
+/// Carries requests to a Flocker control service over HTTPS with a client certificate.
+///
+/// - Trusts only `settings.caFile` (CAINFO, CAPATH unset) and presents `certFile`/`keyFile`.
+/// - Verifies the server as `control-service` whatever host is dialled (`CURLOPT_CONNECT_TO`).
+/// - Requests are serialised; `cancel()` may be called from any thread.
+public final class CurlTransport: ControlTransport, @unchecked Sendable {
+  public let settings: TLSSettings
+  /// `--verbose`: receives curl's informational lines (`* …`), request headers (`> …`) and
+  /// response headers (`< …`). Bodies and key material are never passed.
+  public var trace: ((String) -> Void)?
+  /// One-time observations about the connection (e.g. the dialled host is not in the server
+  /// certificate). Also passed to `onNote` as they are made.
+  public private(set) var notes: [String] = []
+  public var onNote: ((String) -> Void)?
+  /// Facts about the last request.
+  public private(set) var lastInfo = TransferInfo()
+
+  /// Responses larger than this are refused (a garbage server must not exhaust memory).
+  public var maximumResponseBytes = 512 << 20
+
+  private let easy: UnsafeMutableRawPointer
+  private let multi: UnsafeMutableRawPointer
+  private let errorBuffer: UnsafeMutablePointer<CChar>
+  private let connectTo: UnsafeMutablePointer<curl_slist>?
+  private let cancelRequested = Atomic<Bool>(false)
+  private let lock = NSLock()
+  private var sanChecked = false
+  private var localCertificate: PEMCertificateSummary??
+
+  // Per-transfer state, touched by the C callbacks (always on the performing thread).
+  fileprivate var responseBody: [UInt8] = []
+  fileprivate var responseHeaders: [(String, String)] = []
+  fileprivate var bodyTooLarge = false
+
+  private static let globalInit: Bool = {
+    curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+  }()
+
+  /// Call once early in `main`, before other threads start (libcurl's rule). Idempotent.
+  public static func initializeLibrary() { _ = globalInit }
+
+  public init(settings: TLSSettings, trace: ((String) -> Void)? = nil) throws {
+    guard Self.globalInit, let easy = curl_easy_init(), let multi = curl_multi_init() else {
+      throw ClientError(.transport, "libcurl could not be initialised; check the libcurl install")
+    }
+    self.settings = settings
+    self.trace = trace
+    self.easy = easy
+    self.multi = multi
+    errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    connectTo = curl_slist_append(nil, settings.connectTo)
+    configureHandle()
+  }
+
+  deinit {
+    curl_easy_cleanup(easy)
+    curl_multi_cleanup(multi)
+    curl_slist_free_all(connectTo)
+    errorBuffer.deallocate()
+  }
+
+  public func url(for path: String) -> String { settings.url(for: path) }
+
+  private func configureHandle() {
+    let h = easy
+    let me = Unmanaged.passUnretained(self).toOpaque()
+    ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+    ccurl_setopt_ptr(h, CURLOPT_ERRORBUFFER, errorBuffer)
+    ccurl_setopt_str(h, CURLOPT_CAINFO, settings.caFile)
+    ccurl_setopt_str(h, CURLOPT_CAPATH, nil)
+    ccurl_setopt_str(h, CURLOPT_SSLCERT, settings.certFile)
+    ccurl_setopt_str(h, CURLOPT_SSLCERTTYPE, "PEM")
+    ccurl_setopt_str(h, CURLOPT_SSLKEY, settings.keyFile)
+    ccurl_setopt_str(h, CURLOPT_SSLKEYTYPE, "PEM")
+    ccurl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
+    ccurl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
+    ccurl_setopt_slist(h, CURLOPT_CONNECT_TO, connectTo)
+    ccurl_setopt_long(h, CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTPS))
+    ccurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
+    ccurl_setopt_long(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+    ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
+    ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, Self.milliseconds(settings.requestTimeout))
+    ccurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+    ccurl_setopt_long(h, CURLOPT_CERTINFO, 1)
+    ccurl_setopt_str(h, CURLOPT_ACCEPT_ENCODING, "")
+    ccurl_setopt_str(h, CURLOPT_USERAGENT, "fsh (libcurl)")
+    ccurl_setopt_ptr(h, CURLOPT_WRITEDATA, me)
+    ccurl_setopt_writefn(h) { ptr, size, count, context in
+      let n = size * count
+      let t = Unmanaged<CurlTransport>.fromOpaque(context!).takeUnretainedValue()
+      if t.responseBody.count + n > t.maximumResponseBytes {
+        t.bodyTooLarge = true
+        return 0
+      }
+      if n > 0, let ptr {
+        ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
+          t.responseBody.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
+        }
+      }
+      return n
+    }
+    ccurl_setopt_ptr(h, CURLOPT_HEADERDATA, me)
+    ccurl_setopt_headerfn(h) { ptr, size, count, context in
+      let n = size * count
+      let t = Unmanaged<CurlTransport>.fromOpaque(context!).takeUnretainedValue()
+      guard n > 0, let ptr else { return n }
+      let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
+      }.trimmingCharacters(in: .whitespacesAndNewlines)
+      if line.hasPrefix("HTTP/") {
+        t.responseHeaders = []  // a new response (e.g. after 100 Continue)
+      } else if let colon = line.firstIndex(of: ":") {
+        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        t.responseHeaders.append((name, value))
+      }
+      return n
+    }
+    updateTracing()
+  }
+
+  /// Applies `trace` to the handle; called before each request so it can be switched at any time.
+  private func updateTracing() {
+    let h = easy
+    if trace == nil {
+      ccurl_setopt_long(h, CURLOPT_VERBOSE, 0)
+      return
+    }
+    ccurl_setopt_long(h, CURLOPT_VERBOSE, 1)
+    ccurl_setopt_ptr(h, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(self).toOpaque())
+    ccurl_setopt_debugfn(h) { _, type, data, size, context in
+      let t = Unmanaged<CurlTransport>.fromOpaque(context!).takeUnretainedValue()
+      let prefix: String
+      switch type {
+      case CURLINFO_TEXT: prefix = "* "
+      case CURLINFO_HEADER_OUT: prefix = "> "
+      case CURLINFO_HEADER_IN: prefix = "< "
+      default: return 0  // bodies and raw TLS records are never traced
+      }
+      guard let data, size > 0 else { return 0 }
+      let text = data.withMemoryRebound(to: UInt8.self, capacity: size) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
+      }
+      for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+        let s = line.trimmingCharacters(in: .whitespaces)
+        if !s.isEmpty { t.trace?(prefix + s) }
+      }
+      return 0
+    }
+  }
+
+  // MARK: - Performing
+
+  public func cancel() {
+    cancelRequested.store(true, ordering: .sequentiallyConsistent)
+    curl_multi_wakeup(multi)
+  }
+
+  private var isCancelled: Bool { cancelRequested.load(ordering: .sequentiallyConsistent) }
+
+  public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+    lock.lock()
+    defer { lock.unlock() }
+    cancelRequested.store(false, ordering: .sequentiallyConsistent)
+    let idempotent = ["GET", "HEAD"].contains(request.method.uppercased())
+    var attempt = 0
+    var delay = settings.retryBackoff
+    while true {
+      attempt += 1
+      do {
+        let response = try performOnce(request)
+        lastInfo.attempts = attempt
+        return response
+      } catch let error as ClientError {
+        lastInfo.attempts = attempt
+        guard idempotent, attempt <= settings.retries, Self.isRetryable(error) else { throw error }
+        trace?("* \(error.message)")
+        trace?("* retrying \(request.summary) in \(Self.format(delay)) s")
+        try sleepUnlessCancelled(delay, request: request)
+        delay *= 2
+      }
+    }
+  }
+
+  static func isRetryable(_ error: ClientError) -> Bool {
+    [.refused, .unreachable, .connectionDropped].contains(error.code)
+      && error.detail?.contains("resolve") != true
+  }
+
+  private func sleepUnlessCancelled(_ seconds: Double, request: HTTPRequest) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if isCancelled { throw cancelledError(request) }
+      usleep(10_000)
+    }
+    if isCancelled { throw cancelledError(request) }
+  }
+
+  private func cancelledError(_ request: HTTPRequest) -> ClientError {
+    ClientError(.cancelled, "'\(request.summary)' was cancelled")
+  }
+
+  private func performOnce(_ request: HTTPRequest) throws -> HTTPResponse {
+    let h = easy
+    responseBody = []
+    responseHeaders = []
+    bodyTooLarge = false
+    errorBuffer[0] = 0
+    lastInfo = TransferInfo()
+    updateTracing()
+
+    ccurl_setopt_str(h, CURLOPT_URL, settings.url(for: request.path))
+    let method = request.method.uppercased()
+    // Reset the method state left by the previous request on this handle.
+    ccurl_setopt_long(h, CURLOPT_HTTPGET, 1)
+    ccurl_setopt_str(h, CURLOPT_CUSTOMREQUEST, nil)
+    ccurl_setopt_long(h, CURLOPT_NOBODY, method == "HEAD" ? 1 : 0)
+    if let body = request.body ?? (method == "POST" ? [] : nil) {
+      ccurl_setopt_long(h, CURLOPT_POST, 1)
+      ccurl_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+      body.withUnsafeBytes { raw in
+        // COPYPOSTFIELDS copies `POSTFIELDSIZE` bytes now; the buffer need not outlive the call.
+        var zero: UInt8 = 0
+        if let base = raw.baseAddress {
+          ccurl_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+        } else {
+          ccurl_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, &zero)
+        }
+      }
+      if method != "POST" { ccurl_setopt_str(h, CURLOPT_CUSTOMREQUEST, method) }
+    } else if method != "GET" && method != "HEAD" {
+      ccurl_setopt_str(h, CURLOPT_CUSTOMREQUEST, method)
+    }
+
+    var headerList: UnsafeMutablePointer<curl_slist>? = nil
+    var lines = request.headers.map { "\($0.0): \($0.1)" }
+    if request.header("Accept") == nil { lines.append("Accept: application/json") }
+    if request.body != nil, request.header("Content-Type") == nil {
+      lines.append("Content-Type: application/json")
+    }
+    lines.append("Expect:")  // no 100-continue round trip for larger bodies
+    for line in lines { headerList = curl_slist_append(headerList, line) }
+    ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
+    defer {
+      ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, nil)
+      curl_slist_free_all(headerList)
+    }
+
+    let code = try runTransfer(request)
+    lastInfo.newConnections = Int(getLong(CURLINFO_NUM_CONNECTS))
+    lastInfo.totalTime = getDouble(CURLINFO_TOTAL_TIME)
+    lastInfo.connectTime = getDouble(CURLINFO_CONNECT_TIME)
+    lastInfo.tlsTime = getDouble(CURLINFO_APPCONNECT_TIME)
+    if code != CURLE_OK { throw mapError(code, request: request) }
+    if lastInfo.newConnections > 0 { checkServerNames() }
+    return HTTPResponse(
+      status: Int(getLong(CURLINFO_RESPONSE_CODE)), headers: responseHeaders, body: responseBody)
+  }
+
+  /// Drives the transfer through the multi interface so `cancel()` can wake the poll at once.
+  private func runTransfer(_ request: HTTPRequest) throws -> CURLcode {
+    let added = curl_multi_add_handle(multi, easy)
+    guard added == CURLM_OK else {
+      throw ClientError(
+        .transport, "libcurl refused the request (multi error \(added.rawValue)); retry",
+        detail: String(cString: curl_multi_strerror(added)))
+    }
+    defer { curl_multi_remove_handle(multi, easy) }
+    var running: Int32 = 0
+    var mcode = curl_multi_perform(multi, &running)
+    while mcode == CURLM_OK && running > 0 {
+      if isCancelled { throw cancelledError(request) }
+      mcode = curl_multi_poll(multi, nil, 0, 100, nil)
+      if isCancelled { throw cancelledError(request) }
+      if mcode == CURLM_OK { mcode = curl_multi_perform(multi, &running) }
+    }
+    guard mcode == CURLM_OK else {
+      throw ClientError(
+        .transport, "libcurl failed while running '\(request.summary)'; retry",
+        detail: String(cString: curl_multi_strerror(mcode)))
+    }
+    var left: Int32 = 0
+    var result = CURLE_OK
+    while let msg = curl_multi_info_read(multi, &left) {
+      if msg.pointee.msg == CURLMSG_DONE && msg.pointee.easy_handle == easy {
+        result = ccurl_msg_result(msg)
+      }
+    }
+    return result
+  }
+
+  private func getLong(_ info: CURLINFO) -> Int {
+    var v = 0
+    ccurl_getinfo_long(easy, info, &v)
+    return v
+  }
+
+  private func getDouble(_ info: CURLINFO) -> Double {
+    var v = 0.0
+    ccurl_getinfo_double(easy, info, &v)
+    return v
+  }
+
+  // MARK: - The dialled host vs the server certificate
+
+  private func checkServerNames() {
+    guard !sanChecked else { return }
+    var info: UnsafeMutablePointer<curl_certinfo>? = nil
+    guard ccurl_getinfo_certinfo(easy, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
+      let lists = info.pointee.certinfo
+    else { return }
+    sanChecked = true
+    ccurl_setopt_long(easy, CURLOPT_CERTINFO, 0)
+    var san = ""
+    var node = lists[0]
+    while let n = node {
+      let entry = String(cString: n.pointee.data)
+      if entry.hasPrefix("X509v3 Subject Alternative Name:") {
+        san = String(entry.dropFirst("X509v3 Subject Alternative Name:".count))
+      }
+      node = n.pointee.next
+    }
+    let names = Self.parseSubjectAltNames(san)
+    if !Self.names(names, contain: settings.host) {
+      let listed = names.isEmpty ? "no subject alternative names" : names.joined(separator: ", ")
+      addNote(
+        "the control certificate names \(listed) but not '\(settings.host)'; fsh verifies the name "
+          + "'control-service' so it works, but curl, Go clients and kubelets dialling "
+          + "'\(settings.host)' will fail hostname verification; dial a host the certificate names, "
+          + "or re-issue it with 'flocker-ca create-control-certificate \(settings.host)'")
+    }
+  }
+
+  private func addNote(_ note: String) {
+    notes.append(note)
+    onNote?(note)
+  }
+
+  /// "DNS:control-service, IP Address:127.0.0.1" → ["DNS:control-service", "IP:127.0.0.1"].
+  static func parseSubjectAltNames(_ text: String) -> [String] {
+    text.split(separator: ",").compactMap { part in
+      let p = part.trimmingCharacters(in: .whitespaces)
+      if p.hasPrefix("IP Address:") { return "IP:" + p.dropFirst("IP Address:".count) }
+      return p.isEmpty ? nil : p
+    }
+  }
+
+  static func names(_ names: [String], contain host: String) -> Bool {
+    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    if let address = ipBytes(bare) {
+      return names.contains { $0.hasPrefix("IP:") && ipBytes(String($0.dropFirst(3))) == address }
+    }
+    return names.contains {
+      $0.hasPrefix("DNS:") && $0.dropFirst(4).lowercased() == bare.lowercased()
+    }
+  }
+
+  static func ipBytes(_ text: String) -> [UInt8]? {
+    var v4 = in_addr()
+    if inet_pton(AF_INET, text, &v4) == 1 {
+      return withUnsafeBytes(of: &v4) { Array($0) }
+    }
+    var v6 = in6_addr()
+    if inet_pton(AF_INET6, text, &v6) == 1 {
+      return withUnsafeBytes(of: &v6) { Array($0) }
+    }
+    return nil
+  }
+
+  // MARK: - Errors
+
+  private func localCertificateSummary() -> PEMCertificateSummary? {
+    if let cached = localCertificate { return cached }
+    let s = PEMCertificateSummary(file: settings.certFile)
+    localCertificate = .some(s)
+    return s
+  }
+
+  func mapError(_ code: CURLcode, request: HTTPRequest) -> ClientError {
+    let text = String(cString: errorBuffer)
+    let curlText = text.isEmpty ? String(cString: curl_easy_strerror(code)) : text
+    let detail = "curl error \(code.rawValue): \(curlText)"
+    let hp = "'\(settings.hostPort)'"
+    let lower = curlText.lowercased()
+    func err(_ c: ClientError.Code, _ m: String) -> ClientError {
+      ClientError(c, m, detail: detail)
+    }
+    func nodeCertificateError() -> ClientError? {
+      guard let cn = localCertificateSummary()?.subjectCommonName, cn.hasPrefix("node-") else {
+        return nil
+      }
+      return err(
+        .tlsNodeCertificate,
+        "the client certificate '\(settings.certFile)' is a node (agent) certificate with CN "
+          + "'\(cn)'; the control service API accepts only user certificates (CN 'user-…'): "
+          + "create one with 'flocker-ca create-api-certificate NAME' and use its .crt and .key")
+    }
+    let portHint =
+      settings.port == 4524
+      ? "; port 4524 is the agents' port, the API listens on 4523" : ""
+
+    switch code {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return err(
+        .unreachable,
+        "cannot resolve host '\(settings.host)'; check the control service host name and DNS")
+    case CURLE_COULDNT_CONNECT:
+      if lower.contains("refused") || getLong(CURLINFO_OS_ERRNO) == Int(ECONNREFUSED) {
+        return err(
+          .refused,
+          "cannot reach control service at \(hp): connection refused; is flocker-control "
+            + "running and is port \(settings.port) open?")
+      }
+      let reason =
+        lower.contains("no route")
+        ? "no route to host"
+        : lower.contains("unreachable") ? "network unreachable" : "connection failed"
+      return err(
+        .unreachable,
+        "cannot reach control service at \(hp): \(reason); check the host address, the network "
+          + "and any firewall")
+    case CURLE_OPERATION_TIMEDOUT:
+      if lower.contains("connection timed out") || lower.contains("resolving timed out")
+        || (lastInfo.tlsTime == 0 && !lower.contains("operation timed out"))
+      {
+        return err(
+          .timeout,
+          "connecting to the control service at \(hp) timed out after "
+            + "\(Self.format(settings.connectTimeout)) s (connect timeout); check the host, port "
+            + "and firewall, or raise the connect timeout")
+      }
+      return err(
+        .timeout,
+        "'\(request.summary)' got no complete answer from \(hp) within "
+          + "\(Self.format(settings.requestTimeout)) s (request timeout); the control service may "
+          + "be overloaded or hung; raise the request timeout if it is only slow")
+    case CURLE_PEER_FAILED_VERIFICATION:
+      if lower.contains("expired") {
+        return err(
+          .expired,
+          "the control service's certificate at \(hp) has expired; re-issue it with "
+            + "'flocker-ca create-control-certificate' and restart flocker-control")
+      }
+      if lower.contains("not yet valid") {
+        return err(
+          .expired,
+          "the control service's certificate at \(hp) is not yet valid; check the clocks of "
+            + "both machines")
+      }
+      if lower.contains("subject name") || lower.contains("host name")
+        || lower.contains("hostname")
+      {
+        return err(
+          .tlsServerName,
+          "the certificate of the server at \(hp) does not carry the name 'control-service'; "
+            + "it is not a flocker-ca control certificate: re-issue it with "
+            + "'flocker-ca create-control-certificate'")
+      }
+      return err(
+        .tlsUnknownCA,
+        "the server at \(hp) presented a certificate that '\(settings.caFile)' does not trust; "
+          + "check that this cluster.crt belongs to the cluster you are dialling")
+    case CURLE_SSL_CERTPROBLEM:
+      let fm = FileManager.default
+      if !fm.isReadableFile(atPath: settings.certFile) {
+        return err(
+          .tlsLocalCredentials,
+          "cannot read the client certificate '\(settings.certFile)'; check that it exists and "
+            + "is readable")
+      }
+      if !fm.isReadableFile(atPath: settings.keyFile) {
+        return err(
+          .tlsLocalCredentials,
+          "cannot read the client key '\(settings.keyFile)'; check that it exists and is readable")
+      }
+      if localCertificateSummary() == nil {
+        return err(
+          .tlsLocalCredentials,
+          "the client certificate '\(settings.certFile)' is not a PEM certificate; use the .crt "
+            + "file flocker-ca wrote")
+      }
+      return err(
+        .tlsLocalCredentials,
+        "the client key '\(settings.keyFile)' does not match the certificate "
+          + "'\(settings.certFile)' or is not a PEM key; use the .key issued with that certificate")
+    case CURLE_SSL_CACERT_BADFILE:
+      return err(
+        .caFileUnreadable,
+        "cannot read the CA file '\(settings.caFile)'; check that cluster.crt exists, is "
+          + "readable and is PEM")
+    case CURLE_SSL_CONNECT_ERROR, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING:
+      let tlsAlert =
+        lower.contains("alert") || lower.contains("ssl") || lower.contains("errno 107")
+        || code == CURLE_SSL_CONNECT_ERROR
+      if lower.contains("wrong version number") || lower.contains("packet length too long") {
+        return err(
+          .tlsClientRejected,
+          "the server at \(hp) does not speak TLS; is this the control service's API port "
+            + "(4523)?")
+      }
+      if let nodeError = nodeCertificateError() { return nodeError }
+      if lower.contains("certificate expired") {
+        return err(
+          .expired,
+          "the control service rejected the client certificate '\(settings.certFile)' as "
+            + "expired; issue a new one with 'flocker-ca create-api-certificate'")
+      }
+      if !tlsAlert {
+        return err(
+          .connectionDropped,
+          "the control service at \(hp) closed the connection before answering "
+            + "'\(request.summary)'; check its log, and retry")
+      }
+      var message =
+        "the server refused the client certificate '\(settings.certFile)': it must be signed by "
+        + "cluster.crt and have a CN starting with 'user-'"
+      if let s = localCertificateSummary(), let cn = s.subjectCommonName {
+        message += " (its CN is '\(cn)'"
+        if let issuer = s.issuerCommonName { message += ", issued by '\(issuer)'" }
+        message += ")"
+      }
+      if lower.contains("unknown ca") {
+        message += "; this certificate was signed by another CA than the server's cluster.crt"
+      }
+      return err(.tlsClientRejected, message + portHint)
+    case CURLE_ABORTED_BY_CALLBACK:
+      return err(.cancelled, "'\(request.summary)' was cancelled")
+    case CURLE_PARTIAL_FILE:
+      return err(
+        .badResponse,
+        "the response to '\(request.summary)' was cut off before its end; retry, and check the "
+          + "control service's log")
+    case CURLE_WRITE_ERROR where bodyTooLarge:
+      return err(
+        .badResponse,
+        "the response to '\(request.summary)' is larger than "
+          + "\(maximumResponseBytes >> 20) MiB; this is not a Flocker control service answer")
+    default:
+      return err(
+        .transport,
+        "'\(request.summary)' to \(hp) failed: \(curlText) (curl error \(code.rawValue)); retry "
+          + "with --verbose for details")
+    }
+  }
+
+  static func milliseconds(_ seconds: Double) -> Int { max(1, Int((seconds * 1000).rounded())) }
+
+  static func format(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+  }
+}

@@ -1,0 +1,419 @@
+// Typed access to the Flocker control service v1 API (reference flocker-api.md §1.4, endpoints 1–11).
+import Foundation
+
+/// The request the client sent last, for the `curl` command. Holds paths and JSON, never keys.
+public struct RecordedRequest: Sendable, Equatable {
+  public var method: String
+  public var path: String
+  /// The full URL (`https://control-service:4523/v1/...` for the curl transport).
+  public var url: String
+  public var headers: [(String, String)]
+  public var body: [UInt8]?
+
+  public static func == (a: RecordedRequest, b: RecordedRequest) -> Bool {
+    a.method == b.method && a.path == b.path && a.url == b.url && a.body == b.body
+      && a.headers.map { [$0.0, $0.1] } == b.headers.map { [$0.0, $0.1] }
+  }
+}
+
+/// What `request(method:path:…)` returns: the response and its body parsed as JSON (nil when the
+/// body is empty).
+public struct RawResult {
+  public var response: HTTPResponse
+  public var json: Any?
+}
+
+public final class FlockerClient {
+  public let transport: ControlTransport
+  /// The last request sent (also when it failed), for `curl`.
+  public private(set) var lastRequest: RecordedRequest?
+
+  public init(transport: ControlTransport) {
+    self.transport = transport
+  }
+
+  /// Aborts the request in progress from any thread (Ctrl-C).
+  public func cancel() { transport.cancel() }
+
+  // MARK: - Endpoints
+
+  /// 1. `GET /v1/version`.
+  public func version() throws -> VersionInfo {
+    try decode(VersionInfo.self, from: send("GET", "/v1/version", expect: [200]))
+  }
+
+  /// 2. `GET /v1/configuration/datasets`: the desired configuration, deleted datasets included,
+  /// and the `X-Configuration-Tag` to send back with a conditional mutation.
+  public func configurationDatasets() throws -> (datasets: [DatasetConfiguration], tag: String?) {
+    let (request, response) = try send("GET", "/v1/configuration/datasets", expect: [200])
+    let datasets = try decode([DatasetConfiguration].self, from: (request, response))
+    return (datasets, response.header("X-Configuration-Tag"))
+  }
+
+  /// 3. `POST /v1/configuration/datasets`. Never sends `deleted` (the server answers 500).
+  public func createDataset(
+    primary: String, datasetID: String? = nil, maximumSize: Int? = nil,
+    metadata: [String: String] = [:], ifConfigurationMatches tag: String? = nil
+  ) throws -> DatasetConfiguration {
+    struct Body: Encodable {
+      var primary: String
+      var dataset_id: String?
+      var maximum_size: Int?
+      var metadata: [String: String]
+    }
+    let body = Body(
+      primary: primary.lowercased(), dataset_id: datasetID?.lowercased(),
+      maximum_size: maximumSize, metadata: metadata)
+    return try decode(
+      DatasetConfiguration.self,
+      from: send(
+        "POST", "/v1/configuration/datasets", body: try encode(body), tag: tag, expect: [201],
+        hints: [
+          409: "choose another dataset id, or leave it out to get a new one",
+          400:
+            "check the size (at least 64 MiB, a multiple of 1 KiB), the node id and the metadata",
+        ]))
+  }
+
+  /// 4. `POST /v1/configuration/datasets/<id>`: move the dataset to another primary node.
+  public func moveDataset(
+    _ datasetID: String, to primary: String, ifConfigurationMatches tag: String? = nil
+  ) throws -> DatasetConfiguration {
+    let id = try pathID(datasetID, what: "dataset id")
+    return try decode(
+      DatasetConfiguration.self,
+      from: send(
+        "POST", "/v1/configuration/datasets/\(id)",
+        body: try encode(["primary": primary.lowercased()]), tag: tag, expect: [200],
+        hints: [
+          404: "no dataset has the id '\(id)'; list them with 'datasets'",
+          405: "a deleted dataset cannot be moved",
+          400: "the node id must be a UUID",
+        ]))
+  }
+
+  /// 5. `DELETE /v1/configuration/datasets/<id>`: marks it deleted (idempotent).
+  public func deleteDataset(_ datasetID: String, ifConfigurationMatches tag: String? = nil) throws
+    -> DatasetConfiguration
+  {
+    let id = try pathID(datasetID, what: "dataset id")
+    return try decode(
+      DatasetConfiguration.self,
+      from: send(
+        "DELETE", "/v1/configuration/datasets/\(id)", tag: tag, expect: [200],
+        hints: [404: "no dataset has the id '\(id)'; list them with 'datasets'"]))
+  }
+
+  /// 6. `GET /v1/state/datasets`: what the agents last reported.
+  public func stateDatasets() throws -> [DatasetState] {
+    try decode([DatasetState].self, from: send("GET", "/v1/state/datasets", expect: [200]))
+  }
+
+  /// 7. `GET /v1/state/nodes`: nodes with a live agent.
+  public func nodes() throws -> [Node] {
+    try decode([Node].self, from: send("GET", "/v1/state/nodes", expect: [200]))
+  }
+
+  /// 8. `GET /v1/state/nodes/by_era/<era>`: the node UUID for a boot id, or nil when no node has
+  /// reported that era (yet: retry later).
+  public func nodeUUID(forEra era: String) throws -> String? {
+    struct Answer: Decodable { var uuid: String }
+    let id = try pathID(era, what: "era")
+    do {
+      return try decode(
+        Answer.self, from: send("GET", "/v1/state/nodes/by_era/\(id)", expect: [200])
+      ).uuid
+    } catch let e as ClientError where e.code == .http && e.status == 404 {
+      return nil
+    }
+  }
+
+  /// 9. `GET /v1/configuration/leases`.
+  public func leases() throws -> [Lease] {
+    try decode([Lease].self, from: send("GET", "/v1/configuration/leases", expect: [200]))
+  }
+
+  /// 10. `POST /v1/configuration/leases`: acquire (201) or renew (200, `renewed`). `expires` in
+  /// seconds from now; nil for a lease that never expires (sent as an explicit `null`).
+  public func acquireLease(datasetID: String, nodeUUID: String, expires: Double?) throws -> (
+    lease: Lease, renewed: Bool
+  ) {
+    let body = Lease(
+      datasetID: datasetID.lowercased(), nodeUUID: nodeUUID.lowercased(), expires: expires)
+    let (request, response) = try send(
+      "POST", "/v1/configuration/leases", body: try encode(body), expect: [200, 201],
+      hints: [
+        409: "another node holds the lease; release it first with 'lease release'",
+        400: "the node id must be a UUID and the duration a number of seconds",
+      ])
+    return (try decode(Lease.self, from: (request, response)), response.status == 200)
+  }
+
+  /// 11. `DELETE /v1/configuration/leases/<dataset_id>`: releases it whoever holds it.
+  public func releaseLease(datasetID: String) throws -> Lease {
+    let id = try pathID(datasetID, what: "dataset id")
+    return try decode(
+      Lease.self,
+      from: send(
+        "DELETE", "/v1/configuration/leases/\(id)", expect: [200],
+        hints: [404: "no lease is held on dataset '\(id)'"]))
+  }
+
+  // MARK: - Raw access (`api` command)
+
+  /// Sends any request. `jsonText` is checked to be JSON before anything is sent. Non-2xx answers
+  /// throw the same errors as the typed methods unless `throwOnHTTPError` is false.
+  public func request(
+    method: String, path: String, jsonText: String? = nil, headers: [(String, String)] = [],
+    throwOnHTTPError: Bool = true
+  ) throws -> RawResult {
+    var body: [UInt8]? = nil
+    if let jsonText {
+      let bytes = Array(jsonText.utf8)
+      do {
+        _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+      } catch {
+        throw ClientError(
+          .invalidRequest,
+          "the request body is not valid JSON; quote it, e.g. '{\"primary\": \"…\"}'")
+      }
+      body = bytes
+    }
+    return try request(
+      method: method, path: path, body: body, headers: headers, throwOnHTTPError: throwOnHTTPError)
+  }
+
+  /// Sends any request with a JSON value (`[String: Any]`, `[Any]`, …) as the body.
+  public func request(
+    method: String, path: String, jsonBody: Any?, headers: [(String, String)] = [],
+    throwOnHTTPError: Bool = true
+  ) throws -> RawResult {
+    var body: [UInt8]? = nil
+    if let jsonBody {
+      guard JSONSerialization.isValidJSONObject([jsonBody]),
+        let data = try? JSONSerialization.data(
+          withJSONObject: jsonBody, options: [.sortedKeys, .fragmentsAllowed])
+      else { throw ClientError(.invalidRequest, "the request body cannot be written as JSON") }
+      body = [UInt8](data)
+    }
+    return try request(
+      method: method, path: path, body: body, headers: headers, throwOnHTTPError: throwOnHTTPError)
+  }
+
+  private func request(
+    method: String, path: String, body: [UInt8]?, headers: [(String, String)],
+    throwOnHTTPError: Bool
+  ) throws -> RawResult {
+    var p = path.hasPrefix("/") ? path : "/" + path
+    if !p.hasPrefix("/v1/") && p != "/v1" { p = "/v1" + p }
+    let method = method.uppercased()
+    let request = HTTPRequest(method: method, path: p, headers: headers, body: body)
+    let response = try perform(request)
+    if throwOnHTTPError && !(200..<300).contains(response.status) {
+      throw Self.httpError(response, request: request, hints: [:])
+    }
+    var json: Any? = nil
+    if !response.body.isEmpty {
+      do {
+        json = try JSONSerialization.jsonObject(
+          with: Data(response.body), options: [.fragmentsAllowed])
+      } catch  where (200..<300).contains(response.status) {
+        throw Self.badJSON(request, response)
+      } catch {}
+    }
+    return RawResult(response: response, json: json)
+  }
+
+  // MARK: - curl command line
+
+  /// The `curl` invocation equivalent to `request`: paths of the certificate files only, never
+  /// their contents; shell-quoted.
+  public static func curlCommandLine(for request: RecordedRequest, settings: TLSSettings) -> String
+  {
+    var args = [
+      "curl", "--cacert", settings.caFile, "--cert", settings.certFile, "--key", settings.keyFile,
+      "--connect-to", settings.connectTo, request.url,
+    ]
+    if request.method != "GET" { args += ["-X", request.method] }
+    for (name, value) in request.headers where name.lowercased() != "expect" {
+      args += ["-H", "\(name): \(value)"]
+    }
+    if let body = request.body {
+      if !request.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+        args += ["-H", "Content-Type: application/json"]
+      }
+      args += ["-d", String(decoding: body, as: UTF8.self)]
+    }
+    return args.map(shellQuote).joined(separator: " ")
+  }
+
+  /// `curlCommandLine(for: lastRequest, settings:)`, or nil before any request.
+  public func curlCommandLine(settings: TLSSettings) -> String? {
+    lastRequest.map { Self.curlCommandLine(for: $0, settings: settings) }
+  }
+
+  static func shellQuote(_ s: String) -> String {
+    let safe = CharacterSet(
+      charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-")
+    if !s.isEmpty && s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
+    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+
+  // MARK: - Plumbing
+
+  private func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+    lastRequest = RecordedRequest(
+      method: request.method, path: request.path, url: transport.url(for: request.path),
+      headers: request.headers, body: request.body)
+    return try transport.perform(request)
+  }
+
+  private func send(
+    _ method: String, _ path: String, body: [UInt8]? = nil, tag: String? = nil,
+    expect: Set<Int>, hints: [Int: String] = [:]
+  ) throws -> (HTTPRequest, HTTPResponse) {
+    var headers: [(String, String)] = []
+    if body != nil { headers.append(("Content-Type", "application/json")) }
+    if let tag { headers.append(("X-If-Configuration-Matches", tag)) }
+    let request = HTTPRequest(method: method, path: path, headers: headers, body: body)
+    let response = try perform(request)
+    guard expect.contains(response.status) else {
+      if (200..<300).contains(response.status) {
+        throw ClientError(
+          .badResponse,
+          "'\(request.summary)' answered HTTP \(response.status) where the Flocker API sends "
+            + expect.sorted().map(String.init).joined(separator: " or ")
+            + "; is this a Flocker 1.x control service?", status: response.status)
+      }
+      throw Self.httpError(response, request: request, hints: hints)
+    }
+    return (request, response)
+  }
+
+  private func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return [UInt8](try encoder.encode(value))
+  }
+
+  private func decode<T: Decodable>(_ type: T.Type, from pair: (HTTPRequest, HTTPResponse)) throws
+    -> T
+  {
+    do {
+      return try JSONDecoder().decode(T.self, from: Data(pair.1.body))
+    } catch {
+      throw Self.badJSON(pair.0, pair.1, underlying: error)
+    }
+  }
+
+  /// Ids go into paths lower-cased (stored ids are lower-case; the match is case-sensitive) and
+  /// must not change the path's shape.
+  private func pathID(_ id: String, what: String) throws -> String {
+    let lower = id.lowercased()
+    let allowed = CharacterSet(charactersIn: "0123456789abcdefghijklmnopqrstuvwxyz-_")
+    guard !lower.isEmpty, lower.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
+      throw ClientError(.invalidRequest, "'\(id)' is not a valid \(what); expected a UUID")
+    }
+    return lower
+  }
+
+  static func badJSON(_ request: HTTPRequest, _ response: HTTPResponse, underlying: Error? = nil)
+    -> ClientError
+  {
+    var why = "is not valid JSON"
+    if let e = underlying as? DecodingError {
+      switch e {
+      case .keyNotFound(let key, let ctx):
+        why = "lacks the field '\(key.stringValue)'\(Self.at(ctx.codingPath))"
+      case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
+        why = "has an unexpected value\(Self.at(ctx.codingPath))"
+      case .dataCorrupted(let ctx) where !ctx.codingPath.isEmpty:
+        why = "has an unexpected value\(Self.at(ctx.codingPath))"
+      default:
+        why = response.body.isEmpty ? "is empty" : "is not valid JSON (truncated or malformed)"
+      }
+    }
+    return ClientError(
+      .badResponse,
+      "the answer to '\(request.summary)' (HTTP \(response.status), \(response.body.count) bytes) "
+        + "\(why); retry, and check that this is a Flocker 1.x control service",
+      status: response.status)
+  }
+
+  private static func at(_ path: [CodingKey]) -> String {
+    let names = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    return names.isEmpty ? "" : " at '\(names)'"
+  }
+
+  /// Turns a non-2xx response into the error the user sees.
+  static func httpError(_ response: HTTPResponse, request: HTTPRequest, hints: [Int: String])
+    -> ClientError
+  {
+    let status = response.status
+    let json = try? JSONSerialization.jsonObject(
+      with: Data(response.body), options: [.fragmentsAllowed])
+    let object = json as? [String: Any]
+    let description = object?["description"] as? String
+    let errors = (object?["errors"] as? [Any])?.map { ($0 as? String) ?? "\($0)" } ?? []
+    let where_ = "'\(request.summary)', HTTP \(status)"
+
+    if (500..<600).contains(status) {
+      if let incident = json as? String {
+        return ClientError(
+          .serverError,
+          "the control service failed on \(where_) (incident '\(incident)'); see its log "
+            + "(search for the incident id)", status: status, description: incident)
+      }
+      let text = description.map { ": " + sentence($0) } ?? ""
+      return ClientError(
+        .serverError,
+        "the control service failed on \(where_)\(text); retry later and check its log",
+        status: status, description: description, errors: errors)
+    }
+
+    guard let description else {
+      if status == 404 || status == 405 {
+        return ClientError(
+          .badResponse,
+          "the control service does not know '\(request.summary)' (HTTP \(status)); is it a "
+            + "Flocker control service of version 1.x?", status: status)
+      }
+      let snippet = String(response.bodyText.prefix(200)).trimmingCharacters(
+        in: .whitespacesAndNewlines)
+      return ClientError(
+        .badResponse,
+        "unexpected answer to \(where_)"
+          + (snippet.isEmpty ? "" : " ('\(snippet)')")
+          + "; is the host and port a Flocker 1.x control service?", status: status)
+    }
+
+    if status == 412 {
+      return ClientError(
+        .precondition,
+        "the cluster configuration changed since it was read (\(sentence(description))); read it "
+          + "again and retry", status: status, description: description, errors: errors)
+    }
+    var message = sentence(description)
+    if !errors.isEmpty { message += ": " + errors.joined(separator: "; ") }
+    message += " (\(where_))"
+    if let hint = hints[status] {
+      message += "; " + hint
+    } else if status == 401 || status == 403 {
+      message += "; check the client certificate"
+    }
+    return ClientError(
+      .http, message, status: status, description: description, errors: errors)
+  }
+
+  /// "Dataset not found." → "dataset not found"; leaves acronyms ("X-…", "JSON") alone.
+  static func sentence(_ text: String) -> String {
+    var s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+      .replacingOccurrences(of: "\n", with: " ")
+    if s.hasSuffix(".") { s.removeLast() }
+    let chars = Array(s)
+    if chars.count >= 2, chars[0].isUppercase, chars[1].isLowercase {
+      s = chars[0].lowercased() + String(chars.dropFirst())
+    }
+    return s
+  }
+}

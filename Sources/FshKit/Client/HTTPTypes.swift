@@ -1,0 +1,69 @@
+// The transport-neutral HTTP shapes the Flocker client speaks, and the protocol a carrier implements.
+import Foundation
+
+/// One request to the control service. `path` is absolute from the server root, e.g. "/v1/version".
+public struct HTTPRequest: Sendable, Equatable {
+  public var method: String
+  public var path: String
+  public var headers: [(String, String)]
+  public var body: [UInt8]?
+
+  public init(method: String, path: String, headers: [(String, String)] = [], body: [UInt8]? = nil)
+  {
+    self.method = method
+    self.path = path
+    self.headers = headers
+    self.body = body
+  }
+
+  /// The first value of a header, compared case-insensitively.
+  public func header(_ name: String) -> String? {
+    headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+  }
+
+  /// "GET /v1/version": how messages name the request.
+  public var summary: String { "\(method) \(path)" }
+
+  public static func == (a: HTTPRequest, b: HTTPRequest) -> Bool {
+    a.method == b.method && a.path == b.path && a.body == b.body
+      && a.headers.map { [$0.0, $0.1] } == b.headers.map { [$0.0, $0.1] }
+  }
+}
+
+/// A complete response: status, headers in arrival order, body bytes.
+public struct HTTPResponse: Sendable {
+  public var status: Int
+  public var headers: [(String, String)]
+  public var body: [UInt8]
+
+  public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+    self.status = status
+    self.headers = headers
+    self.body = body
+  }
+
+  /// The last value of a header, compared case-insensitively.
+  public func header(_ name: String) -> String? {
+    headers.last { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+  }
+
+  /// The body as UTF-8 text (lossy), for messages and the `api` command.
+  public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// What carries requests to a control service. `CurlTransport` is the real one; the sandbox or a
+/// test may supply an in-process one.
+public protocol ControlTransport: AnyObject {
+  /// Runs one request to completion. Throws `ClientError` for anything that is not an HTTP response
+  /// (connection, TLS, timeout, cancellation). Any HTTP status is returned, never thrown.
+  func perform(_ request: HTTPRequest) throws -> HTTPResponse
+  /// Callable from any thread: aborts the transfer in progress (it throws `.cancelled`) within a
+  /// fraction of a second. Does nothing when no transfer is running.
+  func cancel()
+  /// The full URL a request goes to, for `lastRequest` and the `curl` command.
+  func url(for path: String) -> String
+}
+
+extension ControlTransport {
+  public func url(for path: String) -> String { path }
+}

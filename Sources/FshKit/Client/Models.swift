@@ -1,0 +1,114 @@
+// The v1 API's objects, with its exact field names (reference flocker-api.md §1.5).
+import Foundation
+
+/// `GET /v1/version`: `{"flocker": "1.15.0"}`.
+public struct VersionInfo: Codable, Sendable, Equatable {
+  public var flocker: String
+  public init(flocker: String) { self.flocker = flocker }
+}
+
+/// One entry of the desired configuration (`/v1/configuration/datasets`).
+public struct DatasetConfiguration: Codable, Sendable, Equatable, Hashable {
+  public var datasetID: String
+  public var primary: String?
+  public var deleted: Bool
+  public var metadata: [String: String]
+  /// Bytes; nil means the backend default. Omitted from JSON when nil.
+  public var maximumSize: Int?
+
+  public init(
+    datasetID: String, primary: String?, deleted: Bool = false, metadata: [String: String] = [:],
+    maximumSize: Int? = nil
+  ) {
+    self.datasetID = datasetID
+    self.primary = primary
+    self.deleted = deleted
+    self.metadata = metadata
+    self.maximumSize = maximumSize
+  }
+
+  /// `metadata["name"]`, which Kubernetes and the Docker plugin find datasets by.
+  public var name: String? { metadata["name"] }
+
+  enum CodingKeys: String, CodingKey {
+    case datasetID = "dataset_id"
+    case primary, deleted, metadata
+    case maximumSize = "maximum_size"
+  }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    datasetID = try c.decode(String.self, forKey: .datasetID)
+    primary = try c.decodeIfPresent(String.self, forKey: .primary)
+    deleted = try c.decodeIfPresent(Bool.self, forKey: .deleted) ?? false
+    metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
+    maximumSize = try c.decodeIfPresent(Int.self, forKey: .maximumSize)
+  }
+}
+
+public typealias Dataset = DatasetConfiguration
+
+/// One entry of the actual state (`/v1/state/datasets`). `primary` and `path` are present only
+/// when the dataset is attached (manifest) on a node.
+public struct DatasetState: Codable, Sendable, Equatable, Hashable {
+  public var datasetID: String
+  public var primary: String?
+  public var path: String?
+  public var maximumSize: Int?
+
+  public init(
+    datasetID: String, primary: String? = nil, path: String? = nil, maximumSize: Int? = nil
+  ) {
+    self.datasetID = datasetID
+    self.primary = primary
+    self.path = path
+    self.maximumSize = maximumSize
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case datasetID = "dataset_id"
+    case primary, path
+    case maximumSize = "maximum_size"
+  }
+}
+
+/// A node with a live agent (`/v1/state/nodes`).
+public struct Node: Codable, Sendable, Equatable, Hashable {
+  public var uuid: String
+  public var host: String
+  public init(uuid: String, host: String) {
+    self.uuid = uuid
+    self.host = host
+  }
+}
+
+/// A lease (`/v1/configuration/leases`). `expires` is the *remaining* seconds, or nil for none.
+public struct Lease: Codable, Sendable, Equatable, Hashable {
+  public var datasetID: String
+  public var nodeUUID: String
+  public var expires: Double?
+
+  public init(datasetID: String, nodeUUID: String, expires: Double?) {
+    self.datasetID = datasetID
+    self.nodeUUID = nodeUUID
+    self.expires = expires
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case datasetID = "dataset_id"
+    case nodeUUID = "node_uuid"
+    case expires
+  }
+
+  /// `expires` is required by the API, so `null` is sent explicitly.
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(datasetID, forKey: .datasetID)
+    try c.encode(nodeUUID, forKey: .nodeUUID)
+    if let expires {
+      try c.encode(expires, forKey: .expires)
+    } else {
+      try c.encodeNil(forKey: .expires)
+    }
+  }
+}

@@ -1,0 +1,304 @@
+// Each failure class: connection, TLS, HTTP statuses, malformed answers, timeouts, retries, cancel.
+import Foundation
+import Testing
+
+@testable import FshKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A port on 127.0.0.1 where nothing listens (bound, then closed).
+func closedPort() -> Int {
+  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  var addr = sockaddr_in()
+  addr.sin_family = sa_family_t(AF_INET)
+  addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+  _ = withUnsafePointer(to: &addr) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+    }
+  }
+  var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+  _ = withUnsafeMutablePointer(to: &addr) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+  }
+  close(fd)
+  return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// A listening socket that never accepts: TCP connects (the kernel's backlog), TLS never answers.
+final class SilentListener {
+  let fd: Int32
+  let port: Int
+  init() {
+    let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &addr) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    listen(s, 8)
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) }
+    }
+    fd = s
+    port = Int(UInt16(bigEndian: addr.sin_port))
+  }
+  deinit { close(fd) }
+}
+
+func expectError(
+  _ code: ClientError.Code, _ body: () throws -> Void,
+  sourceLocation: SourceLocation = #_sourceLocation
+) -> ClientError? {
+  do {
+    try body()
+    Issue.record("expected \(code), got success", sourceLocation: sourceLocation)
+  } catch let e as ClientError {
+    #expect(e.code == code, "\(e.message) [\(e.detail ?? "")]", sourceLocation: sourceLocation)
+    return e
+  } catch {
+    Issue.record("expected ClientError.\(code), got \(error)", sourceLocation: sourceLocation)
+  }
+  return nil
+}
+
+@Suite("Client: failures")
+struct ClientFailureTests {
+  let server: MiniControlServer
+  init() throws { server = try MiniControlServer() }
+
+  @Test func refusedPortRetriesGetButNotPost() throws {
+    let port = closedPort()
+    let transport = try server.settings(port: port).transport()
+    let client = FlockerClient(transport: transport)
+    let e = expectError(.refused) { _ = try client.version() }
+    #expect(
+      e?.message == "cannot reach control service at '127.0.0.1:\(port)': connection refused; "
+        + "is flocker-control running and is port \(port) open?")
+    #expect(e?.detail?.contains("curl error 7") == true)
+    #expect(transport.lastInfo.attempts == 3, "a GET is retried twice")
+    _ = expectError(.refused) { _ = try client.createDataset(primary: server.nodeA) }
+    #expect(transport.lastInfo.attempts == 1, "a mutation is never retried")
+  }
+
+  @Test func unresolvableHost() throws {
+    let client = try server.settings(host: "no-such-host.invalid", retries: 0).client()
+    let e = expectError(.unreachable) { _ = try client.version() }
+    #expect(e?.message.contains("cannot resolve host 'no-such-host.invalid'") == true)
+  }
+
+  @Test func unknownCA() throws {
+    let client = try server.settings(ca: server.pki.otherCA).client()
+    let e = expectError(.tlsUnknownCA) { _ = try client.version() }
+    #expect(e?.message.contains("does not trust") == true)
+    #expect(e?.detail?.contains("curl error 60") == true)
+  }
+
+  @Test func serverWithoutControlServiceName() throws {
+    let other = try MiniControlServer(serverCert: "noname")
+    let client = try other.settings().client()
+    _ = expectError(.tlsServerName) { _ = try client.version() }
+  }
+
+  @Test func clientCertificateFromAnotherCA() throws {
+    let client = try server.settings(cert: server.pki.rogueCert, key: server.pki.rogueKey).client()
+    let e = expectError(.tlsClientRejected) { _ = try client.version() }
+    #expect(
+      e?.message.hasPrefix(
+        "the server refused the client certificate '\(server.pki.rogueCert)': it must be signed "
+          + "by cluster.crt and have a CN starting with 'user-'") == true)
+    #expect(e?.message.contains("issued by 'other-cluster'") == true)
+  }
+
+  @Test func nodeCertificateIsRefused() throws {
+    let client = try server.settings(cert: server.pki.nodeCert, key: server.pki.nodeKey).client()
+    let e = expectError(.tlsNodeCertificate) { _ = try client.version() }
+    #expect(e?.message.contains("CN 'node-0e6c5f0a") == true)
+    #expect(e?.message.contains("create-api-certificate") == true)
+  }
+
+  @Test func localCredentialProblems() throws {
+    let missingKey = try server.settings(key: "/nonexistent/user.key").client()
+    let e1 = expectError(.tlsLocalCredentials) { _ = try missingKey.version() }
+    #expect(e1?.message.contains("cannot read the client key '/nonexistent/user.key'") == true)
+    let mismatched = try server.settings(key: server.pki.nodeKey).client()
+    let e2 = expectError(.tlsLocalCredentials) { _ = try mismatched.version() }
+    #expect(e2?.message.contains("does not match the certificate") == true)
+    let missingCA = try server.settings(ca: "/nonexistent/cluster.crt").client()
+    let e3 = expectError(.caFileUnreadable) { _ = try missingCA.version() }
+    #expect(e3?.message.contains("'/nonexistent/cluster.crt'") == true)
+  }
+
+  @Test func serverDescriptionsBecomeErrors() throws {
+    let client = try server.settings().client()
+    let unknown = "1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0"
+    let e404 = expectError(.http) { _ = try client.moveDataset(unknown, to: server.nodeA) }
+    #expect(e404?.status == 404)
+    #expect(e404?.description == "Dataset not found.")
+    #expect(
+      e404?.message
+        == "dataset not found ('POST /v1/configuration/datasets/\(unknown)', HTTP 404); no "
+        + "dataset has the id '\(unknown)'; list them with 'datasets'")
+
+    let ds = try client.createDataset(primary: server.nodeA)
+    _ = try client.deleteDataset(ds.datasetID)
+    let e405 = expectError(.http) { _ = try client.moveDataset(ds.datasetID, to: server.nodeB) }
+    #expect(e405?.status == 405)
+    #expect(e405?.message.contains("a deleted dataset cannot be moved") == true)
+
+    let e409 = expectError(.http) {
+      _ = try client.createDataset(primary: server.nodeA, datasetID: ds.datasetID)
+    }
+    #expect(e409?.status == 409)
+
+    let e400 = expectError(.http) {
+      _ = try client.createDataset(primary: server.nodeA, maximumSize: 1024)
+    }
+    #expect(e400?.status == 400)
+    #expect(e400?.errors.first?.contains("minimum") == true)
+  }
+
+  @Test func preconditionFailed() throws {
+    let client = try server.settings().client()
+    let (_, tag) = try client.configurationDatasets()
+    _ = try client.createDataset(primary: server.nodeA)
+    let e = expectError(.precondition) {
+      _ = try client.createDataset(primary: server.nodeA, ifConfigurationMatches: tag)
+    }
+    #expect(e?.status == 412)
+    #expect(e?.message.hasPrefix("the cluster configuration changed since it was read") == true)
+    #expect(e?.description?.hasPrefix("Tag doesn't match.") == true)
+  }
+
+  @Test func bareStringServerError() throws {
+    let client = try server.settings().client()
+    try server.fault("bare500", "GET", "/v1/state/nodes")
+    let e = expectError(.serverError) { _ = try client.nodes() }
+    #expect(
+      e?.message == "the control service failed on 'GET /v1/state/nodes', HTTP 500 (incident "
+        + "'7d2c1f7a-0b7e-4d3c-9a1b-2c3d4e5f6a7b'); see its log (search for the incident id)")
+    #expect(e?.status == 500)
+    // A bad era is a real 500 in Flocker.
+    _ = expectError(.serverError) { _ = try client.nodeUUID(forEra: "not-a-uuid") }
+  }
+
+  @Test func nonJSON404And405() throws {
+    let client = try server.settings().client()
+    let e = expectError(.badResponse) { _ = try client.request(method: "GET", path: "/v1/x") }
+    #expect(
+      e?.message == "the control service does not know 'GET /v1/x' (HTTP 404); is it a Flocker "
+        + "control service of version 1.x?")
+    let e405 = expectError(.badResponse) {
+      _ = try client.request(method: "DELETE", path: "/v1/version")
+    }
+    #expect(e405?.status == 405)
+    try server.fault("html404", "GET", "/v1/state/datasets")
+    _ = expectError(.badResponse) { _ = try client.stateDatasets() }
+  }
+
+  @Test func malformedAnswers() throws {
+    let client = try server.settings().client()
+    try server.fault("truncated", "GET", "/v1/configuration/datasets")
+    let e = expectError(.badResponse) { _ = try client.configurationDatasets() }
+    #expect(e?.message.contains("'GET /v1/configuration/datasets'") == true)
+    #expect(e?.message.contains("not valid JSON") == true)
+
+    try server.fault("cut", "GET", "/v1/state/nodes")
+    let cut = expectError(.badResponse) { _ = try client.nodes() }
+    #expect(cut?.message.contains("cut off") == true)
+
+    try server.fault("garbage", "GET", "/v1/version")
+    _ = expectError(.badResponse) { _ = try client.version() }
+
+    try server.fault("wrongshape", "GET", "/v1/configuration/datasets")
+    let shape = expectError(.badResponse) { _ = try client.configurationDatasets() }
+    #expect(shape?.message.contains("lacks the field 'dataset_id'") == true)
+    #expect(try client.version().flocker == "1.15.0", "the session goes on")
+  }
+
+  @Test func requestTimeout() throws {
+    let client = try server.settings(requestTimeout: 0.5).client()
+    try server.fault("slow", "GET", "/v1/version", seconds: 3)
+    let start = Date()
+    let e = expectError(.timeout) { _ = try client.version() }
+    #expect(Date().timeIntervalSince(start) < 2)
+    #expect(e?.message.contains("within 0.5 s (request timeout)") == true)
+  }
+
+  @Test func connectTimeout() throws {
+    let silent = SilentListener()
+    let client = try server.settings(port: silent.port, connectTimeout: 0.3).client()
+    let e = expectError(.timeout) { _ = try client.version() }
+    #expect(e?.message.contains("(connect timeout)") == true)
+  }
+
+  @Test func droppedGetIsRetriedDroppedPostIsNot() throws {
+    let transport = try server.settings().transport()
+    let client = FlockerClient(transport: transport)
+    try server.fault("drop", "GET", "/v1/state/nodes")
+    #expect(try client.nodes().count == 2)
+    #expect(try server.hits("GET", "/v1/state/nodes") == 2)
+    #expect(transport.lastInfo.attempts == 2)
+
+    let fresh = try server.settings().client()
+    try server.fault("drop", "POST", "/v1/configuration/datasets")
+    let e = expectError(.connectionDropped) { _ = try fresh.createDataset(primary: server.nodeA) }
+    #expect(e?.message.contains("closed the connection before answering") == true)
+    #expect(try server.hits("POST", "/v1/configuration/datasets") == 1)
+  }
+}
+
+/// Calls `cancel()` from another thread 0.2 s from now.
+func cancelSoon(_ transport: ControlTransport) {
+  let t = Thread {
+    usleep(200_000)
+    transport.cancel()
+  }
+  t.start()
+}
+
+@Suite("Client: cancellation", .serialized)
+struct ClientCancelTests {
+  @Test func cancelDuringSlowResponse() throws {
+    let server = try MiniControlServer()
+    let transport = try server.settings().transport()
+    let client = FlockerClient(transport: transport)
+    _ = try client.version()
+    try server.fault("slow", "GET", "/v1/state/nodes", seconds: 5)
+    cancelSoon(transport)
+    let start = Date()
+    _ = expectError(.cancelled) { _ = try client.nodes() }
+    let elapsed = Date().timeIntervalSince(start)
+    #expect(elapsed < 0.2 + 0.3, "aborted \(elapsed) s after start")
+    // The next request works (the flag is reset and the handle is usable).
+    #expect(try client.version().flocker == "1.15.0")
+  }
+
+  @Test func cancelDuringConnect() throws {
+    let silent = SilentListener()
+    let transport = try TLSSettingsBox(
+      host: "127.0.0.1", port: silent.port, caFile: TestPKI.shared.cluster,
+      certFile: TestPKI.shared.userCert, keyFile: TestPKI.shared.userKey, connectTimeout: 10,
+      requestTimeout: 30, retries: 2
+    ).transport()
+    cancelSoon(transport)
+    let start = Date()
+    _ = expectError(.cancelled) {
+      _ = try transport.perform(HTTPRequest(method: "GET", path: "/v1/version"))
+    }
+    #expect(Date().timeIntervalSince(start) < 0.5)
+  }
+
+  @Test func cancelWhenIdleDoesNotPoisonNextRequest() throws {
+    let server = try MiniControlServer()
+    let client = try server.settings().client()
+    client.cancel()
+    #expect(try client.version().flocker == "1.15.0")
+  }
+}

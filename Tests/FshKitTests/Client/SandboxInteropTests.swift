@@ -1,0 +1,143 @@
+// The client against the real peer: the sandbox control service (NIO, mutual TLS, flocker-ca certs).
+import Foundation
+import FshPKI
+import FshSandbox
+import Testing
+
+@testable import FshKit
+
+/// A started sandbox in a fresh temporary directory (2048-bit keys, fast convergence).
+final class RunningSandbox: @unchecked Sendable {
+  let sandbox: Sandbox
+  let directory: String
+
+  init(faults: SandboxFaults = SandboxFaults()) throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "fsh-client-sandbox-\(UUID().uuidString.prefix(8))"
+    ).path
+    var options = SandboxOptions(directory: directory)
+    options.keyBits = 2048
+    options.convergenceDelay = 0.05
+    options.faults = faults
+    options.persist = false
+    sandbox = try Sandbox(options: options)
+    try sandbox.start()
+  }
+
+  deinit {
+    sandbox.stop()
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+
+  func settings(
+    cert: String? = nil, key: String? = nil, requestTimeout: Double = 30, retries: Int = 2
+  ) -> TLSSettings {
+    TLSSettings(
+      host: "127.0.0.1", port: sandbox.port, caFile: sandbox.caCertificatePath,
+      certFile: cert ?? sandbox.userCertificatePath, keyFile: key ?? sandbox.userKeyPath,
+      requestTimeout: requestTimeout, retries: retries, retryBackoff: 0.05)
+  }
+
+  func client() throws -> (FlockerClient, CurlTransport) {
+    let t = try CurlTransport(settings: settings())
+    return (FlockerClient(transport: t), t)
+  }
+}
+
+@Suite("Client: against the sandbox")
+struct SandboxInteropTests {
+  @Test func everyEndpoint() throws {
+    let s = try RunningSandbox()
+    let (client, transport) = try s.client()
+    #expect(try client.version().flocker.isEmpty == false)
+    let first = transport.lastInfo
+    #expect(first.newConnections == 1)
+    let nodes = try client.nodes()
+    #expect(transport.lastInfo.newConnections == 0, "the connection is reused")
+    #expect(Set(nodes.map(\.uuid)) == Set(s.sandbox.nodes.map(\.uuid)))
+    let node = try #require(s.sandbox.nodes.first)
+    #expect(try client.nodeUUID(forEra: node.era) == node.uuid)
+    #expect(try client.nodeUUID(forEra: "1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0") == nil)
+
+    let (_, tag) = try client.configurationDatasets()
+    let ds = try client.createDataset(
+      primary: node.uuid, maximumSize: 1 << 30, metadata: ["name": "db"],
+      ifConfigurationMatches: tag)
+    #expect(ds.name == "db")
+    let e412 = #expect(throws: ClientError.self) {
+      try client.createDataset(primary: node.uuid, ifConfigurationMatches: tag)
+    }
+    #expect(e412?.code == .precondition)
+
+    var attached: DatasetState?
+    for _ in 0..<100 where attached == nil {
+      attached = try client.stateDatasets().first { $0.datasetID == ds.datasetID && $0.path != nil }
+      if attached == nil { usleep(20_000) }
+    }
+    #expect(attached?.primary == node.uuid)
+
+    let other = s.sandbox.nodes[1].uuid
+    #expect(try client.moveDataset(ds.datasetID, to: other).primary == other)
+    let (lease, renewed) = try client.acquireLease(
+      datasetID: ds.datasetID, nodeUUID: other, expires: 60)
+    #expect(!renewed && lease.nodeUUID == other)
+    #expect(try client.acquireLease(datasetID: ds.datasetID, nodeUUID: other, expires: 60).renewed)
+    #expect(try client.leases().map(\.datasetID) == [ds.datasetID])
+    let held = #expect(throws: ClientError.self) {
+      try client.acquireLease(datasetID: ds.datasetID, nodeUUID: node.uuid, expires: nil)
+    }
+    #expect(held?.status == 409)
+    #expect(try client.releaseLease(datasetID: ds.datasetID).nodeUUID == other)
+    #expect(try client.deleteDataset(ds.datasetID).deleted)
+    let e405 = #expect(throws: ClientError.self) {
+      try client.moveDataset(ds.datasetID, to: node.uuid)
+    }
+    #expect(e405?.status == 405)
+    let e404 = #expect(throws: ClientError.self) {
+      try client.request(method: "GET", path: "/v1/nothing-here")
+    }
+    #expect(e404?.status == 404)
+  }
+
+  @Test func nodeCertificateIsRefused() throws {
+    let s = try RunningSandbox()
+    let dir = s.directory
+    let ca = try FlockerCA.load(
+      certificatePEM: String(contentsOfFile: dir + "/cluster.crt", encoding: .utf8),
+      keyPEM: String(contentsOfFile: dir + "/cluster.key", encoding: .utf8), version: .v3)
+    let node = try ca.issueNode(keyBits: 2048)
+    try node.certificatePEM.write(toFile: dir + "/n.crt", atomically: true, encoding: .utf8)
+    try node.privateKeyPEM.write(toFile: dir + "/n.key", atomically: true, encoding: .utf8)
+    let client = FlockerClient(
+      transport: try CurlTransport(settings: s.settings(cert: dir + "/n.crt", key: dir + "/n.key")))
+    let e = #expect(throws: ClientError.self) { try client.version() }
+    #expect(e?.code == .tlsNodeCertificate, "\(e?.message ?? "") [\(e?.detail ?? "")]")
+  }
+
+  @Test func bareStringFailureAndDroppedGetRetry() throws {
+    let s = try RunningSandbox()
+    let (client, transport) = try s.client()
+    s.sandbox.faults = SandboxFaults(failEvery: 1)
+    let e = #expect(throws: ClientError.self) { try client.version() }
+    #expect(e?.code == .serverError)
+    #expect(e?.message.contains("(incident '") == true)
+    s.sandbox.faults = SandboxFaults(dropEvery: 2)
+    // Requests 1, 2, 3, …: every second one is dropped; a GET survives by retrying.
+    for _ in 0..<4 { #expect(try client.nodes().isEmpty == false) }
+    #expect(transport.lastInfo.attempts >= 1)
+  }
+
+  @Test func cancelDuringLatency() throws {
+    let s = try RunningSandbox()
+    let (client, transport) = try s.client()
+    _ = try client.version()
+    s.sandbox.faults = SandboxFaults(latency: 5)
+    cancelSoon(transport)
+    let start = Date()
+    let e = #expect(throws: ClientError.self) { try client.nodes() }
+    #expect(e?.code == .cancelled)
+    #expect(Date().timeIntervalSince(start) < 0.5)
+    s.sandbox.faults = SandboxFaults()
+    #expect(try client.version().flocker.isEmpty == false)
+  }
+}

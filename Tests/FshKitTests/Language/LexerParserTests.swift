@@ -1,0 +1,117 @@
+import Testing
+
+@testable import FshKit
+
+struct LexerTests {
+  func words(_ text: String) throws -> [Word] {
+    try Lexer.tokenize(text).compactMap { if case .word(let w) = $0 { return w } else { return nil } }
+  }
+
+  @Test func quotingAndEscapes() throws {
+    let w = try words(#"echo 'a b' "c\"d" e\ f "x\ty""#)
+    #expect(w.count == 5)
+    #expect(w[1].parts == [.literal("a b", quoted: true)])
+    #expect(w[2].parts == [.literal("c\"d", quoted: true)])
+    #expect(w[3].parts.map { if case .literal(let s, _) = $0 { return s } else { return "" } }.joined() == "e f")
+    #expect(w[4].parts == [.literal("x\ty", quoted: true)])
+  }
+
+  @Test func variablesAndFields() throws {
+    let w = try words(#""$app-data" $ds.dataset_id ${x}.fsh $1 $@ $# $? $"#)
+    guard case .variable("app", [], _) = w[0].parts[0], case .literal("-data", true) = w[0].parts[1] else {
+      Issue.record("bad parts \(w[0].parts)")
+      return
+    }
+    guard case .variable("ds", ["dataset_id"], _) = w[1].parts[0] else { Issue.record("\(w[1])"); return }
+    guard case .variable("x", [], _) = w[2].parts[0], case .literal(".fsh", false) = w[2].parts[1] else {
+      Issue.record("\(w[2])")
+      return
+    }
+    for (i, name) in [(3, "1"), (4, "@"), (5, "#"), (6, "?")] {
+      guard case .variable(let n, [], _) = w[i].parts[0] else { Issue.record("\(w[i])"); continue }
+      #expect(n == name)
+    }
+    #expect(w[7].bareText == "$")
+  }
+
+  @Test func commentsContinuationsAndPositions() throws {
+    let tokens = try Lexer.tokenize("a # c\nb \\\n  c;d")
+    let w = tokens.compactMap { if case .word(let w) = $0 { return w } else { return nil } }
+    #expect(w.map { $0.bareText } == ["a", "b", "c", "d"])
+    #expect(w[2].range.start.line == 3)
+    #expect(w[2].range.start.column == 3)
+    #expect(w[3].range.start.column == 5)
+  }
+
+  @Test func unterminatedInputAsksForMore() {
+    for text in ["echo 'abc", "echo \"abc", "echo a \\"] {
+      do {
+        _ = try Lexer.tokenize(text)
+        Issue.record("no error for \(text)")
+      } catch let d as Diagnostic {
+        #expect(d.code == .incompleteInput)
+      } catch { Issue.record("\(error)") }
+    }
+  }
+
+  @Test func emptyQuotesAreAnArgument() throws {
+    let w = try words(#"echo '' """#)
+    #expect(w.count == 3)
+    #expect(w[1].parts == [.literal("", quoted: true)])
+  }
+}
+
+struct ParserTests {
+  @Test func statementsAndBlocks() throws {
+    let s = try Parser.parse(
+      """
+      let ds = create web 10G on n1
+      for d in a b (datasets) { echo $d; try destroy $d --yes }
+      if $x == 1 and not try version { echo yes } else if $y { echo y } else { echo no }
+      """)
+    #expect(s.statements.count == 3)
+    guard case .assign("ds", let call, _) = s.statements[0] else { Issue.record("assign"); return }
+    #expect(call.words.count == 5)
+    guard case .loop("d", let items, let body, _) = s.statements[1] else { Issue.record("loop"); return }
+    #expect(items.count == 3)
+    #expect(items[2].substitution?.words.first?.bareText == "datasets")
+    #expect(body.count == 2)
+    guard case .conditional(.and(.compare(_, "==", _), .not(.succeeds)), _, let other?, _) = s.statements[2] else {
+      Issue.record("if: \(s.statements[2])")
+      return
+    }
+    guard case .conditional(.truthy, _, .some, _) = other[0] else { Issue.record("else if"); return }
+  }
+
+  @Test func incompleteBlocksAskForMore() {
+    for text in ["for x in a b {", "if $x {\n echo", "let x =", "echo (datasets", "if $x { a } else"] {
+      do {
+        _ = try Parser.parse(text)
+        Issue.record("no error for \(text)")
+      } catch let d as Diagnostic {
+        #expect(d.code == .incompleteInput, "\(text): \(d.message)")
+      } catch { Issue.record("\(error)") }
+    }
+  }
+
+  @Test func syntaxErrorsPointAtTheToken() {
+    let cases: [(String, Int, Int, String)] = [
+      ("echo a }", 1, 8, "unexpected '}'"),
+      ("let 1x = 3", 1, 5, "expected a variable name after 'let'"),
+      ("let x 3", 1, 7, "expected '=' after 'let x'"),
+      ("echo )", 1, 6, "unexpected ')'"),
+      ("if $x\n{ echo }", 1, 6, "expected '{' after the condition"),
+      ("for x on a { }", 1, 7, "expected 'in' after 'for x'"),
+    ]
+    for (text, line, col, message) in cases {
+      do {
+        _ = try Parser.parse(text)
+        Issue.record("no error for \(text)")
+      } catch let d as Diagnostic {
+        #expect(d.message == message, "\(text)")
+        #expect(d.range?.start.line == line, "\(text)")
+        #expect(d.range?.start.column == col, "\(text)")
+      } catch { Issue.record("\(error)") }
+    }
+  }
+}

@@ -1,0 +1,5 @@
+echo before
+exit 3
+echo after
+# expect: before
+# expect status: 3

@@ -1,0 +1,8 @@
+# Captured results keep their structure.
+let r = set
+echo $r.0.name
+# expect: output
+echo $r.count
+# expect: 6
+echo $r.0.nope
+# expect error: 7:6: 'r.0' has no field 'nope'

@@ -1,0 +1,6 @@
+# With stop-on-error off, a failure is reported and the script goes on, exiting 1.
+set stop-on-error off
+sleep bogus
+echo still here
+# expect: still here
+# expect status: 1

@@ -1,0 +1,47 @@
+import Foundation
+import FshKit
+import FshSandbox
+
+/// One sandbox control service shared by the tests of this process (2048-bit keys for speed),
+/// in a fresh temporary directory, on a free port of 127.0.0.1.
+enum TestSandbox {
+  static let shared: Sandbox = {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("fsh-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    var options = SandboxOptions(directory: dir)
+    options.keyBits = 2048
+    options.nodeCount = 3
+    options.convergenceDelay = 0.1
+    let s = try! Sandbox(options: options)
+    try! s.start()
+    return s
+  }()
+
+  /// A session environment pointed at a sandbox, with its own config and state directories.
+  static func environment(_ s: Sandbox = shared) -> SessionEnvironment {
+    let home = FileManager.default.temporaryDirectory
+      .appendingPathComponent("fsh-home-\(UInt32.random(in: 0...UInt32.max))").path
+    try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    var env = SessionEnvironment(variables: ["HOME": home], workingDirectory: home)
+    env.flags = [.host: "127.0.0.1", .port: String(s.port), .certs: s.certificatesDirectory, .user: s.userName]
+    return env
+  }
+}
+
+/// A host that renders results as the terminal would, into lines.
+final class TextHost: SessionHost {
+  var output = ""
+  var warnings: [Diagnostic] = []
+  var answer: Bool? = nil
+  var history: [String] = []
+
+  func show(_ result: CommandResult, options: SessionOptions) {
+    output += Formatter(width: nil, color: false).render(result, format: options.output)
+  }
+  func report(_ diagnostic: Diagnostic) { warnings.append(diagnostic) }
+  func confirm(_ question: String) -> Bool? { answer }
+  var lines: [String] {
+    if output.isEmpty { return [] }
+    return output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(output.hasSuffix("\n") ? 1 : 0)
+  }
+}

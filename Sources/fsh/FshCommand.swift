@@ -1,7 +1,7 @@
 import ArgumentParser
+import Foundation
 import FshKit
 import FshSandbox
-import Foundation
 
 extension OutputFormat: ExpressibleByArgument {}
 extension ColorMode: ExpressibleByArgument {}
@@ -23,7 +23,8 @@ struct FshCommand: ParsableCommand {
       """,
     version: FshVersion.current)
 
-  @Option(name: .customShort("c"), help: ArgumentHelp("Run COMMANDS and exit.", valueName: "commands"))
+  @Option(
+    name: .customShort("c"), help: ArgumentHelp("Run COMMANDS and exit.", valueName: "commands"))
   var commands: String?
 
   @Option(help: ArgumentHelp("Use the named cluster profile.", valueName: "name"))
@@ -36,16 +37,20 @@ struct FshCommand: ParsableCommand {
   var certs: String?
   @Option(help: ArgumentHelp("API user: selects <certs>/<user>.crt and .key.", valueName: "user"))
   var user: String?
-  @Option(help: ArgumentHelp("Cluster CA certificate (default <certs>/cluster.crt).", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("Cluster CA certificate (default <certs>/cluster.crt).", valueName: "file"))
   var ca: String?
   @Option(help: ArgumentHelp("API user certificate.", valueName: "file"))
   var cert: String?
   @Option(help: ArgumentHelp("API user private key.", valueName: "file"))
   var key: String?
 
-  @Option(name: [.short, .long], help: ArgumentHelp("Result format: table, json or csv.", valueName: "format"))
+  @Option(
+    name: [.short, .long],
+    help: ArgumentHelp("Result format: table, json or csv.", valueName: "format"))
   var output: OutputFormat?
-  @Option(help: ArgumentHelp("Colour: auto, always or never (NO_COLOR is honoured).", valueName: "when"))
+  @Option(
+    help: ArgumentHelp("Colour: auto, always or never (NO_COLOR is honoured).", valueName: "when"))
   var color: ColorMode?
   @Flag(name: .shortAndLong, help: "Print only results and errors (no notes or warnings).")
   var quiet = false
@@ -53,7 +58,9 @@ struct FshCommand: ParsableCommand {
   var verbose = false
   @Flag(help: "Start the sandbox control service in-process and connect to it.")
   var sandbox = false
-  @Flag(name: .customLong("no-rc"), help: "Do not run the rc file ($XDG_CONFIG_HOME/fsh/fshrc) at start.")
+  @Flag(
+    name: .customLong("no-rc"),
+    help: "Do not run the rc file ($XDG_CONFIG_HOME/fsh/fshrc) at start.")
   var noRC = false
 
   @Argument(
@@ -61,12 +68,20 @@ struct FshCommand: ParsableCommand {
     help: ArgumentHelp("A script to run, and its arguments ($1, $2, …).", valueName: "file"))
   var script: [String] = []
 
+  func validate() throws {
+    // Words after the script belong to it; an option before any script is fsh's and unknown.
+    if let first = script.first, first.hasPrefix("-"), first != "-" {
+      throw ValidationError("unknown option '\(first)'")
+    }
+  }
+
   func run() throws {
     setlocale(LC_CTYPE, "")
     var environment = SessionEnvironment.current()
     environment.cluster = cluster
     let given: [(ConfigKey, String?)] = [
-      (.host, host), (.port, port), (.certs, certs), (.user, user), (.ca, ca), (.cert, cert), (.key, key),
+      (.host, host), (.port, port), (.certs, certs), (.user, user), (.ca, ca), (.cert, cert),
+      (.key, key),
     ]
     for (k, v) in given { if let v { environment.flags[k] = v } }
 

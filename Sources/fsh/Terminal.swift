@@ -1,5 +1,5 @@
-import FshKit
 import Foundation
+import FshKit
 
 #if canImport(Glibc)
   import Glibc
@@ -53,7 +53,8 @@ final class TerminalHost: SessionHost {
   private var buffer = ""
 
   func show(_ result: CommandResult, options: SessionOptions) {
-    let f = Formatter(width: Terminal.width, color: Terminal.useColor(options.color, tty: Terminal.stdoutIsTTY))
+    let f = Formatter(
+      width: Terminal.width, color: Terminal.useColor(options.color, tty: Terminal.stdoutIsTTY))
     buffer += f.render(result, format: options.output)
     if buffer.utf8.count > 64 * 1024 { flush() }
   }

@@ -33,7 +33,9 @@ struct ScriptTests {
     var sandbox = false
     for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
       let line = raw.trimmingCharacters(in: .whitespaces)
-      func after(_ p: String) -> String? { line.hasPrefix(p) ? String(line.dropFirst(p.count)) : nil }
+      func after(_ p: String) -> String? {
+        line.hasPrefix(p) ? String(line.dropFirst(p.count)) : nil
+      }
       if let e = after("# expect: ") { expected.append(e) }
       if line == "# expect:" { expected.append("") }
       if let e = after("# expect error: ") { expectedError = e }
@@ -47,10 +49,14 @@ struct ScriptTests {
     if sandbox {
       env = TestSandbox.environment()
     } else {
-      let home = FileManager.default.temporaryDirectory.appendingPathComponent("fsh-script-\(UInt32.random(in: 0...UInt32.max))").path
-      env = SessionEnvironment(variables: ["HOME": home, "FSH_TEST": "yes"], workingDirectory: ScriptTests.directory.path)
+      let home = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "fsh-script-\(UInt32.random(in: 0...UInt32.max))"
+      ).path
+      env = SessionEnvironment(
+        variables: ["HOME": home, "FSH_TEST": "yes"], workingDirectory: ScriptTests.directory.path)
     }
-    env.workingDirectory = ScriptTests.directory.appendingPathComponent(name).deletingLastPathComponent().path
+    env.workingDirectory =
+      ScriptTests.directory.appendingPathComponent(name).deletingLastPathComponent().path
     let session = Session(environment: env, host: host)
     let outcome = session.run(text, name: name, arguments: args)
     let got = host.lines
@@ -60,14 +66,22 @@ struct ScriptTests {
     }
     if let expectedError {
       let d = outcome.stoppedBy
-      let shown = d.map { "\($0.range?.start.line ?? 0):\($0.range?.start.column ?? 0): \($0.message)" } ?? "no error"
-      #expect(Glob.matches(expectedError, shown), "\(name): expected error '\(expectedError)', got '\(shown)'")
+      let shown =
+        d.map { "\($0.range?.start.line ?? 0):\($0.range?.start.column ?? 0): \($0.message)" }
+        ?? "no error"
+      #expect(
+        Glob.matches(expectedError, shown),
+        "\(name): expected error '\(expectedError)', got '\(shown)'")
     } else {
-      #expect(outcome.stoppedBy == nil, "\(name): unexpected error \(outcome.stoppedBy.map { "\($0)" } ?? "")")
+      #expect(
+        outcome.stoppedBy == nil,
+        "\(name): unexpected error \(outcome.stoppedBy.map { "\($0)" } ?? "")")
     }
     #expect(outcome.status == (expectedStatus ?? (expectedError == nil ? 0 : 1)), "\(name): status")
     for w in expectedWarnings {
-      #expect(host.warnings.contains { $0.message.contains(w) }, "\(name): no warning containing '\(w)': \(host.warnings.map(\.message))")
+      #expect(
+        host.warnings.contains { $0.message.contains(w) },
+        "\(name): no warning containing '\(w)': \(host.warnings.map(\.message))")
     }
   }
 }

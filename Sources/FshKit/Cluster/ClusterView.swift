@@ -24,7 +24,10 @@ public struct DatasetView: Sendable, Equatable {
       ("host", .from(node?.host)),
       ("path", .from(state?.path)),
       ("deleted", .bool(c.deleted)),
-      ("metadata", .record(Record(c.metadata.keys.sorted().map { ($0, Value.string(c.metadata[$0]!)) }))),
+      (
+        "metadata",
+        .record(Record(c.metadata.keys.sorted().map { ($0, Value.string(c.metadata[$0]!)) }))
+      ),
     ])
     if let s = state?.maximumSize { r["actual_size"] = .int(s) }
     return .record(r)
@@ -47,7 +50,9 @@ public struct ClusterView: Sendable {
   }
 
   /// Merges configuration and state the way flockerctl does; orphans in state are not shown.
-  public init(configuration: [DatasetConfiguration], state: [DatasetState], nodes: [Node], tag: String?) {
+  public init(
+    configuration: [DatasetConfiguration], state: [DatasetState], nodes: [Node], tag: String?
+  ) {
     var stateByID: [String: DatasetState] = [:]
     stateByID.reserveCapacity(state.count)
     for s in state { stateByID[s.datasetID] = s }
@@ -65,7 +70,9 @@ public struct ClusterView: Sendable {
       } else {
         status = .pending
       }
-      views.append(DatasetView(configuration: c, state: s, status: status, node: c.primary.flatMap { nodeByID[$0] }))
+      views.append(
+        DatasetView(
+          configuration: c, state: s, status: status, node: c.primary.flatMap { nodeByID[$0] }))
     }
     // A stable order: by name (unnamed last), then id.
     views.sort { a, b in
@@ -92,7 +99,11 @@ public struct ClusterView: Sendable {
     if byName.count > 1 {
       throw Diagnostic(
         "\(byName.count) datasets are named '\(ref)'", code: .ambiguous,
-        notes: ["name one by id: " + byName.map { "\($0.configuration.datasetID) (\($0.status.rawValue))" }.joined(separator: ", ")])
+        notes: [
+          "name one by id: "
+            + byName.map { "\($0.configuration.datasetID) (\($0.status.rawValue))" }.joined(
+              separator: ", ")
+        ])
     }
     let prefix = ref.lowercased()
     if !prefix.isEmpty {
@@ -101,9 +112,17 @@ public struct ClusterView: Sendable {
       if byID.count > 1 {
         throw Diagnostic(
           "'\(ref)' matches \(byID.count) datasets", code: .ambiguous,
-          notes: ["give more of the id: " + byID.prefix(8).map { ($0.configuration.name.map { "\($0) " } ?? "") + $0.configuration.datasetID }.joined(separator: ", ")])
+          notes: [
+            "give more of the id: "
+              + byID.prefix(8).map {
+                ($0.configuration.name.map { "\($0) " } ?? "") + $0.configuration.datasetID
+              }.joined(separator: ", ")
+          ])
       }
-      let dead = datasets.filter { $0.configuration.deleted && ($0.configuration.datasetID.hasPrefix(prefix) || $0.configuration.name == ref) }
+      let dead = datasets.filter {
+        $0.configuration.deleted
+          && ($0.configuration.datasetID.hasPrefix(prefix) || $0.configuration.name == ref)
+      }
       if includeDeleted, dead.count == 1 { return dead[0] }
       if !dead.isEmpty {
         throw Diagnostic(
@@ -112,8 +131,11 @@ public struct ClusterView: Sendable {
       }
     }
     var notes = ["`datasets` lists them"]
-    if let near = Suggest.nearest(ref, in: live.compactMap(\.configuration.name)) { notes.insert("did you mean '\(near)'?", at: 0) }
-    throw Diagnostic("no dataset named '\(ref)' or with an id starting '\(ref)'", code: .notFound, notes: notes)
+    if let near = Suggest.nearest(ref, in: live.compactMap(\.configuration.name)) {
+      notes.insert("did you mean '\(near)'?", at: 0)
+    }
+    throw Diagnostic(
+      "no dataset named '\(ref)' or with an id starting '\(ref)'", code: .notFound, notes: notes)
   }
 
   /// Finds a node by unique UUID prefix (case-insensitive) or by host IP.
@@ -134,7 +156,10 @@ public struct ClusterView: Sendable {
     if matches.count > 1 {
       throw Diagnostic(
         "'\(ref)' matches \(matches.count) nodes", code: .ambiguous,
-        notes: ["give more of the id: " + matches.map { "\($0.uuid) (\($0.host))" }.joined(separator: ", ")])
+        notes: [
+          "give more of the id: "
+            + matches.map { "\($0.uuid) (\($0.host))" }.joined(separator: ", ")
+        ])
     }
     throw Diagnostic(
       "no node with an id starting '\(ref)' or with host '\(ref)'", code: .notFound,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Dataset sizes: parsing `50G`, `1.5T`, `512MiB`, plain bytes, checked against the API's
 /// rules (an integer number of bytes, at least 64 MiB, a multiple of 1024) before sending.
 public enum Sizes {
@@ -30,19 +32,24 @@ public enum Sizes {
       let factor = units.first(where: { $0.names.contains(lower) })?.factor
     else {
       throw Diagnostic.usage(
-        "invalid size '\(text)'", notes: ["expected a size such as 10G, 1.5T, 512M or a number of bytes (units are binary: 1G = 1024M)"])
+        "invalid size '\(text)'",
+        notes: [
+          "expected a size such as 10G, 1.5T, 512M or a number of bytes (units are binary: 1G = 1024M)"
+        ])
     }
     // Exact arithmetic: digits before and after the point, scaled by the (integer) factor.
     let parts = number.split(separator: ".", omittingEmptySubsequences: false)
     let whole = parts[0].isEmpty ? "0" : String(parts[0])
     let frac = parts.count > 1 ? String(parts[1]) : ""
-    guard whole.count + frac.count <= 30, let w = Decimal(string: whole), let f = Decimal(string: frac.isEmpty ? "0" : frac)
+    guard whole.count + frac.count <= 30, let w = Decimal(string: whole),
+      let f = Decimal(string: frac.isEmpty ? "0" : frac)
     else { throw Diagnostic.usage("invalid size '\(text)'", notes: ["the number is too long"]) }
     var scale = Decimal(1)
     for _ in 0..<frac.count { scale *= 10 }
     let bytes = (w + f / scale) * Decimal(factor)
     guard bytes <= Decimal(Int.max / 2) else {
-      throw Diagnostic.usage("size '\(text)' is too large", notes: ["Flocker sizes are 64-bit byte counts"])
+      throw Diagnostic.usage(
+        "size '\(text)' is too large", notes: ["Flocker sizes are 64-bit byte counts"])
     }
     var rounded = Decimal()
     var copy = bytes
@@ -51,7 +58,9 @@ public enum Sizes {
       let up = roundUpToValid(NSDecimalNumber(decimal: bytes).doubleValue)
       throw Diagnostic.usage(
         "size '\(text)' is not a whole number of bytes",
-        notes: ["the API needs an integer number of bytes, a multiple of 1024: did you mean \(formatExact(up))?"])
+        notes: [
+          "the API needs an integer number of bytes, a multiple of 1024: did you mean \(formatExact(up))?"
+        ])
     }
     let n = NSDecimalNumber(decimal: rounded).intValue
     try check(n, original: text)
@@ -62,7 +71,8 @@ public enum Sizes {
   public static func check(_ n: Int, original: String) throws {
     if n < minimum {
       throw Diagnostic.usage(
-        "size '\(original)' is below the minimum of 64M", notes: ["Flocker datasets are at least 64M (67108864 bytes)"])
+        "size '\(original)' is below the minimum of 64M",
+        notes: ["Flocker datasets are at least 64M (67108864 bytes)"])
     }
     if n % 1024 != 0 {
       let up = roundUpToValid(Double(n))
@@ -108,5 +118,3 @@ public enum Sizes {
     return "\(bytes)B"
   }
 }
-
-import Foundation

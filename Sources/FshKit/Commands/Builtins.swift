@@ -7,7 +7,8 @@ extension Builtins {
   struct Echo: Command {
     static let help = CommandHelp(
       ["echo"], summary: "print words, joined by spaces",
-      usage: "[WORD …]", arguments: [ParameterHelp("WORD", "text or $variables to print", optional: true)],
+      usage: "[WORD …]",
+      arguments: [ParameterHelp("WORD", "text or $variables to print", optional: true)],
       examples: ["echo \"$app-data is $ds.dataset_id\"", "echo -o json $ds"])
     var words: [CommandArgument]
     init(arguments: inout Arguments) throws { words = try arguments.rest() }
@@ -28,7 +29,8 @@ extension Builtins {
       let a = try arguments.positional("a duration such as 10s")
       guard let s = Durations.parse(a.text), s <= 86400 else {
         throw Diagnostic.usage(
-          "invalid duration '\(a.text)'", notes: ["give a duration such as 500ms, 10s or 2m (at most 24h)"],
+          "invalid duration '\(a.text)'",
+          notes: ["give a duration such as 500ms, 10s or 2m (at most 24h)"],
           range: a.range)
       }
       seconds = s
@@ -49,13 +51,17 @@ extension Builtins {
         status = Int32(try arguments.integer(a, name: "exit status", in: 0...255))
       }
     }
-    func run(in context: CommandContext) throws -> CommandResult { throw ExitRequest(status: status) }
+    func run(in context: CommandContext) throws -> CommandResult {
+      throw ExitRequest(status: status)
+    }
   }
 
   struct Source: Command {
     static let help = CommandHelp(
       ["source"], summary: "run a script file in this session", usage: "FILE",
-      arguments: [ParameterHelp("FILE", "an .fsh script; its variables stay defined", completion: .file)])
+      arguments: [
+        ParameterHelp("FILE", "an .fsh script; its variables stay defined", completion: .file)
+      ])
     var path: CommandArgument
     init(arguments: inout Arguments) throws { path = try arguments.positional("a script file") }
     func run(in context: CommandContext) throws -> CommandResult {
@@ -70,7 +76,9 @@ extension Builtins {
       ["set"], summary: "set a session option or configuration value, or list them",
       usage: "[NAME VALUE]",
       arguments: [
-        ParameterHelp("NAME", "an option or configuration key (see below)", completion: .sessionOption, optional: true),
+        ParameterHelp(
+          "NAME", "an option or configuration key (see below)", completion: .sessionOption,
+          optional: true),
         ParameterHelp("VALUE", "its new value", optional: true),
       ],
       discussion: """
@@ -88,9 +96,14 @@ extension Builtins {
       let session = context.session
       guard let name, let value else {
         let rows = SessionOptions.descriptors.map { d in
-          Value.record(Record([("name", .string(d.name)), ("value", .string(d.get(session.options))), ("summary", .string(d.summary))]))
+          Value.record(
+            Record([
+              ("name", .string(d.name)), ("value", .string(d.get(session.options))),
+              ("summary", .string(d.summary)),
+            ]))
         }
-        return CommandResult(.list(rows), .table([Column("name"), Column("value"), Column("summary")]))
+        return CommandResult(
+          .list(rows), .table([Column("name"), Column("value"), Column("summary")]))
       }
       if let d = SessionOptions.descriptor(name.text) {
         do {
@@ -113,7 +126,10 @@ extension Builtins {
   struct UnsetOption: Command {
     static let help = CommandHelp(
       ["unset"], summary: "restore a session option's default, or drop a `set` configuration value",
-      usage: "NAME", arguments: [ParameterHelp("NAME", "an option or configuration key", completion: .sessionOption)])
+      usage: "NAME",
+      arguments: [
+        ParameterHelp("NAME", "an option or configuration key", completion: .sessionOption)
+      ])
     var name: CommandArgument
     init(arguments: inout Arguments) throws { name = try arguments.positional("an option name") }
     func run(in context: CommandContext) throws -> CommandResult {
@@ -133,7 +149,9 @@ extension Builtins {
   static func unknownName(_ name: CommandArgument) -> Diagnostic {
     let all = SessionOptions.descriptors.map(\.name) + ConfigKey.allCases.map(\.rawValue)
     var notes = ["known: \(all.joined(separator: ", "))"]
-    if let near = Suggest.nearest(name.text, in: all) { notes.insert("did you mean '\(near)'?", at: 0) }
+    if let near = Suggest.nearest(name.text, in: all) {
+      notes.insert("did you mean '\(near)'?", at: 0)
+    }
     return Diagnostic.usage("unknown option '\(name.text)'", notes: notes, range: name.range)
   }
 
@@ -143,7 +161,9 @@ extension Builtins {
       arguments: [ParameterHelp("COUNT", "show only the last COUNT lines", optional: true)])
     var count: Int?
     init(arguments: inout Arguments) throws {
-      if let a = try arguments.optionalPositional() { count = try arguments.integer(a, name: "count", in: 1...1_000_000) }
+      if let a = try arguments.optionalPositional() {
+        count = try arguments.integer(a, name: "count", in: 1...1_000_000)
+      }
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let lines = context.session.host?.history ?? []
@@ -151,7 +171,8 @@ extension Builtins {
       let rows = lines.enumerated().dropFirst(start).map { i, line in
         Value.record(Record([("n", .int(i + 1)), ("line", .string(line))]))
       }
-      return CommandResult(.list(rows), .table([Column("n", "#", alignRight: true), Column("line", "LINE")]))
+      return CommandResult(
+        .list(rows), .table([Column("n", "#", alignRight: true), Column("line", "LINE")]))
     }
   }
 }

@@ -6,7 +6,8 @@ enum ClusterBasics {}
 extension ClusterBasics {
   struct Version: Command {
     static let help = CommandHelp(
-      ["version"], summary: "show the control service's Flocker version and fsh's", usesCluster: true)
+      ["version"], summary: "show the control service's Flocker version and fsh's",
+      usesCluster: true)
     init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
       let v = try context.cluster { try $0.version() }
@@ -24,13 +25,17 @@ extension ClusterBasics {
       ["api"], summary: "send a raw request to the v1 API and print the JSON answer",
       usage: "GET|POST|DELETE PATH [JSON]",
       arguments: [
-        ParameterHelp("METHOD", "GET, POST or DELETE", completion: .values(["GET", "POST", "DELETE"])),
+        ParameterHelp(
+          "METHOD", "GET, POST or DELETE", completion: .values(["GET", "POST", "DELETE"])),
         ParameterHelp("PATH", "a path under /v1, e.g. /v1/state/nodes or state/nodes"),
         ParameterHelp("JSON", "the request body for POST (quote it)", optional: true),
       ],
       options: [OptionHelp(["--if-match"], "TAG", "send X-If-Configuration-Matches: TAG")],
       discussion: "Any status is shown with its body; a 4xx or 5xx status makes the command fail.",
-      examples: ["api GET /v1/state/nodes", "api POST /v1/configuration/leases '{\"dataset_id\": \"…\", \"node_uuid\": \"…\", \"expires\": null}'"],
+      examples: [
+        "api GET /v1/state/nodes",
+        "api POST /v1/configuration/leases '{\"dataset_id\": \"…\", \"node_uuid\": \"…\", \"expires\": null}'",
+      ],
       usesCluster: true)
     var method: String
     var path: String
@@ -39,7 +44,9 @@ extension ClusterBasics {
     init(arguments: inout Arguments) throws {
       ifMatch = try arguments.option("--if-match")?.text
       let m = try arguments.positional("a method (GET, POST or DELETE)")
-      method = try arguments.choice(CommandArgument(.string(m.text.uppercased()), range: m.range), name: "method", from: ["GET", "POST", "DELETE"])
+      method = try arguments.choice(
+        CommandArgument(.string(m.text.uppercased()), range: m.range), name: "method",
+        from: ["GET", "POST", "DELETE"])
       let p = try arguments.positional("a path such as /v1/version")
       var text = p.text
       if !text.hasPrefix("/") { text = "/" + text }
@@ -47,7 +54,8 @@ extension ClusterBasics {
       path = text
       body = try arguments.optionalPositional()
       if let body, method != "POST" {
-        throw Diagnostic.usage("\(method) takes no body", notes: ["only POST sends JSON"], range: body.range)
+        throw Diagnostic.usage(
+          "\(method) takes no body", notes: ["only POST sends JSON"], range: body.range)
       }
     }
     func run(in context: CommandContext) throws -> CommandResult {
@@ -57,7 +65,9 @@ extension ClusterBasics {
         do {
           _ = try JSON.decode(text)
         } catch {
-          throw Diagnostic.usage("the body is not valid JSON: \(error)", notes: ["quote the JSON in single quotes: '{\"primary\": \"…\"}'"], range: body.range)
+          throw Diagnostic.usage(
+            "the body is not valid JSON: \(error)",
+            notes: ["quote the JSON in single quotes: '{\"primary\": \"…\"}'"], range: body.range)
         }
         bodyBytes = Array(text.utf8)
       } else if method == "POST" {
@@ -66,7 +76,8 @@ extension ClusterBasics {
       var headers: [(String, String)] = []
       if let ifMatch { headers.append(("X-If-Configuration-Matches", ifMatch)) }
       let response = try context.cluster { client in
-        try client.transport.perform(HTTPRequest(method: method, path: path, headers: headers, body: bodyBytes))
+        try client.transport.perform(
+          HTTPRequest(method: method, path: path, headers: headers, body: bodyBytes))
       }
       let value: Value
       if response.body.isEmpty {
@@ -82,7 +93,9 @@ extension ClusterBasics {
           "\(method) \(path) answered HTTP \(response.status): \(desc)", code: .cluster,
           notes: (value["errors"]?.elements.map { "server: \($0.text)" }) ?? [])
       }
-      if let tag = response.header("X-Configuration-Tag") { context.note("X-Configuration-Tag: \(tag)") }
+      if let tag = response.header("X-Configuration-Tag") {
+        context.note("X-Configuration-Tag: \(tag)")
+      }
       return CommandResult(value, .rendered(JSON.encode(value) + "\n"))
     }
   }
@@ -90,13 +103,17 @@ extension ClusterBasics {
   struct Curl: Command {
     static let help = CommandHelp(
       ["curl"], summary: "print the curl command line equivalent to the last request",
-      discussion: "Paths to the certificate files only, never key contents: safe to paste into a bug report.")
+      discussion:
+        "Paths to the certificate files only, never key contents: safe to paste into a bug report.")
     init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
-      guard let cached = context.session.clientCache?.client, let settings = context.session.tlsSettings,
+      guard let cached = context.session.clientCache?.client,
+        let settings = context.session.tlsSettings,
         let line = cached.curlCommandLine(settings: settings)
       else {
-        throw Diagnostic("no request has been made yet in this session", notes: ["run a command such as `version` first"])
+        throw Diagnostic(
+          "no request has been made yet in this session",
+          notes: ["run a command such as `version` first"])
       }
       return .text(line)
     }

@@ -30,15 +30,22 @@ extension ConfigCommands {
           rows.append(row(key.rawValue, nil, "not set"))
         }
       }
-      rows.append(row("profiles", c.profilesPath, FileManager.default.fileExists(atPath: c.profilesPath) ? "file" : "file (does not exist yet)"))
+      rows.append(
+        row(
+          "profiles", c.profilesPath,
+          FileManager.default.fileExists(atPath: c.profilesPath)
+            ? "file" : "file (does not exist yet)"))
       for w in c.warnings { context.warn(w) }
       for e in c.errors {
         context.session.host?.report(e)
       }
       if let first = c.errors.first, context.options.output == .table {
         // Show the table, then fail: scripts must not go on with a broken configuration.
-        context.session.host?.show(CommandResult(.list(rows), Self.presentation), options: context.options)
-        throw Diagnostic("the configuration has \(c.errors.count) error(s)", code: .configuration, notes: [first.message])
+        context.session.host?.show(
+          CommandResult(.list(rows), Self.presentation), options: context.options)
+        throw Diagnostic(
+          "the configuration has \(c.errors.count) error(s)", code: .configuration,
+          notes: [first.message])
       }
       return CommandResult(.list(rows), Self.presentation)
     }
@@ -50,7 +57,8 @@ extension ConfigCommands {
 
   struct Clusters: Command {
     static let help = CommandHelp(
-      ["clusters"], summary: "list the cluster profiles", discussion: "Profiles live in $XDG_CONFIG_HOME/fsh/clusters.yml.")
+      ["clusters"], summary: "list the cluster profiles",
+      discussion: "Profiles live in $XDG_CONFIG_HOME/fsh/clusters.yml.")
     init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
       let store = ProfileStore(path: context.session.environment.profilesPath)
@@ -58,11 +66,14 @@ extension ConfigCommands {
       let current = context.configuration.cluster?.value
       let rows = file.clusters.keys.sorted().map { name -> Value in
         let p = file.clusters[name]!
-        let marks = [name == current ? "current" : nil, name == file.defaultCluster ? "default" : nil].compactMap { $0 }
+        let marks = [
+          name == current ? "current" : nil, name == file.defaultCluster ? "default" : nil,
+        ].compactMap { $0 }
         return .record(
           Record([
             ("name", .string(name)), ("host", .from(p.host)), ("port", .from(p.port)),
-            ("certs", .from(p.certs)), ("user", .from(p.user)), ("current", .string(marks.joined(separator: ","))),
+            ("certs", .from(p.certs)), ("user", .from(p.user)),
+            ("current", .string(marks.joined(separator: ","))),
           ]))
       }
       if rows.isEmpty {
@@ -70,7 +81,10 @@ extension ConfigCommands {
       }
       return CommandResult(
         .list(rows),
-        .table([Column("name"), Column("host"), Column("port", alignRight: true), Column("certs"), Column("user"), Column("current", "")]))
+        .table([
+          Column("name"), Column("host"), Column("port", alignRight: true), Column("certs"),
+          Column("user"), Column("current", ""),
+        ]))
     }
   }
 
@@ -78,29 +92,36 @@ extension ConfigCommands {
     static let help = CommandHelp(
       ["use"], summary: "switch this session to a cluster profile", usage: "[cluster] NAME",
       arguments: [ParameterHelp("NAME", "a profile from `clusters`", completion: .cluster)],
-      discussion: "Clears values given with `set`. Flags and environment variables still override the profile; `config` shows which.",
+      discussion:
+        "Clears values given with `set`. Flags and environment variables still override the profile; `config` shows which.",
       examples: ["use cluster prod", "use staging"])
     var name: CommandArgument
     init(arguments: inout Arguments) throws {
       var first = try arguments.positional("a cluster name")
-      if first.isBare, first.text == "cluster", let second = try arguments.optionalPositional() { first = second }
+      if first.isBare, first.text == "cluster", let second = try arguments.optionalPositional() {
+        first = second
+      }
       name = first
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let store = ProfileStore(path: context.session.environment.profilesPath)
       let file = try store.load()
       guard file.clusters[name.text] != nil else {
-        var notes = ["`clusters` lists the profiles; `cluster add \(name.text) host HOST …` creates one"]
+        var notes = [
+          "`clusters` lists the profiles; `cluster add \(name.text) host HOST …` creates one"
+        ]
         if let near = Suggest.nearest(name.text, in: Array(file.clusters.keys)) {
           notes.insert("did you mean '\(near)'?", at: 0)
         }
-        throw Diagnostic("no cluster profile '\(name.text)'", code: .notFound, notes: notes, range: name.range)
+        throw Diagnostic(
+          "no cluster profile '\(name.text)'", code: .notFound, notes: notes, range: name.range)
       }
       context.session.use(cluster: name.text)
       let c = context.configuration
       for key in ConfigKey.allCases {
         if let v = c.values[key], v.layer > 1, file.clusters[name.text]?[key] != nil {
-          context.warn("\(key.rawValue) comes from \(v.source), which overrides profile '\(name.text)'")
+          context.warn(
+            "\(key.rawValue) comes from \(v.source), which overrides profile '\(name.text)'")
         }
       }
       for e in c.errors { context.warn(e.message, notes: e.notes) }
@@ -123,9 +144,13 @@ extension ConfigCommands {
       ["cluster", "add"], summary: "add or replace a cluster profile",
       usage: "NAME [host H] [port P] [certs DIR] [user U] [ca F] [cert F] [key F] [--default]",
       arguments: [ParameterHelp("NAME", "the profile's name (letters, digits, - _ .)")],
-      options: profileKeywords + [OptionHelp(["--default"], nil, "use this profile when no other is selected")],
+      options: profileKeywords + [
+        OptionHelp(["--default"], nil, "use this profile when no other is selected")
+      ],
       discussion: "Paths are stored absolute. The file is written atomically under a lock.",
-      examples: ["cluster add prod host control.example.com certs /etc/flocker user alice --default"])
+      examples: [
+        "cluster add prod host control.example.com certs /etc/flocker user alice --default"
+      ])
     var name: CommandArgument
     var profile = Profile()
     var makeDefault: Bool
@@ -142,16 +167,21 @@ extension ConfigCommands {
         }
       }
       name = try arguments.positional("a profile name")
-      guard !name.text.isEmpty, name.text.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+      guard !name.text.isEmpty,
+        name.text.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+      else {
         throw Diagnostic.usage(
-          "invalid profile name '\(name.text)'", notes: ["use letters, digits, '-', '_' and '.'"], range: name.range)
+          "invalid profile name '\(name.text)'", notes: ["use letters, digits, '-', '_' and '.'"],
+          range: name.range)
       }
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let env = context.session.environment
       var p = profile
       for key in [ConfigKey.certs, .ca, .cert, .key] {
-        if let v = p[key] { p[key] = Paths.absolute(v, relativeTo: env.workingDirectory, home: env.variables["HOME"]) }
+        if let v = p[key] {
+          p[key] = Paths.absolute(v, relativeTo: env.workingDirectory, home: env.variables["HOME"])
+        }
       }
       var replaced = false
       try ProfileStore(path: env.profilesPath).update { file in
@@ -160,7 +190,8 @@ extension ConfigCommands {
         if makeDefault { file.defaultCluster = name.text }
       }
       context.session.reconfigure()
-      return .text("\(replaced ? "replaced" : "added") cluster '\(name.text)' in \(env.profilesPath)")
+      return .text(
+        "\(replaced ? "replaced" : "added") cluster '\(name.text)' in \(env.profilesPath)")
     }
   }
 
@@ -175,8 +206,11 @@ extension ConfigCommands {
       try ProfileStore(path: env.profilesPath).update { file in
         guard file.clusters.removeValue(forKey: name.text) != nil else {
           var notes = ["`clusters` lists the profiles"]
-          if let near = Suggest.nearest(name.text, in: Array(file.clusters.keys)) { notes.insert("did you mean '\(near)'?", at: 0) }
-          throw Diagnostic("no cluster profile '\(name.text)'", code: .notFound, notes: notes, range: name.range)
+          if let near = Suggest.nearest(name.text, in: Array(file.clusters.keys)) {
+            notes.insert("did you mean '\(near)'?", at: 0)
+          }
+          throw Diagnostic(
+            "no cluster profile '\(name.text)'", code: .notFound, notes: notes, range: name.range)
         }
         if file.defaultCluster == name.text { file.defaultCluster = nil }
       }

@@ -8,10 +8,13 @@ extension Datasets {
       usage: "NAME SIZE on NODE [meta K=V …] [id UUID] [--force]",
       arguments: [
         ParameterHelp("NAME", "stored as metadata 'name' (Kubernetes finds datasets by it)"),
-        ParameterHelp("SIZE", "binary units: 10G, 1.5T, 512M, or bytes; at least 64M", completion: .values(["1G", "10G", "50G", "100G"])),
+        ParameterHelp(
+          "SIZE", "binary units: 10G, 1.5T, 512M, or bytes; at least 64M",
+          completion: .values(["1G", "10G", "50G", "100G"])),
       ],
       options: [
-        OptionHelp(["on"], "NODE", "the primary node: a unique id prefix or its host IP", completion: .node),
+        OptionHelp(
+          ["on"], "NODE", "the primary node: a unique id prefix or its host IP", completion: .node),
         OptionHelp(["meta"], "K=V", "more metadata (16 keys at most, 256 characters each)"),
         OptionHelp(["id"], "UUID", "the dataset id to use (a version 4 UUID); default: a new one"),
         OptionHelp(["--force"], nil, "create even when a live dataset already has this name"),
@@ -23,7 +26,10 @@ extension Datasets {
         operators cannot both pass it. The result is the new dataset; it is pending until an agent \
         attaches it (see `wait`).
         """,
-      examples: ["create my-volume 50G on 265a0498", "let ds = create \"$app-data\" 10G on $node meta team=storage"],
+      examples: [
+        "create my-volume 50G on 265a0498",
+        "let ds = create \"$app-data\" 10G on $node meta team=storage",
+      ],
       usesCluster: true)
     var name: CommandArgument
     var size: Int
@@ -34,20 +40,28 @@ extension Datasets {
     init(arguments: inout Arguments) throws {
       force = arguments.flag("--force")
       guard let n = try arguments.keyword("on") else {
-        throw Diagnostic.usage("'create' needs 'on NODE'", notes: ["usage: create NAME SIZE on NODE [meta K=V …]"], range: arguments.end)
+        throw Diagnostic.usage(
+          "'create' needs 'on NODE'", notes: ["usage: create NAME SIZE on NODE [meta K=V …]"],
+          range: arguments.end)
       }
       node = n
       if let i = try arguments.keyword("id") {
         guard UUIDs.isV4(i.text) else {
-          throw Diagnostic.usage("invalid dataset id '\(i.text)'", notes: ["the API accepts version 4 UUIDs only, e.g. from uuidgen"], range: i.range)
+          throw Diagnostic.usage(
+            "invalid dataset id '\(i.text)'",
+            notes: ["the API accepts version 4 UUIDs only, e.g. from uuidgen"], range: i.range)
         }
         id = i.text.lowercased()
       }
       var pairs: [(String, String)] = []
-      if let m = arguments.keywordList("meta", stops: ["on", "id"]) { pairs = try m.map { try Metadata.pair($0) } }
+      if let m = arguments.keywordList("meta", stops: ["on", "id"]) {
+        pairs = try m.map { try Metadata.pair($0) }
+      }
       name = try arguments.positional("a dataset name")
       guard !name.text.isEmpty, name.text.count <= 256 else {
-        throw Diagnostic.usage("invalid dataset name '\(name.text)'", notes: ["give a name of 1 to 256 characters"], range: name.range)
+        throw Diagnostic.usage(
+          "invalid dataset name '\(name.text)'", notes: ["give a name of 1 to 256 characters"],
+          range: name.range)
       }
       let s = try arguments.positional("a size such as 10G")
       do { size = try Sizes.parse(s.text) } catch var d as Diagnostic {
@@ -56,30 +70,38 @@ extension Datasets {
       }
       for (k, v) in pairs {
         if k == "name" {
-          throw Diagnostic.usage("the name is the first argument, not 'meta name=…'", range: name.range)
+          throw Diagnostic.usage(
+            "the name is the first argument, not 'meta name=…'", range: name.range)
         }
         metadata[k] = v
       }
       metadata["name"] = name.text
       if metadata.count > 16 {
-        throw Diagnostic.usage("\(metadata.count) metadata keys (with 'name'): the API allows 16", range: name.range)
+        throw Diagnostic.usage(
+          "\(metadata.count) metadata keys (with 'name'): the API allows 16", range: name.range)
       }
     }
     func run(in context: CommandContext) throws -> CommandResult {
       if name.text.contains("/") {
-        context.warn("Kubernetes rejects a datasetName containing '/'", notes: ["use datasetUUID for this dataset"])
+        context.warn(
+          "Kubernetes rejects a datasetName containing '/'",
+          notes: ["use datasetUUID for this dataset"])
       }
       return try context.cluster { client -> CommandResult in
         // Up to 20 tries, like Flocker's own conditional_create.
         for _ in 0..<20 {
           let view = try ClusterView.load(client)
           let target = try resolveNode(view)
-          let twins = view.datasets.filter { !$0.configuration.deleted && $0.configuration.name == name.text }
+          let twins = view.datasets.filter {
+            !$0.configuration.deleted && $0.configuration.name == name.text
+          }
           if !twins.isEmpty && !force {
             throw Diagnostic(
               "a dataset named '\(name.text)' already exists", code: .failed,
               notes: [
-                "existing: " + twins.map { "\($0.configuration.datasetID) (\($0.status.rawValue))" }.joined(separator: ", "),
+                "existing: "
+                  + twins.map { "\($0.configuration.datasetID) (\($0.status.rawValue))" }.joined(
+                    separator: ", "),
                 "Kubernetes finds datasets by name; add --force to create a second one anyway",
               ], range: name.range)
           }
@@ -87,7 +109,9 @@ extension Datasets {
             let created = try client.createDataset(
               primary: target.uuid, datasetID: id, maximumSize: size, metadata: metadata,
               ifConfigurationMatches: view.tag)
-            let v = DatasetView(configuration: created, state: nil, status: .pending, node: view.nodes.first { $0.uuid == created.primary })
+            let v = DatasetView(
+              configuration: created, state: nil, status: .pending,
+              node: view.nodes.first { $0.uuid == created.primary })
             var words = view.completionWords
             words.datasets += [name.text, String(created.datasetID.prefix(8))]
             context.session.names.update(datasets: words.datasets, nodes: words.nodes)
@@ -109,7 +133,9 @@ extension Datasets {
       } catch var d as Diagnostic {
         // A full UUID of a node that is not reporting is accepted by the API; say so instead.
         if UUIDs.isV4(node.text), d.code == .notFound {
-          d.notes.insert("the node '\(node.text)' is not reporting; start its agent first, or the dataset stays pending", at: 0)
+          d.notes.insert(
+            "the node '\(node.text)' is not reporting; start its agent first, or the dataset stays pending",
+            at: 0)
         }
         d.range = node.range
         throw d
@@ -122,7 +148,8 @@ extension Datasets {
       ["destroy"], summary: "delete a dataset (asks first on a terminal)", usage: "NAME|ID [--yes]",
       arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
       options: [OptionHelp(["--yes", "-y"], nil, "do not ask (needed in scripts)")],
-      discussion: "The dataset stays in the configuration marked deleted; its volume is destroyed by the agent. A lease blocks the agent, not the request.",
+      discussion:
+        "The dataset stays in the configuration marked deleted; its volume is destroyed by the agent. A lease blocks the agent, not the request.",
       usesCluster: true)
     var ref: CommandArgument
     var yes: Bool
@@ -140,12 +167,18 @@ extension Datasets {
       let label = "\(v.configuration.name.map { "'\($0)' " } ?? "")\(v.configuration.datasetID)"
       if !yes {
         guard let answer = context.confirm("destroy dataset \(label) and its data?") else {
-          throw Diagnostic.usage("'destroy' needs --yes when it cannot ask", notes: ["add --yes: destroy \(ref.text) --yes"], range: ref.range)
+          throw Diagnostic.usage(
+            "'destroy' needs --yes when it cannot ask",
+            notes: ["add --yes: destroy \(ref.text) --yes"], range: ref.range)
         }
         guard answer else { return .text("kept \(label)") }
       }
-      let deleted = try context.cluster { try $0.deleteDataset(v.configuration.datasetID, ifConfigurationMatches: nil) }
-      let out = DatasetView(configuration: deleted, state: v.state, status: v.state == nil ? .deleted : .deleting, node: v.node)
+      let deleted = try context.cluster {
+        try $0.deleteDataset(v.configuration.datasetID, ifConfigurationMatches: nil)
+      }
+      let out = DatasetView(
+        configuration: deleted, state: v.state, status: v.state == nil ? .deleted : .deleting,
+        node: v.node)
       return CommandResult(out.value, .record)
     }
   }
@@ -154,14 +187,19 @@ extension Datasets {
     static let help = CommandHelp(
       ["move"], summary: "move a dataset to another node", usage: "NAME|ID to NODE",
       arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
-      options: [OptionHelp(["to"], "NODE", "the new primary: a unique id prefix or its host IP", completion: .node)],
-      discussion: "The agents detach it, then attach it on the new node; `wait NAME attached on NODE` waits for that.",
+      options: [
+        OptionHelp(
+          ["to"], "NODE", "the new primary: a unique id prefix or its host IP", completion: .node)
+      ],
+      discussion:
+        "The agents detach it, then attach it on the new node; `wait NAME attached on NODE` waits for that.",
       examples: ["move db to 10.0.0.3", "move $ds to 4f2a"], usesCluster: true)
     var ref: CommandArgument
     var target: CommandArgument
     init(arguments: inout Arguments) throws {
       guard let t = try arguments.keyword("to") else {
-        throw Diagnostic.usage("'move' needs 'to NODE'", notes: ["usage: move NAME|ID to NODE"], range: arguments.end)
+        throw Diagnostic.usage(
+          "'move' needs 'to NODE'", notes: ["usage: move NAME|ID to NODE"], range: arguments.end)
       }
       target = t
       ref = try arguments.positional("a dataset name or id")
@@ -181,7 +219,9 @@ extension Datasets {
       if v.configuration.primary == node.uuid {
         context.note("'\(ref.text)' is already configured on \(node.uuid.prefix(8)) (\(node.host))")
       }
-      let moved = try context.cluster { try $0.moveDataset(v.configuration.datasetID, to: node.uuid) }
+      let moved = try context.cluster {
+        try $0.moveDataset(v.configuration.datasetID, to: node.uuid)
+      }
       let out = DatasetView(configuration: moved, state: v.state, status: v.status, node: node)
       return CommandResult(out.value, .record)
     }
@@ -193,13 +233,17 @@ extension Datasets {
       usage: "NAME|ID attached|detached|deleted [on NODE] [timeout DURATION]",
       arguments: [
         ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset),
-        ParameterHelp("STATUS", "attached, detached or deleted", completion: .values(["attached", "detached", "deleted"])),
+        ParameterHelp(
+          "STATUS", "attached, detached or deleted",
+          completion: .values(["attached", "detached", "deleted"])),
       ],
       options: [
         OptionHelp(["on"], "NODE", "attached on this node (after a move)", completion: .node),
-        OptionHelp(["timeout"], "DURATION", "give up after this long (default 2m, like the kubelet)"),
+        OptionHelp(
+          ["timeout"], "DURATION", "give up after this long (default 2m, like the kubelet)"),
       ],
-      discussion: "Polls the state; fails with the last status seen when the timeout passes. Ctrl-C stops it.",
+      discussion:
+        "Polls the state; fails with the last status seen when the timeout passes. Ctrl-C stops it.",
       examples: ["wait $ds attached timeout 2m", "wait db attached on 10.0.0.3"], usesCluster: true)
     var ref: CommandArgument
     var want: DatasetStatus
@@ -209,19 +253,25 @@ extension Datasets {
       node = try arguments.keyword("on")
       if let t = try arguments.keyword("timeout") {
         guard let s = Durations.parse(t.text), s > 0 else {
-          throw Diagnostic.usage("invalid timeout '\(t.text)'", notes: ["give a duration such as 30s or 2m"], range: t.range)
+          throw Diagnostic.usage(
+            "invalid timeout '\(t.text)'", notes: ["give a duration such as 30s or 2m"],
+            range: t.range)
         }
         timeout = s
       }
       ref = try arguments.positional("a dataset name or id")
       let w = try arguments.positional("a status: attached, detached or deleted")
-      want = DatasetStatus(rawValue: try arguments.choice(w, name: "status", from: ["attached", "detached", "deleted"]))!
+      want = DatasetStatus(
+        rawValue: try arguments.choice(
+          w, name: "status", from: ["attached", "detached", "deleted"]))!
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let deadline = Date().addingTimeInterval(timeout)
       var first = try Datasets.loadView(context)
       let id: String
-      do { id = try first.dataset(ref.text, includeDeleted: want == .deleted).configuration.datasetID } catch var d as Diagnostic {
+      do {
+        id = try first.dataset(ref.text, includeDeleted: want == .deleted).configuration.datasetID
+      } catch var d as Diagnostic {
         d.range = ref.range
         throw d
       }
@@ -235,7 +285,8 @@ extension Datasets {
       var delay = 0.2
       while true {
         guard let v = first.datasets.first(where: { $0.configuration.datasetID == id }) else {
-          throw Diagnostic("dataset '\(ref.text)' disappeared from the configuration", code: .notFound)
+          throw Diagnostic(
+            "dataset '\(ref.text)' disappeared from the configuration", code: .notFound)
         }
         let reached: Bool
         switch want {
@@ -248,15 +299,22 @@ extension Datasets {
           let place = v.node.map { " on \($0.uuid.prefix(8)) (\($0.host))" } ?? ""
           let path = v.state?.path.map { " at \($0)" } ?? ""
           let label = v.configuration.name.map { "'\($0)' (\(id.prefix(8)))" } ?? "'\(id)'"
-          return CommandResult(v.value, .rendered("\(label) is \(v.status.rawValue)\(want == .attached ? place + path : "")\n"))
+          return CommandResult(
+            v.value,
+            .rendered("\(label) is \(v.status.rawValue)\(want == .attached ? place + path : "")\n"))
         }
         if Date() >= deadline {
           var notes = ["last status: \(v.status.rawValue)"]
           if v.status == .pending {
-            notes.append(v.node == nil ? "its node is not reporting: is the dataset agent running there?" : "agents converge asynchronously; check the dataset agent's log on \(v.node!.host)")
+            notes.append(
+              v.node == nil
+                ? "its node is not reporting: is the dataset agent running there?"
+                : "agents converge asynchronously; check the dataset agent's log on \(v.node!.host)"
+            )
           }
           throw Diagnostic(
-            "dataset '\(ref.text)' is not \(want.rawValue) after \(Durations.format(timeout))", code: .timeout, notes: notes)
+            "dataset '\(ref.text)' is not \(want.rawValue) after \(Durations.format(timeout))",
+            code: .timeout, notes: notes)
         }
         try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
         delay = min(delay * 1.5, 2)

@@ -8,16 +8,20 @@ enum Datasets {
     return [
       Column("dataset_id", "DATASET", cell: { short($0["dataset_id"]?.text ?? "") }),
       Column("name"),
-      Column("size", alignRight: true, cell: { row in
-        if case .int(let n)? = row["size"] { return Sizes.format(n) }
-        return "default"
-      }),
+      Column(
+        "size", alignRight: true,
+        cell: { row in
+          if case .int(let n)? = row["size"] { return Sizes.format(n) }
+          return "default"
+        }),
       Column("status"),
-      Column("primary", "NODE", cell: { row in
-        guard case .string(let p)? = row["primary"] else { return "-" }
-        if case .string(let h)? = row["host"] { return "\(short(p)) (\(h))" }
-        return "\(short(p)) (not reporting)"
-      }),
+      Column(
+        "primary", "NODE",
+        cell: { row in
+          guard case .string(let p)? = row["primary"] else { return "-" }
+          if case .string(let h)? = row["host"] { return "\(short(p)) (\(h))" }
+          return "\(short(p)) (not reporting)"
+        }),
       Column("path"),
     ]
   }
@@ -34,10 +38,12 @@ enum Datasets {
       ["datasets"], aliases: [["ls"]], summary: "list datasets with their status, node and path",
       usage: "[status S] [on NODE] [name PATTERN] [meta K=V …] [--deleted] [-l]",
       options: [
-        OptionHelp(["status"], "STATUS", "pending, attached, detached, deleting or deleted",
-                   completion: .values(DatasetStatus.allCases.map(\.rawValue))),
+        OptionHelp(
+          ["status"], "STATUS", "pending, attached, detached, deleting or deleted",
+          completion: .values(DatasetStatus.allCases.map(\.rawValue))),
         OptionHelp(["on"], "NODE", "only datasets whose primary is this node", completion: .node),
-        OptionHelp(["name"], "PATTERN", "names matching a glob such as 'web-*'", completion: .dataset),
+        OptionHelp(
+          ["name"], "PATTERN", "names matching a glob such as 'web-*'", completion: .dataset),
         OptionHelp(["meta"], "K=V", "metadata equal to a value (repeat for several)"),
         OptionHelp(["--deleted", "-d"], nil, "include deleted datasets"),
         OptionHelp(["--long", "-l"], nil, "full dataset and node ids"),
@@ -47,7 +53,10 @@ enum Datasets {
         in the state), attached (on a reporting node), detached (exists, attached nowhere), \
         deleting, deleted. Sorted by name, then id.
         """,
-      examples: ["datasets", "datasets status pending", "datasets on 265a0498 -o json", "for d in (datasets name 'db-*') { echo $d.path }"],
+      examples: [
+        "datasets", "datasets status pending", "datasets on 265a0498 -o json",
+        "for d in (datasets name 'db-*') { echo $d.path }",
+      ],
       usesCluster: true)
     var status: DatasetStatus?
     var node: String?
@@ -59,7 +68,9 @@ enum Datasets {
       deleted = arguments.flag("--deleted", "-d")
       long = arguments.flag("--long", "-l")
       if let s = try arguments.keyword("status") {
-        status = DatasetStatus(rawValue: try arguments.choice(s, name: "status", from: DatasetStatus.allCases.map(\.rawValue)))
+        status = DatasetStatus(
+          rawValue: try arguments.choice(
+            s, name: "status", from: DatasetStatus.allCases.map(\.rawValue)))
       }
       node = try arguments.keyword("on")?.text
       pattern = try arguments.keyword("name")?.text
@@ -81,7 +92,11 @@ enum Datasets {
         if c.deleted && !showDeleted { return false }
         if let status, v.status != status { return false }
         if let nodeID, c.primary != nodeID { return false }
-        if let pattern, !Glob.matches(pattern, c.name ?? "") && !c.datasetID.hasPrefix(pattern.lowercased()) { return false }
+        if let pattern,
+          !Glob.matches(pattern, c.name ?? "") && !c.datasetID.hasPrefix(pattern.lowercased())
+        {
+          return false
+        }
         for (k, val) in meta where c.metadata[k] != val { return false }
         return true
       }.map(\.value)
@@ -95,7 +110,9 @@ enum Datasets {
       arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
       usesCluster: true)
     var ref: CommandArgument
-    init(arguments: inout Arguments) throws { ref = try arguments.positional("a dataset name or id") }
+    init(arguments: inout Arguments) throws {
+      ref = try arguments.positional("a dataset name or id")
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let v: DatasetView
@@ -106,13 +123,17 @@ enum Datasets {
       let leases = try context.cluster { try $0.leases() }
       guard case .record(var r) = v.value else { return CommandResult(v.value, .record) }
       if let l = leases.first(where: { $0.datasetID == v.configuration.datasetID }) {
-        r["lease"] = .record(Record([("node", .string(l.nodeUUID)), ("expires_in", l.expires.map(Value.double) ?? .null)]))
+        r["lease"] = .record(
+          Record([
+            ("node", .string(l.nodeUUID)), ("expires_in", l.expires.map(Value.double) ?? .null),
+          ]))
       } else {
         r["lease"] = .null
       }
       if let name = v.configuration.name {
         let twins = view.datasets.filter {
-          !$0.configuration.deleted && $0.configuration.name == name && $0.configuration.datasetID != v.configuration.datasetID
+          !$0.configuration.deleted && $0.configuration.name == name
+            && $0.configuration.datasetID != v.configuration.datasetID
         }
         if !twins.isEmpty {
           r["same_name"] = .list(twins.map { .string($0.configuration.datasetID) })
@@ -134,15 +155,20 @@ enum Metadata {
   static func pair(_ a: CommandArgument) throws -> (String, String) {
     let t = a.text
     guard let eq = t.firstIndex(of: "="), eq != t.startIndex else {
-      throw Diagnostic.usage("invalid metadata '\(t)'", notes: ["write KEY=VALUE, e.g. meta team=storage"], range: a.range)
+      throw Diagnostic.usage(
+        "invalid metadata '\(t)'", notes: ["write KEY=VALUE, e.g. meta team=storage"],
+        range: a.range)
     }
     let k = String(t[..<eq])
     let v = String(t[t.index(after: eq)...])
     guard k.count <= 256 else {
-      throw Diagnostic.usage("metadata key '\(k.prefix(20))…' is longer than 256 characters", range: a.range)
+      throw Diagnostic.usage(
+        "metadata key '\(k.prefix(20))…' is longer than 256 characters", range: a.range)
     }
     guard v.count <= 256 else {
-      throw Diagnostic.usage("metadata value for '\(k)' is longer than 256 characters", notes: ["the API allows 256"], range: a.range)
+      throw Diagnostic.usage(
+        "metadata value for '\(k)' is longer than 256 characters", notes: ["the API allows 256"],
+        range: a.range)
     }
     return (k, v)
   }

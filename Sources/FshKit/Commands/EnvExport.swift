@@ -32,7 +32,8 @@ public enum EnvExport {
     public var mounts: [String]
 
     public static func == (a: Export, b: Export) -> Bool {
-      a.variables.elementsEqual(b.variables, by: { $0 == $1 }) && a.notes == b.notes && a.mounts == b.mounts
+      a.variables.elementsEqual(b.variables, by: { $0 == $1 }) && a.notes == b.notes
+        && a.mounts == b.mounts
     }
   }
 
@@ -56,7 +57,9 @@ public enum EnvExport {
       ("FLOCKER_CONTROL_SERVICE_CA_FILE", ca), ("FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE", cert),
       ("FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE", key),
     ]
-    let dirs = orderedUnique([Paths.directory(of: ca), Paths.directory(of: cert), Paths.directory(of: key)])
+    let dirs = orderedUnique([
+      Paths.directory(of: ca), Paths.directory(of: cert), Paths.directory(of: key),
+    ])
     switch consumer {
     case .kubernetes:
       return Export(
@@ -80,19 +83,34 @@ public enum EnvExport {
         mounts: [certs])
     case .flockerctl:
       var problems: [String] = []
-      if ca != Paths.join(certs, "cluster.crt") { problems.append("the CA must be <certs>/cluster.crt, not '\(ca)'") }
-      if cert != Paths.join(certs, "\(user).crt") { problems.append("the certificate must be <certs>/\(user).crt, not '\(cert)'") }
-      if key != Paths.join(certs, "\(user).key") { problems.append("the key must be <certs>/\(user).key, not '\(key)'") }
+      if ca != Paths.join(certs, "cluster.crt") {
+        problems.append("the CA must be <certs>/cluster.crt, not '\(ca)'")
+      }
+      if cert != Paths.join(certs, "\(user).crt") {
+        problems.append("the certificate must be <certs>/\(user).crt, not '\(cert)'")
+      }
+      if key != Paths.join(certs, "\(user).key") {
+        problems.append("the key must be <certs>/\(user).key, not '\(key)'")
+      }
       if !problems.isEmpty {
         throw Diagnostic(
           "flockerctl cannot express this layout: it reads <certs>/cluster.crt, <certs>/<user>.crt and <certs>/<user>.key",
           code: .configuration,
-          notes: problems + ["make symbolic links with those names in one directory and `set certs` to it"])
+          notes: problems + [
+            "make symbolic links with those names in one directory and `set certs` to it"
+          ])
       }
-      var notes = ["a ./cluster.yml in the working directory overrides these variables for flockerctl"]
-      if port != 4523 { notes.insert("flockerctl has no variable for the port: run flockerctl --control-port \(port)", at: 0) }
+      var notes = [
+        "a ./cluster.yml in the working directory overrides these variables for flockerctl"
+      ]
+      if port != 4523 {
+        notes.insert(
+          "flockerctl has no variable for the port: run flockerctl --control-port \(port)", at: 0)
+      }
       return Export(
-        variables: [("FLOCKER_CERTS_PATH", certs), ("FLOCKER_USER", user), ("FLOCKER_CONTROL_SERVICE", host)],
+        variables: [
+          ("FLOCKER_CERTS_PATH", certs), ("FLOCKER_USER", user), ("FLOCKER_CONTROL_SERVICE", host),
+        ],
         notes: notes, mounts: [certs])
     }
   }
@@ -128,18 +146,23 @@ public enum EnvExport {
 
   /// Quotes for POSIX sh: bare when safe, else single quotes.
   public static func shellQuote(_ s: String) -> String {
-    let safe = s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/._-:=,@%+".contains($0)) }
+    let safe = s.allSatisfy {
+      $0.isASCII && ($0.isLetter || $0.isNumber || "/._-:=,@%+".contains($0))
+    }
     if safe && !s.isEmpty { return s }
     return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 
   static func fishQuote(_ s: String) -> String {
-    "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+      + "'"
   }
 
   static func systemdQuote(_ s: String) -> String {
     if s.allSatisfy({ !$0.isWhitespace && $0 != "\"" && $0 != "'" && $0 != "\\" }) { return s }
-    return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    return "\""
+      + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      + "\""
   }
 }
 
@@ -149,10 +172,13 @@ extension ConfigCommands {
       ["env", "export"], summary: "print the variables a Flocker consumer needs",
       usage: "[--for kubernetes|kube-deploy|flockerctl] [--format sh|fish|systemd|docker|json]",
       options: [
-        OptionHelp(["--for"], "CONSUMER", "kubernetes (default), kube-deploy or flockerctl",
-                   completion: .values(EnvExport.Consumer.allCases.map(\.rawValue))),
-        OptionHelp(["--format"], "FORMAT", "sh, fish, systemd, docker or json (default: what the consumer reads)",
-                   completion: .values(EnvExport.Format.allCases.map(\.rawValue))),
+        OptionHelp(
+          ["--for"], "CONSUMER", "kubernetes (default), kube-deploy or flockerctl",
+          completion: .values(EnvExport.Consumer.allCases.map(\.rawValue))),
+        OptionHelp(
+          ["--format"], "FORMAT",
+          "sh, fish, systemd, docker or json (default: what the consumer reads)",
+          completion: .values(EnvExport.Format.allCases.map(\.rawValue))),
       ],
       discussion: """
         Paths are absolute, no value is ever empty, and no key material is printed. \
@@ -167,10 +193,14 @@ extension ConfigCommands {
     var format: EnvExport.Format?
     init(arguments: inout Arguments) throws {
       if let a = try arguments.option("--for") {
-        consumer = EnvExport.Consumer(rawValue: try arguments.choice(a, name: "consumer", from: EnvExport.Consumer.allCases.map(\.rawValue)))!
+        consumer = EnvExport.Consumer(
+          rawValue: try arguments.choice(
+            a, name: "consumer", from: EnvExport.Consumer.allCases.map(\.rawValue)))!
       }
       if let a = try arguments.option("--format") {
-        format = EnvExport.Format(rawValue: try arguments.choice(a, name: "format", from: EnvExport.Format.allCases.map(\.rawValue)))!
+        format = EnvExport.Format(
+          rawValue: try arguments.choice(
+            a, name: "format", from: EnvExport.Format.allCases.map(\.rawValue)))!
       }
     }
     func run(in context: CommandContext) throws -> CommandResult {

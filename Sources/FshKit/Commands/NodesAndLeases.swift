@@ -6,7 +6,8 @@ enum NodesAndLeases {
     static let help = CommandHelp(
       ["nodes"], summary: "list the nodes whose agents report to the control service",
       options: [OptionHelp(["--long", "-l"], nil, "full node ids")],
-      discussion: "A node appears only while its agent is connected (state expires after 120 s). Two nodes with one UUID, or one UUID flipping between hosts, mean a copied node.crt.",
+      discussion:
+        "A node appears only while its agent is connected (state expires after 120 s). Two nodes with one UUID, or one UUID flipping between hosts, mean a copied node.crt.",
       usesCluster: true)
     var long: Bool
     init(arguments: inout Arguments) throws { long = arguments.flag("--long", "-l") }
@@ -19,55 +20,80 @@ enum NodesAndLeases {
         if let p = d.configuration.primary { configured[p, default: 0] += 1 }
       }
       let rows = view.nodes.map { n -> Value in
-        .record(Record([
-          ("uuid", .string(n.uuid)), ("host", .string(n.host)),
-          ("attached", .int(attached[n.uuid] ?? 0)), ("datasets", .int(configured[n.uuid] ?? 0)),
-        ]))
+        .record(
+          Record([
+            ("uuid", .string(n.uuid)), ("host", .string(n.host)),
+            ("attached", .int(attached[n.uuid] ?? 0)), ("datasets", .int(configured[n.uuid] ?? 0)),
+          ]))
       }
       let hosts = Dictionary(grouping: view.nodes, by: \.host).filter { $0.value.count > 1 }
       for (h, ns) in hosts {
-        context.warn("\(ns.count) nodes report host \(h)", notes: ["each node needs its own node certificate; a copied node.crt makes nodes collide"])
+        context.warn(
+          "\(ns.count) nodes report host \(h)",
+          notes: ["each node needs its own node certificate; a copied node.crt makes nodes collide"]
+        )
       }
-      if rows.isEmpty { context.note("no node is reporting: are the dataset agents running and pointed at this control service?") }
+      if rows.isEmpty {
+        context.note(
+          "no node is reporting: are the dataset agents running and pointed at this control service?"
+        )
+      }
       return CommandResult(
         .list(rows),
-        .table([Column("uuid", "NODE", cell: { long ? $0["uuid"]?.text ?? "" : String(($0["uuid"]?.text ?? "").prefix(8)) }), Column("host"), Column("attached", alignRight: true), Column("datasets", "CONFIGURED", alignRight: true)]))
+        .table([
+          Column(
+            "uuid", "NODE",
+            cell: { long ? $0["uuid"]?.text ?? "" : String(($0["uuid"]?.text ?? "").prefix(8)) }),
+          Column("host"), Column("attached", alignRight: true),
+          Column("datasets", "CONFIGURED", alignRight: true),
+        ]))
     }
   }
 
   static func leaseRow(_ l: Lease, _ view: ClusterView) -> Value {
     let d = view.datasets.first { $0.configuration.datasetID == l.datasetID }
     let n = view.nodes.first { $0.uuid == l.nodeUUID }
-    return .record(Record([
-      ("dataset_id", .string(l.datasetID)), ("name", .from(d?.configuration.name)),
-      ("node_uuid", .string(l.nodeUUID)), ("host", .from(n?.host)),
-      ("expires", l.expires.map(Value.double) ?? .null),
-    ]))
+    return .record(
+      Record([
+        ("dataset_id", .string(l.datasetID)), ("name", .from(d?.configuration.name)),
+        ("node_uuid", .string(l.nodeUUID)), ("host", .from(n?.host)),
+        ("expires", l.expires.map(Value.double) ?? .null),
+      ]))
   }
 
   struct Leases: Command {
     static let help = CommandHelp(
       ["leases"], summary: "list leases: which node holds which dataset, and for how long",
-      discussion: "A lease keeps other nodes from taking over, unmounting or deleting a dataset; it does not block API calls.",
+      discussion:
+        "A lease keeps other nodes from taking over, unmounting or deleting a dataset; it does not block API calls.",
       usesCluster: true)
     init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let leases = try context.cluster { try $0.leases() }
-      let rows = leases.sorted { $0.datasetID < $1.datasetID }.map { NodesAndLeases.leaseRow($0, view) }
+      let rows = leases.sorted { $0.datasetID < $1.datasetID }.map {
+        NodesAndLeases.leaseRow($0, view)
+      }
       return CommandResult(
-        .list(rows), .table([
+        .list(rows),
+        .table([
           Column("dataset_id", "DATASET"), Column("name"),
-          Column("node_uuid", "NODE", cell: { r in
-            let id = String((r["node_uuid"]?.text ?? "").prefix(8))
-            if case .string(let h)? = r["host"] { return "\(id) (\(h))" }
-            return id
-          }),
-          Column("expires", cell: { r in
-            if case .double(let d)? = r["expires"] { return "in " + Durations.format(max(0, d)) }
-            if case .int(let d)? = r["expires"] { return "in " + Durations.format(Double(max(0, d))) }
-            return "never"
-          }),
+          Column(
+            "node_uuid", "NODE",
+            cell: { r in
+              let id = String((r["node_uuid"]?.text ?? "").prefix(8))
+              if case .string(let h)? = r["host"] { return "\(id) (\(h))" }
+              return id
+            }),
+          Column(
+            "expires",
+            cell: { r in
+              if case .double(let d)? = r["expires"] { return "in " + Durations.format(max(0, d)) }
+              if case .int(let d)? = r["expires"] {
+                return "in " + Durations.format(Double(max(0, d)))
+              }
+              return "never"
+            }),
         ]))
     }
   }
@@ -87,12 +113,16 @@ enum NodesAndLeases {
     var duration: Double?
     init(arguments: inout Arguments) throws {
       guard let n = try arguments.keyword("on") else {
-        throw Diagnostic.usage("'lease acquire' needs 'on NODE'", notes: ["usage: lease acquire NAME|ID on NODE [for DURATION]"], range: arguments.end)
+        throw Diagnostic.usage(
+          "'lease acquire' needs 'on NODE'",
+          notes: ["usage: lease acquire NAME|ID on NODE [for DURATION]"], range: arguments.end)
       }
       node = n
       if let f = try arguments.keyword("for") {
         guard let s = Durations.parse(f.text), s > 0 else {
-          throw Diagnostic.usage("invalid duration '\(f.text)'", notes: ["give a duration such as 30s, 10m or 1h"], range: f.range)
+          throw Diagnostic.usage(
+            "invalid duration '\(f.text)'", notes: ["give a duration such as 30s, 10m or 1h"],
+            range: f.range)
         }
         duration = s
       }
@@ -111,7 +141,8 @@ enum NodesAndLeases {
         throw e
       }
       let (lease, renewed) = try context.cluster {
-        try $0.acquireLease(datasetID: d.configuration.datasetID, nodeUUID: n.uuid, expires: duration)
+        try $0.acquireLease(
+          datasetID: d.configuration.datasetID, nodeUUID: n.uuid, expires: duration)
       }
       if renewed { context.note("renewed the lease held by \(n.uuid.prefix(8))") }
       return CommandResult(NodesAndLeases.leaseRow(lease, view), .record)
@@ -120,10 +151,14 @@ enum NodesAndLeases {
 
   struct Release: Command {
     static let help = CommandHelp(
-      ["lease", "release"], summary: "release the lease on a dataset, whichever node holds it", usage: "NAME|ID",
-      arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)], usesCluster: true)
+      ["lease", "release"], summary: "release the lease on a dataset, whichever node holds it",
+      usage: "NAME|ID",
+      arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
+      usesCluster: true)
     var ref: CommandArgument
-    init(arguments: inout Arguments) throws { ref = try arguments.positional("a dataset name or id") }
+    init(arguments: inout Arguments) throws {
+      ref = try arguments.positional("a dataset name or id")
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let d: DatasetView

@@ -159,7 +159,8 @@ private struct Resolver {
     guard let raw, !raw.isEmpty else { return }
     var value = raw
     if [.certs, .ca, .cert, .key].contains(key) { value = absolute(raw) }
-    candidates[key, default: []].append(ConfigValue(value: value, source: source, layer: source.layer))
+    candidates[key, default: []].append(
+      ConfigValue(value: value, source: source, layer: source.layer))
   }
 
   func absolute(_ path: String) -> String {
@@ -210,7 +211,8 @@ private struct Resolver {
             notes: ["fix or remove the file; `cluster add` rewrites it"]))
       } catch {
         config.errors.append(
-          Diagnostic("cannot read profiles file '\(inputs.profilesPath)': \(error)", code: .configuration))
+          Diagnostic(
+            "cannot read profiles file '\(inputs.profilesPath)': \(error)", code: .configuration))
       }
     }
     if selected == nil, let env = inputs.environment["FSH_CLUSTER"], !env.isEmpty {
@@ -224,7 +226,9 @@ private struct Resolver {
     guard let profile = file?.clusters[name] else {
       let known = file?.clusters.keys.sorted() ?? []
       var notes = ["`cluster add \(name) host HOST …` creates it"]
-      if let near = Suggest.nearest(name, in: known) { notes.insert("did you mean '\(near)'?", at: 0) }
+      if let near = Suggest.nearest(name, in: known) {
+        notes.insert("did you mean '\(near)'?", at: 0)
+      }
       config.errors.append(
         Diagnostic(
           "no cluster profile '\(name)' in '\(inputs.profilesPath)'", code: .configuration,
@@ -287,7 +291,9 @@ private struct Resolver {
     for (name, key) in Configuration.kubernetesVariables {
       if let v = env[name], !v.isEmpty { fromKubernetes[key] = (name, v) }
     }
-    if fromKubernetes[.host] == nil, fromFlockerctl[.host] == nil, let m = env["MASTER_IP"], !m.isEmpty {
+    if fromKubernetes[.host] == nil, fromFlockerctl[.host] == nil, let m = env["MASTER_IP"],
+      !m.isEmpty
+    {
       offer(.host, m, .environment("MASTER_IP"))
     }
     for (key, (name, v)) in fromFlockerctl.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -303,7 +309,9 @@ private struct Resolver {
       offer(key, v, .environment(name))
     }
     // The flockerctl layout implies file names; an explicit Kubernetes file that differs is a disagreement.
-    if let dir = fromFlockerctl[.certs]?.1 ?? fromKubernetes[.certs]?.1, let user = fromFlockerctl[.user]?.1 {
+    if let dir = fromFlockerctl[.certs]?.1 ?? fromKubernetes[.certs]?.1,
+      let user = fromFlockerctl[.user]?.1
+    {
       let implied: [(ConfigKey, String)] = [
         (.ca, "cluster.crt"), (.cert, "\(user).crt"), (.key, "\(user).key"),
       ]
@@ -336,7 +344,8 @@ private struct Resolver {
         users.append(base)
       }
       if let first = users.first {
-        config.values[.user] = ConfigValue(value: first, source: .discovered(dir), layer: certs.layer)
+        config.values[.user] = ConfigValue(
+          value: first, source: .discovered(dir), layer: certs.layer)
         if users.count > 1 {
           config.warnings.append(
             "several API users in \(dir) (\(users.joined(separator: ", "))): took '\(first)', "
@@ -347,9 +356,14 @@ private struct Resolver {
     }
     // The consumer's own default: docker-multinode assumes 'kubernetes', the kubelet 'apiuser'.
     let forkDialect: Bool
-    if case .environment("FLOCKER_USER_CA_DIR") = certs.source { forkDialect = true } else { forkDialect = false }
+    if case .environment("FLOCKER_USER_CA_DIR") = certs.source {
+      forkDialect = true
+    } else {
+      forkDialect = false
+    }
     let name = forkDialect ? "kubernetes" : "apiuser"
-    let why = forkDialect ? "default of FLOCKER_USER_CA_DIR (docker-multinode)" : "default (the kubelet's)"
+    let why =
+      forkDialect ? "default of FLOCKER_USER_CA_DIR (docker-multinode)" : "default (the kubelet's)"
     config.values[.user] = ConfigValue(value: name, source: .derived(why), layer: certs.layer)
   }
 

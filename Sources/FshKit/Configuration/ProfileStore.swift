@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -12,7 +13,8 @@ struct ProfileStore {
   func load() throws -> ProfilesFile {
     guard FileManager.default.fileExists(atPath: path) else { return ProfilesFile() }
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw Diagnostic("cannot read profiles file '\(path)'", code: .io, notes: ["check its permissions"])
+      throw Diagnostic(
+        "cannot read profiles file '\(path)'", code: .io, notes: ["check its permissions"])
     }
     do {
       return try ProfilesFile.parse(text)
@@ -52,7 +54,8 @@ struct ProfileStore {
 enum AtomicFile {
   static func write(_ text: String, to path: String, mode: mode_t) throws {
     let dir = Paths.directory(of: path)
-    let tmp = Paths.join(dir, ".\(Paths.basename(path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+    let tmp = Paths.join(
+      dir, ".\(Paths.basename(path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
     let fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode)
     guard fd >= 0 else {
       throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(errno)))", code: .io)

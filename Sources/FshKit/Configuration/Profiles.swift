@@ -138,7 +138,9 @@ enum YAMLDocuments {
   }
 
   static func describe(_ error: Error) -> String {
-    if let e = error as? YamlError { return "\(e)".split(separator: "\n").first.map(String.init) ?? "\(e)" }
+    if let e = error as? YamlError {
+      return "\(e)".split(separator: "\n").first.map(String.init) ?? "\(e)"
+    }
     if let e = error as? DecodingError {
       switch e {
       case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c),

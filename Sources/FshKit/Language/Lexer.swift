@@ -238,7 +238,8 @@ public struct Lexer {
           notes: ["write a name such as ${name} or ${ds.name}"],
           range: SourceRange(start, position))
       }
-      return .variable(name: name, path: Array(pieces.dropFirst()), range: SourceRange(start, position))
+      return .variable(
+        name: name, path: Array(pieces.dropFirst()), range: SourceRange(start, position))
     }
     if n == "@" || n == "#" || n == "?" {
       advance()

@@ -124,7 +124,8 @@ public struct Parser {
       i += 1
       guard bare(current) == "in" else {
         if case .end = current {
-          throw incomplete("missing 'in' after 'for \(name)'", note: "write: for \(name) in a b c { … }")
+          throw incomplete(
+            "missing 'in' after 'for \(name)'", note: "write: for \(name) in a b c { … }")
         }
         throw Diagnostic(
           "expected 'in' after 'for \(name)'", code: .syntax,
@@ -233,7 +234,8 @@ public struct Parser {
           throw incomplete("missing right side of '\(op)'", note: "write: if $x \(op) value { … }")
         }
         throw Diagnostic(
-          "expected a value after '\(op)'", code: .syntax, notes: ["write: if $x \(op) value { … }"],
+          "expected a value after '\(op)'", code: .syntax,
+          notes: ["write: if $x \(op) value { … }"],
           range: current.range)
       }
       return .compare(left, op, right)
@@ -276,7 +278,9 @@ public struct Parser {
             parts: [], range: range,
             substitution: CommandCall(words: words, range: words[0].range.union(words.last!.range)))
         }
-        if case .end = current { throw incomplete("missing ')'", note: "close the command with ')'") }
+        if case .end = current {
+          throw incomplete("missing ')'", note: "close the command with ')'")
+        }
         guard let w = try wordOrSubstitution() else {
           throw unexpected("token inside '( … )'", "a substitution holds one command: (datasets)")
         }
@@ -309,6 +313,8 @@ public struct Parser {
 }
 
 enum CharacterSetASCII {
-  static func isLetter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) }
+  static func isLetter(_ c: Unicode.Scalar) -> Bool {
+    ("a"..."z").contains(c) || ("A"..."Z").contains(c)
+  }
   static func isAlnum(_ c: Unicode.Scalar) -> Bool { isLetter(c) || ("0"..."9").contains(c) }
 }

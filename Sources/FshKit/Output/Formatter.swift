@@ -66,7 +66,9 @@ public struct Formatter {
       // Shrink the widest columns until the table fits (never below 8 characters).
       var total = widths.reduce(0, +) + gap * (widths.count - 1)
       while total > width {
-        guard let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else { break }
+        guard let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else {
+          break
+        }
         let cut = min(total - width, widths[i] - 8)
         widths[i] -= cut
         total -= cut
@@ -109,7 +111,8 @@ public struct Formatter {
       switch value {
       case .record(let inner) where !inner.fields.isEmpty:
         out += pad + k + ":\n" + recordText(value, indent: indent + 2)
-      case .list(let items) where items.contains(where: { if case .record = $0 { return true } else { return false } }):
+      case .list(let items)
+      where items.contains(where: { if case .record = $0 { return true } else { return false } }):
         out += pad + k + ":\n"
         for item in items { out += recordText(item, indent: indent + 2) }
       default:
@@ -131,11 +134,12 @@ public struct Formatter {
     if cols.isEmpty, case .record(let r)? = rows.first { cols = r.keys.map { Column($0, $0) } }
     var out = cols.map { field($0.key) }.joined(separator: ",") + "\r\n"
     for row in rows {
-      out += cols.map { c -> String in
-        guard let v = row[c.key] else { return "" }
-        if case .null = v { return "" }
-        return field(Formatter.cell(v))
-      }.joined(separator: ",") + "\r\n"
+      out +=
+        cols.map { c -> String in
+          guard let v = row[c.key] else { return "" }
+          if case .null = v { return "" }
+          return field(Formatter.cell(v))
+        }.joined(separator: ",") + "\r\n"
     }
     return out
   }
@@ -175,7 +179,8 @@ public struct DiagnosticPrinter {
       out += "  " + line + "\n"
       let startCol = max(1, r.start.column)
       let length =
-        r.end.line == r.start.line ? max(1, r.end.column - r.start.column) : max(1, line.count - startCol + 1)
+        r.end.line == r.start.line
+        ? max(1, r.end.column - r.start.column) : max(1, line.count - startCol + 1)
       // Keep tabs so the caret lines up under tab-indented source.
       let prefix = line.prefix(startCol - 1).map { $0 == "\t" ? "\t" : " " }.joined()
       var caret = "^" + String(repeating: "~", count: max(0, length - 1))

@@ -5,7 +5,9 @@ public enum HelpFormatter {
 
   static func row(_ label: String, _ text: String) -> String {
     let l = "  " + label
-    if l.count >= labelWidth { return l + "\n" + String(repeating: " ", count: labelWidth) + text + "\n" }
+    if l.count >= labelWidth {
+      return l + "\n" + String(repeating: " ", count: labelWidth) + text + "\n"
+    }
     return l + String(repeating: " ", count: labelWidth - l.count) + text + "\n"
   }
 
@@ -14,7 +16,8 @@ public enum HelpFormatter {
     var out = "OVERVIEW: \(command.summary)\n\n"
     out += "USAGE: \(command.name)\(command.usage.isEmpty ? "" : " " + command.usage)\n"
     if !command.aliases.isEmpty {
-      out += "       (also: \(command.aliases.map { $0.joined(separator: " ") }.joined(separator: ", ")))\n"
+      out +=
+        "       (also: \(command.aliases.map { $0.joined(separator: " ") }.joined(separator: ", ")))\n"
     }
     if !command.arguments.isEmpty {
       out += "\nARGUMENTS:\n"
@@ -24,12 +27,16 @@ public enum HelpFormatter {
     if !keywords.isEmpty {
       out += "\nKEYWORDS:\n"
       for k in keywords {
-        out += row(k.names.joined(separator: ", ") + (k.valueName.map { " <\($0.lowercased())>" } ?? ""), k.summary)
+        out += row(
+          k.names.joined(separator: ", ") + (k.valueName.map { " <\($0.lowercased())>" } ?? ""),
+          k.summary)
       }
     }
     out += "\nOPTIONS:\n"
     for o in command.options where !o.isKeyword {
-      out += row(o.names.joined(separator: ", ") + (o.valueName.map { " <\($0.lowercased())>" } ?? ""), o.summary)
+      out += row(
+        o.names.joined(separator: ", ") + (o.valueName.map { " <\($0.lowercased())>" } ?? ""),
+        o.summary)
     }
     out += row("-o, --output <format>", "table, json or csv (this command only)")
     if let d = command.discussion { out += "\n" + wrap(d) }
@@ -44,7 +51,8 @@ public enum HelpFormatter {
   public static func overview(_ table: CommandTable) -> String {
     var out = "OVERVIEW: fsh — the Flocker shell\n\n"
     out += "USAGE: COMMAND [ARGUMENT …]   (`help COMMAND` for one command)\n\nCOMMANDS:\n"
-    for c in table.commands.filter({ !$0.help.hidden }).sorted(by: { $0.help.name < $1.help.name }) {
+    for c in table.commands.filter({ !$0.help.hidden }).sorted(by: { $0.help.name < $1.help.name })
+    {
       out += row(c.help.name, c.help.summary)
     }
     out += "\nLANGUAGE: let, if/else, for … in, try, source; see `help language`\n"
@@ -91,7 +99,11 @@ extension Builtins {
   struct Help: Command {
     static let help = CommandHelp(
       ["help"], summary: "list the commands, or show one command's help", usage: "[COMMAND …]",
-      arguments: [ParameterHelp("COMMAND", "a command's words, e.g. help cluster add", completion: .command, optional: true)])
+      arguments: [
+        ParameterHelp(
+          "COMMAND", "a command's words, e.g. help cluster add", completion: .command,
+          optional: true)
+      ])
     var words: [String]
     init(arguments: inout Arguments) throws { words = try arguments.rest().map(\.text) }
     func run(in context: CommandContext) throws -> CommandResult {

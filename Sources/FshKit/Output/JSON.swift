@@ -125,13 +125,17 @@ struct JSONParser {
     case UInt8(ascii: "f"): try literal("false"); return .bool(false)
     case UInt8(ascii: "n"): try literal("null"); return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-    default: throw Failure(message: "unexpected character '\(Character(UnicodeScalar(bytes[i])))'", offset: i)
+    default:
+      throw Failure(
+        message: "unexpected character '\(Character(UnicodeScalar(bytes[i])))'", offset: i)
     }
   }
 
   mutating func literal(_ word: String) throws {
     let w = Array(word.utf8)
-    guard i + w.count <= bytes.count else { throw Failure(message: "unexpected end of JSON", offset: i) }
+    guard i + w.count <= bytes.count else {
+      throw Failure(message: "unexpected end of JSON", offset: i)
+    }
     for k in 0..<w.count where bytes[i + k] != w[k] {
       throw Failure(message: "invalid literal", offset: i)
     }

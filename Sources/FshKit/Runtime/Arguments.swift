@@ -32,7 +32,9 @@ public struct Arguments {
   /// The help of the command being parsed (for "did you mean" on unknown options).
   let help: CommandHelp?
 
-  public init(command: String, _ items: [CommandArgument], end: SourceRange? = nil, help: CommandHelp? = nil) {
+  public init(
+    command: String, _ items: [CommandArgument], end: SourceRange? = nil, help: CommandHelp? = nil
+  ) {
     self.command = command
     self.items = items
     self.used = Array(repeating: false, count: items.count)
@@ -71,7 +73,8 @@ public struct Arguments {
         used[i] = true
         guard i + 1 < items.count, !used[i + 1] else {
           throw Diagnostic.usage(
-            "option '\(t)' of '\(command)' needs a value", notes: usageNote(), range: items[i].range)
+            "option '\(t)' of '\(command)' needs a value", notes: usageNote(), range: items[i].range
+          )
         }
         used[i + 1] = true
         result = items[i + 1]
@@ -104,7 +107,9 @@ public struct Arguments {
 
   /// Consumes a keyword and everything after it up to the next of `stops`: `meta a=b c=d`.
   public mutating func keywordList(_ word: String, stops: Set<String>) -> [CommandArgument]? {
-    guard let k = items.indices.first(where: { !used[$0] && items[$0].isBare && items[$0].text == word })
+    guard
+      let k = items.indices.first(where: { !used[$0] && items[$0].isBare && items[$0].text == word }
+      )
     else { return nil }
     used[k] = true
     var out: [CommandArgument] = []
@@ -163,9 +168,13 @@ public struct Arguments {
     guard a.isBare, t.hasPrefix("-"), t.count > 1, Int(t) == nil else { return }
     let name = t.split(separator: "=").first.map(String.init) ?? t
     var notes = usageNote()
-    let known = (help?.options ?? []).flatMap(\.names).filter { $0.hasPrefix("-") } + ["-o", "--output"]
-    if let near = Suggest.nearest(name, in: known) { notes.insert("did you mean '\(near)'?", at: 0) }
-    throw Diagnostic.usage("unknown option '\(name)' for '\(command)'", notes: notes, range: a.range)
+    let known =
+      (help?.options ?? []).flatMap(\.names).filter { $0.hasPrefix("-") } + ["-o", "--output"]
+    if let near = Suggest.nearest(name, in: known) {
+      notes.insert("did you mean '\(near)'?", at: 0)
+    }
+    throw Diagnostic.usage(
+      "unknown option '\(name)' for '\(command)'", notes: notes, range: a.range)
   }
 
   func usageNote() -> [String] {
@@ -176,9 +185,12 @@ public struct Arguments {
   // MARK: - Typed conversions
 
   /// Converts an argument to an integer in a range.
-  public func integer(_ a: CommandArgument, name: String, in range: ClosedRange<Int>? = nil) throws -> Int {
+  public func integer(_ a: CommandArgument, name: String, in range: ClosedRange<Int>? = nil) throws
+    -> Int
+  {
     guard let n = Int(a.text), range?.contains(n) ?? true else {
-      let expect = range.map { "a whole number from \($0.lowerBound) to \($0.upperBound)" } ?? "a whole number"
+      let expect =
+        range.map { "a whole number from \($0.lowerBound) to \($0.upperBound)" } ?? "a whole number"
       throw Diagnostic.usage("invalid \(name) '\(a.text)': expected \(expect)", range: a.range)
     }
     return n
@@ -188,7 +200,9 @@ public struct Arguments {
   public func choice(_ a: CommandArgument, name: String, from choices: [String]) throws -> String {
     if choices.contains(a.text) { return a.text }
     var notes = ["expected one of: \(choices.joined(separator: ", "))"]
-    if let near = Suggest.nearest(a.text, in: choices) { notes.insert("did you mean '\(near)'?", at: 0) }
+    if let near = Suggest.nearest(a.text, in: choices) {
+      notes.insert("did you mean '\(near)'?", at: 0)
+    }
     throw Diagnostic.usage("invalid \(name) '\(a.text)'", notes: notes, range: a.range)
   }
 }

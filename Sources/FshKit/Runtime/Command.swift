@@ -19,7 +19,9 @@ public struct ParameterHelp: Sendable {
   public var completion: CompletionKind
   public var optional: Bool
 
-  public init(_ name: String, _ summary: String, completion: CompletionKind = .none, optional: Bool = false) {
+  public init(
+    _ name: String, _ summary: String, completion: CompletionKind = .none, optional: Bool = false
+  ) {
     self.name = name
     self.summary = summary
     self.completion = completion
@@ -36,7 +38,10 @@ public struct OptionHelp: Sendable {
   public var summary: String
   public var completion: CompletionKind
 
-  public init(_ names: [String], _ valueName: String? = nil, _ summary: String, completion: CompletionKind = .none) {
+  public init(
+    _ names: [String], _ valueName: String? = nil, _ summary: String,
+    completion: CompletionKind = .none
+  ) {
     self.names = names
     self.valueName = valueName
     self.summary = summary

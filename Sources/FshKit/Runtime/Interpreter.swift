@@ -38,7 +38,9 @@ struct Interpreter {
         try statement(s, outcome: &outcome, topLevel: topLevel)
       } catch let d as Diagnostic {
         let located = d.located(in: source, at: nil)
-        if d.code == .cancelled || d.code == .syntax || (session.options.stopOnError && !interactive) {
+        if d.code == .cancelled || d.code == .syntax
+          || (session.options.stopOnError && !interactive)
+        {
           throw located
         }
         // Not stopping: report it and carry on, remembering the failure.
@@ -149,7 +151,9 @@ struct Interpreter {
         if let a = Double(l.text), let b = Double(r.text) {
           order = a < b ? .orderedAscending : (a > b ? .orderedDescending : .orderedSame)
         } else {
-          order = l.text < r.text ? .orderedAscending : (l.text > r.text ? .orderedDescending : .orderedSame)
+          order =
+            l.text < r.text
+            ? .orderedAscending : (l.text > r.text ? .orderedDescending : .orderedSame)
         }
         switch op {
         case "<": return order == .orderedAscending
@@ -164,8 +168,9 @@ struct Interpreter {
   // MARK: - Commands
 
   private func evaluateAssignment(_ call: CommandCall) throws -> Value {
-    if let first = call.words.first?.bareText, session.commands.lookup([first]) != nil
-      || call.words.count > 1
+    if let first = call.words.first?.bareText,
+      session.commands.lookup([first]) != nil
+        || call.words.count > 1
     {
       _ = first
       return try run(call).value
@@ -203,7 +208,8 @@ struct Interpreter {
     if let i = rest.firstIndex(where: { $0.isBare && ($0.text == "-o" || $0.text == "--output") }) {
       guard i + 1 < rest.count else {
         throw Diagnostic.usage(
-          "option '\(rest[i].text)' needs a value", notes: ["use table, json or csv"], range: rest[i].range)
+          "option '\(rest[i].text)' needs a value", notes: ["use table, json or csv"],
+          range: rest[i].range)
       }
       guard let f = OutputFormat(rawValue: rest[i + 1].text) else {
         throw Diagnostic.usage(
@@ -215,7 +221,8 @@ struct Interpreter {
     } else if let i = rest.firstIndex(where: { $0.isBare && $0.text.hasPrefix("--output=") }) {
       let v = String(rest[i].text.dropFirst("--output=".count))
       guard let f = OutputFormat(rawValue: v) else {
-        throw Diagnostic.usage("invalid output format '\(v)'", notes: ["use table, json or csv"], range: rest[i].range)
+        throw Diagnostic.usage(
+          "invalid output format '\(v)'", notes: ["use table, json or csv"], range: rest[i].range)
       }
       format = f
       rest.remove(at: i)
@@ -242,7 +249,9 @@ struct Interpreter {
     }
   }
 
-  private func unknownCommand(words: [String], args: [CommandArgument], call: CommandCall) -> Diagnostic {
+  private func unknownCommand(words: [String], args: [CommandArgument], call: CommandCall)
+    -> Diagnostic
+  {
     guard let first = words.first else {
       let text = args.first?.text ?? ""
       return Diagnostic(
@@ -259,7 +268,9 @@ struct Interpreter {
           range: call.words[0].range)
       }
       var notes = ["'\(first)' takes: \(subs.joined(separator: ", "))"]
-      if let near = Suggest.nearest(words[1], in: subs) { notes.insert("did you mean '\(first) \(near)'?", at: 0) }
+      if let near = Suggest.nearest(words[1], in: subs) {
+        notes.insert("did you mean '\(first) \(near)'?", at: 0)
+      }
       return Diagnostic(
         "unknown command '\(first) \(words[1])'", code: .unknownCommand, notes: notes,
         range: call.words[1].range)
@@ -333,8 +344,11 @@ struct Interpreter {
     } else {
       var notes = ["define it with `let \(name) = …`"]
       let known = session.variables.keys.filter { !$0.hasPrefix("\u{0}") && $0 != "?" }
-      if let near = Suggest.nearest(name, in: Array(known)) { notes.insert("did you mean '$\(near)'?", at: 0) }
-      throw Diagnostic("undefined variable '\(name)'", code: .undefinedVariable, notes: notes, range: range)
+      if let near = Suggest.nearest(name, in: Array(known)) {
+        notes.insert("did you mean '$\(near)'?", at: 0)
+      }
+      throw Diagnostic(
+        "undefined variable '\(name)'", code: .undefinedVariable, notes: notes, range: range)
     }
     var walked = name
     for field in path {
@@ -342,14 +356,18 @@ struct Interpreter {
         var notes: [String] = []
         if case .record(let r) = value {
           notes.append("'\(walked)' has the fields: \(r.keys.joined(separator: ", "))")
-          if let near = Suggest.nearest(field, in: r.keys) { notes.insert("did you mean '\(near)'?", at: 0) }
+          if let near = Suggest.nearest(field, in: r.keys) {
+            notes.insert("did you mean '\(near)'?", at: 0)
+          }
         } else if case .list(let l) = value {
-          notes.append("'\(walked)' is a list of \(l.count); use an index from 0 to \(max(0, l.count - 1))")
+          notes.append(
+            "'\(walked)' is a list of \(l.count); use an index from 0 to \(max(0, l.count - 1))")
         } else {
           notes.append("'\(walked)' is '\(value.text)', which has no fields")
         }
         throw Diagnostic(
-          "'\(walked)' has no field '\(field)'", code: .undefinedVariable, notes: notes, range: range)
+          "'\(walked)' has no field '\(field)'", code: .undefinedVariable, notes: notes,
+          range: range)
       }
       value = next
       walked += "." + field

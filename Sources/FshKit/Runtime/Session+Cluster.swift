@@ -14,14 +14,16 @@ extension Session {
           "or try the sandbox: fsh --sandbox",
         ])
     }
-    let key = "\(host)|\(c.port)|\(c[.ca] ?? "")|\(c[.cert] ?? "")|\(c[.key] ?? "")|\(options.connectTimeout)|\(options.requestTimeout)"
+    let key =
+      "\(host)|\(c.port)|\(c[.ca] ?? "")|\(c[.cert] ?? "")|\(c[.key] ?? "")|\(options.connectTimeout)|\(options.requestTimeout)"
     if let cached = clientCache, cached.key == key { return cached.client }
     let transport: ControlTransport
     if let factory = transportFactory {
       transport = try factory(c, options)
     } else {
       let settings = TLSSettings(
-        host: host, port: c.port, caFile: c[.ca] ?? "", certFile: c[.cert] ?? "", keyFile: c[.key] ?? "",
+        host: host, port: c.port, caFile: c[.ca] ?? "", certFile: c[.cert] ?? "",
+        keyFile: c[.key] ?? "",
         connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout)
       do {
         let curl = try CurlTransport(settings: settings)
@@ -47,7 +49,8 @@ extension Session {
     let c = configuration
     guard let host = c.host else { return nil }
     return TLSSettings(
-      host: host, port: c.port, caFile: c[.ca] ?? "", certFile: c[.cert] ?? "", keyFile: c[.key] ?? "",
+      host: host, port: c.port, caFile: c[.ca] ?? "", certFile: c[.cert] ?? "",
+      keyFile: c[.key] ?? "",
       connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout)
   }
 }
@@ -62,7 +65,9 @@ extension CommandContext {
     do {
       return try body(client)
     } catch let e as ClientError {
-      if session.isCancelled || e.code == .cancelled { throw Diagnostic("interrupted", code: .cancelled) }
+      if session.isCancelled || e.code == .cancelled {
+        throw Diagnostic("interrupted", code: .cancelled)
+      }
       throw Diagnostic(e, verbose: options.verbose)
     }
   }

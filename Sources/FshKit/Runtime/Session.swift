@@ -51,7 +51,9 @@ public final class Session {
   var sourceDepth = 0
   private let cancelled = Atomic<Bool>(false)
   /// Reads the subject CN of a certificate file (for user discovery).
-  public var certificateCommonName: (String) -> String? = { PEMCertificateSummary(file: $0)?.subjectCommonName }
+  public var certificateCommonName: (String) -> String? = {
+    PEMCertificateSummary(file: $0)?.subjectCommonName
+  }
   /// Builds the transport to the control service; nil means libcurl over mutual TLS.
   /// An embedding program can supply another (the sandbox in-process, a recorder).
   public var transportFactory: ((Configuration, SessionOptions) throws -> ControlTransport)?
@@ -240,7 +242,9 @@ public final class Session {
     guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
       throw Diagnostic("cannot read script '\(path)': no such file", code: .io)
     }
-    if isDir.boolValue { throw Diagnostic("cannot read script '\(path)': it is a directory", code: .io) }
+    if isDir.boolValue {
+      throw Diagnostic("cannot read script '\(path)': it is a directory", code: .io)
+    }
     guard let data = FileManager.default.contents(atPath: full) else {
       throw Diagnostic("cannot read script '\(path)': permission denied", code: .io)
     }

@@ -62,7 +62,8 @@ public struct SessionOptions: Sendable {
         o.output = f
       }),
     Descriptor(
-      name: "color", summary: "colour: auto, always or never", values: ColorMode.allCases.map(\.rawValue),
+      name: "color", summary: "colour: auto, always or never",
+      values: ColorMode.allCases.map(\.rawValue),
       get: { $0.color.rawValue },
       set: { o, v in
         guard let c = ColorMode(rawValue: v) else {

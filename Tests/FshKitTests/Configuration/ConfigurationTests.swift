@@ -37,7 +37,9 @@ struct ConfigurationTests {
 
   @Test func flockerctlDialectNamesEachSource() {
     let c = Configuration.resolve(
-      inputs(env: ["FLOCKER_CERTS_PATH": "/srv/x", "FLOCKER_USER": "alice", "FLOCKER_CONTROL_SERVICE": "ctl"]))
+      inputs(env: [
+        "FLOCKER_CERTS_PATH": "/srv/x", "FLOCKER_USER": "alice", "FLOCKER_CONTROL_SERVICE": "ctl",
+      ]))
     #expect(c.host == "ctl")
     #expect(c.values[.host]?.source == .environment("FLOCKER_CONTROL_SERVICE"))
     #expect(c[.cert] == "/srv/x/alice.crt")
@@ -49,7 +51,9 @@ struct ConfigurationTests {
 
   @Test func kubernetesDialectAndForkDefaults() {
     let c = Configuration.resolve(
-      inputs(env: ["FLOCKER_CONTROL_SERVICE_HOST": "10.0.0.5", "FLOCKER_USER_CA_DIR": "/srv/flocker"]))
+      inputs(env: [
+        "FLOCKER_CONTROL_SERVICE_HOST": "10.0.0.5", "FLOCKER_USER_CA_DIR": "/srv/flocker",
+      ]))
     #expect(c.host == "10.0.0.5")
     #expect(c[.certs] == "/srv/flocker")
     // docker-multinode assumes an API user called 'kubernetes'.
@@ -61,7 +65,8 @@ struct ConfigurationTests {
     let c = Configuration.resolve(
       inputs(env: [
         "FLOCKER_CONTROL_SERVICE_HOST": "h", "FLOCKER_CONTROL_SERVICE_CA_FILE": "/pki/ca.pem",
-        "FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE": "/pki/u.crt", "FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE": "/pki/u.key",
+        "FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE": "/pki/u.crt",
+        "FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE": "/pki/u.key",
         "FLOCKER_CONTROL_SERVICE_PORT": "4600",
       ]))
     #expect(c[.ca] == "/pki/ca.pem")
@@ -78,8 +83,13 @@ struct ConfigurationTests {
       ]))
     #expect(c.host == "k8s-host")
     #expect(c[.certs] == "/a")
-    #expect(c.warnings.contains { $0.contains("FLOCKER_CONTROL_SERVICE_HOST") && $0.contains("disagree") })
-    #expect(c.warnings.contains { $0.contains("FLOCKER_USER_CA_DIR") && $0.contains("FLOCKER_CERTS_PATH") })
+    #expect(
+      c.warnings.contains { $0.contains("FLOCKER_CONTROL_SERVICE_HOST") && $0.contains("disagree") }
+    )
+    #expect(
+      c.warnings.contains {
+        $0.contains("FLOCKER_USER_CA_DIR") && $0.contains("FLOCKER_CERTS_PATH")
+      })
   }
 
   @Test func dialectsThatAgreeGiveNoWarning() {
@@ -100,7 +110,9 @@ struct ConfigurationTests {
 
   @Test func emptyVariablesCountAsUnset() {
     let c = Configuration.resolve(
-      inputs(env: ["FLOCKER_CONTROL_SERVICE_HOST": "", "FLOCKER_CONTROL_SERVICE": "ctl", "FLOCKER_USER": ""]))
+      inputs(env: [
+        "FLOCKER_CONTROL_SERVICE_HOST": "", "FLOCKER_CONTROL_SERVICE": "ctl", "FLOCKER_USER": "",
+      ]))
     #expect(c.host == "ctl")
     #expect(c.warnings.contains { $0.contains("FLOCKER_CONTROL_SERVICE_HOST is set but empty") })
     #expect(c.warnings.contains { $0.contains("FLOCKER_USER is set but empty") })
@@ -110,7 +122,8 @@ struct ConfigurationTests {
     let only = Configuration.resolve(inputs(env: ["MASTER_IP": "172.17.13.43"]))
     #expect(only.host == "172.17.13.43")
     #expect(only.values[.host]?.source == .environment("MASTER_IP"))
-    let both = Configuration.resolve(inputs(env: ["MASTER_IP": "1.1.1.1", "FLOCKER_CONTROL_SERVICE_HOST": "h"]))
+    let both = Configuration.resolve(
+      inputs(env: ["MASTER_IP": "1.1.1.1", "FLOCKER_CONTROL_SERVICE_HOST": "h"]))
     #expect(both.host == "h")
   }
 
@@ -151,7 +164,8 @@ struct ConfigurationTests {
   @Test func flockerctlFilesSitBetweenProfileAndEnvironment() {
     let files = [
       "/work/cluster.yml": "users:\n  - carol\n  - dave\n",
-      "/work/agent.yml": "version: 1\ncontrol-service:\n  hostname: ctl.example.com\n  port: 4524\ndataset:\n  backend: loopback\n",
+      "/work/agent.yml":
+        "version: 1\ncontrol-service:\n  hostname: ctl.example.com\n  port: 4524\ndataset:\n  backend: loopback\n",
     ]
     let c = Configuration.resolve(inputs(files: files, cwd: "/work"))
     #expect(c[.certs] == "/work")
@@ -161,15 +175,20 @@ struct ConfigurationTests {
     #expect(c.values[.host]?.source == .file("/work/agent.yml"))
     // agent.yml's port is the agent port, never the API's.
     #expect(c.port == 4523)
-    let overridden = Configuration.resolve(inputs(env: ["FLOCKER_CONTROL_SERVICE": "env"], files: files, cwd: "/work"))
+    let overridden = Configuration.resolve(
+      inputs(env: ["FLOCKER_CONTROL_SERVICE": "env"], files: files, cwd: "/work"))
     #expect(overridden.host == "env")
   }
 
   @Test func userIsDiscoveredInTheCertsDirectory() {
     let dir = "/etc/flocker"
-    let entries = ["cluster.crt", "node.crt", "node.key", "zed.crt", "zed.key", "alice.crt", "alice.key", "lonely.crt"]
+    let entries = [
+      "cluster.crt", "node.crt", "node.key", "zed.crt", "zed.key", "alice.crt", "alice.key",
+      "lonely.crt",
+    ]
     let cns = [
-      "/etc/flocker/node.crt": "node-0b1c", "/etc/flocker/zed.crt": "user-zed", "/etc/flocker/alice.crt": "user-alice",
+      "/etc/flocker/node.crt": "node-0b1c", "/etc/flocker/zed.crt": "user-zed",
+      "/etc/flocker/alice.crt": "user-alice",
       "/etc/flocker/lonely.crt": "user-lonely", "/etc/flocker/cluster.crt": "mycluster",
     ]
     let c = Configuration.resolve(inputs(dirs: [dir: entries], cns: cns))
@@ -178,7 +197,8 @@ struct ConfigurationTests {
     #expect(c[.cert] == "/etc/flocker/alice.crt")
     #expect(c.warnings.contains { $0.contains("alice, zed") && $0.contains("took 'alice'") })
 
-    let single = Configuration.resolve(inputs(dirs: [dir: ["bob.crt", "bob.key"]], cns: ["/etc/flocker/bob.crt": "user-bob"]))
+    let single = Configuration.resolve(
+      inputs(dirs: [dir: ["bob.crt", "bob.key"]], cns: ["/etc/flocker/bob.crt": "user-bob"]))
     #expect(single[.user] == "bob")
     #expect(!single.warnings.contains { $0.contains("several") })
   }
@@ -194,7 +214,8 @@ struct ConfigurationTests {
   }
 
   @Test func relativePathsBecomeAbsolute() {
-    let c = Configuration.resolve(inputs(flags: [.certs: "certs/../pki", .key: "~/k.key"], cwd: "/home/op", ))
+    let c = Configuration.resolve(
+      inputs(flags: [.certs: "certs/../pki", .key: "~/k.key"], cwd: "/home/op", ))
     #expect(c[.certs] == "/home/op/pki")
     let h = Configuration.resolve(inputs(env: ["HOME": "/root"], flags: [.key: "~/k.key"]))
     #expect(h[.key] == "/root/k.key")
@@ -217,17 +238,23 @@ struct ConfigurationTests {
   }
 
   @Test func unknownProfileSuggestsTheNearest() {
-    let c = Configuration.resolve(inputs(profiles: "clusters:\n  production:\n    host: h\n", cluster: ("prodution", .flag("--cluster"))))
+    let c = Configuration.resolve(
+      inputs(
+        profiles: "clusters:\n  production:\n    host: h\n",
+        cluster: ("prodution", .flag("--cluster"))))
     #expect(c.errors.first?.message.contains("no cluster profile 'prodution'") == true)
     #expect(c.errors.first?.notes.contains("did you mean 'production'?") == true)
   }
 
   @Test func defaultProfileIsUsedWhenNoneIsSelected() {
-    let c = Configuration.resolve(inputs(profiles: "default: lab\nclusters:\n  lab:\n    host: lab-host\n"))
+    let c = Configuration.resolve(
+      inputs(profiles: "default: lab\nclusters:\n  lab:\n    host: lab-host\n"))
     #expect(c.host == "lab-host")
     #expect(c.cluster?.value == "lab")
     let env = Configuration.resolve(
-      inputs(env: ["FSH_CLUSTER": "other"], profiles: "default: lab\nclusters:\n  lab: {host: a}\n  other: {host: b}\n"))
+      inputs(
+        env: ["FSH_CLUSTER": "other"],
+        profiles: "default: lab\nclusters:\n  lab: {host: a}\n  other: {host: b}\n"))
     #expect(env.host == "b")
   }
 

@@ -20,8 +20,11 @@ struct EnvExportTests {
     #expect(text.contains("export FLOCKER_CONTROL_SERVICE_HOST=10.0.0.5\n"))
     #expect(text.contains("export FLOCKER_CONTROL_SERVICE_PORT=4523\n"))
     #expect(text.contains("export FLOCKER_CONTROL_SERVICE_CA_FILE=/srv/flocker/cluster.crt\n"))
-    #expect(text.contains("export FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=/srv/flocker/kubernetes.crt\n"))
-    #expect(text.contains("export FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=/srv/flocker/kubernetes.key\n"))
+    #expect(
+      text.contains("export FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=/srv/flocker/kubernetes.crt\n")
+    )
+    #expect(
+      text.contains("export FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=/srv/flocker/kubernetes.key\n"))
     #expect(e.variables.count == 5)
     #expect(e.variables.allSatisfy { !$0.1.isEmpty })
   }
@@ -55,14 +58,22 @@ struct EnvExportTests {
     #expect(e.variables.count == 6)
     var outside = k8s
     outside["FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE"] = "/root/secret/k.key"
-    #expect(throws: Diagnostic.self) { try EnvExport.variables(for: .kubeDeploy, from: config(outside)) }
+    #expect(throws: Diagnostic.self) {
+      try EnvExport.variables(for: .kubeDeploy, from: config(outside))
+    }
   }
 
   @Test func flockerctlLayout() throws {
-    let env = ["FLOCKER_CERTS_PATH": "/etc/flocker", "FLOCKER_USER": "alice", "FLOCKER_CONTROL_SERVICE": "ctl"]
+    let env = [
+      "FLOCKER_CERTS_PATH": "/etc/flocker", "FLOCKER_USER": "alice",
+      "FLOCKER_CONTROL_SERVICE": "ctl",
+    ]
     let e = try EnvExport.variables(for: .flockerctl, from: config(env))
     let sh = EnvExport.render(e, format: .sh, consumer: .flockerctl)
-    #expect(sh.contains("export FLOCKER_CERTS_PATH=/etc/flocker\nexport FLOCKER_USER=alice\nexport FLOCKER_CONTROL_SERVICE=ctl\n"))
+    #expect(
+      sh.contains(
+        "export FLOCKER_CERTS_PATH=/etc/flocker\nexport FLOCKER_USER=alice\nexport FLOCKER_CONTROL_SERVICE=ctl\n"
+      ))
     #expect(!sh.contains("control-port"))
     var port = env
     port["FLOCKER_CONTROL_SERVICE_PORT"] = "4600"
@@ -73,7 +84,8 @@ struct EnvExportTests {
   @Test func flockerctlRefusesALayoutItCannotRead() {
     let env = [
       "FLOCKER_CONTROL_SERVICE_HOST": "h", "FLOCKER_CONTROL_SERVICE_CA_FILE": "/pki/ca.pem",
-      "FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE": "/pki/me.crt", "FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE": "/pki/me.key",
+      "FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE": "/pki/me.crt",
+      "FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE": "/pki/me.key",
     ]
     do {
       _ = try EnvExport.variables(for: .flockerctl, from: config(env))
@@ -87,7 +99,9 @@ struct EnvExportTests {
   }
 
   @Test func noHostMeansNoExport() {
-    #expect(throws: Diagnostic.self) { try EnvExport.variables(for: .kubernetes, from: config([:])) }
+    #expect(throws: Diagnostic.self) {
+      try EnvExport.variables(for: .kubernetes, from: config([:]))
+    }
   }
 
   @Test func quotingSurvivesTheShell() throws {
@@ -98,7 +112,8 @@ struct EnvExportTests {
   /// `eval` the sh output in bash and read the variables back.
   @Test func shOutputRoundTripsThroughBash() throws {
     let env = [
-      "FLOCKER_CONTROL_SERVICE_HOST": "ctl.example.com", "FLOCKER_USER_CA_DIR": "/srv/my certs/it's",
+      "FLOCKER_CONTROL_SERVICE_HOST": "ctl.example.com",
+      "FLOCKER_USER_CA_DIR": "/srv/my certs/it's",
     ]
     let e = try EnvExport.variables(for: .kubeDeploy, from: config(env))
     let text = EnvExport.render(e, format: .sh, consumer: .kubeDeploy)

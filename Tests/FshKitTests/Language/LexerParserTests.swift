@@ -4,7 +4,9 @@ import Testing
 
 struct LexerTests {
   func words(_ text: String) throws -> [Word] {
-    try Lexer.tokenize(text).compactMap { if case .word(let w) = $0 { return w } else { return nil } }
+    try Lexer.tokenize(text).compactMap {
+      if case .word(let w) = $0 { return w } else { return nil }
+    }
   }
 
   @Test func quotingAndEscapes() throws {
@@ -12,18 +14,24 @@ struct LexerTests {
     #expect(w.count == 5)
     #expect(w[1].parts == [.literal("a b", quoted: true)])
     #expect(w[2].parts == [.literal("c\"d", quoted: true)])
-    #expect(w[3].parts.map { if case .literal(let s, _) = $0 { return s } else { return "" } }.joined() == "e f")
+    #expect(
+      w[3].parts.map { if case .literal(let s, _) = $0 { return s } else { return "" } }.joined()
+        == "e f")
     #expect(w[4].parts == [.literal("x\ty", quoted: true)])
   }
 
   @Test func variablesAndFields() throws {
     let w = try words(#""$app-data" $ds.dataset_id ${x}.fsh $1 $@ $# $? $"#)
-    guard case .variable("app", [], _) = w[0].parts[0], case .literal("-data", true) = w[0].parts[1] else {
+    guard case .variable("app", [], _) = w[0].parts[0], case .literal("-data", true) = w[0].parts[1]
+    else {
       Issue.record("bad parts \(w[0].parts)")
       return
     }
-    guard case .variable("ds", ["dataset_id"], _) = w[1].parts[0] else { Issue.record("\(w[1])"); return }
-    guard case .variable("x", [], _) = w[2].parts[0], case .literal(".fsh", false) = w[2].parts[1] else {
+    guard case .variable("ds", ["dataset_id"], _) = w[1].parts[0] else {
+      Issue.record("\(w[1])"); return
+    }
+    guard case .variable("x", [], _) = w[2].parts[0], case .literal(".fsh", false) = w[2].parts[1]
+    else {
       Issue.record("\(w[2])")
       return
     }
@@ -72,19 +80,28 @@ struct ParserTests {
     #expect(s.statements.count == 3)
     guard case .assign("ds", let call, _) = s.statements[0] else { Issue.record("assign"); return }
     #expect(call.words.count == 5)
-    guard case .loop("d", let items, let body, _) = s.statements[1] else { Issue.record("loop"); return }
+    guard case .loop("d", let items, let body, _) = s.statements[1] else {
+      Issue.record("loop"); return
+    }
     #expect(items.count == 3)
     #expect(items[2].substitution?.words.first?.bareText == "datasets")
     #expect(body.count == 2)
-    guard case .conditional(.and(.compare(_, "==", _), .not(.succeeds)), _, let other?, _) = s.statements[2] else {
+    guard
+      case .conditional(.and(.compare(_, "==", _), .not(.succeeds)), _, let other?, _) =
+        s.statements[2]
+    else {
       Issue.record("if: \(s.statements[2])")
       return
     }
-    guard case .conditional(.truthy, _, .some, _) = other[0] else { Issue.record("else if"); return }
+    guard case .conditional(.truthy, _, .some, _) = other[0] else {
+      Issue.record("else if"); return
+    }
   }
 
   @Test func incompleteBlocksAskForMore() {
-    for text in ["for x in a b {", "if $x {\n echo", "let x =", "echo (datasets", "if $x { a } else"] {
+    for text in [
+      "for x in a b {", "if $x {\n echo", "let x =", "echo (datasets", "if $x { a } else",
+    ] {
       do {
         _ = try Parser.parse(text)
         Issue.record("no error for \(text)")

@@ -23,7 +23,9 @@ enum TestSandbox {
       .appendingPathComponent("fsh-home-\(UInt32.random(in: 0...UInt32.max))").path
     try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     var env = SessionEnvironment(variables: ["HOME": home], workingDirectory: home)
-    env.flags = [.host: "127.0.0.1", .port: String(s.port), .certs: s.certificatesDirectory, .user: s.userName]
+    env.flags = [
+      .host: "127.0.0.1", .port: String(s.port), .certs: s.certificatesDirectory, .user: s.userName,
+    ]
     return env
   }
 }
@@ -42,6 +44,7 @@ final class TextHost: SessionHost {
   func confirm(_ question: String) -> Bool? { answer }
   var lines: [String] {
     if output.isEmpty { return [] }
-    return output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(output.hasSuffix("\n") ? 1 : 0)
+    return output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      .dropLast(output.hasSuffix("\n") ? 1 : 0)
   }
 }

@@ -1,0 +1,319 @@
+// The sandbox Flocker control service: the v1 REST API over real mutual-TLS HTTPS, simulated
+// agents whose state converges after each change, leases that expire, and configuration that is
+// persisted like the real service's `current_configuration.json`.
+
+import Foundation
+import FshPKI
+
+/// A local Flocker control service for trying fsh and for tests.
+///
+/// ```swift
+/// var options = SandboxOptions(directory: "/tmp/fsh-sandbox")
+/// options.keyBits = 2048
+/// let sandbox = try Sandbox(options: options)
+/// try sandbox.start()
+/// // curl --cacert <dir>/cluster.crt --cert <dir>/admin.crt --key <dir>/admin.key \
+/// //   https://127.0.0.1:<sandbox.port>/v1/version
+/// sandbox.stop()
+/// ```
+///
+/// Certificates: the sandbox writes `cluster.crt|.key`, `control-service.crt|.key` (for its
+/// `host`) and `<userName>.crt|.key` into `directory`, all 0600, reusing them when present. They
+/// have flocker-ca's subjects and extensions but are X.509 **v3**: BoringSSL (NIOSSL, which serves
+/// the TLS here) refuses to parse the v1-with-extensions certificates flocker-ca writes, both as
+/// its own certificate and as a client's.
+///
+/// TLS: only `cluster.crt` is trusted; a client certificate chaining to it is required and its
+/// leaf commonName must start with `user-`. Anything else (no certificate, a `node-` certificate,
+/// another CA) fails the TLS handshake; the server sends a TLS alert and no HTTP response.
+public final class Sandbox: @unchecked Sendable {
+  /// The options the sandbox was created with (`faults` may have changed since, see `faults`).
+  public let options: SandboxOptions
+  /// The directory holding `cluster.crt`, `cluster.key`, `control-service.crt|.key`,
+  /// `<userName>.crt|.key`; the same as `options.directory`.
+  public let certificatesDirectory: String
+  /// The API user name (certificate CN `user-<userName>`).
+  public let userName: String
+  /// The simulated nodes.
+  public let nodes: [SandboxNode]
+  /// The cluster UUID (the CA's OU).
+  public let clusterUUID: String
+
+  /// Path of `cluster.crt`, the only trust anchor.
+  public var caCertificatePath: String { certificatesDirectory + "/cluster.crt" }
+  /// Path of `<userName>.crt`.
+  public var userCertificatePath: String { certificatesDirectory + "/\(userName).crt" }
+  /// Path of `<userName>.key`.
+  public var userKeyPath: String { certificatesDirectory + "/\(userName).key" }
+
+  private let lock = NSLock()
+  private let model: ClusterModel
+  private var faultsStorage: SandboxFaults
+  private var requestCount = 0
+  private var server: SandboxServer?
+  /// Seconds since 1970; tests replace it to move time without sleeping.
+  var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
+
+  /// Creates the state directory and certificates (or reuses them) and loads or seeds the
+  /// configuration. Does not listen yet: see `start()`.
+  public init(options: SandboxOptions) throws {
+    self.options = options
+    self.faultsStorage = options.faults
+    let directory =
+      options.directory.hasSuffix("/") && options.directory.count > 1
+      ? String(options.directory.dropLast()) : options.directory
+    self.certificatesDirectory = directory
+    self.userName = options.userName
+    try Self.makeDirectory(directory)
+    let ca = try Self.prepareCertificates(
+      directory: directory, host: options.host, userName: options.userName,
+      keyBits: options.keyBits)
+    self.clusterUUID = ca.clusterUUID
+    self.nodes = try Self.prepareNodes(
+      directory: directory, count: options.nodeCount, persist: options.persist)
+    let configurationPath = directory + "/current_configuration.json"
+    self.model = ClusterModel(
+      nodes: nodes, convergenceDelay: options.convergenceDelay,
+      allocationUnit: options.allocationUnit,
+      configurationPath: options.persist ? configurationPath : nil)
+    let now = Date().timeIntervalSince1970
+    if options.persist, let bytes = FileManager.default.contents(atPath: configurationPath) {
+      try model.load(from: Array(bytes))
+      model.scheduleAll(now: now)  // state is in memory only: agents report it again
+    } else if options.seedDatasets > 0 {
+      seed(count: options.seedDatasets)
+      try model.save()
+    }
+  }
+
+  deinit {
+    server?.stop()
+  }
+
+  /// The bound TCP port once `start()` returned (before: `options.port`).
+  public var port: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return server?.port ?? options.port
+  }
+
+  /// `https://<host>:<port>/v1`.
+  public var baseURL: String {
+    let host = options.host.contains(":") ? "[\(options.host)]" : options.host
+    return "https://\(host):\(port)/v1"
+  }
+
+  /// Injected failures; thread-safe, may be changed while running.
+  public var faults: SandboxFaults {
+    get {
+      lock.lock()
+      defer { lock.unlock() }
+      return faultsStorage
+    }
+    set {
+      lock.lock()
+      faultsStorage = newValue
+      lock.unlock()
+    }
+  }
+
+  /// Binds `options.host:options.port` and serves HTTPS; returns once listening. Calling it while
+  /// running does nothing. The running server keeps the sandbox alive until `stop()`.
+  public func start() throws {
+    lock.lock()
+    let running = server != nil
+    lock.unlock()
+    if running { return }
+    let newServer = try SandboxServer(
+      sandbox: self, host: options.host, port: options.port,
+      certificatesDirectory: certificatesDirectory)
+    lock.lock()
+    server = newServer
+    lock.unlock()
+  }
+
+  /// Stops listening and closes all connections (blocks until done; do not call it from a
+  /// request's thread). The sandbox can be started again (with port 0, on a new port).
+  public func stop() {
+    lock.lock()
+    let running = server
+    server = nil
+    lock.unlock()
+    running?.stop()
+  }
+
+  /// Handles one request without any network: used for an in-process transport and for unit
+  /// tests. `path` includes `/v1` (a query string is ignored). Injected `latency` blocks the
+  /// calling thread; a dropped request returns `dropConnection == true` and status 0.
+  public func handle(
+    method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = []
+  ) -> SandboxResponse {
+    let (response, latency) = process(method: method, path: path, headers: headers, body: body)
+    if latency > 0 { Thread.sleep(forTimeInterval: latency) }
+    return response
+  }
+
+  /// Handles a request and returns the response plus the latency to add before sending it.
+  func process(method: String, path: String, headers: [(String, String)], body: [UInt8])
+    -> (SandboxResponse, Double)
+  {
+    lock.lock()
+    defer { lock.unlock() }
+    requestCount += 1
+    let faults = faultsStorage
+    let latency = max(0, faults.latency)
+    if faults.dropEvery > 0, requestCount % faults.dropEvery == 0 {
+      return (SandboxResponse(status: 0, headers: [], body: [], dropConnection: true), latency)
+    }
+    if faults.failEvery > 0, requestCount % faults.failEvery == 0 {
+      return (internalError(), latency)
+    }
+    let now = clock()
+    tickLocked(now: now)
+    let request = APIRequest(method: method.uppercased(), path: path, headers: headers, body: body)
+    return (model.respond(to: request, now: now), latency)
+  }
+
+  /// Applies due convergence steps and lease expiry (the real LeaseService runs every second).
+  func tick() {
+    lock.lock()
+    defer { lock.unlock() }
+    tickLocked(now: clock())
+  }
+
+  private func tickLocked(now: Double) {
+    model.advance(to: now)
+    if model.expireLeases(now: now) {
+      try? model.save()
+    }
+  }
+
+  // MARK: Setup
+
+  private func seed(count: Int) {
+    var generator = SystemRandomNumberGenerator()
+    for number in 1...count {
+      let primary = nodes.isEmpty ? randomUUID(&generator) : nodes[(number - 1) % nodes.count].uuid
+      let digits = String(number)
+      let name = "seed-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+      model.addConvergedDataset(
+        id: randomUUID(&generator), primary: primary, maximumSize: 1 << 30, name: name)
+    }
+  }
+
+  private static func makeDirectory(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else {
+        throw SandboxError.certificates("\(path) exists and is not a directory.")
+      }
+      return
+    }
+    try FileManager.default.createDirectory(
+      atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+  }
+
+  private static func prepareCertificates(
+    directory: String, host: String, userName: String, keyBits: Int
+  ) throws -> FlockerCA {
+    let files = FileManager.default
+    func exists(_ name: String) -> Bool { files.fileExists(atPath: directory + "/" + name) }
+    func read(_ name: String) throws -> String {
+      guard let data = files.contents(atPath: directory + "/" + name) else {
+        throw SandboxError.certificates("Cannot read \(directory)/\(name).")
+      }
+      return String(decoding: data, as: UTF8.self)
+    }
+    let pairs = ["control-service", userName]
+    let ca: FlockerCA
+    if exists("cluster.crt") && exists("cluster.key") {
+      ca = try FlockerCA.load(
+        certificatePEM: try read("cluster.crt"), keyPEM: try read("cluster.key"), version: .v3)
+    } else {
+      for name in ["cluster.crt", "cluster.key"] + pairs.flatMap({ [$0 + ".crt", $0 + ".key"] })
+      where exists(name) {
+        throw SandboxError.certificates(
+          "\(directory)/\(name) exists but the cluster CA (cluster.crt and cluster.key) is "
+            + "incomplete; remove the directory's certificates or use an empty directory.")
+      }
+      ca = try FlockerCA.initialize(name: "sandbox", keyBits: keyBits, version: .v3)
+      try writeCredentialFiles(ca.credential, directory: directory, name: "cluster")
+    }
+    for name in pairs {
+      let haveCertificate = exists(name + ".crt")
+      let haveKey = exists(name + ".key")
+      if haveCertificate && haveKey { continue }
+      if haveCertificate != haveKey {
+        throw SandboxError.certificates(
+          "\(directory)/\(name).\(haveCertificate ? "crt" : "key") exists without its "
+            + "\(haveCertificate ? "key" : "certificate"); remove it to let the sandbox issue a "
+            + "new pair.")
+      }
+      let credential =
+        name == "control-service"
+        ? try ca.issueControl(hostname: host, keyBits: keyBits)
+        : try ca.issueUser(name: userName, keyBits: keyBits)
+      try writeCredentialFiles(credential, directory: directory, name: name)
+    }
+    return ca
+  }
+
+  private static func prepareNodes(directory: String, count: Int, persist: Bool) throws
+    -> [SandboxNode]
+  {
+    let path = directory + "/sandbox_nodes.json"
+    var nodes: [SandboxNode] = []
+    if persist, let data = FileManager.default.contents(atPath: path),
+      case .array(let items)? = try? parseJSON(Array(data))
+    {
+      for item in items {
+        guard case .object(let object) = item, let uuid = object["uuid"]?.stringValue,
+          let host = object["host"]?.stringValue, let era = object["era"]?.stringValue
+        else { continue }
+        nodes.append(SandboxNode(uuid: uuid, host: host, era: era))
+      }
+    }
+    var changed = false
+    var generator = SystemRandomNumberGenerator()
+    while nodes.count < count {
+      nodes.append(
+        SandboxNode(
+          uuid: randomUUID(&generator), host: "10.0.0.\(nodes.count + 1)",
+          era: randomUUID(&generator)))
+      changed = true
+    }
+    nodes = Array(nodes.prefix(max(0, count)))
+    if persist && changed {
+      let items = nodes.map { node in
+        JSONValue.object(
+          JSONObject([
+            ("uuid", .string(node.uuid)), ("host", .string(node.host)), ("era", .string(node.era)),
+          ]))
+      }
+      try writeAtomically(path: path, bytes: encodeJSON(.array(items)) + [0x0A])
+    }
+    return nodes
+  }
+}
+
+/// A random (version 4) UUID in lower case, without Foundation's overhead.
+func randomUUID(_ generator: inout SystemRandomNumberGenerator) -> String {
+  let high = generator.next() as UInt64
+  let low = generator.next() as UInt64
+  var bytes = [UInt8](repeating: 0, count: 16)
+  for i in 0..<8 {
+    bytes[i] = UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * i))
+    bytes[8 + i] = UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * i))
+  }
+  bytes[6] = (bytes[6] & 0x0F) | 0x40
+  bytes[8] = (bytes[8] & 0x3F) | 0x80
+  let digits = Array("0123456789abcdef".utf8)
+  var out: [UInt8] = []
+  out.reserveCapacity(36)
+  for (i, byte) in bytes.enumerated() {
+    if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+    out.append(digits[Int(byte >> 4)])
+    out.append(digits[Int(byte & 0xF)])
+  }
+  return String(decoding: out, as: UTF8.self)
+}

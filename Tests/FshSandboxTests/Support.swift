@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@testable import FshSandbox
+
+/// A clock the tests move by hand.
+final class ManualClock: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Double
+
+  init(_ start: Double = 1_700_000_000) { value = start }
+
+  var now: Double {
+    lock.lock()
+    defer { lock.unlock() }
+    return value
+  }
+
+  func advance(_ seconds: Double) {
+    lock.lock()
+    value += seconds
+    lock.unlock()
+  }
+}
+
+/// A fresh, unique temporary directory path (not created).
+func temporaryDirectory(_ label: String = "sandbox") -> String {
+  NSTemporaryDirectory() + "fsh-\(label)-\(UUID().uuidString.prefix(8))"
+}
+
+/// Options for fast tests: 2048-bit keys, no persistence unless asked.
+func testOptions(
+  directory: String = temporaryDirectory(), persist: Bool = false, delay: Double = 0.5
+) -> SandboxOptions {
+  var options = SandboxOptions(directory: directory)
+  options.keyBits = 2048
+  options.persist = persist
+  options.convergenceDelay = delay
+  return options
+}
+
+/// A sandbox on a manual clock.
+func makeSandbox(_ options: SandboxOptions = testOptions()) throws -> (Sandbox, ManualClock) {
+  let sandbox = try Sandbox(options: options)
+  let clock = ManualClock()
+  sandbox.clock = { clock.now }
+  return (sandbox, clock)
+}
+
+extension Sandbox {
+  func get(_ path: String) -> SandboxResponse {
+    handle(method: "GET", path: path, headers: [], body: [])
+  }
+
+  func post(_ path: String, _ body: String, headers: [(String, String)] = []) -> SandboxResponse {
+    handle(method: "POST", path: path, headers: headers, body: Array(body.utf8))
+  }
+
+  func delete(_ path: String, headers: [(String, String)] = []) -> SandboxResponse {
+    handle(method: "DELETE", path: path, headers: headers, body: [])
+  }
+
+  /// Creates a dataset and returns its id.
+  func createDataset(primary: String, extra: String = "") throws -> String {
+    let response = post(
+      "/v1/configuration/datasets", #"{"primary": "\#(primary)"\#(extra)}"#)
+    try #require(response.status == 201, "\(response.status) \(response.text)")
+    return try #require(response.object["dataset_id"] as? String)
+  }
+}
+
+extension SandboxResponse {
+  var jsonValue: Any? {
+    try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+  }
+
+  var object: [String: Any] { jsonValue as? [String: Any] ?? [:] }
+
+  var array: [[String: Any]] { jsonValue as? [[String: Any]] ?? [] }
+
+  var errors: [String] { object["errors"] as? [String] ?? [] }
+
+  var description: String? { object["description"] as? String }
+}
+
+/// Runs a program and returns (exit status, stdout, stderr).
+@discardableResult
+func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  let errData = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (
+    process.terminationStatus, String(decoding: outData, as: UTF8.self),
+    String(decoding: errData, as: UTF8.self)
+  )
+}

@@ -1,0 +1,115 @@
+import Foundation
+import FshPKI
+import Testing
+
+@testable import FshSandbox
+
+private let curl = "/usr/bin/curl"
+
+/// Real HTTPS on 127.0.0.1 with curl (OpenSSL) as the client.
+@Suite("TLS server", .serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
+struct TLSTests {
+  let directory = temporaryDirectory("tls")
+  let sandbox: Sandbox
+
+  init() throws {
+    sandbox = try Sandbox(options: testOptions(directory: directory, delay: 0.05))
+    try sandbox.start()
+  }
+
+  private func curlArguments(_ extra: [String]) -> [String] {
+    ["-sS", "--max-time", "10", "--cacert", sandbox.caCertificatePath] + extra
+  }
+
+  private var userCertificate: [String] {
+    ["--cert", sandbox.userCertificatePath, "--key", sandbox.userKeyPath]
+  }
+
+  @Test func userCertificateGetsVersion() throws {
+    defer { sandbox.stop() }
+    #expect(sandbox.port > 0)
+    let (status, out, err) = try run(
+      curl, curlArguments(userCertificate + ["-w", "\n%{http_code}", sandbox.baseURL + "/version"]))
+    #expect(status == 0, "\(err)")
+    #expect(out == "{\"flocker\": \"1.15.0\"}\n200")
+  }
+
+  @Test func createAndConvergeOverHTTPS() throws {
+    defer { sandbox.stop() }
+    let node = sandbox.nodes[0].uuid
+    let (status, out, err) = try run(
+      curl,
+      curlArguments(
+        userCertificate + [
+          "-H", "Content-Type: application/json", "-d", #"{"primary": "\#(node)"}"#, "-w",
+          "\n%{http_code}", sandbox.baseURL + "/configuration/datasets",
+        ]))
+    #expect(status == 0, "\(err)")
+    #expect(out.hasSuffix("\n201"))
+    Thread.sleep(forTimeInterval: 0.2)
+    let (_, state, _) = try run(
+      curl, curlArguments(userCertificate + [sandbox.baseURL + "/state/datasets"]))
+    #expect(state.contains(#""primary": "\#(node)""#))
+  }
+
+  @Test func keepAliveReusesOneConnection() throws {
+    defer { sandbox.stop() }
+    let url = sandbox.baseURL + "/configuration/datasets"
+    let (status, out, err) = try run(
+      curl,
+      curlArguments(
+        userCertificate + [
+          "-o", "/dev/null", "-o", "/dev/null", "-w", "%{num_connects}\n", url, url,
+        ]
+      ))
+    #expect(status == 0, "\(err)")
+    #expect(out == "1\n0\n")
+  }
+
+  @Test func nodeCertificateIsRefused() throws {
+    defer { sandbox.stop() }
+    let ca = try FlockerCA.load(
+      certificatePEM: String(contentsOfFile: directory + "/cluster.crt", encoding: .utf8),
+      keyPEM: String(contentsOfFile: directory + "/cluster.key", encoding: .utf8), version: .v3)
+    let node = try ca.issueNode(keyBits: 2048)
+    try writeCredentialFiles(node, directory: directory, name: "node")
+    let (status, out, _) = try run(
+      curl,
+      curlArguments([
+        "--cert", directory + "/node.crt", "--key", directory + "/node.key", "-w", "%{http_code}",
+        sandbox.baseURL + "/version",
+      ]))
+    #expect(status != 0)
+    #expect(!out.contains("flocker"))
+    // A user certificate from another cluster is refused too.
+    let other = try FlockerCA.initialize(name: "other", keyBits: 2048, version: .v3)
+    try writeCredentialFiles(try other.issueUser(name: "eve", keyBits: 2048), directory: directory)
+    let (otherStatus, otherOut, _) = try run(
+      curl,
+      curlArguments([
+        "--cert", directory + "/eve.crt", "--key", directory + "/eve.key",
+        sandbox.baseURL + "/version",
+      ]))
+    #expect(otherStatus != 0 && !otherOut.contains("flocker"))
+  }
+
+  @Test func missingClientCertificateIsRefused() throws {
+    defer { sandbox.stop() }
+    let (status, out, _) = try run(
+      curl, curlArguments(["-w", "%{http_code}", sandbox.baseURL + "/version"]))
+    #expect(status != 0)
+    #expect(!out.contains("flocker"))
+  }
+
+  @Test func droppedAndFailedRequests() throws {
+    defer { sandbox.stop() }
+    sandbox.faults = SandboxFaults(dropEvery: 1)
+    let (dropped, _, _) = try run(
+      curl, curlArguments(userCertificate + [sandbox.baseURL + "/version"]))
+    #expect(dropped != 0)
+    sandbox.faults = SandboxFaults(failEvery: 1)
+    let (status, out, _) = try run(
+      curl, curlArguments(userCertificate + ["-w", "\n%{http_code}", sandbox.baseURL + "/version"]))
+    #expect(status == 0 && out.hasSuffix("\n500") && out.hasPrefix("\""))
+  }
+}

@@ -67,3 +67,31 @@ public protocol ControlTransport: AnyObject {
 extension ControlTransport {
   public func url(for path: String) -> String { path }
 }
+
+/// A transport that hands each request to a function in the same process: for a control
+/// service embedded in the program (the sandbox's `handle`), a recorder, or a test double.
+public final class InProcessTransport: ControlTransport, @unchecked Sendable {
+  private let handler: (HTTPRequest) throws -> HTTPResponse
+  private let lock = NSLock()
+  private var cancelled = false
+
+  /// Creates a transport that answers with `handler`.
+  public init(_ handler: @escaping (HTTPRequest) throws -> HTTPResponse) {
+    self.handler = handler
+  }
+
+  public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+    lock.lock()
+    let wasCancelled = cancelled
+    cancelled = false
+    lock.unlock()
+    if wasCancelled { throw ClientError(.cancelled, "the request was cancelled") }
+    return try handler(request)
+  }
+
+  public func cancel() {
+    lock.lock()
+    cancelled = true
+    lock.unlock()
+  }
+}

@@ -273,10 +273,25 @@ public struct Parser {
               "empty '()'", code: .syntax, notes: ["put a command inside: (datasets)"],
               range: open.union(close))
           }
-          let range = open.union(close)
+          var range = open.union(close)
+          var path: [String] = []
+          // `(command).field.field`: a word glued to the ')' that starts with a dot.
+          if case .word(let next) = current, next.range.start.offset == close.end.offset,
+            let text = next.bareText, text.hasPrefix("."), text.count > 1
+          {
+            path = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard path.allSatisfy({ !$0.isEmpty }) else {
+              throw Diagnostic(
+                "invalid field reference '\(text)'", code: .syntax,
+                notes: ["write (command).field, e.g. (nodes).0.host"], range: next.range)
+            }
+            range = range.union(next.range)
+            i += 1
+          }
           return Word(
             parts: [], range: range,
-            substitution: CommandCall(words: words, range: words[0].range.union(words.last!.range)))
+            substitution: CommandCall(words: words, range: words[0].range.union(words.last!.range)),
+            substitutionPath: path)
         }
         if case .end = current {
           throw incomplete("missing ')'", note: "close the command with ')'")

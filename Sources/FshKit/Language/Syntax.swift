@@ -12,6 +12,8 @@ public struct Word: Equatable, Sendable {
   public var range: SourceRange
   /// A parenthesised command whose result is the word's value: `(datasets status pending)`.
   public var substitution: CommandCall?
+  /// Fields read from the substitution's result: `(nodes).0.host`.
+  public var substitutionPath: [String] = []
 
   /// The literal text when the word has no variables and no quotes (a keyword candidate).
   public var bareText: String? {

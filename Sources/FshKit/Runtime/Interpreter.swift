@@ -296,8 +296,16 @@ struct Interpreter {
   /// Expands a word into an argument: variables, fields and command substitution.
   func evaluate(_ w: Word) throws -> CommandArgument {
     if let call = w.substitution {
-      let result = try run(call)
-      return CommandArgument(result.value, isBare: false, range: w.range)
+      var value = try run(call).value
+      var walked = "(\(call.words.compactMap(\.bareText).joined(separator: " ")))"
+      for field in w.substitutionPath {
+        guard let next = value[field] else {
+          throw Interpreter.noField(walked, field, in: value, range: w.range)
+        }
+        value = next
+        walked += "." + field
+      }
+      return CommandArgument(value, isBare: false, range: w.range)
     }
     if w.parts.count == 1, case .variable(let name, let path, let range) = w.parts[0] {
       return CommandArgument(try lookup(name, path, range), isBare: false, range: w.range)
@@ -353,26 +361,30 @@ struct Interpreter {
     var walked = name
     for field in path {
       guard let next = value[field] else {
-        var notes: [String] = []
-        if case .record(let r) = value {
-          notes.append("'\(walked)' has the fields: \(r.keys.joined(separator: ", "))")
-          if let near = Suggest.nearest(field, in: r.keys) {
-            notes.insert("did you mean '\(near)'?", at: 0)
-          }
-        } else if case .list(let l) = value {
-          notes.append(
-            "'\(walked)' is a list of \(l.count); use an index from 0 to \(max(0, l.count - 1))")
-        } else {
-          notes.append("'\(walked)' is '\(value.text)', which has no fields")
-        }
-        throw Diagnostic(
-          "'\(walked)' has no field '\(field)'", code: .undefinedVariable, notes: notes,
-          range: range)
+        throw Interpreter.noField(walked, field, in: value, range: range)
       }
       value = next
       walked += "." + field
     }
     return value
+  }
+
+  static func noField(_ walked: String, _ field: String, in value: Value, range: SourceRange)
+    -> Diagnostic
+  {
+    var notes: [String] = []
+    if case .record(let r) = value {
+      notes.append("'\(walked)' has the fields: \(r.keys.joined(separator: ", "))")
+      if let near = Suggest.nearest(field, in: r.keys) {
+        notes.insert("did you mean '\(near)'?", at: 0)
+      }
+    } else if case .list(let l) = value {
+      notes.append("'\(walked)' is a list of \(l.count); use an index from 0 to \(max(0, l.count - 1))")
+    } else {
+      notes.append("'\(walked)' is '\(value.text)', which has no fields")
+    }
+    return Diagnostic(
+      "'\(walked)' has no field '\(field)'", code: .undefinedVariable, notes: notes, range: range)
   }
 }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds examples/embed (a separate package depending on FshKit by path), runs it against a
+# sandbox control service started with `fsh sandbox serve`, and checks its structured output.
+# Usage: Tests/embed/run.sh PATH/TO/fsh
+set -uo pipefail
+FSH=$(realpath "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+pass=0
+fail=0
+check() { # name, condition-command...
+  local name=$1
+  shift
+  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
+}
+
+HOME="$work" "$FSH" sandbox serve --port 0 --dir "$work/sandbox" --key-bits 2048 --delay 0.1 >"$work/serve.out" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do grep -q CLIENT_KEY_FILE "$work/serve.out" && break; sleep 0.2; done
+eval "$(grep '^export ' "$work/serve.out")"
+
+(cd "$root/examples/embed" && swift build --scratch-path "$root/.build-embed" 2>&1 | grep -E 'error|warning: ' ; true)
+demo="$root/.build-embed/debug/embed-demo"
+check "example builds" test -x "$demo"
+HOME="$work" "$demo" >"$work/demo.out" 2>&1
+status=$?
+cat "$work/demo.out" | sed 's/^/     /'
+check "example exits 0" test "$status" -eq 0
+check "custom command result" grep -q 'capacity grew from .* to .*' "$work/demo.out"
+check "custom command in help" grep -q 'USAGE: capacity \[on NODE\]' "$work/demo.out"
+check "structured diagnostic" grep -q "stopped at line 7, column 1: no node .*\[not-found\]" "$work/demo.out"
+echo "embed: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -47,14 +47,19 @@ public enum HelpFormatter {
     return out
   }
 
+  /// The `COMMANDS:` section: every visible command with its summary, sorted.
+  public static func commandList(_ table: CommandTable) -> String {
+    var out = "COMMANDS:\n"
+    let visible = table.commands.filter { !$0.help.hidden }.sorted { $0.help.name < $1.help.name }
+    for c in visible { out += row(c.help.name, c.help.summary) }
+    return out
+  }
+
   /// The command list, for `help` and `fsh --help`.
   public static func overview(_ table: CommandTable) -> String {
     var out = "OVERVIEW: fsh — the Flocker shell\n\n"
-    out += "USAGE: COMMAND [ARGUMENT …]   (`help COMMAND` for one command)\n\nCOMMANDS:\n"
-    for c in table.commands.filter({ !$0.help.hidden }).sorted(by: { $0.help.name < $1.help.name })
-    {
-      out += row(c.help.name, c.help.summary)
-    }
+    out += "USAGE: COMMAND [ARGUMENT …]   (`help COMMAND` for one command)\n\n"
+    out += commandList(table)
     out += "\nLANGUAGE: let, if/else, for … in, try, source; see `help language`\n"
     return out
   }
@@ -71,6 +76,38 @@ public enum HelpFormatter {
         line += (line.isEmpty ? "" : " ") + word
       }
       out += line + "\n"
+    }
+    return out
+  }
+
+  /// The command reference in Markdown (docs/commands.md is this, generated; a test keeps it
+  /// from drifting).
+  public static func markdown(_ table: CommandTable) -> String {
+    var out = "# Command reference\n\n"
+    out += "Generated from the command table by `fsh help --markdown`; do not edit by hand.\n"
+    out += "Every command also takes `-o table|json|csv`.\n"
+    let visible = table.commands.filter { !$0.help.hidden }.sorted { $0.help.name < $1.help.name }
+    for c in visible {
+      let h = c.help
+      out += "\n## \(h.name)\n\n\(h.summary).\n\n```\n\(h.name)\(h.usage.isEmpty ? "" : " " + h.usage)\n```\n"
+      if !h.aliases.isEmpty {
+        out += "\nAlso: " + h.aliases.map { "`\($0.joined(separator: " "))`" }.joined(separator: ", ") + "\n"
+      }
+      if !h.arguments.isEmpty {
+        out += "\n| argument | meaning |\n| --- | --- |\n"
+        for a in h.arguments { out += "| `\(a.name)` | \(a.summary) |\n" }
+      }
+      if !h.options.isEmpty {
+        out += "\n| option or keyword | meaning |\n| --- | --- |\n"
+        for o in h.options {
+          let names = o.names.joined(separator: ", ") + (o.valueName.map { " \($0)" } ?? "")
+          out += "| `\(names)` | \(o.summary) |\n"
+        }
+      }
+      if let d = h.discussion { out += "\n" + d + "\n" }
+      if !h.examples.isEmpty {
+        out += "\nExamples:\n\n```\n" + h.examples.joined(separator: "\n") + "\n```\n"
+      }
     }
     return out
   }
@@ -98,16 +135,22 @@ public enum HelpFormatter {
 extension Builtins {
   struct Help: Command {
     static let help = CommandHelp(
-      ["help"], summary: "list the commands, or show one command's help", usage: "[COMMAND …]",
+      ["help"], summary: "list the commands, or show one command's help", usage: "[COMMAND …] [--markdown]",
       arguments: [
         ParameterHelp(
           "COMMAND", "a command's words, e.g. help cluster add", completion: .command,
           optional: true)
-      ])
+      ],
+      options: [OptionHelp(["--markdown"], nil, "the whole command reference as Markdown")])
     var words: [String]
-    init(arguments: inout Arguments) throws { words = try arguments.rest().map(\.text) }
+    var markdown: Bool
+    init(arguments: inout Arguments) throws {
+      markdown = arguments.flag("--markdown")
+      words = try arguments.rest().map(\.text)
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       let table = context.session.commands
+      if markdown { return .text(HelpFormatter.markdown(table)) }
       if words.isEmpty { return .text(HelpFormatter.overview(table)) }
       if words == ["language"] { return .text(HelpFormatter.language) }
       if let found = table.lookup(words), found.length == words.count {

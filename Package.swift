@@ -44,6 +44,7 @@ let package = Package(
       name: "FshKit",
       dependencies: [
         "CCurl",
+        "FshPKI",
         .product(name: "Yams", package: "Yams"),
       ]),
 
@@ -68,6 +69,9 @@ let package = Package(
         "CFshSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+
+    // MARK: Benchmarks (scripts/bench)
+    .executableTarget(name: "fsh-bench", dependencies: ["FshKit"], path: "Benchmarks/FshBench"),
 
     // MARK: Tests
     .testTarget(

@@ -102,6 +102,9 @@ public struct FlockerCA: Sendable {
   public let clusterUUID: String
   /// The X.509 version used for certificates this value issues.
   public var version: CertificateVersion
+  /// The validity period of certificates issued from now on; nil (the default) is flocker-ca's:
+  /// from now (whole seconds) for 7300 days. Tests set it to make expired certificates.
+  public var validity: DateInterval?
 
   private let certificate: Certificate
   private let key: _RSA.Signing.PrivateKey
@@ -120,8 +123,10 @@ public struct FlockerCA: Sendable {
   /// - Parameters:
   ///   - keyBits: RSA modulus size; flocker-ca uses 4096 (slow to generate; tests use 2048).
   ///   - version: X.509 version of this and of every certificate it issues.
+  ///   - validity: the CA's own validity period; nil is flocker-ca's 7300 days from now.
   public static func initialize(
-    name: String, keyBits: Int = 4096, version: CertificateVersion = .v1
+    name: String, keyBits: Int = 4096, version: CertificateVersion = .v1,
+    validity: DateInterval? = nil
   ) throws -> FlockerCA {
     guard !name.isEmpty else { throw FlockerPKIError.invalidArgument("The cluster name is empty.") }
     let key = try makeKey(bits: keyBits)
@@ -140,7 +145,7 @@ public struct FlockerCA: Sendable {
     }
     let certificate = try sign(
       version: version, publicKey: publicKey, issuer: subject, subject: subject,
-      extensions: extensions, issuerKey: key)
+      extensions: extensions, issuerKey: key, validity: validity)
     return FlockerCA(
       certificatePEM: try certificate.serializeAsPEM().pemString,
       privateKeyPEM: key.pemRepresentation, name: name, clusterUUID: clusterUUID,
@@ -228,7 +233,7 @@ public struct FlockerCA: Sendable {
     let certificate = try Self.sign(
       version: version, publicKey: Certificate.PublicKey(key.publicKey),
       issuer: self.certificate.subject, subject: subject, extensions: extensions,
-      issuerKey: self.key
+      issuerKey: self.key, validity: validity
     )
     return IssuedCredential(
       certificatePEM: try certificate.serializeAsPEM().pemString,
@@ -247,7 +252,7 @@ public struct FlockerCA: Sendable {
   private static func sign(
     version: CertificateVersion, publicKey: Certificate.PublicKey, issuer: DistinguishedName,
     subject: DistinguishedName, extensions: Certificate.Extensions,
-    issuerKey: _RSA.Signing.PrivateKey
+    issuerKey: _RSA.Signing.PrivateKey, validity: DateInterval?
   ) throws -> Certificate {
     // A random positive 128-bit serial (flocker-ca: os.urandom(16)); SerialNumber adds the
     // leading zero byte DER needs when the top bit is set.
@@ -258,10 +263,11 @@ public struct FlockerCA: Sendable {
     // Whole seconds, rounded down like OpenSSL's X509_gmtime_adj (swift-certificates would round
     // to the nearest second, which can put notBefore up to 0.5 s in the future).
     let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+    let period = validity ?? DateInterval(start: now, duration: 7300 * 86400)
     return try Certificate(
       version: version == .v1 ? .v1 : .v3,
       serialNumber: Certificate.SerialNumber(bytes: serial), publicKey: publicKey,
-      notValidBefore: now, notValidAfter: now.addingTimeInterval(7300 * 86400), issuer: issuer,
+      notValidBefore: period.start, notValidAfter: period.end, issuer: issuer,
       subject: subject, signatureAlgorithm: .sha256WithRSAEncryption, extensions: extensions,
       issuerPrivateKey: Certificate.PrivateKey(issuerKey))
   }
@@ -307,6 +313,8 @@ public struct CertificateSummary: Sendable, Equatable {
   public let version: CertificateVersion
   /// Whether the certificate is a CA (basicConstraints CA:TRUE).
   public let isCertificateAuthority: Bool
+  /// The issuer's commonName, if any.
+  public let issuerCommonName: String?
 
   /// Parses a DER certificate.
   public init(derBytes: [UInt8]) throws {
@@ -332,6 +340,13 @@ public struct CertificateSummary: Sendable, Equatable {
     }
     self.commonName = commonName
     self.organizationalUnit = unit
+    var issuerName: String?
+    for rdn in certificate.issuer {
+      for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
+        issuerName = Self.string(attribute.value)
+      }
+    }
+    self.issuerCommonName = issuerName
     self.version = certificate.version == .v1 ? .v1 : .v3
     let constraints = try? certificate.extensions.basicConstraints
     if case .isCertificateAuthority = constraints {

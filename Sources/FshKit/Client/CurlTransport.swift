@@ -1,6 +1,7 @@
 // The real transport: libcurl, mutual TLS, one easy handle (one kept-alive connection) per session.
 import CCurl
 import Foundation
+import FshPKI
 import Synchronization
 
 #if canImport(Glibc)
@@ -37,9 +38,14 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   public var onNote: ((String) -> Void)?
   /// Facts about the last request.
   public private(set) var lastInfo = TransferInfo()
+  /// The certificates the server presented on the first connection, leaf first, PEM (from
+  /// libcurl's CERTINFO, after OpenSSL verified them). Empty until a request succeeded.
+  public private(set) var serverCertificates: [String] = []
 
-  /// Responses larger than this are refused (a garbage server must not exhaust memory).
-  public var maximumResponseBytes = 512 << 20
+  /// Responses larger than this are refused (a garbage server must not exhaust memory). 64 MiB
+  /// is the configuration of about 250,000 datasets; a stream that never ends is cut here with
+  /// the process at about 200 MiB (docs/reliability.md).
+  public var maximumResponseBytes = 64 << 20
 
   private let easy: UnsafeMutableRawPointer
   private let multi: UnsafeMutableRawPointer
@@ -48,7 +54,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   private let cancelRequested = Atomic<Bool>(false)
   private let lock = NSLock()
   private var sanChecked = false
-  private var localCertificate: PEMCertificateSummary??
+  private var localCertificate: CertificateSummary??
 
   // Per-transfer state, touched by the C callbacks (always on the performing thread).
   fileprivate var responseBody: [UInt8] = []
@@ -98,6 +104,8 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     ccurl_setopt_str(h, CURLOPT_SSLKEYTYPE, "PEM")
     ccurl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
     ccurl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
+    // TLS 1.2 is the floor whatever the system OpenSSL configuration allows (docs/security.md).
+    ccurl_setopt_long(h, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))
     ccurl_setopt_slist(h, CURLOPT_CONNECT_TO, connectTo)
     ccurl_setopt_long(h, CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTPS))
     ccurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
@@ -336,14 +344,19 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     sanChecked = true
     ccurl_setopt_long(easy, CURLOPT_CERTINFO, 0)
     var san = ""
-    var node = lists[0]
-    while let n = node {
-      let entry = String(cString: n.pointee.data)
-      if entry.hasPrefix("X509v3 Subject Alternative Name:") {
-        san = String(entry.dropFirst("X509v3 Subject Alternative Name:".count))
+    var chain: [String] = []
+    for index in 0..<Int(info.pointee.num_of_certs) {
+      var node = lists[index]
+      while let n = node {
+        let entry = String(cString: n.pointee.data)
+        if index == 0, entry.hasPrefix("X509v3 Subject Alternative Name:") {
+          san = String(entry.dropFirst("X509v3 Subject Alternative Name:".count))
+        }
+        if entry.hasPrefix("Cert:") { chain.append(String(entry.dropFirst("Cert:".count))) }
+        node = n.pointee.next
       }
-      node = n.pointee.next
     }
+    serverCertificates = chain
     let names = Self.parseSubjectAltNames(san)
     if !Self.names(names, contain: settings.host) {
       let listed = names.isEmpty ? "no subject alternative names" : names.joined(separator: ", ")
@@ -393,9 +406,11 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
 
   // MARK: - Errors
 
-  private func localCertificateSummary() -> PEMCertificateSummary? {
+  private func localCertificateSummary() -> CertificateSummary? {
     if let cached = localCertificate { return cached }
-    let s = PEMCertificateSummary(file: settings.certFile)
+    let s = FileManager.default.contents(atPath: settings.certFile).flatMap {
+      try? CertificateSummary(pem: String(decoding: $0, as: UTF8.self))
+    }
     localCertificate = .some(s)
     return s
   }
@@ -410,7 +425,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
       ClientError(c, m, detail: detail)
     }
     func nodeCertificateError() -> ClientError? {
-      guard let cn = localCertificateSummary()?.subjectCommonName, cn.hasPrefix("node-") else {
+      guard let cn = localCertificateSummary()?.commonName, cn.hasPrefix("node-") else {
         return nil
       }
       return err(
@@ -538,7 +553,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
       var message =
         "the server refused the client certificate '\(settings.certFile)': it must be signed by "
         + "cluster.crt and have a CN starting with 'user-'"
-      if let s = localCertificateSummary(), let cn = s.subjectCommonName {
+      if let s = localCertificateSummary(), let cn = s.commonName {
         message += " (its CN is '\(cn)'"
         if let issuer = s.issuerCommonName { message += ", issued by '\(issuer)'" }
         message += ")"
@@ -567,9 +582,16 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     }
   }
 
-  static func milliseconds(_ seconds: Double) -> Int { max(1, Int((seconds * 1000).rounded())) }
+  /// Seconds as curl's milliseconds: at least 1, and at most 2^31-1 (about 24 days; curl's
+  /// `long` on every platform) so that a huge `set timeout` cannot trap in `Int(_:)`.
+  static func milliseconds(_ seconds: Double) -> Int {
+    guard seconds.isFinite else { return seconds.isNaN ? 1 : Int(Int32.max) }
+    return Int(min(Double(Int32.max), max(1, (seconds * 1000).rounded())))
+  }
 
   static func format(_ seconds: Double) -> String {
-    seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    guard seconds.isFinite, abs(seconds) < 1e15 else { return Value.format(seconds) }
+    return seconds == seconds.rounded()
+      ? String(Int(seconds)) : String(format: "%.1f", seconds)
   }
 }

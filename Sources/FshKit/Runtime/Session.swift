@@ -1,4 +1,5 @@
 import Foundation
+import FshPKI
 import Synchronization
 
 /// The result of running source text: what a host maps to an exit status and shows.
@@ -24,8 +25,8 @@ public enum ExitStatus {
   public static let failure: Int32 = 1
   /// The script did not parse; nothing ran.
   public static let syntax: Int32 = 2
-  /// fsh was started with bad flags.
-  public static let usage: Int32 = 64
+  /// fsh was started with bad flags (a usage error, like a script that does not parse).
+  public static let usage: Int32 = 2
   /// Interrupted (Ctrl-C).
   public static let interrupted: Int32 = 130
 }
@@ -51,8 +52,9 @@ public final class Session {
   var sourceDepth = 0
   private let cancelled = Atomic<Bool>(false)
   /// Reads the subject CN of a certificate file (for user discovery).
-  public var certificateCommonName: (String) -> String? = {
-    PEMCertificateSummary(file: $0)?.subjectCommonName
+  public var certificateCommonName: (String) -> String? = { path in
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    return (try? CertificateSummary(pem: String(decoding: data, as: UTF8.self)))?.commonName
   }
   /// Builds the transport to the control service; nil means libcurl over mutual TLS.
   /// An embedding program can supply another (the sandbox in-process, a recorder).

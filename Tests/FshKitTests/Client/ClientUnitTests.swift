@@ -1,5 +1,6 @@
 // Pieces of the client that need no network: error mapping, quoting, PEM reading, decoding speed.
 import Foundation
+import FshPKI
 import Testing
 
 @testable import FshKit
@@ -14,17 +15,22 @@ final class CannedTransport: ControlTransport {
 
 @Suite("Client: units")
 struct ClientUnitTests {
-  @Test func pemSummaryReadsCommonNames() throws {
+  @Test func certificateSummaryReadsCommonNames() throws {
     let pki = TestPKI.shared
-    let user = try #require(PEMCertificateSummary(file: pki.userCert))
-    #expect(user.subjectCommonName == "user-alice")
+    func summary(_ path: String) -> CertificateSummary? {
+      FileManager.default.contents(atPath: path).flatMap {
+        try? CertificateSummary(pem: String(decoding: $0, as: UTF8.self))
+      }
+    }
+    let user = try #require(summary(pki.userCert))
+    #expect(user.commonName == "user-alice")
     #expect(user.issuerCommonName == "cluster-test")
+    #expect(summary(pki.nodeCert)?.commonName?.hasPrefix("node-") == true)
+    #expect(summary(pki.userKey) == nil)
     #expect(
-      PEMCertificateSummary(file: pki.nodeCert)?.subjectCommonName?.hasPrefix("node-") == true)
-    #expect(PEMCertificateSummary(file: pki.userKey) == nil)
-    #expect(
-      PEMCertificateSummary(pem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----")
+      (try? CertificateSummary(pem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"))
         == nil)
+    #expect(Session().certificateCommonName(pki.userCert) == "user-alice")
   }
 
   @Test func shellQuoting() {

@@ -1,0 +1,386 @@
+import Foundation
+import FshPKI
+
+/// `certs check`, `certs show` and the flocker-ca style generators.
+enum Certs {}
+
+// MARK: - certs check
+
+extension Certs {
+  struct Check: Command {
+    static let help = CommandHelp(
+      ["certs", "check"],
+      summary: "check the certificates, key and variables a client (the kubelet) uses",
+      usage: "[--live] [--node [DIR]] [--control FILE] [--node-ip IP]",
+      options: [
+        OptionHelp(["--live"], nil, "also connect: handshake, API call, node list, kubelet env"),
+        OptionHelp(
+          ["--node"], nil, "check an agent node's DIR (default /etc/flocker) instead",
+          completion: .file),
+        OptionHelp(
+          ["--control"], "FILE",
+          "the control service certificate (default "
+            + "<certs>/control-service.crt when present)", completion: .file),
+        OptionHelp(["--node-ip"], "IP", "the kubelet's node IP for L3 (default: this machine's)"),
+      ],
+      discussion: """
+        One line per check; it passes, warns or fails, and a failure says what to do. Offline \
+        (C1–C8): files and permissions, the CA, certificate and key parse and match, signed by \
+        the CA and same cluster, CN user-…, validity, port 4523, and when the control \
+        certificate is at hand its chain, its SAN against the host and its X.509 version. \
+        --live (L1–L5): a TLS handshake checked the way Go checks it (SAN only), \
+        GET /v1/configuration/datasets, this node in /v1/state/nodes and no duplicate node, \
+        no two datasets with one name, and a running kubelet's own FLOCKER_ variables. \
+        --node checks node.crt, node.key and cluster.crt of an agent (N1–N7). \
+        The command fails when a check fails; `-o json` gives the records.
+        """,
+      examples: ["certs check", "certs check --live", "certs check --node /etc/flocker --live"])
+
+    var live: Bool
+    var nodeDirectory: CommandArgument?
+    var node: Bool
+    var control: CommandArgument?
+    var nodeIP: CommandArgument?
+
+    init(arguments: inout Arguments) throws {
+      live = arguments.flag("--live")
+      node = arguments.flag("--node")
+      if let dir = try arguments.option("--node") {
+        node = true
+        nodeDirectory = dir
+      }
+      control = try arguments.option("--control")
+      nodeIP = try arguments.option("--node-ip")
+      if node { nodeDirectory = try nodeDirectory ?? arguments.optionalPositional() }
+      try arguments.finish()
+    }
+
+    func run(in context: CommandContext) throws -> CommandResult {
+      let session = context.session
+      let env = session.environment
+      func absolute(_ p: String) -> String {
+        Paths.absolute(p, relativeTo: env.workingDirectory, home: env.variables["HOME"])
+      }
+      var rows: [CertificateCheck]
+      if node {
+        let dir = absolute(nodeDirectory?.text ?? "/etc/flocker")
+        let (nodeRows, uuid) = CertificateChecks.node(directory: dir)
+        rows = nodeRows
+        if live {
+          if let uuid {
+            do {
+              let nodes = try context.cluster { try $0.nodes() }
+              rows += CertificateChecks.nodeIdentity(
+                uuid: uuid, nodes: nodes, localAddresses: CertificateChecks.localAddresses())
+            } catch let d as Diagnostic where d.code != .cancelled {
+              rows.append(
+                CertificateCheck(
+                  "N7", "node list", .fail, "cannot read the node list: \(d.message)",
+                  fix: "`certs check --live` checks the API credentials this needs"))
+            }
+          } else {
+            rows.append(CertificateCheck("N7", "node list", .skip, "no node UUID was read"))
+          }
+        }
+      } else {
+        let inputs = CertificateCheckInputs(
+          configuration: context.configuration,
+          controlCertificate: control.map { absolute($0.text) })
+        rows = CertificateChecks.offline(inputs)
+        if live { rows += try liveChecks(context) }
+      }
+      let result = CommandResult(.list(rows.map(\.value)), .rendered(Self.render(rows)))
+      let failed = rows.filter { $0.status == .fail }
+      if !failed.isEmpty {
+        context.session.host?.show(result, options: context.options)
+        let ids = failed.map(\.id).reduce(into: [String]()) {
+          if !$0.contains($1) { $0.append($1) }
+        }
+        throw Diagnostic(
+          "\(failed.count) certificate check\(failed.count == 1 ? "" : "s") failed "
+            + "(\(ids.joined(separator: ", ")))",
+          notes: ["each failed line above says what to do"])
+      }
+      return result
+    }
+
+    /// L1–L5.
+    func liveChecks(_ context: CommandContext) throws -> [CertificateCheck] {
+      let session = context.session
+      var rows: [CertificateCheck] = []
+      let configuration = context.configuration
+      guard let settings = session.tlsSettings else {
+        return [
+          CertificateCheck(
+            "L1", "TLS handshake", .fail, "no control service host is configured",
+            fix: "set FLOCKER_CONTROL_SERVICE_HOST, --host or `set host HOST`")
+        ]
+      }
+      let ca = CheckedFile(settings.caFile).text.flatMap {
+        try? CertificateInfo.parseAll(pem: $0).first
+      }
+      // L1 + L2: a fresh connection (not the session's kept-alive one), so the handshake is
+      // made now, with the files as they are now.
+      var client: FlockerClient?
+      var datasets: [DatasetConfiguration]?
+      if session.transportFactory != nil {
+        rows.append(
+          CertificateCheck(
+            "L1", "TLS handshake", .skip,
+            "this session talks to the control service in-process, without TLS"))
+        client = try session.client()
+      } else {
+        let curl: CurlTransport
+        do {
+          curl = try CurlTransport(settings: settings)
+        } catch let e as ClientError {
+          throw Diagnostic(e)
+        }
+        curl.trace = { [weak session] line in
+          guard let session, session.options.verbose else { return }
+          session.host?.trace(line)
+        }
+        let probe = FlockerClient(transport: curl)
+        session.setActiveTransport(curl)
+        defer { session.setActiveTransport(nil) }
+        do {
+          datasets = try probe.configurationDatasets().datasets
+          client = probe
+        } catch let e as ClientError {
+          if session.isCancelled || e.code == .cancelled {
+            throw Diagnostic("interrupted", code: .cancelled)
+          }
+          if [.http, .serverError, .badResponse, .precondition].contains(e.code) {
+            client = probe
+            rows.append(
+              CertificateCheck(
+                "L2", "API call", .fail,
+                "GET /v1/configuration/datasets: \(e.message)",
+                fix: "the TLS handshake worked; check the control service's log"))
+          } else {
+            rows.append(
+              CertificateCheck(
+                "L1", "TLS handshake", .fail, "\(settings.hostPort): \(e.message)",
+                fix:
+                  "a refused handshake usually means the CN is not 'user-…' or the certificate "
+                  + "is from another CA; see the offline checks above"))
+          }
+        }
+        if client != nil {
+          rows.insert(
+            contentsOf: presentedChain(curl.serverCertificates, ca: ca, settings: settings),
+            at: 0)
+        }
+      }
+      if let datasets {
+        rows.append(
+          CertificateCheck(
+            "L2", "API call", .pass,
+            "GET /v1/configuration/datasets: 200, \(datasets.count) dataset"
+              + (datasets.count == 1 ? "" : "s")))
+      } else if client != nil, session.transportFactory != nil {
+        do {
+          datasets = try context.cluster { try $0.configurationDatasets().datasets }
+          rows.append(
+            CertificateCheck(
+              "L2", "API call", .pass,
+              "GET /v1/configuration/datasets: 200, \(datasets!.count) datasets"))
+        } catch let d as Diagnostic where d.code != .cancelled {
+          rows.append(
+            CertificateCheck(
+              "L2", "API call", .fail, "GET /v1/configuration/datasets: \(d.message)",
+              fix: d.notes.first ?? "check the control service's log"))
+        }
+      }
+      guard let client, datasets != nil else {
+        rows.append(CertificateCheck("L3", "node list", .skip, "the API cannot be reached"))
+        rows.append(CertificateCheck("L4", "dataset names", .skip, "the API cannot be reached"))
+        rows += CertificateChecks.kubeletEnvironment(
+          expected: CertificateChecks.kubeletVariables(configuration))
+        return rows
+      }
+      do {
+        let nodes = try client.nodes()
+        rows += CertificateChecks.nodes(
+          nodes, nodeIP: nodeIP?.text, localAddresses: CertificateChecks.localAddresses())
+      } catch let e as ClientError {
+        rows.append(
+          CertificateCheck(
+            "L3", "node list", .fail, "GET /v1/state/nodes: \(e.message)",
+            fix: "check the control service's log"))
+      }
+      rows += CertificateChecks.datasetNames(datasets ?? [])
+      rows += CertificateChecks.kubeletEnvironment(
+        expected: CertificateChecks.kubeletVariables(configuration))
+      return rows
+    }
+
+    /// L1 on what the server presented: OpenSSL (libcurl) verified the chain to cluster.crt for
+    /// the name control-service; here the host is checked as Go does (SAN only), and C8 runs.
+    func presentedChain(_ pems: [String], ca: CertificateInfo?, settings: TLSSettings)
+      -> [CertificateCheck]
+    {
+      let title = "TLS handshake"
+      guard let leafPEM = pems.first,
+        let leaf = try? CertificateInfo.parseAll(pem: leafPEM).first
+      else {
+        return [
+          CertificateCheck(
+            "L1", title, .warn,
+            "\(settings.hostPort): handshake done and verified by libcurl, but it did not hand "
+              + "over the presented certificate, so the Go-style host check was not made",
+            fix: "check the control certificate's SAN offline: `certs check --control FILE`")
+        ]
+      }
+      var rows = [
+        CertificateCheck(
+          "L1", title, .pass,
+          "\(settings.hostPort): chain verified to "
+            + (settings.caFile as NSString).lastPathComponent
+            + " (\(pems.count) certificate\(pems.count == 1 ? "" : "s") presented), client "
+            + "certificate accepted")
+      ]
+      if leaf.validity() != .valid {
+        rows.append(
+          CertificateCheck(
+            "L1", title, .fail, "the presented certificate is outside its validity period",
+            fix: "re-issue the control certificate (`certs control HOST`) or fix the clock"))
+      }
+      rows += CertificateChecks.controlCertificate(
+        leaf, source: "the presented certificate", ca: ca, host: settings.host, id: "L1")
+      return rows
+    }
+
+    /// The checks as a table; a fix goes on its own line under the result it belongs to.
+    static func render(_ rows: [CertificateCheck]) -> String {
+      let titleWidth = max(5, rows.map(\.title.count).max() ?? 0)
+      func pad(_ s: String, _ w: Int) -> String {
+        s + String(repeating: " ", count: max(0, w - s.count))
+      }
+      var out =
+        pad("CHECK", 5) + "  " + pad("STATUS", 6) + "  " + pad("WHAT", titleWidth)
+        + "  RESULT\n"
+      let indent = String(repeating: " ", count: 5 + 2 + 6 + 2 + titleWidth + 2)
+      for r in rows {
+        out +=
+          pad(r.id, 5) + "  " + pad(r.status.rawValue, 6) + "  " + pad(r.title, titleWidth)
+          + "  " + r.message + "\n"
+        if let fix = r.fix, r.status == .fail || r.status == .warn {
+          out += indent + "fix: " + fix + "\n"
+        }
+      }
+      let count = { (s: CertificateCheck.Status) in rows.filter { $0.status == s }.count }
+      out +=
+        "\(count(.pass)) passed, \(count(.warn)) warning\(count(.warn) == 1 ? "" : "s"), "
+        + "\(count(.fail)) failed" + (count(.skip) > 0 ? ", \(count(.skip)) skipped" : "") + "\n"
+      return out
+    }
+  }
+}
+
+// MARK: - certs show
+
+extension Certs {
+  struct Show: Command {
+    static let help = CommandHelp(
+      ["certs", "show"], summary: "show what a certificate (or key) file holds",
+      usage: "FILE",
+      arguments: [ParameterHelp("FILE", "a PEM certificate or key", completion: .file)],
+      discussion: """
+        Subject, issuer, X.509 version, serial, validity, SAN, EKU, key type and size, SHA-256 \
+        fingerprint and its Flocker role. For a key file: only its kind and whether it is \
+        encrypted; key material is never shown.
+        """,
+      examples: ["certs show /etc/flocker/control-service.crt", "certs show cluster.crt -o json"])
+
+    var file: CommandArgument
+
+    init(arguments: inout Arguments) throws {
+      file = try arguments.positional("a certificate or key file")
+      try arguments.finish()
+    }
+
+    func run(in context: CommandContext) throws -> CommandResult {
+      let env = context.session.environment
+      let path = Paths.absolute(
+        file.text, relativeTo: env.workingDirectory, home: env.variables["HOME"])
+      let f = CheckedFile(path)
+      if let problem = f.problem {
+        throw Diagnostic(
+          CertificateChecks.describe(problem, f, "file"), code: .io, range: file.range)
+      }
+      let text = f.text ?? ""
+      let labels = pemLabels(text)
+      let certificates: [CertificateInfo]
+      do {
+        certificates = try CertificateInfo.parseAll(pem: text)
+      } catch {
+        throw Diagnostic(
+          "'\(file.text)' has a certificate that does not parse: \(error)", code: .failed,
+          range: file.range)
+      }
+      if certificates.isEmpty {
+        if labels.contains(where: { $0.hasSuffix("PRIVATE KEY") }) {
+          return try keyResult(text, path: path)
+        }
+        throw Diagnostic(
+          "'\(file.text)' holds no PEM certificate or key", code: .failed,
+          notes: [
+            labels.isEmpty
+              ? "it is not PEM (DER? convert with `openssl x509 -inform der -in FILE`)"
+              : "its PEM blocks: \(labels.joined(separator: ", "))"
+          ], range: file.range)
+      }
+      let records = certificates.map { Self.record($0, path: path) }
+      if records.count == 1 { return CommandResult(records[0], .record) }
+      let f2 = Formatter()
+      let text2 = records.enumerated().map { i, r in
+        "# certificate \(i + 1) of \(records.count)\n" + f2.recordText(r)
+      }.joined(separator: "\n")
+      return CommandResult(.list(records), .rendered(text2))
+    }
+
+    func keyResult(_ text: String, path: String) throws -> CommandResult {
+      do {
+        let key = try PrivateKeyInfo(pem: text)
+        return CommandResult(
+          .record(
+            Record([
+              ("file", .string(path)), ("kind", .string("private key")),
+              ("format", .string(key.format.rawValue)), ("encrypted", .bool(key.isEncrypted)),
+              ("algorithm", .from(key.algorithm)),
+            ])), .record)
+      } catch {
+        throw Diagnostic("'\(file.text)': \(error)", code: .failed, range: file.range)
+      }
+    }
+
+    static func record(_ c: CertificateInfo, path: String) -> Value {
+      let status: String
+      switch c.validity() {
+      case .valid: status = "valid"
+      case .expired: status = "expired"
+      case .notYetValid: status = "not yet valid"
+      }
+      let version =
+        c.isVersion1WithExtensions
+        ? "1 (with extensions: OpenSSL reads them, Go ≥ 1.17 ignores them)"
+        : String(c.versionNumber)
+      return .record(
+        Record([
+          ("file", .string(path)), ("role", .string(c.role.description)),
+          ("subject", .string(c.subject)), ("issuer", .string(c.issuer)),
+          ("version", .string(version)), ("serial", .string(c.serialNumberHex)),
+          ("not_before", .string(CertificateChecks.date(c.notValidBefore))),
+          ("not_after", .string(CertificateChecks.date(c.notValidAfter))),
+          ("validity", .string(status)),
+          ("san", .list(c.subjectAlternativeNames.map(Value.string))),
+          ("eku", c.extendedKeyUsage.map { .list($0.map(Value.string)) } ?? .null),
+          ("key_usage", c.keyUsage.map { .list($0.map(Value.string)) } ?? .null),
+          ("ca", .bool(c.isCertificateAuthority)),
+          ("key", .string(c.publicKeyDescription)), ("signature", .string(c.signatureAlgorithm)),
+          ("sha256", .string(c.sha256Fingerprint)),
+        ]))
+    }
+  }
+}

@@ -1,0 +1,364 @@
+// Reading certificates and keys the way the TLS stacks that use them do: OpenSSL (and so libcurl
+// and the Flocker services) for chains, Go (kubelets, flocker-go) for host names. Parsing is
+// swift-certificates and SwiftASN1; nothing here reads ASN.1 by hand.
+//
+// swift-certificates parses X.509 v1 certificates that carry extensions (what flocker-ca writes)
+// but its RFC 5280 policy would reject them. OpenSSL accepts them, so chain checks here are done
+// directly (issuer name, signature, CA flag, key usage) instead of through the X509 Verifier.
+
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+import _CryptoExtras
+
+/// What a certificate is for in a Flocker cluster, read from its subject and CA flag.
+public enum FlockerRole: Equatable, Sendable, CustomStringConvertible {
+  /// The cluster root (`cluster.crt`).
+  case clusterCA
+  /// The control service (`CN=control-service`).
+  case controlService
+  /// A node agent (`CN=node-<uuid>`).
+  case node(uuid: String)
+  /// An API user (`CN=user-<name>`).
+  case user(name: String)
+  /// Anything else.
+  case other
+
+  public var description: String {
+    switch self {
+    case .clusterCA: return "cluster CA"
+    case .controlService: return "control service"
+    case .node(let uuid): return "node \(uuid)"
+    case .user(let name): return "API user \(name)"
+    case .other: return "not a Flocker certificate"
+    }
+  }
+}
+
+/// Where a moment falls relative to a certificate's validity period.
+public enum ValidityStatus: Equatable, Sendable {
+  case valid
+  case notYetValid
+  case expired
+}
+
+/// Why a certificate does not chain to a CA, judged as OpenSSL does.
+public enum ChainProblem: Equatable, Sendable, CustomStringConvertible {
+  /// The certificate's issuer name is not the CA's subject.
+  case issuerMismatch(issuer: String, caSubject: String)
+  /// The names match but the CA's key did not make the signature.
+  case badSignature
+  /// The CA certificate is not a CA (basicConstraints CA:FALSE, or v3 without basicConstraints).
+  case notACertificateAuthority
+  /// The CA's keyUsage does not allow signing certificates.
+  case keyUsageForbidsSigning
+
+  public var description: String {
+    switch self {
+    case .issuerMismatch(let issuer, let subject):
+      return "it was issued by '\(issuer)', not by '\(subject)'"
+    case .badSignature:
+      return "its issuer name matches but the CA's key did not sign it (a CA with the same name)"
+    case .notACertificateAuthority:
+      return "the CA certificate is not a certificate authority (basicConstraints)"
+    case .keyUsageForbidsSigning:
+      return "the CA certificate's keyUsage does not include keyCertSign"
+    }
+  }
+}
+
+/// One parsed certificate and the facts Flocker, OpenSSL and Go care about.
+public struct CertificateInfo: Sendable {
+  let certificate: Certificate
+  /// The DER encoding, as found in the file.
+  public let derBytes: [UInt8]
+
+  /// Parses a DER certificate.
+  public init(derBytes: [UInt8]) throws {
+    do {
+      certificate = try Certificate(derEncoded: derBytes)
+    } catch {
+      throw FlockerPKIError.invalidPEM(what: "certificate", reason: "\(error)")
+    }
+    self.derBytes = derBytes
+  }
+
+  /// Every `CERTIFICATE` block of PEM text, in order. Other blocks are ignored; throws when a
+  /// certificate block does not parse. An empty result means there was none.
+  public static func parseAll(pem: String) throws -> [CertificateInfo] {
+    let documents: [PEMDocument]
+    do {
+      documents = try PEMDocument.parseMultiple(pemString: pem)
+    } catch {
+      throw FlockerPKIError.invalidPEM(what: "PEM text", reason: "\(error)")
+    }
+    return try documents.filter { $0.discriminator == "CERTIFICATE" }.map {
+      try CertificateInfo(derBytes: $0.derBytes)
+    }
+  }
+
+  /// The subject, RFC 4514 style (`CN=user-alice,OU=…`).
+  public var subject: String { certificate.subject.description }
+  /// The issuer, RFC 4514 style.
+  public var issuer: String { certificate.issuer.description }
+  /// The subject's commonName.
+  public var commonName: String? { CertificateSummary(certificate).commonName }
+  /// The subject's organizationalUnitName: the cluster UUID in Flocker certificates.
+  public var organizationalUnit: String? { CertificateSummary(certificate).organizationalUnit }
+  /// The issuer's commonName.
+  public var issuerCommonName: String? { CertificateSummary(certificate).issuerCommonName }
+  /// The X.509 version field.
+  public var version: CertificateVersion { certificate.version == .v1 ? .v1 : .v3 }
+  /// The version as people read it: 1, 2 or 3.
+  public var versionNumber: Int {
+    switch certificate.version {
+    case .v1: return 1
+    case .v3: return 3
+    default: return 2
+    }
+  }
+  /// Whether it carries any extension.
+  public var hasExtensions: Bool { !certificate.extensions.isEmpty }
+  /// A version 1 certificate with extensions, what flocker-ca writes. OpenSSL reads the
+  /// extensions; Go ≥ 1.17 ignores them (no SAN), and BoringSSL refuses the certificate.
+  public var isVersion1WithExtensions: Bool { version == .v1 && hasExtensions }
+  /// The serial number, lower-case hex.
+  public var serialNumberHex: String { FlockerCA.hex(certificate.serialNumber.bytes) }
+  public var notValidBefore: Date { certificate.notValidBefore }
+  public var notValidAfter: Date { certificate.notValidAfter }
+  /// Whether the subject and issuer names are the same.
+  public var isSelfIssued: Bool { certificate.subject == certificate.issuer }
+  /// basicConstraints: true for CA:TRUE, false for CA:FALSE, nil when absent or unreadable.
+  public var basicConstraintsCA: Bool? {
+    guard let constraints = try? certificate.extensions.basicConstraints else { return nil }
+    if case .isCertificateAuthority = constraints { return true }
+    return false
+  }
+  /// Whether OpenSSL treats it as a CA: basicConstraints CA:TRUE, or a self-issued version 1
+  /// certificate without basicConstraints.
+  public var isCertificateAuthority: Bool {
+    if let ca = basicConstraintsCA { return ca }
+    return version == .v1 && isSelfIssued
+  }
+  /// Subject alternative names as OpenSSL prints them, shortened: `DNS:control-service`,
+  /// `IP:10.0.0.5`. Empty when there is no SAN extension.
+  public var subjectAlternativeNames: [String] {
+    guard let names = try? certificate.extensions.subjectAlternativeNames else { return [] }
+    return names.map { name in
+      switch name {
+      case .dnsName(let dns): return "DNS:\(dns)"
+      case .ipAddress(let octets): return "IP:\(Self.formatIP(Array(octets.bytes)))"
+      case .rfc822Name(let mail): return "email:\(mail)"
+      case .uniformResourceIdentifier(let uri): return "URI:\(uri)"
+      default: return String(describing: name)
+      }
+    }
+  }
+  /// extendedKeyUsage purposes (`clientAuth`, `serverAuth`…); nil when there is no EKU extension.
+  public var extendedKeyUsage: [String]? {
+    guard let usage = try? certificate.extensions.extendedKeyUsage else { return nil }
+    return usage.map(\.description)
+  }
+  /// keyUsage as OpenSSL names it, nil when absent.
+  public var keyUsage: [String]? {
+    guard let usage = try? certificate.extensions.keyUsage else { return nil }
+    var out: [String] = []
+    if usage.digitalSignature { out.append("digitalSignature") }
+    if usage.nonRepudiation { out.append("nonRepudiation") }
+    if usage.keyEncipherment { out.append("keyEncipherment") }
+    if usage.dataEncipherment { out.append("dataEncipherment") }
+    if usage.keyAgreement { out.append("keyAgreement") }
+    if usage.keyCertSign { out.append("keyCertSign") }
+    if usage.cRLSign { out.append("cRLSign") }
+    if usage.encipherOnly { out.append("encipherOnly") }
+    if usage.decipherOnly { out.append("decipherOnly") }
+    return out
+  }
+  /// The public key's algorithm and size: `RSA 4096`, `ECDSA P-256`, `Ed25519`.
+  public var publicKeyDescription: String { describe(certificate.publicKey) }
+  /// The signature algorithm (`sha256WithRSAEncryption`…).
+  public var signatureAlgorithm: String {
+    let text = String(describing: certificate.signatureAlgorithm)
+    return text.hasPrefix("SignatureAlgorithm.")
+      ? String(text.dropFirst("SignatureAlgorithm.".count)) : text
+  }
+  /// SHA-256 of the DER, upper-case hex pairs joined by colons (as `openssl x509 -fingerprint`).
+  public var sha256Fingerprint: String {
+    SHA256.hash(data: derBytes).map { String(format: "%02X", $0) }.joined(separator: ":")
+  }
+  /// What it is for in a Flocker cluster.
+  public var role: FlockerRole {
+    if isCertificateAuthority && isSelfIssued { return .clusterCA }
+    guard let name = commonName else { return .other }
+    if name == "control-service" { return .controlService }
+    if name.hasPrefix("node-") { return .node(uuid: String(name.dropFirst(5))) }
+    if name.hasPrefix("user-") { return .user(name: String(name.dropFirst(5))) }
+    return .other
+  }
+
+  /// Where `date` falls in the validity period.
+  public func validity(at date: Date = Date()) -> ValidityStatus {
+    if date < notValidBefore { return .notYetValid }
+    if date > notValidAfter { return .expired }
+    return .valid
+  }
+
+  /// Whether `ca` issued this certificate, as OpenSSL's chain verification decides it (names,
+  /// signature, CA flag, keyUsage; validity is separate). nil means it chains.
+  public func chainProblem(to ca: CertificateInfo) -> ChainProblem? {
+    guard certificate.issuer == ca.certificate.subject else {
+      return .issuerMismatch(issuer: issuer, caSubject: ca.subject)
+    }
+    guard ca.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) else {
+      return .badSignature
+    }
+    if !ca.isCertificateAuthority { return .notACertificateAuthority }
+    if let usage = try? ca.certificate.extensions.keyUsage, !usage.keyCertSign {
+      return .keyUsageForbidsSigning
+    }
+    return nil
+  }
+
+  /// Whether a self-issued certificate's signature verifies with its own key.
+  public var isSelfSigned: Bool {
+    isSelfIssued && certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
+  }
+
+  /// Whether `host` matches a subject alternative name the way Go's `VerifyHostname` does: SAN
+  /// only (no commonName fallback), DNS names case-insensitively with a leading `*.` wildcard
+  /// for one label, IP addresses compared as addresses. The extensions are read whatever the
+  /// version (OpenSSL, and Go before 1.17); see `isVersion1WithExtensions`.
+  public func matchesHost(_ host: String) -> Bool {
+    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    guard let names = try? certificate.extensions.subjectAlternativeNames else { return false }
+    if let address = FlockerCA.ipAddressBytes(bare) {
+      return names.contains {
+        if case .ipAddress(let octets) = $0 { return Array(octets.bytes) == address }
+        return false
+      }
+    }
+    let wanted = bare.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    return names.contains {
+      guard case .dnsName(let dns) = $0 else { return false }
+      let pattern = dns.lowercased()
+      if pattern == wanted { return true }
+      if pattern.hasPrefix("*."), let dot = wanted.firstIndex(of: ".") {
+        return wanted[dot...] == pattern.dropFirst()
+      }
+      return false
+    }
+  }
+
+  /// Whether this certificate holds the public key of `key`.
+  public func matches(_ key: PrivateKeyInfo) -> Bool {
+    guard let publicKey = key.publicKey else { return false }
+    return publicKey == certificate.publicKey
+  }
+
+  static func formatIP(_ bytes: [UInt8]) -> String {
+    var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+    let family: Int32
+    switch bytes.count {
+    case 4: family = AF_INET
+    case 16: family = AF_INET6
+    default: return bytes.map { String($0) }.joined(separator: ".")
+    }
+    let ok = bytes.withUnsafeBytes { raw in
+      inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) != nil
+    }
+    return ok ? String(cString: buffer) : bytes.map { String($0) }.joined(separator: ".")
+  }
+}
+
+private func describe(_ key: Certificate.PublicKey) -> String {
+  if let rsa = _RSA.Signing.PublicKey(key) { return "RSA \(rsa.keySizeInBits)" }
+  if P256.Signing.PublicKey(key) != nil { return "ECDSA P-256" }
+  if P384.Signing.PublicKey(key) != nil { return "ECDSA P-384" }
+  if P521.Signing.PublicKey(key) != nil { return "ECDSA P-521" }
+  if Curve25519.Signing.PublicKey(key) != nil { return "Ed25519" }
+  return "unknown key type"
+}
+
+/// What a private key file holds, without ever exposing the key: its PEM format, whether it is
+/// encrypted, its algorithm and size, and (when unencrypted) its public half for matching.
+public struct PrivateKeyInfo: Sendable {
+  /// How the key is stored.
+  public enum Format: String, Sendable {
+    /// `BEGIN RSA PRIVATE KEY` (flocker-ca's format).
+    case pkcs1 = "PKCS#1 RSA"
+    /// `BEGIN PRIVATE KEY`.
+    case pkcs8 = "PKCS#8"
+    /// `BEGIN EC PRIVATE KEY`.
+    case sec1 = "SEC1 EC"
+    /// `BEGIN ENCRYPTED PRIVATE KEY`.
+    case encryptedPKCS8 = "encrypted PKCS#8"
+  }
+
+  public let format: Format
+  /// Encrypted keys need a passphrase; Go's `tls.X509KeyPair` and the kubelet cannot use them.
+  public let isEncrypted: Bool
+  /// `RSA 4096`, `ECDSA P-256`…; nil when encrypted.
+  public let algorithm: String?
+  let publicKey: Certificate.PublicKey?
+
+  /// Reads the first private key block of PEM text. Throws when there is none or it does not
+  /// parse (the error never contains key bytes).
+  public init(pem: String) throws {
+    let labels = pemLabels(pem)
+    guard let label = labels.first(where: { $0.hasSuffix("PRIVATE KEY") }) else {
+      throw FlockerPKIError.invalidPEM(
+        what: "private key",
+        reason: labels.isEmpty
+          ? "no PEM block" : "no PRIVATE KEY block (found \(labels.joined(separator: ", ")))")
+    }
+    let legacyEncrypted = pem.contains("Proc-Type: 4,ENCRYPTED")
+    switch label {
+    case "ENCRYPTED PRIVATE KEY":
+      format = .encryptedPKCS8
+    case "RSA PRIVATE KEY":
+      format = .pkcs1
+    case "EC PRIVATE KEY":
+      format = .sec1
+    case "PRIVATE KEY":
+      format = .pkcs8
+    default:
+      throw FlockerPKIError.invalidPEM(what: "private key", reason: "unsupported '\(label)' block")
+    }
+    if format == .encryptedPKCS8 || legacyEncrypted {
+      isEncrypted = true
+      algorithm = format == .pkcs1 ? "RSA" : format == .sec1 ? "ECDSA" : nil
+      publicKey = nil
+      return
+    }
+    isEncrypted = false
+    let key: Certificate.PrivateKey
+    do {
+      let documents = try PEMDocument.parseMultiple(pemString: pem)
+      guard let document = documents.first(where: { $0.discriminator == label }) else {
+        throw FlockerPKIError.invalidPEM(what: "private key", reason: "no '\(label)' block")
+      }
+      key = try Certificate.PrivateKey(pemDocument: document)
+    } catch let error as FlockerPKIError {
+      throw error
+    } catch {
+      // Describe the failure by its type only: errors of key parsers may quote input bytes.
+      throw FlockerPKIError.invalidPEM(
+        what: "private key", reason: "the '\(label)' block does not parse")
+    }
+    publicKey = key.publicKey
+    algorithm = describe(key.publicKey)
+  }
+}
+
+/// The labels of the PEM blocks in text (`CERTIFICATE`, `RSA PRIVATE KEY`…), in order.
+public func pemLabels(_ text: String) -> [String] {
+  var labels: [String] = []
+  for line in text.split(whereSeparator: \.isNewline) {
+    let l = line.trimmingCharacters(in: .whitespaces)
+    if l.hasPrefix("-----BEGIN "), l.hasSuffix("-----"), l.count > 16 {
+      labels.append(String(l.dropFirst(11).dropLast(5)))
+    }
+  }
+  return labels
+}

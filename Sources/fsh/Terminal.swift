@@ -7,9 +7,11 @@ import FshKit
 
 /// The process's terminal: whether stdin/stdout are TTYs, the width, colour.
 enum Terminal {
-  static var stdinIsTTY: Bool { isatty(STDIN_FILENO) != 0 }
-  static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) != 0 }
-  static var stderrIsTTY: Bool { isatty(STDERR_FILENO) != 0 }
+  /// `FSH_TIMING` set: report phase timings on standard error.
+  static let timing = ProcessInfo.processInfo.environment["FSH_TIMING"] != nil
+  static let stdinIsTTY = isatty(STDIN_FILENO) != 0
+  static let stdoutIsTTY = isatty(STDOUT_FILENO) != 0
+  static let stderrIsTTY = isatty(STDERR_FILENO) != 0
 
   /// Columns of the terminal on stdout, nil when not a terminal.
   static var width: Int? {
@@ -24,12 +26,16 @@ enum Terminal {
     switch mode {
     case .always: return true
     case .never: return false
-    case .auto:
-      if let v = ProcessInfo.processInfo.environment["NO_COLOR"], !v.isEmpty { return false }
-      if ProcessInfo.processInfo.environment["TERM"] == "dumb" { return false }
-      return tty
+    case .auto: return tty && !colorDisabledByEnvironment
     }
   }
+
+  /// `NO_COLOR` set (https://no-color.org) or a dumb terminal; read once.
+  static let colorDisabledByEnvironment: Bool = {
+    let env = ProcessInfo.processInfo.environment
+    if let v = env["NO_COLOR"], !v.isEmpty { return true }
+    return env["TERM"] == "dumb"
+  }()
 
   static func write(_ s: String, to fd: Int32) {
     var bytes = Array(s.utf8)[...]
@@ -53,10 +59,15 @@ final class TerminalHost: SessionHost {
   private var buffer = ""
 
   func show(_ result: CommandResult, options: SessionOptions) {
+    let start = DispatchTime.now().uptimeNanoseconds
     let f = Formatter(
       width: Terminal.width, color: Terminal.useColor(options.color, tty: Terminal.stdoutIsTTY))
     buffer += f.render(result, format: options.output)
     if buffer.utf8.count > 64 * 1024 { flush() }
+    if Terminal.timing {
+      let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+      trace(String(format: "timing: render (%@) %.1f ms", options.output.rawValue, ms))
+    }
   }
 
   func flush() {
@@ -76,6 +87,20 @@ final class TerminalHost: SessionHost {
     Terminal.write(p.render(d), to: STDERR_FILENO)
   }
 
+  private var progressShown = false
+
+  func progress(_ status: String?) {
+    guard Terminal.stderrIsTTY, !quiet else { return }
+    if let status {
+      flush()
+      Terminal.write("\r\u{1B}[K" + status, to: STDERR_FILENO)
+      progressShown = true
+    } else if progressShown {
+      Terminal.write("\r\u{1B}[K", to: STDERR_FILENO)
+      progressShown = false
+    }
+  }
+
   func trace(_ line: String) {
     flush()
     Terminal.write(line.hasSuffix("\n") ? line : line + "\n", to: STDERR_FILENO)
@@ -87,5 +112,25 @@ final class TerminalHost: SessionHost {
     Terminal.write(question + " [y/N] ", to: STDERR_FILENO)
     guard let line = readLine() else { return false }
     return ["y", "yes"].contains(line.trimmingCharacters(in: .whitespaces).lowercased())
+  }
+
+  /// Reads a line from the terminal; a secret is read with echo off (restored afterwards).
+  func ask(_ question: String, secret: Bool) -> String? {
+    guard Terminal.stdinIsTTY else { return nil }
+    flush()
+    Terminal.write(question + " ", to: STDERR_FILENO)
+    var saved = termios()
+    let hide = secret && tcgetattr(STDIN_FILENO, &saved) == 0
+    if hide {
+      var quiet = saved
+      quiet.c_lflag &= ~tcflag_t(ECHO)
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+    }
+    let line = readLine()
+    if hide {
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+      Terminal.write("\n", to: STDERR_FILENO)
+    }
+    return line
   }
 }

@@ -14,6 +14,11 @@ extension CommandTable {
       Datasets.List.self, Datasets.Show.self, Datasets.Create.self, Datasets.Destroy.self,
       Datasets.Move.self, Datasets.Wait.self, NodesAndLeases.Nodes.self, NodesAndLeases.Leases.self,
       NodesAndLeases.Acquire.self, NodesAndLeases.Release.self,
+      // Certificates
+      Certs.Check.self, Certs.Show.self, Certs.Init.self, Certs.Control.self,
+      Certs.NodeCertificate.self, Certs.User.self,
+      // Node onboarding
+      AgentCommands.Check.self, AgentCommands.Init.self, AgentCommands.Bundle.self,
     ])
   }
 }

@@ -22,13 +22,32 @@ public final class CommandContext {
     session.host?.report(Diagnostic(message, code: .failed, severity: .warning, notes: notes))
   }
 
+  /// Reports how long a phase took, when `FSH_TIMING` is set (to standard error in fsh).
+  public var timing: ((String, Double) -> Void)? {
+    guard session.environment.variables["FSH_TIMING"] != nil else { return nil }
+    let host = session.host
+    return { what, seconds in host?.trace(String(format: "timing: %@ %.1f ms", what, seconds * 1000)) }
+  }
+
+  /// Shows or clears a transient status line (on a terminal only).
+  public func progress(_ status: String?) {
+    session.host?.progress(status.map { TerminalText.safe($0) })
+  }
+
   /// Shows a note without failing.
   public func note(_ message: String) {
     session.host?.report(Diagnostic(message, severity: .note))
   }
 
   /// Asks a yes/no question; nil when nobody can answer.
-  public func confirm(_ question: String) -> Bool? { session.host?.confirm(question) }
+  public func confirm(_ question: String) -> Bool? {
+    session.host?.confirm(TerminalText.safe(question))
+  }
+
+  /// Asks for a line of text (not echoed when `secret`); nil when nobody can answer.
+  public func ask(_ question: String, secret: Bool = false) -> String? {
+    session.host?.ask(TerminalText.safe(question), secret: secret)
+  }
 
   /// Throws when the session was cancelled.
   public func checkCancelled() throws { try session.checkCancelled() }

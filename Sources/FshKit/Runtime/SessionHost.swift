@@ -8,14 +8,21 @@ public protocol SessionHost: AnyObject {
   func report(_ diagnostic: Diagnostic)
   /// Asks a yes/no question; nil when nobody can answer (not a terminal).
   func confirm(_ question: String) -> Bool?
+  /// Asks for a line of text (without echo when `secret`); nil when nobody can answer.
+  func ask(_ question: String, secret: Bool) -> String?
   /// Lines entered so far, for `history`; empty when the host keeps none.
   var history: [String] { get }
   /// One line of the `--verbose` HTTP trace (standard error in the executable).
   func trace(_ line: String)
+  /// A transient status line for a long operation (`wait`); nil clears it. Shown only on a
+  /// terminal, never in a script's output.
+  func progress(_ status: String?)
 }
 
 extension SessionHost {
   public func trace(_ line: String) {}
+  public func progress(_ status: String?) {}
+  public func ask(_ question: String, secret: Bool) -> String? { nil }
 }
 
 /// A host that keeps everything in memory: for programs embedding fsh, and for tests.

@@ -78,9 +78,27 @@ struct BinaryTests {
     #expect(r.stderr.contains("missing '}'"))
   }
 
-  @Test func badFlagExits64() throws {
+  @Test func badFlagIsAUsageErrorExitingTwo() throws {
     let r = try Self.run(["--frobnicate"])
-    #expect(r.status == 64)
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("--frobnicate"))
+  }
+
+  @Test func wordsAfterTheScriptBelongToIt() throws {
+    let dir = Self.tempHome()
+    try "echo $# $@\n".write(toFile: dir + "/a.fsh", atomically: true, encoding: .utf8)
+    let r = try Self.run([dir + "/a.fsh", "-x", "--host", "h"])
+    #expect(r.stdout == "3 -x --host h\n")
+    let dash = try Self.run(["-", "one"], stdin: "echo from stdin $1\n")
+    #expect(dash.stdout == "from stdin one\n")
+  }
+
+  /// Issue 5: `echo 'datasets -o json' | fsh` prints JSON with no prompt (here: `set -o json`).
+  @Test func pipedStdinPrintsJSONWithoutAPrompt() throws {
+    let r = try Self.run([], stdin: "set -o json\n")
+    #expect(r.status == 0)
+    #expect(r.stdout.hasPrefix("["))
+    #expect(!r.stdout.contains("fsh:"))
   }
 
   @Test func stdinIsAScriptWhenNotATerminal() throws {

@@ -300,6 +300,16 @@ public final class FlockerClient {
     -> T
   {
     do {
+      if let fast = T.self as? JSONPullDecodable.Type {
+        var r = JSONParser(bytes: pair.1.body)
+        r.skipSpace()
+        let value = try fast.init(json: &r)
+        r.skipSpace()
+        if r.i < r.bytes.count {
+          throw JSONParser.Failure(message: "unexpected data after the JSON value", offset: r.i)
+        }
+        return value as! T
+      }
       return try JSONDecoder().decode(T.self, from: Data(pair.1.body))
     } catch {
       throw Self.badJSON(pair.0, pair.1, underlying: error)
@@ -321,7 +331,18 @@ public final class FlockerClient {
     -> ClientError
   {
     var why = "is not valid JSON"
-    if let e = underlying as? DecodingError {
+    if let f = underlying as? JSONParser.Failure {
+      if response.body.isEmpty {
+        why = "is empty"
+      } else if f.message.hasPrefix("missing '") {
+        let field = f.message.dropFirst("missing '".count).dropLast()
+        why = "lacks the field '\(field)' (object at byte \(f.offset))"
+      } else if f.message.hasPrefix("'") || f.message.hasPrefix("expected an") {
+        why = "has an unexpected value (\(f.description))"
+      } else {
+        why = "is not valid JSON (truncated or malformed: \(f.description))"
+      }
+    } else if let e = underlying as? DecodingError {
       switch e {
       case .keyNotFound(let key, let ctx):
         why = "lacks the field '\(key.stringValue)'\(Self.at(ctx.codingPath))"

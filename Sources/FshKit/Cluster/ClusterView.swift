@@ -1,3 +1,5 @@
+import Foundation
+
 /// The status flockerctl derived from configuration and state (reference §3.5).
 public enum DatasetStatus: String, Sendable, CaseIterable {
   case pending, attached, detached, deleting, deleted
@@ -42,11 +44,31 @@ public struct ClusterView: Sendable {
   public var tag: String?
 
   /// Reads the three lists and merges them (three GETs on one connection).
-  public static func load(_ client: FlockerClient) throws -> ClusterView {
-    let (config, tag) = try client.configurationDatasets()
-    let state = try client.stateDatasets()
-    let nodes = try client.nodes()
-    return ClusterView(configuration: config, state: state, nodes: nodes, tag: tag)
+  /// `timing`, when given, receives each phase's name and seconds (for `FSH_TIMING`).
+  public static func load(
+    _ client: FlockerClient, timing: ((String, Double) -> Void)? = nil
+  ) throws -> ClusterView {
+    func timed<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
+      guard let timing else { return try body() }
+      let start = DispatchTime.now().uptimeNanoseconds
+      let result = try body()
+      let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      if let curl = client.transport as? CurlTransport {
+        let transfer = curl.lastInfo.totalTime
+        timing("\(what): transfer", transfer)
+        timing("\(what): decode", max(0, total - transfer))
+      } else {
+        timing(what, total)
+      }
+      return result
+    }
+    let (config, tag) = try timed("GET /v1/configuration/datasets") { try client.configurationDatasets() }
+    let state = try timed("GET /v1/state/datasets") { try client.stateDatasets() }
+    let nodes = try timed("GET /v1/state/nodes") { try client.nodes() }
+    let start = DispatchTime.now().uptimeNanoseconds
+    let view = ClusterView(configuration: config, state: state, nodes: nodes, tag: tag)
+    timing?("merge and sort", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    return view
   }
 
   /// Merges configuration and state the way flockerctl does; orphans in state are not shown.

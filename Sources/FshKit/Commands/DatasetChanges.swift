@@ -160,10 +160,7 @@ extension Datasets {
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let v: DatasetView
-      do { v = try view.dataset(ref.text) } catch var d as Diagnostic {
-        d.range = ref.range
-        throw d
-      }
+      v = try view.dataset(ref)
       let label = "\(v.configuration.name.map { "'\($0)' " } ?? "")\(v.configuration.datasetID)"
       if !yes {
         guard let answer = context.confirm("destroy dataset \(label) and its data?") else {
@@ -208,14 +205,8 @@ extension Datasets {
       let view = try Datasets.loadView(context)
       let v: DatasetView
       let node: Node
-      do { v = try view.dataset(ref.text) } catch var d as Diagnostic {
-        d.range = ref.range
-        throw d
-      }
-      do { node = try view.node(target.text) } catch var d as Diagnostic {
-        d.range = target.range
-        throw d
-      }
+      v = try view.dataset(ref)
+      node = try view.node(target)
       if v.configuration.primary == node.uuid {
         context.note("'\(ref.text)' is already configured on \(node.uuid.prefix(8)) (\(node.host))")
       }
@@ -267,21 +258,10 @@ extension Datasets {
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let deadline = Date().addingTimeInterval(timeout)
+      defer { context.progress(nil) }
       var first = try Datasets.loadView(context)
-      let id: String
-      do {
-        id = try first.dataset(ref.text, includeDeleted: want == .deleted).configuration.datasetID
-      } catch var d as Diagnostic {
-        d.range = ref.range
-        throw d
-      }
-      var nodeID: String? = nil
-      if let node {
-        do { nodeID = try first.node(node.text).uuid } catch var d as Diagnostic {
-          d.range = node.range
-          throw d
-        }
-      }
+      let id = try first.dataset(ref, includeDeleted: want == .deleted).configuration.datasetID
+      let nodeID = try node.map { try first.node($0).uuid }
       var delay = 0.2
       while true {
         guard let v = first.datasets.first(where: { $0.configuration.datasetID == id }) else {
@@ -296,6 +276,7 @@ extension Datasets {
         default: reached = v.status == .deleted
         }
         if reached {
+          context.progress(nil)
           let place = v.node.map { " on \($0.uuid.prefix(8)) (\($0.host))" } ?? ""
           let path = v.state?.path.map { " at \($0)" } ?? ""
           let label = v.configuration.name.map { "'\($0)' (\(id.prefix(8)))" } ?? "'\(id)'"
@@ -304,6 +285,7 @@ extension Datasets {
             .rendered("\(label) is \(v.status.rawValue)\(want == .attached ? place + path : "")\n"))
         }
         if Date() >= deadline {
+          context.progress(nil)
           var notes = ["last status: \(v.status.rawValue)"]
           if v.status == .pending {
             notes.append(
@@ -316,6 +298,8 @@ extension Datasets {
             "dataset '\(ref.text)' is not \(want.rawValue) after \(Durations.format(timeout))",
             code: .timeout, notes: notes)
         }
+        let waited = Int(timeout - deadline.timeIntervalSinceNow)
+        context.progress("waiting for '\(ref.text)' to be \(want.rawValue): \(v.status.rawValue) (\(waited)s of \(Durations.format(timeout)))")
         try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
         delay = min(delay * 1.5, 2)
         first = try Datasets.loadView(context)

@@ -27,7 +27,7 @@ enum Datasets {
   }
 
   static func loadView(_ context: CommandContext) throws -> ClusterView {
-    let view = try context.cluster { try ClusterView.load($0) }
+    let view = try context.cluster { try ClusterView.load($0, timing: context.timing) }
     let words = view.completionWords
     context.session.names.update(datasets: words.datasets, nodes: words.nodes)
     return view
@@ -87,6 +87,7 @@ enum Datasets {
       var nodeID: String? = nil
       if let node { nodeID = try view.node(node).uuid }
       let showDeleted = deleted || status == .deleted || status == .deleting
+      let start = DispatchTime.now().uptimeNanoseconds
       let rows = view.datasets.filter { v in
         let c = v.configuration
         if c.deleted && !showDeleted { return false }
@@ -100,6 +101,7 @@ enum Datasets {
         for (k, val) in meta where c.metadata[k] != val { return false }
         return true
       }.map(\.value)
+      context.timing?("build records", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
       return CommandResult(.list(rows), .table(Datasets.columns(long: long)))
     }
   }
@@ -116,10 +118,7 @@ enum Datasets {
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let v: DatasetView
-      do { v = try view.dataset(ref.text, includeDeleted: true) } catch var d as Diagnostic {
-        d.range = ref.range
-        throw d
-      }
+      v = try view.dataset(ref, includeDeleted: true)
       let leases = try context.cluster { try $0.leases() }
       guard case .record(var r) = v.value else { return CommandResult(v.value, .record) }
       if let l = leases.first(where: { $0.datasetID == v.configuration.datasetID }) {
@@ -146,6 +145,24 @@ enum Datasets {
         r["size_note"] = .string("no size: block backends create 75G (not the 100G the docs say)")
       }
       return CommandResult(.record(r), .record)
+    }
+  }
+}
+
+extension ClusterView {
+  /// Finds a dataset named by an argument; a failure points at the argument.
+  func dataset(_ a: CommandArgument, includeDeleted: Bool = false) throws -> DatasetView {
+    do { return try dataset(a.text, includeDeleted: includeDeleted) } catch var d as Diagnostic {
+      d.range = a.range
+      throw d
+    }
+  }
+
+  /// Finds a node named by an argument; a failure points at the argument.
+  func node(_ a: CommandArgument) throws -> Node {
+    do { return try node(a.text) } catch var d as Diagnostic {
+      d.range = a.range
+      throw d
     }
   }
 }

@@ -132,14 +132,8 @@ enum NodesAndLeases {
       let view = try Datasets.loadView(context)
       let d: DatasetView
       let n: Node
-      do { d = try view.dataset(ref.text) } catch var e as Diagnostic {
-        e.range = ref.range
-        throw e
-      }
-      do { n = try view.node(node.text) } catch var e as Diagnostic {
-        e.range = node.range
-        throw e
-      }
+      d = try view.dataset(ref)
+      n = try view.node(node)
       let (lease, renewed) = try context.cluster {
         try $0.acquireLease(
           datasetID: d.configuration.datasetID, nodeUUID: n.uuid, expires: duration)
@@ -162,10 +156,7 @@ enum NodesAndLeases {
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let d: DatasetView
-      do { d = try view.dataset(ref.text, includeDeleted: true) } catch var e as Diagnostic {
-        e.range = ref.range
-        throw e
-      }
+      d = try view.dataset(ref, includeDeleted: true)
       let lease = try context.cluster { try $0.releaseLease(datasetID: d.configuration.datasetID) }
       return CommandResult(NodesAndLeases.leaseRow(lease, view), .record)
     }

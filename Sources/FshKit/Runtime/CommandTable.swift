@@ -2,6 +2,8 @@
 /// "did you mean" all read this table; the interpreter names no command.
 public struct CommandTable {
   public private(set) var commands: [any Command.Type]
+  /// Spellings (path or alias) by their first word, for lookup without a scan.
+  private var byFirstWord: [String: [(spelling: [String], command: any Command.Type)]] = [:]
 
   public init(_ commands: [any Command.Type]) {
     self.commands = []
@@ -12,16 +14,22 @@ public struct CommandTable {
   public mutating func register(_ command: any Command.Type) {
     commands.removeAll { $0.help.path == command.help.path }
     commands.append(command)
+    byFirstWord = [:]
+    for c in commands {
+      for spelling in [c.help.path] + c.help.aliases {
+        guard let first = spelling.first else { continue }
+        byFirstWord[first, default: []].append((spelling, c))
+      }
+    }
   }
 
   /// Finds the command named by the leading words: the longest matching path or alias wins.
   public func lookup(_ words: [String]) -> (command: any Command.Type, length: Int)? {
+    guard let first = words.first, let candidates = byFirstWord[first] else { return nil }
     var best: (any Command.Type, Int)? = nil
-    for c in commands {
-      for spelling in [c.help.path] + c.help.aliases where spelling.count <= words.count {
-        if Array(words.prefix(spelling.count)) == spelling, spelling.count > (best?.1 ?? 0) {
-          best = (c, spelling.count)
-        }
+    for (spelling, c) in candidates where spelling.count <= words.count {
+      if spelling.count > (best?.1 ?? 0), words.starts(with: spelling) {
+        best = (c, spelling.count)
       }
     }
     return best.map { (command: $0.0, length: $0.1) }

@@ -44,7 +44,9 @@ final class TextHost: SessionHost {
   func confirm(_ question: String) -> Bool? { answer }
   var lines: [String] {
     if output.isEmpty { return [] }
-    return output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-      .dropLast(output.hasSuffix("\n") ? 1 : 0)
+    // CSV ends rows with \r\n, which Swift counts as one Character: normalise first.
+    let text = output.replacingOccurrences(of: "\r\n", with: "\n")
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      .dropLast(text.hasSuffix("\n") ? 1 : 0)
   }
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Measures start-up to the first prompt: fsh in a pseudo-terminal, time until '> ' shows."""
+import json, os, pty, select, sys, tempfile, time
+
+fsh, runs = sys.argv[1], int(sys.argv[2])
+times = []
+for _ in range(runs):
+    home = tempfile.mkdtemp()
+    env = dict(os.environ, HOME=home, TERM="xterm", NO_COLOR="1")
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(fsh, [fsh, "--norc"], env)
+    seen = b""
+    deadline = start + 10
+    while time.perf_counter() < deadline:
+        r, _, _ = select.select([fd], [], [], 0.5)
+        if r:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+            if b"> " in seen:
+                times.append((time.perf_counter() - start) * 1000)
+                break
+    os.write(fd, b"\x04")
+    os.waitpid(pid, 0)
+    os.close(fd)
+times.sort()
+print(json.dumps({"median_ms": times[len(times) // 2], "min_ms": times[0], "max_ms": times[-1], "runs": len(times)}))

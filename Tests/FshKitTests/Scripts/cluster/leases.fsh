@@ -1,0 +1,18 @@
+# sandbox
+let ds = create lease-test 1G on 10.0.0.1
+lease acquire lease-test on 10.0.0.1 for 10m -o json
+# expect: {
+# expect:   "dataset_id": "*",
+# expect:   "name": "lease-test",
+# expect:   "node_uuid": "*",
+# expect:   "host": "10.0.0.1",
+# expect:   "expires": 6*
+# expect: }
+try lease acquire lease-test on 10.0.0.2
+echo $error.message
+# expect: *lease already held*
+lease release lease-test -o csv
+# expect: dataset_id,name,node_uuid,host,expires
+# expect: *,lease-test,*,10.0.0.1,*
+lease release lease-test
+# expect error: 17:1: *lease*

@@ -6,12 +6,16 @@
 typedef char *(*cel_prompt_fn)(EditLine *);
 typedef unsigned char (*cel_cmd_fn)(EditLine *, int);
 static inline int cel_set_prompt(EditLine *el, cel_prompt_fn f) { return el_set(el, EL_PROMPT, f); }
+static inline int cel_set_prompt_esc(EditLine *el, cel_prompt_fn f, char esc) { return el_set(el, EL_PROMPT_ESC, f, esc); }
 static inline int cel_set_editor(EditLine *el, const char *m) { return el_set(el, EL_EDITOR, m); }
 static inline int cel_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
 static inline int cel_set_hist(EditLine *el, History *h) { return el_set(el, EL_HIST, history, h); }
 static inline int cel_addfn(EditLine *el, const char *name, const char *help, cel_cmd_fn f) { return el_set(el, EL_ADDFN, name, help, f); }
 static inline int cel_bind(EditLine *el, const char *key, const char *fn) { return el_set(el, EL_BIND, key, fn, (const char *)NULL); }
 static inline int cel_set_clientdata(EditLine *el, void *p) { return el_set(el, EL_CLIENTDATA, p); }
+static inline int cel_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
+static inline void cel_resize_cb(void *el) { el_resize((EditLine *)el); }
+static inline void cel_refresh_cb(void *el) { el_set((EditLine *)el, EL_REFRESH); }
 static inline void *cel_get_clientdata(EditLine *el) { void *p = NULL; el_get(el, EL_CLIENTDATA, &p); return p; }
 static inline int chist_setsize(History *h, int n) { HistEvent ev; return history(h, &ev, H_SETSIZE, n); }
 static inline int chist_setunique(History *h, int on) { HistEvent ev; return history(h, &ev, H_SETUNIQUE, on); }

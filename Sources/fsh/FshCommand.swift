@@ -18,9 +18,13 @@ struct FshCommand: ParsableCommand {
       Subcommands: `fsh sandbox serve` runs the sandbox control service in the foreground.
       Inside fsh, `help` lists the commands and `help language` the language.
 
-      EXIT STATUS: 0 success; 1 a command failed; 2 the script did not parse; 64 bad flags; \
+      EXIT STATUS: 0 success; 1 a command failed; 2 a usage or syntax error (bad flags, a script that does not parse); \
       130 interrupted; `exit N` gives N.
-      """,
+
+      COMMANDS (inside fsh; `help COMMAND` for one):
+      """ + " "
+        + CommandTable.standard.commands.filter { !$0.help.hidden }.map { $0.help.name }.sorted()
+        .joined(separator: ", ") + ".",
     version: FshVersion.current)
 
   @Option(
@@ -59,20 +63,34 @@ struct FshCommand: ParsableCommand {
   @Flag(help: "Start the sandbox control service in-process and connect to it.")
   var sandbox = false
   @Flag(
-    name: .customLong("no-rc"),
-    help: "Do not run the rc file ($XDG_CONFIG_HOME/fsh/fshrc) at start.")
+    name: [.customLong("norc"), .customLong("no-rc")],
+    help: "Do not run the rc file ($XDG_CONFIG_HOME/fsh/fshrc) at interactive start.")
   var noRC = false
 
   @Argument(
-    parsing: .captureForPassthrough,
+    parsing: .postTerminator,
     help: ArgumentHelp("A script to run, and its arguments ($1, $2, …).", valueName: "file"))
   var script: [String] = []
 
-  func validate() throws {
-    // Words after the script belong to it; an option before any script is fsh's and unknown.
-    if let first = script.first, first.hasPrefix("-"), first != "-" {
-      throw ValidationError("unknown option '\(first)'")
+  /// fsh's options that take a value (`--host H`), for `separatingScriptArguments`.
+  static let optionsWithValues: Set<String> = [
+    "-c", "--cluster", "--host", "--port", "--certs", "--user", "--ca", "--cert", "--key", "-o",
+    "--output", "--color",
+  ]
+
+  /// Puts `--` before the first word that is not fsh's, so that everything from the script
+  /// name on (including words that look like options) belongs to the script: `fsh s.fsh -x`.
+  static func separatingScriptArguments(_ args: [String]) -> [String] {
+    var i = 0
+    while i < args.count {
+      let a = args[i]
+      if a == "--" { return args }
+      if !a.hasPrefix("-") || a == "-" { break }
+      if optionsWithValues.contains(a) { i += 1 }
+      i += 1
     }
+    guard i < args.count else { return args }
+    return Array(args[..<i]) + ["--"] + Array(args[i...])
   }
 
   func run() throws {
@@ -99,7 +117,8 @@ struct FshCommand: ParsableCommand {
       environment.flags[.cert] = nil
       environment.flags[.key] = nil
       environment.cluster = nil
-      if !quiet && (commands == nil && script.isEmpty) {
+      // Interactive sessions say this in their banner.
+      if !quiet && commands == nil && script.isEmpty && !Terminal.stdinIsTTY {
         host.report(
           Diagnostic(
             "sandbox control service on 127.0.0.1:\(server.port) with \(server.nodes.count) nodes "
@@ -117,14 +136,20 @@ struct FshCommand: ParsableCommand {
     let status: Int32
     if let commands {
       status = finish(session.run(commands, name: "<-c>", arguments: script), host: host)
-    } else if let file = script.first {
+    } else if let file = script.first, file != "-" {
       status = finish(session.runFile(file, arguments: Array(script.dropFirst())), host: host)
-    } else if !Terminal.stdinIsTTY {
+    } else if !Terminal.stdinIsTTY || script.first == "-" {
+      // `fsh -` or a pipe: standard input is the script; no prompt, no line editor.
       let data = FileHandle.standardInput.readDataToEndOfFile()
       let text = String(decoding: data, as: UTF8.self)
-      status = finish(session.run(text, name: "<stdin>"), host: host)
+      status = finish(
+        session.run(text, name: "<stdin>", arguments: Array(script.dropFirst())), host: host)
     } else {
-      let repl = REPL(session: session, host: host, runRC: !noRC)
+      let info = sandboxServer.map {
+        SandboxInfo(
+          host: "127.0.0.1", port: $0.port, nodes: $0.nodes.count, directory: $0.options.directory)
+      }
+      let repl = REPL(session: session, host: host, runRC: !noRC, sandbox: info)
       status = repl.run()
     }
     host.flush()

@@ -1,46 +1,65 @@
 import CEditLine
 import CFshSupport
 import Foundation
+import FshKit
 
-/// What one read from the line editor gave.
+/// What one read from the terminal gave.
 enum LineInput {
   case line(String)
   case interrupted
   case endOfInput
 }
 
-/// Supplies completions for the line editor: candidates for the word before the cursor.
-protocol LineCompleter: AnyObject {
-  /// Returns the word being completed (its start offset in `line`) and its candidates.
-  func complete(line: String) -> (wordStart: String.Index, candidates: [String])
+/// Where the REPL reads its lines: the line editor, or plain reads when stdout is not a
+/// terminal.
+protocol LineSource: AnyObject {
+  /// The prompt for the next read; `visibleWidth` is its width without colour escapes.
+  func setPrompt(_ prompt: String, plain: String)
+  func read() -> LineInput
+  func addHistory(_ line: String)
+  /// Writes text for the person at the terminal (not results).
+  func write(_ s: String)
 }
 
-/// libedit through its native histedit.h API: emacs bindings, the user's ~/.editrc, UTF-8,
-/// history, and Tab completion from a `LineCompleter`.
-final class LineEditor {
+/// Supplies completions for the line editor: the word before the cursor and its candidates.
+protocol LineCompleter: AnyObject {
+  func complete(line: String) -> CompletionResult
+}
+
+/// libedit through its native histedit.h API: emacs bindings (then the user's ~/.editrc),
+/// UTF-8 (the caller sets LC_CTYPE first), history, and Tab completion from a `LineCompleter`:
+/// the first Tab inserts the unique candidate or the common prefix, the second lists them.
+final class LineEditor: LineSource {
   private let el: OpaquePointer
   private let hist: OpaquePointer
   private var promptC: UnsafeMutablePointer<CChar>? = strdup("fsh> ")
   weak var completer: LineCompleter?
   private let out: UnsafeMutablePointer<FILE>
-  private var lastCompletionLine = ""
-  private var tabCount = 0
+  private var lastCompletionLine: String? = nil
+  /// The prompt delimiter for colour escapes (EL_PROMPT_ESC).
+  static let escape: CChar = 1
 
   init(historySize: Int32) {
-    // libedit needs a terminal on its output: when stdout is piped, edit on stderr.
+    // libedit needs a terminal on its output: when stdout is not one, edit on stderr.
     out = isatty(STDOUT_FILENO) != 0 ? cel_stdout() : cel_stderr()
-    el = el_init(CommandLine.arguments[0], cel_stdin(), out, cel_stderr())
+    el = el_init(CommandLine.arguments.first ?? "fsh", cel_stdin(), out, cel_stderr())
     hist = history_init()
     _ = chist_setsize(hist, historySize)
     _ = chist_setunique(hist, 1)
     _ = cel_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
     _ = cel_set_editor(el, "emacs")
-    _ = cel_set_signal(el, 1)
-    _ = cel_set_prompt(el, lineEditorPrompt)
+    // fsh handles signals itself (CFshSupport): libedit's EL_SIGNAL handlers re-raise with
+    // kill(0, sig), which also hits a parent in our process group (`sh -c 'fsh; …'`). INT, TERM,
+    // HUP and QUIT make el_gets return (EINTR), and el_gets restores the terminal as it returns.
+    _ = cel_set_signal(el, 0)
+    cfsh_install_editor_signals(UnsafeMutableRawPointer(el), cel_resize_cb, cel_refresh_cb)
+    _ = cel_set_prompt_esc(el, lineEditorPrompt, LineEditor.escape)
     _ = cel_set_hist(el, hist)
     _ = cel_addfn(el, "fsh-complete", "complete the word before the cursor", lineEditorComplete)
     _ = cel_bind(el, "^I", "fsh-complete")
-    el_source(el, nil)  // ~/.editrc
+    // Older libedit binds ^R to redisplay; make it search history as readline users expect.
+    _ = cel_bind(el, "^R", "em-inc-search-prev")
+    el_source(el, nil)  // $EDITRC or ~/.editrc, last so the user's bindings win
   }
 
   deinit {
@@ -49,20 +68,23 @@ final class LineEditor {
     free(promptC)
   }
 
-  var prompt: String = "fsh> " {
-    didSet {
-      free(promptC)
-      promptC = strdup(prompt)
-    }
+  func setPrompt(_ prompt: String, plain: String) {
+    free(promptC)
+    promptC = strdup(prompt)
   }
 
   fileprivate var promptPointer: UnsafeMutablePointer<CChar>? { promptC }
 
-  /// Reads one line; Ctrl-C gives `.interrupted`, Ctrl-D `.endOfInput`.
+  /// Reads one line; Ctrl-C gives `.interrupted`, Ctrl-D on an empty line `.endOfInput`.
   func read() -> LineInput {
     var count: Int32 = 0
-    tabCount = 0
-    guard let c = el_gets(el, &count) else {
+    lastCompletionLine = nil
+    cfsh_editor_active(1)
+    let got = el_gets(el, &count)
+    let savedErrno = errno
+    cfsh_editor_active(0)
+    errno = savedErrno
+    guard let c = got else {
       if count == -1 && errno == EINTR { return .interrupted }
       return .endOfInput
     }
@@ -82,25 +104,42 @@ final class LineEditor {
   fileprivate func complete() -> UInt8 {
     guard let completer, let info = el_line(el)?.pointee else { return UInt8(CC_ERROR) }
     let n = info.buffer.distance(to: info.cursor)
-    let before = String(decoding: UnsafeRawBufferPointer(start: info.buffer, count: n), as: UTF8.self)
-    let (start, candidates) = completer.complete(line: before)
-    let word = String(before[start...])
-    if before == lastCompletionLine { tabCount += 1 } else { tabCount = 1 }
+    let before = String(
+      decoding: UnsafeRawBufferPointer(start: info.buffer, count: n), as: UTF8.self)
+    let result = completer.complete(line: before)
+    let secondTab = lastCompletionLine == before
     lastCompletionLine = before
+    let typed = before[result.wordStart...]
+    let candidates = result.candidates
     guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+    func replace(with text: String) {
+      if text == typed { return }
+      el_deletestr(el, Int32(typed.unicodeScalars.count))
+      _ = el_insertstr(el, text)
+    }
     if candidates.count == 1 {
-      let rest = String(candidates[0].dropFirst(word.count))
-      let suffix = candidates[0].hasSuffix("/") ? "" : " "
-      _ = el_insertstr(el, rest + suffix)
+      let c = candidates[0]
+      let final = result.isFinal(c)
+      replace(with: result.replacement(c, final: final) + (final ? " " : ""))
+      lastCompletionLine = nil
       return UInt8(CC_REFRESH)
     }
     let common = LineEditor.commonPrefix(candidates)
-    if common.count > word.count {
-      _ = el_insertstr(el, String(common.dropFirst(word.count)))
+    if common.count > result.prefix.count {
+      replace(with: result.replacement(common, final: false))
+      if let line = el_line(el)?.pointee {
+        let m = line.buffer.distance(to: line.cursor)
+        lastCompletionLine = String(
+          decoding: UnsafeRawBufferPointer(start: line.buffer, count: m), as: UTF8.self)
+      }
       return UInt8(CC_REFRESH)
     }
-    if tabCount >= 2 {
-      write("\n" + LineEditor.columns(candidates) + "\n")
+    if secondTab {
+      let shown = candidates.map { c -> String in
+        guard result.kind == .file, let slash = c.dropLast().lastIndex(of: "/") else { return c }
+        return String(c[c.index(after: slash)...])
+      }
+      write("\n" + LineEditor.columns(shown, width: Terminal.width ?? 80) + "\n")
       return UInt8(CC_REDISPLAY)
     }
     return UInt8(CC_REFRESH_BEEP)
@@ -114,20 +153,51 @@ final class LineEditor {
     return prefix
   }
 
-  static func columns(_ items: [String]) -> String {
-    let width = (Terminal.width ?? 80)
-    let cell = (items.map(\.count).max() ?? 0) + 2
+  /// Lays candidates out in columns, down then across, as shells do.
+  static func columns(_ items: [String], width: Int, limit: Int = 300) -> String {
+    let list = Array(items.prefix(limit))
+    let cell = (list.map(\.count).max() ?? 0) + 2
     let perLine = max(1, width / cell)
-    var out = ""
-    for (i, item) in items.enumerated() {
-      out += item.padding(toLength: cell, withPad: " ", startingAt: 0)
-      if (i + 1) % perLine == 0 && i + 1 < items.count { out += "\n" }
+    let rows = (list.count + perLine - 1) / perLine
+    var lines: [String] = []
+    for r in 0..<rows {
+      var line = ""
+      for c in 0..<perLine {
+        let i = c * rows + r
+        guard i < list.count else { break }
+        line += list[i].padding(toLength: cell, withPad: " ", startingAt: 0)
+      }
+      while line.hasSuffix(" ") { line.removeLast() }
+      lines.append(line)
     }
-    return out
+    if items.count > limit { lines.append("… and \(items.count - limit) more") }
+    return lines.joined(separator: "\n")
   }
 }
 
-private let lineEditorPrompt: @convention(c) (OpaquePointer?) -> UnsafeMutablePointer<CChar>? = { el in
+/// Reads lines without editing (stdin is a terminal but stdout is not: `fsh | tee log`).
+final class PlainLineSource: LineSource {
+  func setPrompt(_ prompt: String, plain: String) {}
+
+  func read() -> LineInput {
+    errno = 0
+    guard let line = Swift.readLine(strippingNewline: true) else {
+      if errno == EINTR {
+        clearerr(cel_stdin())
+        return .interrupted
+      }
+      return .endOfInput
+    }
+    return .line(line)
+  }
+
+  func addHistory(_ line: String) {}
+
+  func write(_ s: String) { Terminal.write(s, to: STDERR_FILENO) }
+}
+
+private let lineEditorPrompt: @convention(c) (OpaquePointer?) -> UnsafeMutablePointer<CChar>? = {
+  el in
   guard let el, let raw = cel_get_clientdata(el) else { return nil }
   return Unmanaged<LineEditor>.fromOpaque(raw).takeUnretainedValue().promptPointer
 }

@@ -1,21 +1,38 @@
 #!/usr/bin/env bash
 # Drives the real fsh binary in a real terminal (tmux send-keys / capture-pane).
-# Usage: Tests/terminal/run.sh PATH/TO/fsh
+# Usage: Tests/terminal/run.sh PATH/TO/fsh [TEST_NAME…]
+# Each test_*.sh runs with its own HOME/XDG dirs and tmux socket, bounded by a timeout.
 set -uo pipefail
-FSH=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
+command -v tmux >/dev/null || { echo "terminal: tmux is not installed"; exit 1; }
+logs=$(mktemp -d "${TMPDIR:-/tmp}/fsh-terminal-logs.XXXXXX")
+# A private copy: a rebuild during the run must not swap the binary under the tests.
+cp "$(realpath "$1")" "$logs/fsh"
+FSH=$logs/fsh
+shift
+
+# One sandbox state (certificates) for all tests: key generation takes seconds.
+tpl=$(mktemp -d "${TMPDIR:-/tmp}/fsh-sandbox-tpl.XXXXXX")
+if HOME=$tpl XDG_STATE_HOME=$tpl/state XDG_CONFIG_HOME=$tpl/config "$FSH" --sandbox -q -c 'version' >/dev/null 2>&1; then
+  export FSH_TEST_SANDBOX_TEMPLATE=$tpl/state/fsh/sandbox
+fi
+
 pass=0
 fail=0
+start=$(date +%s)
 for t in "$here"/test_*.sh; do
   name=$(basename "$t" .sh)
-  if bash "$t" "$FSH" >"/tmp/fsh-$name.log" 2>&1; then
+  if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi
+  t0=$(date +%s)
+  if timeout 180 bash "$t" "$FSH" >"$logs/$name.log" 2>&1; then
     pass=$((pass + 1))
-    echo "ok   $name"
+    echo "ok   $name ($(($(date +%s) - t0))s)"
   else
     fail=$((fail + 1))
-    echo "FAIL $name"
-    sed 's/^/     /' "/tmp/fsh-$name.log"
+    echo "FAIL $name ($(($(date +%s) - t0))s)"
+    sed 's/^/     /' "$logs/$name.log"
   fi
 done
-echo "terminal: $pass passed, $fail failed"
+rm -rf "$tpl" "$logs"
+echo "terminal: $pass passed, $fail failed in $(($(date +%s) - start))s"
 [ "$fail" -eq 0 ]

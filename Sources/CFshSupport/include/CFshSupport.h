@@ -1,7 +1,21 @@
 #ifndef CFSH_SUPPORT_H
 #define CFSH_SUPPORT_H
-/// Installs a SIGINT handler without SA_RESTART that only counts interrupts (async-signal-safe).
+/// Installs a SIGINT handler without SA_RESTART that only counts interrupts (async-signal-safe),
+/// so a blocking read (el_gets) returns with EINTR and a running command can be cancelled.
 void cfsh_install_sigint(void);
 /// Returns how many SIGINTs have arrived since start.
 int cfsh_sigint_count(void);
+/// Installs handlers for SIGTERM, SIGHUP and SIGQUIT (without SA_RESTART) that record the
+/// signal, so the shell can cancel what runs, leave the terminal sane and exit after saving its
+/// history. (libedit's own EL_SIGNAL handlers re-raise with kill(0, sig), which would also hit
+/// a parent in fsh's process group, so fsh handles signals itself.)
+void cfsh_install_termination(void);
+/// The SIGTERM, SIGHUP or SIGQUIT that arrived, or 0.
+int cfsh_termination_signal(void);
+/// Installs SIGWINCH and SIGTSTP handlers for the line editor: a resize calls `resize(el)`; a
+/// stop puts the terminal back in the modes saved now, stops, then restores the editor's modes
+/// and calls `refresh(el)`. The callbacks run only while `cfsh_editor_active(1)` is in effect.
+void cfsh_install_editor_signals(void *el, void (*resize)(void *), void (*refresh)(void *));
+/// Marks whether the line editor is reading (between el_gets entry and return).
+void cfsh_editor_active(int active);
 #endif

@@ -1,14 +1,55 @@
 import Foundation
 
+/// What `Completion` found for the word before the cursor.
+public struct CompletionResult: Sendable, Equatable {
+  /// Where the word being completed starts in the line (at its opening quote, if any).
+  public var wordStart: String.Index
+  /// The word as typed, without its quotes: what every candidate starts with (ignoring case
+  /// for node and dataset ids).
+  public var prefix: String
+  /// The quote the word was opened with and not yet closed (`'` or `"`), if any.
+  public var openQuote: Character?
+  /// The candidates, sorted, each a whole word (not quoted).
+  public var candidates: [String]
+  /// What kind of value the word is (`.file` candidates ending in `/` are directories).
+  public var kind: CompletionKind
+
+  /// The text that replaces the typed word for a candidate (quoted when it needs to be);
+  /// `final` closes the quote (a unique candidate that is not a directory).
+  public func replacement(_ candidate: String, final: Bool) -> String {
+    var q = openQuote
+    if q == nil, candidate.contains(where: { Completion.needsQuoting($0) }) {
+      q = candidate.contains("'") ? "\"" : "'"
+    }
+    guard let q else { return candidate }
+    let closing = final ? String(q) : ""
+    return String(q) + candidate + closing
+  }
+
+  /// Whether a unique candidate is complete (a space follows) or a directory to descend into.
+  public func isFinal(_ candidate: String) -> Bool { !(kind == .file && candidate.hasSuffix("/")) }
+}
+
 /// Completes the word before the cursor from the command table: command words, subcommands,
-/// keywords, options and their values, variables, file paths, cluster profiles, and the
-/// dataset and node names a `NameCache` holds. The REPL's Tab and `fsh complete` both use it.
+/// keywords, options and their values, variables, file paths, cluster profiles, session
+/// options, and the dataset and node names a `NameCache` holds. The REPL's Tab and
+/// `fsh complete` both use it. It never contacts the control service.
 public final class Completion {
   public let session: Session
-  /// Dataset and node names; filled in the background by the host, never fetched on a Tab.
+  /// Dataset and node names; nil uses the session's (filled by listings and by the host's
+  /// background refresh). Never fetched on a Tab.
   public var names: NameCache?
+  /// Called before dataset or node names are read: a host may wait briefly (bounded) for a
+  /// first refresh that is under way.
+  public var willReadNames: (() -> Void)?
 
   static let languageWords = ["let", "if", "for", "try", "else"]
+  /// Options every command takes (handled by `Arguments`).
+  static let globalOptions = [
+    OptionHelp(
+      ["-o", "--output"], "FORMAT", "result format",
+      completion: .values(OutputFormat.allCases.map(\.rawValue)))
+  ]
 
   public init(session: Session, names: NameCache? = nil) {
     self.session = session
@@ -18,118 +59,203 @@ public final class Completion {
   /// The candidates for the last word of `line` (the text before the cursor), sorted, and
   /// where that word starts.
   public func complete(_ line: String) -> (wordStart: String.Index, candidates: [String]) {
-    let (words, current, start) = Completion.split(line)
-    let prefix = current
-    var all = candidates(before: words, current: prefix)
-    if let kind = expectedKind(before: words), kind == .file {
-      all += Completion.paths(prefix, workingDirectory: session.environment.workingDirectory)
-    }
-    let matching = Array(Set(all.filter { $0.hasPrefix(prefix) })).sorted()
-    return (start, matching)
+    let r = result(for: line)
+    return (r.wordStart, r.candidates)
   }
 
-  /// Splits the text of the current statement into complete words and the partial last word.
-  static func split(_ line: String) -> (words: [String], current: String, start: String.Index) {
+  /// Everything about completing the last word of `line` (the text before the cursor).
+  public func result(for line: String) -> CompletionResult {
+    let split = Completion.split(line)
+    if split.comment {
+      return CompletionResult(
+        wordStart: line.endIndex, prefix: "", openQuote: nil, candidates: [], kind: .none)
+    }
+    let (kind, all) = candidates(before: split.words, current: split.current)
+    var pool = all
+    if kind == .file {
+      pool += Completion.paths(
+        split.current, workingDirectory: session.environment.workingDirectory,
+        home: session.environment.variables["HOME"])
+    }
+    var matching = Set(pool.filter { $0.hasPrefix(split.current) })
+    if matching.isEmpty && (kind == .node || kind == .dataset) {
+      let lower = split.current.lowercased()
+      matching = Set(pool.filter { $0.lowercased().hasPrefix(lower) })
+    }
+    return CompletionResult(
+      wordStart: split.start, prefix: split.current, openQuote: split.quote,
+      candidates: matching.sorted(), kind: kind)
+  }
+
+  /// Splits the text of the current statement into complete words and the partial last word
+  /// (unquoted), where that word starts and the quote it is still inside.
+  static func split(_ line: String) -> (
+    words: [String], current: String, start: String.Index, quote: Character?, comment: Bool
+  ) {
     var words: [String] = []
     var current = ""
     var start = line.startIndex
+    var inWord = false
     var quote: Character? = nil
+    var escape = false
     var i = line.startIndex
     while i < line.endIndex {
       let c = line[i]
-      if let q = quote {
-        if c == q { quote = nil } else { current.append(c) }
+      if escape {
+        current.append(c)
+        escape = false
+      } else if let q = quote {
+        if c == q {
+          quote = nil
+        } else if c == "\\" && q == "\"" {
+          escape = true
+        } else {
+          current.append(c)
+        }
+      } else if c == "\\" {
+        if !inWord { start = i }
+        inWord = true
+        escape = true
       } else if c == "'" || c == "\"" {
+        if !inWord { start = i }
+        inWord = true
         quote = c
       } else if c == " " || c == "\t" {
-        if !current.isEmpty { words.append(current) }
+        if inWord { words.append(current) }
         current = ""
+        inWord = false
         start = line.index(after: i)
-      } else if c == ";" || c == "{" || c == "}" || c == "(" || c == ")" || c == "\n" {
+      } else if c == "#" && !inWord {
+        // A comment: nothing to complete after it.
+        return ([], "", line.endIndex, nil, true)
+      } else if ";{}()\n".contains(c) {
         words = []
         current = ""
+        inWord = false
         start = line.index(after: i)
       } else {
+        if !inWord { start = i }
+        inWord = true
         current.append(c)
       }
       i = line.index(after: i)
     }
-    return (words, current, start)
+    if !inWord { start = line.endIndex }
+    return (words, current, start, quote, false)
   }
 
-  func candidates(before input: [String], current: String) -> [String] {
+  /// The kind of the word being typed after `input`, and the candidates (before filtering).
+  func candidates(before input: [String], current: String) -> (CompletionKind, [String]) {
     var words = input
     if current.hasPrefix("$") {
-      return session.variables.keys.filter { !$0.hasPrefix("\u{0}") && $0 != "?" }.map { "$" + $0 }
+      return (
+        .none,
+        session.variables.keys.filter { !$0.hasPrefix("\u{0}") && $0 != "?" }.map { "$" + $0 }
+      )
     }
     // Language forms before the command.
     if words.first == "let" {
-      if words.count < 3 { return [] }
+      if words.count < 3 { return (.none, []) }
       words = Array(words.dropFirst(3))
     }
-    while words.first == "try" || words.first == "if" || words.first == "else" { words.removeFirst() }
-    if words.first == "for" { return [] }
-    if words.isEmpty { return session.commands.firstWords + (input.isEmpty ? Completion.languageWords : []) }
+    while let f = words.first, ["try", "if", "else", "!"].contains(f) { words.removeFirst() }
+    if words.first == "for" {
+      // `for x in (datasets …` is reset by the parenthesis; `for x in a b` lists words.
+      return (.none, words.count == 2 ? ["in"] : [])
+    }
     let table = session.commands
+    if words.isEmpty {
+      return (.command, table.firstWords + (input.isEmpty ? Completion.languageWords : []))
+    }
     guard let found = table.lookup(words) else {
       // `cluster a<Tab>` → subcommands of a group.
-      return table.subcommands(of: words)
+      return (.command, table.subcommands(of: words))
     }
     let help = found.command.help
     let args = Array(words.dropFirst(found.length))
-    if found.length == words.count, !table.subcommands(of: words).isEmpty, args.isEmpty {
-      return table.subcommands(of: words) + positionalCandidates(help, index: 0)
-    }
+    var subcommands: [String] = []
+    if args.isEmpty { subcommands = table.subcommands(of: words) }
+    let options = help.options + Completion.globalOptions
+
     // The value of an option or keyword just typed.
-    if let last = args.last, let option = help.options.first(where: { $0.names.contains(last) }), option.valueName != nil {
-      return values(option.completion)
+    if let last = args.last, let option = options.first(where: { $0.names.contains(last) }),
+      option.valueName != nil
+    {
+      return (option.completion, values(option.completion))
     }
-    if last(args) == "-o" || last(args) == "--output" { return OutputFormat.allCases.map(\.rawValue) }
     if current.hasPrefix("-") {
-      return help.options.filter { !$0.isKeyword }.flatMap(\.names) + ["-o", "--output"]
+      return (.none, options.filter { !$0.isKeyword }.flatMap(\.names))
     }
-    // Positionals: count the words that are not options, keywords or their values.
-    var index = 0
+    // Positionals: the words that are not options, keywords, their values or noise words
+    // (`use [cluster] NAME`).
+    let noise = Completion.noiseWords(help)
+    var positionals: [String] = []
     var skip = false
     for a in args {
       if skip {
         skip = false
         continue
       }
-      if let o = help.options.first(where: { $0.names.contains(a) }) {
+      if let o = options.first(where: { $0.names.contains(a) }) {
         skip = o.valueName != nil
         continue
       }
-      if a == "-o" || a == "--output" {
-        skip = true
-        continue
+      if positionals.isEmpty && noise.contains(a) { continue }
+      positionals.append(a)
+    }
+    let index = positionals.count
+    // Keywords once the required positionals are given (`move NAME to`, not `move to`).
+    let usedKeywords = Set(args)
+    let required = help.arguments.filter { !$0.optional }.count
+    let keywords =
+      index < required
+      ? []
+      : help.options.filter(\.isKeyword).flatMap(\.names).filter {
+        !usedKeywords.contains($0) || $0 == "meta"
       }
-      index += 1
+    var extra = subcommands + keywords
+    if index == 0 && !args.contains(where: { noise.contains($0) }) { extra += noise }
+    // `set NAME VALUE`: the value of the option or configuration key named.
+    if index == 1, help.arguments.first?.completion == .sessionOption {
+      let (k, v) = Completion.optionValues(positionals[0])
+      return (k, v + extra)
     }
-    let keywords = help.options.filter(\.isKeyword).flatMap(\.names).filter { !args.contains($0) }
-    return positionalCandidates(help, index: index) + keywords
+    guard let arg = Completion.positional(help, index: index) else { return (.none, extra) }
+    return (arg.completion, values(arg.completion) + extra)
   }
 
-  private func last(_ a: [String]) -> String? { a.last }
-
-  /// Whether the word being typed is a file path (after `source`, `--ca`, `certs show`, …).
-  func expectedKind(before words: [String]) -> CompletionKind? {
-    guard let found = session.commands.lookup(words) else { return nil }
-    let help = found.command.help
-    let args = Array(words.dropFirst(found.length))
-    if let last = args.last, let option = help.options.first(where: { $0.names.contains(last) }) {
-      return option.completion
-    }
-    let positionals = args.filter { !$0.hasPrefix("-") }.count
-    if positionals < help.arguments.count { return help.arguments[positionals].completion }
-    return nil
+  /// The positional parameter at `index`, or nil past the last (unless it repeats: `WORD …`).
+  static func positional(_ help: CommandHelp, index: Int) -> ParameterHelp? {
+    guard let last = help.arguments.last else { return nil }
+    if index < help.arguments.count { return help.arguments[index] }
+    let repeats =
+      last.name.hasSuffix("…") || help.usage.contains("\(last.name) …]")
+      || help.usage.contains("\(last.name) …")
+    return repeats ? last : nil
   }
 
-  private func positionalCandidates(_ help: CommandHelp, index: Int) -> [String] {
-    guard !help.arguments.isEmpty else { return [] }
-    let arg = index < help.arguments.count ? help.arguments[index] : help.arguments.last!
-    if index >= help.arguments.count && !(arg.name.hasSuffix("…") || help.usage.contains("…")) { return [] }
-    return values(arg.completion)
+  /// Optional literal words in a command's usage that are not options: `[cluster]` in
+  /// `use [cluster] NAME`.
+  static func noiseWords(_ help: CommandHelp) -> [String] {
+    let known = Set(help.options.flatMap(\.names))
+    var out: [String] = []
+    for token in help.usage.split(separator: " ") where token.hasPrefix("[") && token.hasSuffix("]")
+    {
+      let w = token.dropFirst().dropLast()
+      if !w.isEmpty, w.allSatisfy({ $0.isLowercase && $0.isLetter }), !known.contains(String(w)) {
+        out.append(String(w))
+      }
+    }
+    return out
+  }
+
+  /// The values of a session option or configuration key (`set output <Tab>`).
+  static func optionValues(_ name: String) -> (CompletionKind, [String]) {
+    if let d = SessionOptions.descriptor(name) { return (.values(d.values), d.values) }
+    switch ConfigKey(rawValue: name) {
+    case .certs?, .ca?, .cert?, .key?: return (.file, [])
+    default: return (.none, [])
+    }
   }
 
   /// Candidates for a kind of value.
@@ -138,26 +264,48 @@ public final class Completion {
     case .none, .file: return []
     case .values(let v): return v
     case .command: return session.commands.firstWords + ["language"]
-    case .sessionOption: return SessionOptions.descriptors.map(\.name) + ConfigKey.allCases.map(\.rawValue)
+    case .sessionOption:
+      return SessionOptions.descriptors.map(\.name) + ConfigKey.allCases.map(\.rawValue)
     case .configKey: return ConfigKey.allCases.map(\.rawValue)
-    case .cluster:
-      guard let text = try? String(contentsOfFile: session.environment.profilesPath, encoding: .utf8),
-        let file = try? ProfilesFile.parse(text)
-      else { return [] }
-      return Array(file.clusters.keys)
-    case .dataset: return names?.datasetWords ?? []
-    case .node: return names?.nodeWords ?? []
+    case .cluster: return Completion.profileNames(session.environment)
+    case .dataset:
+      willReadNames?()
+      return (names ?? session.names).datasetWords
+    case .node:
+      willReadNames?()
+      return (names ?? session.names).nodeWords
     }
   }
 
+  /// The cluster profile names in the profiles file.
+  public static func profileNames(_ environment: SessionEnvironment) -> [String] {
+    guard let text = try? String(contentsOfFile: environment.profilesPath, encoding: .utf8),
+      let file = try? ProfilesFile.parse(text)
+    else { return [] }
+    return file.clusters.keys.sorted()
+  }
+
+  /// Characters that cannot stand in a bare word.
+  static func needsQuoting(_ c: Character) -> Bool {
+    c == " " || c == "\t" || "'\"\\;{}()#$".contains(c)
+  }
+
   /// File-path candidates for a partial path (directories end with `/`).
-  public static func paths(_ partial: String, workingDirectory: String) -> [String] {
+  public static func paths(_ partial: String, workingDirectory: String, home: String? = nil)
+    -> [String]
+  {
     let dirPart = partial.contains("/") ? String(partial[...partial.lastIndex(of: "/")!]) : ""
-    let base = dirPart.isEmpty ? workingDirectory : Paths.absolute(dirPart, relativeTo: workingDirectory, home: ProcessInfo.processInfo.environment["HOME"])
-    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base) else { return [] }
-    return entries.filter { !$0.hasPrefix(".") || partial.hasPrefix(dirPart + ".") }.map { name in
+    let home = home ?? ProcessInfo.processInfo.environment["HOME"]
+    let base =
+      dirPart.isEmpty
+      ? workingDirectory : Paths.absolute(dirPart, relativeTo: workingDirectory, home: home)
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base) else {
+      return []
+    }
+    let showHidden = partial.hasPrefix(dirPart + ".")
+    return entries.filter { !$0.hasPrefix(".") || showHidden }.map { name in
       var isDir: ObjCBool = false
-      FileManager.default.fileExists(atPath: Paths.join(base, name), isDirectory: &isDir)
+      _ = FileManager.default.fileExists(atPath: Paths.join(base, name), isDirectory: &isDir)
       return dirPart + name + (isDir.boolValue ? "/" : "")
     }
   }
@@ -168,6 +316,7 @@ public final class NameCache: @unchecked Sendable {
   private let lock = NSLock()
   private var datasets: [String] = []
   private var nodes: [String] = []
+  private var generation = 0
 
   public init() {}
 
@@ -176,7 +325,27 @@ public final class NameCache: @unchecked Sendable {
     lock.lock()
     self.datasets = datasets
     self.nodes = nodes
+    generation += 1
     lock.unlock()
+  }
+
+  /// Counts updates: a background refresh that started before a newer update drops its result.
+  public var updates: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return generation
+  }
+
+  /// Replaces the words only if nothing updated them since `updates` was `expected`.
+  @discardableResult
+  public func update(datasets: [String], nodes: [String], ifUpdatesAre expected: Int) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    guard generation == expected else { return false }
+    self.datasets = datasets
+    self.nodes = nodes
+    generation += 1
+    return true
   }
 
   public var datasetWords: [String] {

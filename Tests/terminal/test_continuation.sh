@@ -1,0 +1,21 @@
+# An unfinished entry (open quote, open block) gets the continuation prompt.
+FSH=$1
+. "$(dirname "$0")/lib.sh"
+start fsh "$(fsh_env) $FSH --norc" || fail "tmux"
+wait_last "fsh:no cluster>" 10 || fail "no prompt"
+type_text 'echo "first'; send Enter
+wait_last "...>" 3 || fail "no continuation prompt after an open quote"
+type_text 'second"'; send Enter
+wait_for "second" 3 || fail "the continued entry did not run"
+wait_last "fsh:no cluster>" 3 || fail "no main prompt after the entry"
+type_text 'for x in a b {'; send Enter
+wait_last "...>" 3 || fail "no continuation prompt in a block"
+type_text 'echo item-$x'; send Enter
+type_text '}'; send Enter
+wait_for "item-b" 3 || fail "the block did not run"
+# Ctrl-C in a continuation drops the whole entry.
+type_text 'echo "never'; send Enter
+wait_last "...>" 3 || fail "no continuation prompt"
+send C-c
+wait_last "fsh:no cluster>" 3 || fail "Ctrl-C did not drop the unfinished entry"
+echo ok

@@ -1,0 +1,27 @@
+# Two sessions at once both keep their lines (appends under a lock; no whole-file rewrite).
+FSH=$1
+. "$(dirname "$0")/lib.sh"
+start a "$(fsh_env) $FSH --norc" || fail "tmux a"
+start b "$(fsh_env) $FSH --norc" || fail "tmux b"
+PANE=a wait_last "fsh:no cluster>" 10 || fail "no prompt in a"
+PANE=b wait_last "fsh:no cluster>" 10 || fail "no prompt in b"
+for i in 1 2 3; do
+  PANE=a type_text "echo from-a-$i"; PANE=a send Enter
+  PANE=b type_text "echo from-b-$i"; PANE=b send Enter
+done
+PANE=a wait_for "from-a-3" 5 || PANE=a fail "a did not run"
+PANE=b wait_for "from-b-3" 5 || PANE=b fail "b did not run"
+PANE=b send C-d
+PANE=a send C-d
+PANE=a wait_for "__rc=0" 5 || PANE=a fail "a did not exit"
+PANE=b wait_for "__rc=0" 5 || PANE=b fail "b did not exit"
+hist="$XDG_STATE_HOME/fsh/history"
+for l in a-1 a-2 a-3 b-1 b-2 b-3; do
+  grep -q "echo from-$l" "$hist" || fail "line from-$l lost: $(cat "$hist")"
+done
+# A third session sees both sessions' lines.
+start c "$(fsh_env) $FSH --norc" || fail "tmux c"
+PANE=c wait_last "fsh:no cluster>" 10 || PANE=c fail "no prompt in c"
+PANE=c send Up
+PANE=c wait_for "echo from-" 3 || PANE=c fail "Up recalled nothing"
+echo ok

@@ -50,6 +50,9 @@ final class SandboxServer: @unchecked Sendable {
     // Require a client certificate (VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT).
     configuration.certificateVerification = .noHostnameVerification
     configuration.sendCANameList = true
+    // On stop, do not wait for clients to answer close_notify (NIOSSL's default is 5 s): a
+    // client holding a kept-alive connection would delay every `fsh --sandbox` exit.
+    configuration.shutdownTimeout = .milliseconds(100)
     let context = try NIOSSLContext(configuration: configuration)
 
     // Flocker's check (`_validation.py`): the chain must verify to cluster.crt and the leaf's CN

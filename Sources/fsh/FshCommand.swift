@@ -153,6 +153,7 @@ struct FshCommand: ParsableCommand {
       status = repl.run()
     }
     host.flush()
+    session.closeConnections()
     sandboxServer?.stop()
     sandboxServer = nil
     throw ExitCode(status)

@@ -94,7 +94,9 @@ public enum Sizes {
       let f = Int(factor)
       guard bytes >= f else { continue }
       if bytes % f == 0 { return "\(bytes / f)\(names[0].uppercased())" }
-      if (bytes * 100) % f == 0 {
+      // `bytes * 100` overflows for sizes above 92 PiB (found by fuzzing: "45035996273.7G").
+      let (hundred, overflow) = bytes.multipliedReportingOverflow(by: 100)
+      if !overflow, hundred % f == 0 {
         var s = String(format: "%.2f", Double(bytes) / factor)
         while s.hasSuffix("0") { s.removeLast() }
         return s + names[0].uppercased()

@@ -30,6 +30,22 @@ public struct Parser {
 
   private var current: Token { tokens[i] }
 
+  /// Blocks, substitutions, `else if` chains and `not`s nested deeper than this are a syntax
+  /// error: the parser and the interpreter recurse once per level, and a hostile or generated
+  /// script must not overflow the stack.
+  static let maximumNesting = 128
+  private var depth = 0
+
+  private mutating func nest() throws {
+    depth += 1
+    if depth > Parser.maximumNesting {
+      throw Diagnostic(
+        "nested too deeply (more than \(Parser.maximumNesting) levels)", code: .syntax,
+        notes: ["split it into smaller scripts run with 'source'"],
+        range: current.range)
+    }
+  }
+
   private func bare(_ t: Token) -> String? {
     if case .word(let w) = t { return w.bareText }
     return nil
@@ -168,6 +184,8 @@ public struct Parser {
     if bare(current) == "else" {
       i += 1
       if bare(current) == "if" {
+        try nest()
+        defer { depth -= 1 }
         otherwise = [try conditional()]
       } else if case .end = current {
         throw incomplete("missing block after 'else'", note: "write: else { … }")
@@ -186,6 +204,8 @@ public struct Parser {
         "expected '{'\(what.isEmpty ? "" : " after " + what)", code: .syntax,
         notes: ["put the block's '{' on the same line"], range: current.range)
     }
+    try nest()
+    defer { depth -= 1 }
     i += 1
     let body = try statements(inBlock: true, openedAt: open)
     i += 1  // the closing brace
@@ -207,6 +227,8 @@ public struct Parser {
       throw incomplete("missing condition", note: "write: if $x == value { … }")
     }
     if let b = bare(current), b == "!" || b == "not" {
+      try nest()
+      defer { depth -= 1 }
       i += 1
       return .not(try conditionTerm())
     }
@@ -261,6 +283,8 @@ public struct Parser {
       i += 1
       return w
     case .openParen(let open):
+      try nest()
+      defer { depth -= 1 }
       i += 1
       while case .newline = current { i += 1 }
       var words: [Word] = []

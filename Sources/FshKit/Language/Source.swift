@@ -46,9 +46,14 @@ public final class SourceText: @unchecked Sendable {
   /// Returns line `n` (1-based) without its newline, or nil when out of range.
   public func line(_ n: Int) -> String? {
     if lineCache == nil {
-      lineCache = text.split(separator: "\n", omittingEmptySubsequences: false)
+      // Split on the scalar "\n" like the lexer counts lines: as Characters, "\r\n" is one
+      // grapheme that is not "\n", and a CRLF script would be a single line.
+      lineCache = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { Substring($0) }
     }
     guard let lines = lineCache, n >= 1, n <= lines.count else { return nil }
-    return String(lines[n - 1])
+    var line = String(lines[n - 1])
+    if line.unicodeScalars.last == "\r" { line.unicodeScalars.removeLast() }
+    return line
   }
 }

@@ -11,16 +11,22 @@ public struct Formatter {
     self.color = color
   }
 
+  /// Table cells longer than this are cut (with `…`) even when the output is not a terminal; a
+  /// control service can send a name of any length. JSON always carries the whole value.
+  public static let maximumCellWidth = 256
+  /// Values in `key: value` output longer than this are cut, saying how much was left out.
+  public static let maximumValueLength = 4096
+
   /// Renders a result in a format; the text ends with a newline unless empty.
   public func render(_ result: CommandResult, format: OutputFormat) -> String {
     switch result.presentation {
     case .silent: return ""
     case .rendered(let text):
       if format == .json { return JSON.encode(result.value) + "\n" }
-      return text
+      return TerminalText.safe(text, keepNewlines: true)
     case .text:
       if format == .json { return JSON.encode(result.value) + "\n" }
-      let t = result.value.text
+      let t = TerminalText.safe(result.value.text, keepNewlines: true)
       return t.isEmpty ? "" : (t.hasSuffix("\n") ? t : t + "\n")
     case .record:
       switch format {
@@ -39,15 +45,16 @@ public struct Formatter {
     }
   }
 
-  /// The text of one cell.
+  /// The text of one cell, with control characters made visible (see `TerminalText`).
   static func cell(_ v: Value?) -> String {
     guard let v else { return "" }
     switch v {
     case .null: return "-"
     case .record(let r):
-      return r.fields.map { "\($0.key)=\($0.value.text)" }.joined(separator: ",")
-    case .list(let l): return l.map(\.text).joined(separator: ",")
-    default: return v.text
+      return TerminalText.safe(
+        r.fields.map { "\($0.key)=\($0.value.text)" }.joined(separator: ","))
+    case .list(let l): return TerminalText.safe(l.map(\.text).joined(separator: ","))
+    default: return TerminalText.safe(v.text)
     }
   }
 
@@ -55,11 +62,15 @@ public struct Formatter {
   public func table(_ columns: [Column], _ rows: [Value]) -> String {
     if rows.isEmpty { return "" }
     let cells: [[String]] = rows.map { row in
-      columns.map { c in c.cell.map { $0(row) } ?? Formatter.cell(row[c.key]) }
+      columns.map { c in
+        c.cell.map { TerminalText.safe($0(row)) } ?? Formatter.cell(row[c.key])
+      }
     }
     var widths = columns.map { $0.title.count }
     for r in cells {
-      for (i, c) in r.enumerated() { widths[i] = max(widths[i], displayWidth(c)) }
+      for (i, c) in r.enumerated() {
+        widths[i] = max(widths[i], min(displayWidth(c), Formatter.maximumCellWidth))
+      }
     }
     let gap = 2
     if let width {
@@ -102,10 +113,11 @@ public struct Formatter {
   /// `key: value` lines, keys aligned; nested records are indented.
   public func recordText(_ v: Value, indent: Int = 0) -> String {
     guard case .record(let r) = v else { return v.text + "\n" }
-    let keyWidth = r.keys.map(\.count).max() ?? 0
+    let keyWidth = r.keys.map { TerminalText.safe($0).count }.max() ?? 0
     var out = ""
     let pad = String(repeating: " ", count: indent)
-    for (k, value) in r.fields {
+    for (rawKey, value) in r.fields {
+      let k = TerminalText.safe(rawKey)
       let key = k + ":" + String(repeating: " ", count: keyWidth - k.count)
       let shownKey = color ? "\u{1B}[1m\(key)\u{1B}[0m" : key
       switch value {
@@ -116,7 +128,12 @@ public struct Formatter {
         out += pad + k + ":\n"
         for item in items { out += recordText(item, indent: indent + 2) }
       default:
-        out += pad + shownKey + " " + Formatter.cell(value) + "\n"
+        var text = Formatter.cell(value)
+        if text.count > Formatter.maximumValueLength {
+          let left = text.count - Formatter.maximumValueLength
+          text = String(text.prefix(Formatter.maximumValueLength)) + "… (\(left) more characters)"
+        }
+        out += pad + shownKey + " " + text + "\n"
       }
     }
     return out
@@ -132,7 +149,7 @@ public struct Formatter {
     }
     var cols = columns
     if cols.isEmpty, case .record(let r)? = rows.first { cols = r.keys.map { Column($0, $0) } }
-    var out = cols.map { field($0.key) }.joined(separator: ",") + "\r\n"
+    var out = cols.map { field(TerminalText.safe($0.key)) }.joined(separator: ",") + "\r\n"
     for row in rows {
       out +=
         cols.map { c -> String in
@@ -159,10 +176,13 @@ public struct DiagnosticPrinter {
   public init(color: Bool = false) { self.color = color }
 
   public func render(_ d: Diagnostic) -> String {
+    // Messages and notes quote what the control service sent (descriptions, names): make
+    // control characters visible before anything reaches the terminal.
+    let safe = { (s: String) in TerminalText.safe(s) }
     var out = ""
     var head = ""
     if let name = d.sourceName {
-      head += name + ":"
+      head += safe(name) + ":"
       if let r = d.range { head += "\(r.start.line):\(r.start.column):" }
       head += " "
     } else {
@@ -174,21 +194,25 @@ public struct DiagnosticPrinter {
     case .warning: label = color ? "\u{1B}[1;35mwarning:\u{1B}[0m" : "warning:"
     case .note: label = color ? "\u{1B}[1;36mnote:\u{1B}[0m" : "note:"
     }
-    out += head + label + " " + d.message + "\n"
+    out += head + label + " " + safe(d.message) + "\n"
     if let line = d.sourceLine, let r = d.range {
-      out += "  " + line + "\n"
+      out += "  " + TerminalText.safe(line, keepNewlines: true) + "\n"
       let startCol = max(1, r.start.column)
       let length =
         r.end.line == r.start.line
         ? max(1, r.end.column - r.start.column) : max(1, line.count - startCol + 1)
       // Keep tabs so the caret lines up under tab-indented source.
-      let prefix = line.prefix(startCol - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+      // An escaped control character is wider than one column: pad by its shown width.
+      let prefix = line.prefix(startCol - 1).map {
+        $0 == "\t"
+          ? "\t" : String(repeating: " ", count: TerminalText.safe(String($0)).count)
+      }.joined()
       var caret = "^" + String(repeating: "~", count: max(0, length - 1))
       if color { caret = "\u{1B}[1;32m" + caret + "\u{1B}[0m" }
       out += "  " + prefix + caret + "\n"
     }
     for note in d.notes {
-      out += "  " + (color ? "\u{1B}[1;36mnote:\u{1B}[0m " : "note: ") + note + "\n"
+      out += "  " + (color ? "\u{1B}[1;36mnote:\u{1B}[0m " : "note: ") + safe(note) + "\n"
     }
     return out
   }

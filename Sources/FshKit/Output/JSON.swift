@@ -62,7 +62,9 @@ public enum JSON {
       case "\r": out += "\\r"
       case "\t": out += "\\t"
       default:
-        if u.value < 0x20 {
+        // Control characters (C0, DEL, C1) and bidi controls are escaped so that JSON printed
+        // on a terminal is as harmless as a table (see `TerminalText`).
+        if TerminalText.isUnsafe(u) {
           out += String(format: "\\u%04x", u.value)
         } else {
           out.unicodeScalars.append(u)
@@ -131,11 +133,13 @@ struct JSONParser {
     }
   }
 
+  static let trueBytes: [UInt8] = Array("true".utf8)
+  static let falseBytes: [UInt8] = Array("false".utf8)
+  static let nullBytes: [UInt8] = Array("null".utf8)
+
   mutating func literal(_ word: String) throws {
-    let w = Array(word.utf8)
-    guard i + w.count <= bytes.count else {
-      throw Failure(message: "unexpected end of JSON", offset: i)
-    }
+    let w = word == "true" ? Self.trueBytes : (word == "false" ? Self.falseBytes : Self.nullBytes)
+    guard i + w.count <= bytes.count else { throw Failure(message: "unexpected end of JSON", offset: i) }
     for k in 0..<w.count where bytes[i + k] != w[k] {
       throw Failure(message: "invalid literal", offset: i)
     }

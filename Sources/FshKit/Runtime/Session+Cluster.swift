@@ -29,7 +29,7 @@ extension Session {
         let curl = try CurlTransport(settings: settings)
         curl.trace = { [weak self] line in
           guard let self, self.options.verbose else { return }
-          self.host?.trace(line)
+          self.host?.trace(TerminalText.safe(line))  // response headers are the server's
         }
         curl.onNote = { [weak self] note in
           self?.host?.report(Diagnostic(note, severity: .warning))
@@ -42,6 +42,11 @@ extension Session {
     let client = FlockerClient(transport: transport)
     clientCache = (client, key)
     return client
+  }
+
+  /// Closes the connection to the control service (the next command opens a new one).
+  public func closeConnections() {
+    clientCache = nil
   }
 
   /// The TLS settings of the current configuration (for `curl`, `certs check`).

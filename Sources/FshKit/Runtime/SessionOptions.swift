@@ -129,14 +129,18 @@ public enum Durations {
       number = ""
       sawUnit = true
     }
-    guard number.isEmpty, sawUnit else { return nil }
+    // Each part is finite, but their sum can overflow to infinity ("1e308h").
+    guard number.isEmpty, sawUnit, total.isFinite else { return nil }
     return total
   }
 
   /// Formats seconds for people: `90` → `1m30s`.
   public static func format(_ seconds: Double) -> String {
-    if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+    guard seconds.isFinite else { return seconds.isNaN ? "?" : "forever" }
+    if seconds < 1 { return "\(Int((max(0, seconds) * 1000).rounded()))ms" }
     if seconds < 60 { return Value.format((seconds * 10).rounded() / 10) + "s" }
+    // Beyond a million hours, Int(seconds) could trap; nobody waits that long anyway.
+    if seconds >= 3.6e9 { return Value.format((seconds / 3600).rounded()) + "h" }
     let whole = Int(seconds.rounded())
     let (h, m, s) = (whole / 3600, whole % 3600 / 60, whole % 60)
     var out = ""

@@ -1,7 +1,7 @@
+import Foundation
 // In-process measurements for BENCHMARKS.md: completion over 100 000 cached names, and the
 // interpreter over a 100 000-line script without process start-up. Prints one JSON object.
 import FshKit
-import Foundation
 
 func measure(_ runs: Int, _ body: () -> Void) -> [Double] {
   (0..<runs).map { _ in
@@ -14,7 +14,8 @@ func measure(_ runs: Int, _ body: () -> Void) -> [Double] {
 func stats(_ ms: [Double]) -> String {
   let s = ms.sorted()
   let median = s[s.count / 2]
-  return "{\"median_ms\": \(String(format: "%.3f", median)), \"min_ms\": \(String(format: "%.3f", s.first!)), \"max_ms\": \(String(format: "%.3f", s.last!)), \"runs\": \(s.count)}"
+  return
+    "{\"median_ms\": \(String(format: "%.3f", median)), \"min_ms\": \(String(format: "%.3f", s.first!)), \"max_ms\": \(String(format: "%.3f", s.last!)), \"runs\": \(s.count)}"
 }
 
 final class NullHost: SessionHost {
@@ -49,7 +50,8 @@ var script = ""
 for i in 0..<50_000 { script += "let v\(i % 100) = value-\(i)\necho $v\(i % 100) done\n" }
 let run = measure(3) { _ = session.run(script, name: "bench") }
 
-print("""
+print(
+  """
   {"complete_prefix_100k": \(stats(complete)), "complete_all_100k": \(stats(completeWide)), \
   "script_100k_lines_in_process": \(stats(run))}
   """)

@@ -8,7 +8,7 @@ let package = Package(
   targets: [
     .executableTarget(
       name: "embed-demo",
-      dependencies: [.product(name: "FshKit", package: "fsh")]),
+      dependencies: [.product(name: "FshKit", package: "fsh")])
   ],
   swiftLanguageModes: [.v5]
 )

@@ -14,7 +14,9 @@ extension JSONParser {
     r.skipSpace()
     let v = try T(json: &r)
     r.skipSpace()
-    if r.i < r.bytes.count { throw Failure(message: "unexpected data after the JSON value", offset: r.i) }
+    if r.i < r.bytes.count {
+      throw Failure(message: "unexpected data after the JSON value", offset: r.i)
+    }
     return v
   }
 
@@ -184,7 +186,8 @@ extension DatasetConfiguration: JSONPullDecodable {
       }
     }
     guard let id else { throw JSONParser.missing("dataset_id", at) }
-    self.init(datasetID: id, primary: primary, deleted: deleted, metadata: metadata, maximumSize: size)
+    self.init(
+      datasetID: id, primary: primary, deleted: deleted, metadata: metadata, maximumSize: size)
   }
 }
 

@@ -62,7 +62,9 @@ public struct ClusterView: Sendable {
       }
       return result
     }
-    let (config, tag) = try timed("GET /v1/configuration/datasets") { try client.configurationDatasets() }
+    let (config, tag) = try timed("GET /v1/configuration/datasets") {
+      try client.configurationDatasets()
+    }
     let state = try timed("GET /v1/state/datasets") { try client.stateDatasets() }
     let nodes = try timed("GET /v1/state/nodes") { try client.nodes() }
     let start = DispatchTime.now().uptimeNanoseconds

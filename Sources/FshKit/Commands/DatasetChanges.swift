@@ -299,7 +299,9 @@ extension Datasets {
             code: .timeout, notes: notes)
         }
         let waited = Int(timeout - deadline.timeIntervalSinceNow)
-        context.progress("waiting for '\(ref.text)' to be \(want.rawValue): \(v.status.rawValue) (\(waited)s of \(Durations.format(timeout)))")
+        context.progress(
+          "waiting for '\(ref.text)' to be \(want.rawValue): \(v.status.rawValue) (\(waited)s of \(Durations.format(timeout)))"
+        )
         try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
         delay = min(delay * 1.5, 2)
         first = try Datasets.loadView(context)

@@ -303,7 +303,8 @@ public struct Parser {
           if case .word(let next) = current, next.range.start.offset == close.end.offset,
             let text = next.bareText, text.hasPrefix("."), text.count > 1
           {
-            path = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            path = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map(
+              String.init)
             guard path.allSatisfy({ !$0.isEmpty }) else {
               throw Diagnostic(
                 "invalid field reference '\(text)'", code: .syntax,

@@ -89,9 +89,12 @@ public enum HelpFormatter {
     let visible = table.commands.filter { !$0.help.hidden }.sorted { $0.help.name < $1.help.name }
     for c in visible {
       let h = c.help
-      out += "\n## \(h.name)\n\n\(h.summary).\n\n```\n\(h.name)\(h.usage.isEmpty ? "" : " " + h.usage)\n```\n"
+      out +=
+        "\n## \(h.name)\n\n\(h.summary).\n\n```\n\(h.name)\(h.usage.isEmpty ? "" : " " + h.usage)\n```\n"
       if !h.aliases.isEmpty {
-        out += "\nAlso: " + h.aliases.map { "`\($0.joined(separator: " "))`" }.joined(separator: ", ") + "\n"
+        out +=
+          "\nAlso: " + h.aliases.map { "`\($0.joined(separator: " "))`" }.joined(separator: ", ")
+          + "\n"
       }
       if !h.arguments.isEmpty {
         out += "\n| argument | meaning |\n| --- | --- |\n"
@@ -135,7 +138,8 @@ public enum HelpFormatter {
 extension Builtins {
   struct Help: Command {
     static let help = CommandHelp(
-      ["help"], summary: "list the commands, or show one command's help", usage: "[COMMAND …] [--markdown]",
+      ["help"], summary: "list the commands, or show one command's help",
+      usage: "[COMMAND …] [--markdown]",
       arguments: [
         ParameterHelp(
           "COMMAND", "a command's words, e.g. help cluster add", completion: .command,

@@ -139,7 +139,9 @@ struct JSONParser {
 
   mutating func literal(_ word: String) throws {
     let w = word == "true" ? Self.trueBytes : (word == "false" ? Self.falseBytes : Self.nullBytes)
-    guard i + w.count <= bytes.count else { throw Failure(message: "unexpected end of JSON", offset: i) }
+    guard i + w.count <= bytes.count else {
+      throw Failure(message: "unexpected end of JSON", offset: i)
+    }
     for k in 0..<w.count where bytes[i + k] != w[k] {
       throw Failure(message: "invalid literal", offset: i)
     }

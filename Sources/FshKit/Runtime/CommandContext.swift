@@ -26,7 +26,9 @@ public final class CommandContext {
   public var timing: ((String, Double) -> Void)? {
     guard session.environment.variables["FSH_TIMING"] != nil else { return nil }
     let host = session.host
-    return { what, seconds in host?.trace(String(format: "timing: %@ %.1f ms", what, seconds * 1000)) }
+    return { what, seconds in
+      host?.trace(String(format: "timing: %@ %.1f ms", what, seconds * 1000))
+    }
   }
 
   /// Shows or clears a transient status line (on a terminal only).

@@ -379,7 +379,8 @@ struct Interpreter {
         notes.insert("did you mean '\(near)'?", at: 0)
       }
     } else if case .list(let l) = value {
-      notes.append("'\(walked)' is a list of \(l.count); use an index from 0 to \(max(0, l.count - 1))")
+      notes.append(
+        "'\(walked)' is a list of \(l.count); use an index from 0 to \(max(0, l.count - 1))")
     } else {
       notes.append("'\(walked)' is '\(value.text)', which has no fields")
     }

@@ -12,9 +12,10 @@ final class RunningSandbox: @unchecked Sendable {
   let directory: String
 
   init(faults: SandboxFaults = SandboxFaults()) throws {
-    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "fsh-client-sandbox-\(UUID().uuidString.prefix(8))"
-    ).path
+    directory =
+      FileManager.default.temporaryDirectory.appendingPathComponent(
+        "fsh-client-sandbox-\(UUID().uuidString.prefix(8))"
+      ).path
     var options = SandboxOptions(directory: directory)
     options.keyBits = 2048
     options.convergenceDelay = 0.05

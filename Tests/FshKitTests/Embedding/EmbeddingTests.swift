@@ -9,7 +9,9 @@ struct EmbeddingTests {
   struct Greet: Command {
     static let help = CommandHelp(
       ["greet"], summary: "say hello to someone", usage: "NAME [--loud]",
-      arguments: [ParameterHelp("NAME", "who to greet", completion: .values(["world", "flocker"]))],
+      arguments: [
+        ParameterHelp("NAME", "who to greet", completion: .values(["world", "flocker"]))
+      ],
       options: [OptionHelp(["--loud"], nil, "shout")])
     var name: String
     var loud: Bool
@@ -19,7 +21,8 @@ struct EmbeddingTests {
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let text = "hello, \(name)"
-      return CommandResult(.record(Record([("greeting", .string(loud ? text.uppercased() : text))])), .record)
+      return CommandResult(
+        .record(Record([("greeting", .string(loud ? text.uppercased() : text))])), .record)
     }
   }
 
@@ -77,7 +80,9 @@ struct EmbeddingTests {
     let s = session(host)
     s.transportFactory = { _, _ in
       InProcessTransport { request in
-        let r = sandbox.handle(method: request.method, path: request.path, headers: request.headers, body: request.body ?? [])
+        let r = sandbox.handle(
+          method: request.method, path: request.path, headers: request.headers,
+          body: request.body ?? [])
         return HTTPResponse(status: r.status, headers: r.headers, body: r.body)
       }
     }

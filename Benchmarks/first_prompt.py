@@ -23,8 +23,18 @@ for _ in range(runs):
             if b"> " in seen:
                 times.append((time.perf_counter() - start) * 1000)
                 break
+    # libedit switches the terminal mode after printing the prompt (TCSAFLUSH drops input
+    # typed before that), so give it a moment before Ctrl-D, and never wait forever.
+    time.sleep(0.05)
     os.write(fd, b"\x04")
-    os.waitpid(pid, 0)
+    end = time.perf_counter() + 5
+    while time.perf_counter() < end:
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
     os.close(fd)
 times.sort()
 print(json.dumps({"median_ms": times[len(times) // 2], "min_ms": times[0], "max_ms": times[-1], "runs": len(times)}))

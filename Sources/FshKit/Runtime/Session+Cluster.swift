@@ -27,10 +27,6 @@ extension Session {
         connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout)
       do {
         let curl = try CurlTransport(settings: settings)
-        curl.trace = { [weak self] line in
-          guard let self, self.options.verbose else { return }
-          self.host?.trace(TerminalText.safe(line))  // response headers are the server's
-        }
         curl.onNote = { [weak self] note in
           self?.host?.report(Diagnostic(note, severity: .warning))
         }
@@ -65,6 +61,15 @@ extension CommandContext {
   public func cluster<T>(_ body: (FlockerClient) throws -> T) throws -> T {
     try checkCancelled()
     let client = try session.client()
+    if let curl = client.transport as? CurlTransport {
+      // Trace only with --verbose: libcurl's debug callback costs a third of a request.
+      if options.verbose {
+        let host = session.host
+        curl.trace = { line in host?.trace(TerminalText.safe(line)) }  // headers are the server's
+      } else {
+        curl.trace = nil
+      }
+    }
     session.setActiveTransport(client.transport)
     defer { session.setActiveTransport(nil) }
     do {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# scripts/install into a temporary prefix (the debug build, to stay fast), then: the man page
+# renders, a new bash with the completion loaded completes `fsh --clu<Tab>`, and
+# scripts/uninstall removes exactly what was installed.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+pass=0
+fail=0
+check() {
+  local name=$1
+  shift
+  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
+}
+FSH_INSTALL_BUILD=debug "$root/scripts/install" "$prefix/usr" >"$prefix/install.log" 2>&1
+check "install succeeds" test $? -eq 0
+check "binary runs" "$prefix/usr/bin/fsh" --version
+check "man page renders" bash -c "man -l '$prefix/usr/share/man/man1/fsh.1' 2>/dev/null | grep -q 'The Flocker shell'"
+completes() {
+  PATH="$prefix/usr/bin:$PATH" bash --norc --noprofile -c "
+    source '$prefix/usr/share/bash-completion/completions/fsh'
+    COMP_WORDS=(fsh --clu); COMP_CWORD=1; COMP_LINE='fsh --clu'; COMP_POINT=\${#COMP_LINE}
+    \$(complete -p fsh | sed -E 's/.*-F ([^ ]+).*/\\1/') fsh --clu fsh
+    printf '%s\\n' \"\${COMPREPLY[@]}\"" | grep -qx -- '--cluster'
+}
+check "bash completes fsh --clu<Tab>" completes
+"$root/scripts/uninstall" "$prefix/usr" >/dev/null 2>&1
+check "uninstall removes every file" test -z "$(find "$prefix/usr" -type f)"
+echo "install: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

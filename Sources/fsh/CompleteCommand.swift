@@ -31,7 +31,10 @@ enum CompleteCommand {
   static func main(_ arguments: [String]) -> Never {
     var words = arguments
     if words.first == "--" { words.removeFirst() }
-    for line in candidates(words, environment: SessionEnvironment.current()) {
+    // Candidates can be names from the control service: a shell inserts them on the command
+    // line, so a name carrying control characters is dropped rather than offered.
+    for line in candidates(words, environment: SessionEnvironment.current())
+    where !line.unicodeScalars.contains(where: TerminalText.isUnsafe) {
       print(line)
     }
     exit(0)

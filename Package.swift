@@ -77,7 +77,10 @@ let package = Package(
     .testTarget(
       name: "FshKitTests", dependencies: ["FshKit", "FshSandbox", "FshPKI"],
       exclude: ["Scripts"]),
-    .testTarget(name: "FshSandboxTests", dependencies: ["FshSandbox", "FshPKI"]),
+    .testTarget(
+      name: "FshSandboxTests",
+      dependencies: ["FshSandbox", "FshPKI", .product(name: "Yams", package: "Yams")],
+      exclude: ["Fixtures"]),
     .testTarget(name: "fshTests", dependencies: ["fsh"]),
   ],
   swiftLanguageModes: [.v5]

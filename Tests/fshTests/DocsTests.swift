@@ -13,7 +13,8 @@ struct DocsTests {
       contentsOf: Self.root.appendingPathComponent("docs/commands.md"), encoding: .utf8)
     #expect(
       committed == r.stdout,
-      "docs/commands.md is out of date: regenerate it with `fsh -c 'help --markdown' > docs/commands.md`")
+      "docs/commands.md is out of date: regenerate it with `fsh -c 'help --markdown' > docs/commands.md`"
+    )
   }
 
   @Test func everyCommandHasHelpAndAppearsInTheOverview() throws {

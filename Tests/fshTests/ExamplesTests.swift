@@ -10,7 +10,9 @@ import Testing
     let dir = BinaryTests.tempHome() + "/sandbox"
     let p = Process()
     p.executableURL = URL(fileURLWithPath: BinaryTests.binary)
-    p.arguments = ["sandbox", "serve", "--port", "0", "--dir", dir, "--key-bits", "2048", "--delay", "0.1"]
+    p.arguments = [
+      "sandbox", "serve", "--port", "0", "--dir", dir, "--key-bits", "2048", "--delay", "0.1",
+    ]
     p.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin"]
     let out = Pipe()
     p.standardOutput = out
@@ -31,7 +33,12 @@ import Testing
         }
       }
     }
-    return (env, { p.terminate(); p.waitUntilExit() })
+    return (
+      env,
+      {
+        p.terminate(); p.waitUntilExit()
+      }
+    )
   }
 
   @Test func examplesRunAgainstTheSandbox() throws {

@@ -148,7 +148,8 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
           return String(decoding: bytes[lo..<hi], as: UTF8.self)
         }
         if n >= 5, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"),
-          bytes[2] == UInt8(ascii: "T"), bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/")
+          bytes[2] == UInt8(ascii: "T"), bytes[3] == UInt8(ascii: "P"),
+          bytes[4] == UInt8(ascii: "/")
         {
           t.responseHeaders = []  // a new response (e.g. after 100 Continue)
         } else if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {

@@ -277,7 +277,7 @@ public struct FlockerCA: Sendable {
   }
 
   /// The network-order bytes of `text` if it is an IPv4 or IPv6 address literal.
-  static func ipAddressBytes(_ text: String) -> [UInt8]? {
+  public static func ipAddressBytes(_ text: String) -> [UInt8]? {
     var v4 = in_addr()
     if inet_pton(AF_INET, text, &v4) == 1 {
       return withUnsafeBytes(of: &v4) { Array($0) }

@@ -5,46 +5,9 @@ import Testing
 @Suite(.serialized) struct ExamplesTests {
   static let examples = DocsTests.root.appendingPathComponent("examples").path
 
-  /// Starts `fsh sandbox serve` and returns its environment and a stop function.
-  static func serve() throws -> (env: [String: String], stop: () -> Void) {
-    let dir = BinaryTests.tempHome() + "/sandbox"
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: BinaryTests.binary)
-    p.arguments = [
-      "sandbox", "serve", "--port", "0", "--dir", dir, "--key-bits", "2048", "--delay", "0.1",
-    ]
-    p.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    var env: [String: String] = [:]
-    var buffer = ""
-    let deadline = Date().addingTimeInterval(60)
-    while env.count < 5 && Date() < deadline {
-      let chunk = out.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      buffer += String(decoding: chunk, as: UTF8.self)
-      for line in buffer.split(separator: "\n") where line.hasPrefix("export ") {
-        let kv = line.dropFirst("export ".count)
-        if let eq = kv.firstIndex(of: "=") {
-          env[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
-            .trimmingCharacters(in: CharacterSet(charactersIn: "'"))
-        }
-      }
-    }
-    return (
-      env,
-      {
-        p.terminate(); p.waitUntilExit()
-      }
-    )
-  }
-
   @Test func examplesRunAgainstTheSandbox() throws {
-    let (env, stop) = try Self.serve()
-    defer { stop() }
-    #expect(env.count == 5)
+    let sandbox = try ServedSandbox(flags: [])
+    let env = sandbox.environment
     func run(_ name: String, _ args: [String] = []) throws -> BinaryTests.Run {
       try BinaryTests.run([Self.examples + "/" + name] + args, env: env)
     }

@@ -11,38 +11,9 @@ import Testing
   }
 
   @Test func serveInOneProcessUseFromAnother() throws {
-    let dir = BinaryTests.tempHome() + "/sandbox"
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: BinaryTests.binary)
-    p.arguments = [
-      "sandbox", "serve", "--port", "0", "--dir", dir, "--key-bits", "2048", "--delay", "0.1",
-    ]
-    p.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    defer {
-      p.terminate()
-      p.waitUntilExit()
-    }
-    // Read the export lines as they are printed.
-    var env: [String: String] = [:]
-    var buffer = ""
-    let deadline = Date().addingTimeInterval(60)
-    while env.count < 5 && Date() < deadline {
-      let chunk = out.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      buffer += String(decoding: chunk, as: UTF8.self)
-      for line in buffer.split(separator: "\n") where line.hasPrefix("export ") {
-        let kv = line.dropFirst("export ".count)
-        if let eq = kv.firstIndex(of: "=") {
-          env[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]).trimmingCharacters(
-            in: CharacterSet(charactersIn: "'"))
-        }
-      }
-    }
-    #expect(env.count == 5, "printed: \(buffer)")
+    let sandbox = try ServedSandbox(flags: [])
+    let env = sandbox.environment
+    let dir = sandbox.directory
     let r = try BinaryTests.run(["-c", "version; nodes -o json"], env: env)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("1.15.0"))

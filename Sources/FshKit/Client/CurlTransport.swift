@@ -394,24 +394,14 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
 
   static func names(_ names: [String], contain host: String) -> Bool {
     let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-    if let address = ipBytes(bare) {
-      return names.contains { $0.hasPrefix("IP:") && ipBytes(String($0.dropFirst(3))) == address }
+    if let address = FlockerCA.ipAddressBytes(bare) {
+      return names.contains {
+        $0.hasPrefix("IP:") && FlockerCA.ipAddressBytes(String($0.dropFirst(3))) == address
+      }
     }
     return names.contains {
       $0.hasPrefix("DNS:") && $0.dropFirst(4).lowercased() == bare.lowercased()
     }
-  }
-
-  static func ipBytes(_ text: String) -> [UInt8]? {
-    var v4 = in_addr()
-    if inet_pton(AF_INET, text, &v4) == 1 {
-      return withUnsafeBytes(of: &v4) { Array($0) }
-    }
-    var v6 = in6_addr()
-    if inet_pton(AF_INET6, text, &v6) == 1 {
-      return withUnsafeBytes(of: &v6) { Array($0) }
-    }
-    return nil
   }
 
   // MARK: - Errors

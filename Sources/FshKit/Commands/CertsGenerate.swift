@@ -369,5 +369,5 @@ extension Certs {
 
 /// Host-name helpers shared with FshPKI's rules.
 enum FshPKIHost {
-  static func isIPAddress(_ s: String) -> Bool { CurlTransport.ipBytes(s) != nil }
+  static func isIPAddress(_ s: String) -> Bool { FlockerCA.ipAddressBytes(s) != nil }
 }

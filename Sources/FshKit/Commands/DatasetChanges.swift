@@ -243,12 +243,7 @@ extension Datasets {
     init(arguments: inout Arguments) throws {
       node = try arguments.keyword("on")
       if let t = try arguments.keyword("timeout") {
-        guard let s = Durations.parse(t.text), s > 0 else {
-          throw Diagnostic.usage(
-            "invalid timeout '\(t.text)'", notes: ["give a duration such as 30s or 2m"],
-            range: t.range)
-        }
-        timeout = s
+        timeout = try arguments.duration(t, name: "timeout")
       }
       ref = try arguments.positional("a dataset name or id")
       let w = try arguments.positional("a status: attached, detached or deleted")

@@ -119,12 +119,7 @@ enum NodesAndLeases {
       }
       node = n
       if let f = try arguments.keyword("for") {
-        guard let s = Durations.parse(f.text), s > 0 else {
-          throw Diagnostic.usage(
-            "invalid duration '\(f.text)'", notes: ["give a duration such as 30s, 10m or 1h"],
-            range: f.range)
-        }
-        duration = s
+        duration = try arguments.duration(f, name: "duration")
       }
       ref = try arguments.positional("a dataset name or id")
     }

@@ -196,6 +196,16 @@ public struct Arguments {
     return n
   }
 
+  /// Converts an argument to a positive duration in seconds (`30s`, `2m`, `1h30m`, `1.5`).
+  public func duration(_ a: CommandArgument, name: String) throws -> Double {
+    guard let s = Durations.parse(a.text), s > 0 else {
+      throw Diagnostic.usage(
+        "invalid \(name) '\(a.text)'", notes: ["give a duration such as 30s, 10m or 1h"],
+        range: a.range)
+    }
+    return s
+  }
+
   /// Converts an argument to one of a fixed set of words.
   public func choice(_ a: CommandArgument, name: String, from choices: [String]) throws -> String {
     if choices.contains(a.text) { return a.text }

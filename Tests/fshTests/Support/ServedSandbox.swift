@@ -1,0 +1,54 @@
+import Foundation
+
+/// `fsh sandbox serve` in its own process, with the environment it prints.
+final class ServedSandbox: @unchecked Sendable {
+  let process = Process()
+  let directory: String
+  private(set) var environment: [String: String] = [:]
+
+  init(flags: [String], directory: String? = nil) throws {
+    self.directory = directory ?? (BinaryTests.tempHome() + "/sandbox")
+    process.executableURL = URL(fileURLWithPath: BinaryTests.binary)
+    process.arguments =
+      [
+        "sandbox", "serve", "--port", "0", "--dir", self.directory, "--key-bits", "2048",
+        "--delay", "0.1",
+      ] + flags
+    process.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin"]
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var buffer = ""
+    let deadline = Date().addingTimeInterval(60)
+    while environment.count < 5 && Date() < deadline {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      buffer += String(decoding: chunk, as: UTF8.self)
+      for line in buffer.split(separator: "\n") where line.hasPrefix("export ") {
+        let kv = line.dropFirst("export ".count)
+        if let eq = kv.firstIndex(of: "=") {
+          environment[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
+            .trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        }
+      }
+    }
+    guard environment.count == 5 else {
+      throw NSError(domain: "ServedSandbox", code: 1, userInfo: [NSLocalizedDescriptionKey: buffer])
+    }
+  }
+
+  var pid: Int32 { process.processIdentifier }
+
+  func kill9() {
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+  }
+
+  deinit {
+    if process.isRunning {
+      process.terminate()
+      process.waitUntilExit()
+    }
+  }
+}

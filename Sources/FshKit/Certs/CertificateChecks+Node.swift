@@ -253,7 +253,7 @@ extension CertificateChecks {
         rows.append(
           CertificateCheck(
             "L5", title, .warn,
-            "the kubelet (pid \(pid)) has \(name)=\(have), this session \(want)",
+            "the kubelet (pid \(pid)) has \(name)=\(have ?? ""), this session \(want)",
             fix: "fine if the kubelet's value is right; otherwise " + fix))
       }
     }

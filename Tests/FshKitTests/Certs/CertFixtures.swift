@@ -22,7 +22,7 @@ enum CertFixtures {
   }
 
   static func write(_ text: String, _ path: String, mode: Int = 0o600) {
-    FileManager.default.createFile(
+    _ = FileManager.default.createFile(
       atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
     chmod(path, mode_t(mode))
   }

@@ -10,8 +10,8 @@ struct CompletionTests {
     dir = NSTemporaryDirectory() + "fsh-completion-\(UUID().uuidString)"
     try FileManager.default.createDirectory(
       atPath: dir + "/scripts", withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: dir + "/setup.fsh", contents: Data())
-    FileManager.default.createFile(atPath: dir + "/scripts/a b.fsh", contents: Data())
+    _ = FileManager.default.createFile(atPath: dir + "/setup.fsh", contents: Data())
+    _ = FileManager.default.createFile(atPath: dir + "/scripts/a b.fsh", contents: Data())
   }
 
   func completion(

@@ -137,7 +137,7 @@ struct ReliabilityConcurrencyTests {
     let out = Pipe()
     p.standardOutput = out
     let errorPath = scriptPath + ".err"
-    FileManager.default.createFile(atPath: errorPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
     p.standardError = FileHandle(forWritingAtPath: errorPath)
     try p.run()
     // Read the output as it comes (a full pipe would stall fsh) and kill the sandbox once it has

@@ -46,8 +46,8 @@ enum Measure {
     p.environment = e
     let outFile = BinaryTests.tempHome() + "/out"
     let errFile = outFile + ".err"
-    FileManager.default.createFile(atPath: outFile, contents: nil)
-    FileManager.default.createFile(atPath: errFile, contents: nil)
+    _ = FileManager.default.createFile(atPath: outFile, contents: nil)
+    _ = FileManager.default.createFile(atPath: errFile, contents: nil)
     p.standardOutput = FileHandle(forWritingAtPath: outFile)
     p.standardError = FileHandle(forWritingAtPath: errFile)
     p.standardInput = FileHandle.nullDevice

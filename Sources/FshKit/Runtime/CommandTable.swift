@@ -6,14 +6,20 @@ public struct CommandTable {
   private var byFirstWord: [String: [(spelling: [String], command: any Command.Type)]] = [:]
 
   public init(_ commands: [any Command.Type]) {
-    self.commands = []
-    for c in commands { register(c) }
+    var seen = Set<[String]>()
+    // A later row with the same words replaces an earlier one, as `register` does.
+    self.commands = commands.reversed().filter { seen.insert($0.help.path).inserted }.reversed()
+    reindex()
   }
 
   /// Adds a command, replacing one with the same words.
   public mutating func register(_ command: any Command.Type) {
     commands.removeAll { $0.help.path == command.help.path }
     commands.append(command)
+    reindex()
+  }
+
+  private mutating func reindex() {
     byFirstWord = [:]
     for c in commands {
       for spelling in [c.help.path] + c.help.aliases {

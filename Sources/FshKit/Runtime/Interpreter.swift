@@ -167,15 +167,15 @@ struct Interpreter {
 
   // MARK: - Commands
 
+  /// `let x = WORD` keeps a value; `let x = COMMAND …` (several words, or one bare word that
+  /// names a command, like `let v = version`) keeps the command's result.
   private func evaluateAssignment(_ call: CommandCall) throws -> Value {
-    if let first = call.words.first?.bareText,
-      session.commands.lookup([first]) != nil
-        || call.words.count > 1
-    {
-      _ = first
-      return try run(call).value
+    if call.words.count == 1 {
+      let word = call.words[0]
+      guard let bare = word.bareText, session.commands.lookup([bare]) != nil else {
+        return try evaluate(word).value
+      }
     }
-    if call.words.count == 1 { return try evaluate(call.words[0]).value }
     return try run(call).value
   }
 

@@ -38,6 +38,20 @@ extension Certs {
       return Paths.absolute(a.text, relativeTo: env.workingDirectory, home: env.variables["HOME"])
     }
 
+    /// Loads the CA, refuses to overwrite `<base>.crt/.key` (when the name is known before
+    /// issuing), issues a credential with `make` and writes it 0600.
+    func issue(
+      _ context: CommandContext, fileBase: String?,
+      _ make: (FlockerCA, Int) throws -> IssuedCredential
+    ) throws -> (credential: IssuedCredential, certificate: String, key: String) {
+      let ca = try loadCA(context)
+      let dir = try outputDirectory(context)
+      if let fileBase { try Certs.refuseExisting(dir, fileBase, out: out) }
+      let credential = try make(ca, keyBits)
+      let paths = try Certs.write(credential, dir: dir, out: out)
+      return (credential, paths.certificate, paths.key)
+    }
+
     /// The output directory, created 0700 when missing.
     func outputDirectory(_ context: CommandContext) throws -> String {
       let dir = directory(out, context)
@@ -240,11 +254,10 @@ extension Certs {
 
     func run(in context: CommandContext) throws -> CommandResult {
       let hostName = try Certs.validated(host, what: "host")
-      let ca = try options.loadCA(context)
-      let dir = try options.outputDirectory(context)
-      try Certs.refuseExisting(dir, "control-\(hostName)", out: options.out)
-      let credential = try ca.issueControl(hostname: hostName, keyBits: options.keyBits)
-      let paths = try Certs.write(credential, dir: dir, out: options.out)
+      let (credential, certificate, keyPath) = try options.issue(
+        context, fileBase: "control-\(hostName)"
+      ) { ca, bits in try ca.issueControl(hostname: hostName, keyBits: bits) }
+      let paths = (certificate: certificate, key: keyPath)
       let isIP = FshPKIHost.isIPAddress(hostName)
       let crt = Certs.quote((paths.certificate as NSString).lastPathComponent)
       let key = Certs.quote((paths.key as NSString).lastPathComponent)
@@ -290,10 +303,11 @@ extension Certs {
     }
 
     func run(in context: CommandContext) throws -> CommandResult {
-      let ca = try options.loadCA(context)
-      let dir = try options.outputDirectory(context)
-      let credential = try ca.issueNode(keyBits: options.keyBits)
-      let paths = try Certs.write(credential, dir: dir, out: options.out)
+      // The file name is the new node's UUID, so there is nothing to check before issuing.
+      let (credential, certificate, keyPath) = try options.issue(context, fileBase: nil) {
+        ca, bits in try ca.issueNode(keyBits: bits)
+      }
+      let paths = (certificate: certificate, key: keyPath)
       let uuid = credential.nodeUUID ?? ""
       context.warn(
         "each node needs its own certificate: run `certs node` again for every other node",
@@ -341,11 +355,10 @@ extension Certs {
 
     func run(in context: CommandContext) throws -> CommandResult {
       let user = try Certs.validated(name, what: "user name")
-      let ca = try options.loadCA(context)
-      let dir = try options.outputDirectory(context)
-      try Certs.refuseExisting(dir, user, out: options.out)
-      let credential = try ca.issueUser(name: user, keyBits: options.keyBits)
-      let paths = try Certs.write(credential, dir: dir, out: options.out)
+      let (credential, certificate, keyPath) = try options.issue(context, fileBase: user) {
+        ca, bits in try ca.issueUser(name: user, keyBits: bits)
+      }
+      let paths = (certificate: certificate, key: keyPath)
       let crt = Certs.quote("\(user).crt")
       let key = Certs.quote("\(user).key")
       return Certs.result(

@@ -159,8 +159,7 @@ extension Datasets {
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
-      let v: DatasetView
-      v = try view.dataset(ref)
+      let v = try view.dataset(ref)
       let label = "\(v.configuration.name.map { "'\($0)' " } ?? "")\(v.configuration.datasetID)"
       if !yes {
         guard let answer = context.confirm("destroy dataset \(label) and its data?") else {
@@ -203,10 +202,8 @@ extension Datasets {
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
-      let v: DatasetView
-      let node: Node
-      v = try view.dataset(ref)
-      node = try view.node(target)
+      let v = try view.dataset(ref)
+      let node = try view.node(target)
       if v.configuration.primary == node.uuid {
         context.note("'\(ref.text)' is already configured on \(node.uuid.prefix(8)) (\(node.host))")
       }

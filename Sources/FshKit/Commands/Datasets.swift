@@ -117,8 +117,7 @@ enum Datasets {
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
-      let v: DatasetView
-      v = try view.dataset(ref, includeDeleted: true)
+      let v = try view.dataset(ref, includeDeleted: true)
       let leases = try context.cluster { try $0.leases() }
       guard case .record(var r) = v.value else { return CommandResult(v.value, .record) }
       if let l = leases.first(where: { $0.datasetID == v.configuration.datasetID }) {

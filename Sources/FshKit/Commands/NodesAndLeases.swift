@@ -125,10 +125,8 @@ enum NodesAndLeases {
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
-      let d: DatasetView
-      let n: Node
-      d = try view.dataset(ref)
-      n = try view.node(node)
+      let d = try view.dataset(ref)
+      let n = try view.node(node)
       let (lease, renewed) = try context.cluster {
         try $0.acquireLease(
           datasetID: d.configuration.datasetID, nodeUUID: n.uuid, expires: duration)
@@ -150,8 +148,7 @@ enum NodesAndLeases {
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
-      let d: DatasetView
-      d = try view.dataset(ref, includeDeleted: true)
+      let d = try view.dataset(ref, includeDeleted: true)
       let lease = try context.cluster { try $0.releaseLease(datasetID: d.configuration.datasetID) }
       return CommandResult(NodesAndLeases.leaseRow(lease, view), .record)
     }

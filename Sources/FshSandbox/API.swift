@@ -168,13 +168,20 @@ extension ClusterModel {
     let metadata = object["metadata"]?.objectValue?.pairs.map { ($0.0, $0.1.stringValue ?? "") }
     if index[id] != nil { return describe(409, APIMessages.datasetIDCollision) }
     addDataset(id: id, primary: primary, maximumSize: size, metadata: metadata ?? [], now: now)
+    if let failed = saveOrUndo({ removeLastDataset(id) }) { return failed }
+    return json(201, record(id)!.configJSON)
+  }
+
+  /// Persists the configuration before a change is acknowledged; when that fails, undoes the
+  /// in-memory change and answers 500 (as Flocker would on a failed save).
+  private func saveOrUndo(_ undo: () -> Void) -> SandboxResponse? {
     do {
       try save()
+      return nil
     } catch {
-      removeLastDataset(id)
+      undo()
       return internalError()
     }
-    return json(201, record(id)!.configJSON)
   }
 
   private func updateDataset(_ id: String, _ request: APIRequest, now: Double) -> SandboxResponse {
@@ -188,12 +195,7 @@ extension ClusterModel {
     if existing.deleted { return describe(405, APIMessages.datasetDeleted) }
     if let primary = object["primary"]?.stringValue?.lowercased(), primary != existing.primary {
       setPrimary(id, to: primary, now: now)
-      do {
-        try save()
-      } catch {
-        restore(existing)
-        return internalError()
-      }
+      if let failed = saveOrUndo({ restore(existing) }) { return failed }
     }
     return json(200, record(id)!.configJSON)
   }
@@ -203,12 +205,7 @@ extension ClusterModel {
     guard let existing = record(id) else { return describe(404, APIMessages.datasetNotFound) }
     if !existing.deleted {
       markDeleted(id, now: now)
-      do {
-        try save()
-      } catch {
-        restore(existing)
-        return internalError()
-      }
+      if let failed = saveOrUndo({ restore(existing) }) { return failed }
     }
     return json(200, record(id)!.configJSON)
   }
@@ -250,12 +247,7 @@ extension ClusterModel {
       status = 201
     }
     setLeases(updated)
-    do {
-      try save()
-    } catch {
-      setLeases(previous)
-      return internalError()
-    }
+    if let failed = saveOrUndo({ setLeases(previous) }) { return failed }
     return json(status, encodeJSON(leaseJSON(lease(datasetID)!, now: now)))
   }
 
@@ -264,12 +256,7 @@ extension ClusterModel {
     guard let existing = lease(datasetID) else { return describe(404, APIMessages.leaseNotFound) }
     let previous = leases
     setLeases(leases.filter { $0.datasetID != datasetID })
-    do {
-      try save()
-    } catch {
-      setLeases(previous)
-      return internalError()
-    }
+    if let failed = saveOrUndo({ setLeases(previous) }) { return failed }
     return json(200, encodeJSON(leaseJSON(existing, now: now)))
   }
 

@@ -15,6 +15,8 @@ public enum PeerValidationError: Error, CustomStringConvertible, Equatable {
   case expired
   /// Its commonName does not start with the required prefix.
   case wrongCommonName(String?, requiredPrefix: String)
+  /// Its key usage or extended key usage does not allow TLS client authentication.
+  case notForClientAuthentication
 
   public var description: String {
     switch self {
@@ -24,6 +26,8 @@ public enum PeerValidationError: Error, CustomStringConvertible, Equatable {
     case .wrongCommonName(let name, let prefix):
       return "The peer certificate's commonName \(name.map { "'\($0)'" } ?? "(none)") does not "
         + "start with '\(prefix)'."
+    case .notForClientAuthentication:
+      return "The peer certificate's key usage does not allow TLS client authentication."
     }
   }
 }
@@ -43,10 +47,15 @@ public struct FlockerPeerValidator: Sendable {
   }
 
   /// Checks a DER leaf certificate: issued (signed) by the CA, currently valid, commonName
-  /// starting with `commonNamePrefix` (`"user-"` for the REST API). Returns the commonName.
-  public func validate(leafDER: [UInt8], commonNamePrefix: String, now: Date = Date()) throws
-    -> String
-  {
+  /// starting with `commonNamePrefix` (`"user-"` for the REST API) and, with
+  /// `requireClientAuthentication`, usable as a TLS client certificate as OpenSSL's
+  /// `X509_PURPOSE_SSL_CLIENT` check decides: an extendedKeyUsage, when present, must list
+  /// clientAuth, and a keyUsage, when present, digitalSignature or keyAgreement. Returns the
+  /// commonName.
+  public func validate(
+    leafDER: [UInt8], commonNamePrefix: String, requireClientAuthentication: Bool = false,
+    now: Date = Date()
+  ) throws -> String {
     guard let leaf = try? Certificate(derEncoded: leafDER) else {
       throw PeerValidationError.unparsable
     }
@@ -58,6 +67,22 @@ public struct FlockerPeerValidator: Sendable {
     let name = CertificateSummary(leaf).commonName
     guard let name, name.hasPrefix(commonNamePrefix) else {
       throw PeerValidationError.wrongCommonName(name, requiredPrefix: commonNamePrefix)
+    }
+    if requireClientAuthentication {
+      let usage: ExtendedKeyUsage?
+      let keyUsage: KeyUsage?
+      do {
+        usage = try leaf.extensions.extendedKeyUsage
+        keyUsage = try leaf.extensions.keyUsage
+      } catch {
+        throw PeerValidationError.notForClientAuthentication  // present but malformed
+      }
+      if let usage, !usage.contains(.clientAuth) {
+        throw PeerValidationError.notForClientAuthentication
+      }
+      if let keyUsage, !keyUsage.digitalSignature, !keyUsage.keyAgreement {
+        throw PeerValidationError.notForClientAuthentication
+      }
     }
     return name
   }

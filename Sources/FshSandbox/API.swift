@@ -60,6 +60,10 @@ private enum Route {
   case nodeByEra(String)
   case leases
   case lease(String)
+  /// The sandbox's own control endpoints (outside `/v1`): `GET /sandbox/agents`,
+  /// `POST /sandbox/agents/<uuid>/stop|start`.
+  case sandboxAgents
+  case sandboxAgent(String, running: Bool)
 
   var methods: [String] {
     switch self {
@@ -67,11 +71,14 @@ private enum Route {
     case .configurationDatasets, .leases: return ["GET", "HEAD", "POST"]
     case .configurationDataset: return ["POST", "DELETE"]
     case .lease: return ["DELETE"]
+    case .sandboxAgents: return ["GET", "HEAD"]
+    case .sandboxAgent: return ["POST"]
     }
   }
 
   /// Matches werkzeug-style: exact segments, `<param>` is one non-empty segment, no trailing `/`.
   static func match(_ path: String) -> Route? {
+    if path.hasPrefix("/sandbox/") { return matchSandbox(path) }
     guard path.hasPrefix("/v1/") else { return nil }
     let parts = path.dropFirst(4).split(separator: "/", omittingEmptySubsequences: false).map(
       String.init)
@@ -89,6 +96,16 @@ private enum Route {
     where parts[0] == "state" && parts[1] == "nodes" && parts[2] == "by_era"
       && !parts[3].isEmpty:
       return .nodeByEra(parts[3])
+    default: return nil
+    }
+  }
+
+  private static func matchSandbox(_ path: String) -> Route? {
+    let parts = path.dropFirst(9).split(separator: "/", omittingEmptySubsequences: false)
+    switch parts.count {
+    case 1 where parts[0] == "agents": return .sandboxAgents
+    case 3 where parts[0] == "agents" && !parts[1].isEmpty && ["stop", "start"].contains(parts[2]):
+      return .sandboxAgent(parts[1].lowercased(), running: parts[2] == "start")
     default: return nil
     }
   }
@@ -124,13 +141,13 @@ extension ClusterModel {
     case (.stateDatasets, _):
       response = json(200, stateDatasetsBody())
     case (.stateNodes, _):
-      let items = nodes.map { node in
+      let items = reportingNodes().map { node in
         JSONValue.object(JSONObject([("host", .string(node.host)), ("uuid", .string(node.uuid))]))
       }
       response = json(200, encodeJSON(.array(items)))
     case (.nodeByEra(let era), _):
       guard let wanted = pythonUUID(era) else { return internalError() }
-      if let node = nodes.first(where: { $0.era == wanted }) {
+      if let node = reportingNodes().first(where: { $0.era == wanted }) {
         response = json(200, encodeJSON(.object(JSONObject([("uuid", .string(node.uuid))]))))
       } else {
         response = describe(404, APIMessages.nodeNotFound)
@@ -141,6 +158,13 @@ extension ClusterModel {
       response = json(200, encodeJSON(.array(leases.map { leaseJSON($0, now: now) })))
     case (.lease(let id), _):
       response = releaseLease(id, now: now)
+    case (.sandboxAgents, _):
+      response = json(200, encodeJSON(.array(nodes.map(agentJSON))))
+    case (.sandboxAgent(let uuid, let running), _):
+      guard setAgent(uuid, running: running, now: now),
+        let node = nodes.first(where: { $0.uuid == uuid })
+      else { return describe(404, "No simulated agent with that node UUID.") }
+      response = json(200, encodeJSON(agentJSON(node)))
     }
     if request.method == "HEAD" { response.body = [] }
     return response
@@ -160,14 +184,17 @@ extension ClusterModel {
     let primary = object["primary"]!.stringValue!.lowercased()
     let id = object["dataset_id"]?.stringValue?.lowercased() ?? UUID().uuidString.lowercased()
     var size: Int64?
+    var huge: String?
     switch object["maximum_size"] {
     case .int(let value)?: size = value
-    case .bigInt?: return internalError()  // beyond what the sandbox stores
+    case .bigInt(let digits)?: huge = digits  // the model gives it no type: accepted as it is
     default: size = nil
     }
     let metadata = object["metadata"]?.objectValue?.pairs.map { ($0.0, $0.1.stringValue ?? "") }
     if index[id] != nil { return describe(409, APIMessages.datasetIDCollision) }
-    addDataset(id: id, primary: primary, maximumSize: size, metadata: metadata ?? [], now: now)
+    addDataset(
+      id: id, primary: primary, maximumSize: size, hugeSize: huge, metadata: metadata ?? [],
+      now: now)
     if let failed = saveOrUndo({ removeLastDataset(id) }) { return failed }
     return json(201, record(id)!.configJSON)
   }
@@ -246,8 +273,8 @@ extension ClusterModel {
       updated.append(LeaseRecord(datasetID: datasetID, nodeUUID: nodeUUID, expiration: expiration))
       status = 201
     }
-    setLeases(updated)
-    if let failed = saveOrUndo({ setLeases(previous) }) { return failed }
+    setLeases(updated, now: now)
+    if let failed = saveOrUndo({ setLeases(previous, now: now) }) { return failed }
     return json(status, encodeJSON(leaseJSON(lease(datasetID)!, now: now)))
   }
 
@@ -255,8 +282,8 @@ extension ClusterModel {
     guard let datasetID = pythonUUID(rawID) else { return internalError() }
     guard let existing = lease(datasetID) else { return describe(404, APIMessages.leaseNotFound) }
     let previous = leases
-    setLeases(leases.filter { $0.datasetID != datasetID })
-    if let failed = saveOrUndo({ setLeases(previous) }) { return failed }
+    setLeases(leases.filter { $0.datasetID != datasetID }, now: now)
+    if let failed = saveOrUndo({ setLeases(previous, now: now) }) { return failed }
     return json(200, encodeJSON(leaseJSON(existing, now: now)))
   }
 
@@ -269,6 +296,16 @@ extension ClusterModel {
       JSONObject([
         ("dataset_id", .string(lease.datasetID)), ("node_uuid", .string(lease.nodeUUID)),
         ("expires", expires),
+      ]))
+  }
+
+  /// A simulated agent as `/sandbox/agents` lists it.
+  private func agentJSON(_ node: SandboxNode) -> JSONValue {
+    .object(
+      JSONObject([
+        ("uuid", .string(node.uuid)), ("host", .string(node.host)),
+        ("running", .bool(!stoppedAgents.contains(node.uuid))),
+        ("reporting", .bool(isReporting(node.uuid))),
       ]))
   }
 

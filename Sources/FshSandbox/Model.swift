@@ -1,18 +1,30 @@
 // The sandbox cluster: desired configuration (datasets + leases, persisted), simulated agent state
-// (in memory, converging step by step) and the serialized forms the API serves.
+// (in memory, converging step by step, see Agents.swift) and the serialized forms the API serves.
 //
 // Not thread-safe: `Sandbox` serialises all access with one lock.
-//
-// Convergence is evaluated lazily against the clock: every change schedules the dataset's next
-// agent step at `now + convergenceDelay` in a min-heap, and `advance(to:)` (called before every
-// request and by a 1 s timer on the event loop) applies all steps that are due. This gives the
-// same observable timing as timers per dataset, also without an event loop (`Sandbox.handle`).
 
 import Foundation
 
+/// Where a dataset's volume is, as its agents know it (reference flocker-convergence.md).
+enum VolumeStage: Equatable {
+  /// The volume exists and is attached nowhere.
+  case created
+  /// Attached to a node's block device, not (yet, or no longer) mounted.
+  case attached(String)
+  /// Attached and mounted on a node: the only stage reported with `primary` and `path`.
+  case mounted(String)
+
+  /// The node the volume is attached to, if any.
+  var node: String? {
+    switch self {
+    case .created: return nil
+    case .attached(let node), .mounted(let node): return node
+    }
+  }
+}
+
 struct StateRecord: Equatable {
-  /// Node the dataset is attached to, nil when the volume exists but is detached.
-  var primary: String?
+  var stage: VolumeStage
   /// Actual size (configured size, or 75 GiB for null, rounded up to the allocation unit).
   var size: Int64
 }
@@ -21,6 +33,8 @@ struct DatasetRecord {
   var id: String
   var primary: String
   var maximumSize: Int64?
+  /// A `maximum_size` beyond 64 bits (decimal digits): the API accepts it, no backend creates it.
+  var hugeSize: String?
   var metadata: [(String, String)]
   var deleted: Bool
   /// The dataset object as served by the API (and persisted), json.dumps style.
@@ -43,34 +57,44 @@ let defaultDatasetSize: Int64 = 75 << 30
 
 final class ClusterModel {
   let nodes: [SandboxNode]
-  private let nodeUUIDs: Set<String>
+  let nodeUUIDs: Set<String>
   let convergenceDelay: Double
   let allocationUnit: Int64
   /// Where the configuration is saved; nil = not persisted.
   let configurationPath: String?
 
-  private(set) var records: [DatasetRecord] = []
+  var records: [DatasetRecord] = []
   private(set) var index: [String: Int] = [:]
   /// Leases in acquisition order.
   private(set) var leases: [LeaseRecord] = []
 
-  private var heap = StepHeap()
+  // Agents (Agents.swift).
+  var heap = StepHeap()
+  /// Datasets whose next step waits on something other than time (a lease, a stopped agent).
+  var stalled: Set<Int> = []
+  /// Nodes whose agent was stopped (`/sandbox/agents/<uuid>/stop`).
+  var stoppedAgents: Set<String> = []
+  /// After a restart no agent reports until this time (they reconnect).
+  var reconnectAt: Double?
+  /// Seeded state churn, nil = off.
+  var churn: SplitMix64?
 
   // Caches, rebuilt on demand after a change.
   private var configurationBody: [UInt8]?
-  private var stateBody: [UInt8]?
+  var stateBody: [UInt8]?
   private var serialized: [UInt8]?
   private var cachedTag: String?
 
   init(
     nodes: [SandboxNode], convergenceDelay: Double, allocationUnit: Int64,
-    configurationPath: String?
+    configurationPath: String?, churnSeed: UInt64? = nil
   ) {
     self.nodes = nodes
     self.nodeUUIDs = Set(nodes.map(\.uuid))
     self.convergenceDelay = max(0, convergenceDelay)
     self.allocationUnit = max(1, allocationUnit)
     self.configurationPath = configurationPath
+    self.churn = churnSeed.map(SplitMix64.init)
   }
 
   // MARK: Lookup
@@ -86,10 +110,12 @@ final class ClusterModel {
   // MARK: Mutations (each followed by `save()` by the caller)
 
   func addDataset(
-    id: String, primary: String, maximumSize: Int64?, metadata: [(String, String)], now: Double
+    id: String, primary: String, maximumSize: Int64?, hugeSize: String? = nil,
+    metadata: [(String, String)], now: Double
   ) {
     var record = DatasetRecord(
-      id: id, primary: primary, maximumSize: maximumSize, metadata: metadata, deleted: false)
+      id: id, primary: primary, maximumSize: maximumSize, hugeSize: hugeSize, metadata: metadata,
+      deleted: false)
     record.configJSON = Self.configJSON(record)
     record.stateJSON = []
     index[id] = records.count
@@ -98,14 +124,14 @@ final class ClusterModel {
     invalidateConfiguration()
   }
 
-  /// Adds a dataset whose volume already exists attached on its primary (seeding).
+  /// Adds a dataset whose volume already exists mounted on its primary (seeding).
   func addConvergedDataset(id: String, primary: String, maximumSize: Int64?, name: String) {
     var record = DatasetRecord(
       id: id, primary: primary, maximumSize: maximumSize, metadata: [("name", name)],
       deleted: false)
     record.configJSON = Self.configJSON(record)
     if nodeUUIDs.contains(primary) {
-      record.state = StateRecord(primary: primary, size: actualSize(maximumSize))
+      record.state = StateRecord(stage: .mounted(primary), size: actualSize(maximumSize))
       record.stateJSON = Self.stateJSON(id: id, state: record.state!)
     }
     index[id] = records.count
@@ -135,6 +161,7 @@ final class ClusterModel {
     guard let position = index[id], position == records.count - 1 else { return }
     records.removeLast()
     index[id] = nil
+    stalled.remove(position)
     invalidateConfiguration()
   }
 
@@ -147,9 +174,11 @@ final class ClusterModel {
     invalidateConfiguration()
   }
 
-  func setLeases(_ newLeases: [LeaseRecord]) {
+  /// Replaces the leases; agents stalled on a lease look again at `now`.
+  func setLeases(_ newLeases: [LeaseRecord], now: Double) {
     leases = newLeases
     invalidateConfiguration()
+    wake(now: now)
   }
 
   /// Removes leases whose expiry is before `now` (Flocker's `LeaseService`, every second).
@@ -158,7 +187,7 @@ final class ClusterModel {
   func expireLeases(now: Double) -> Bool {
     let kept = leases.filter { lease in lease.expiration.map { $0 >= now } ?? true }
     guard kept.count != leases.count else { return false }
-    setLeases(kept)
+    setLeases(kept, now: now)
     return true
   }
 
@@ -166,63 +195,6 @@ final class ClusterModel {
     configurationBody = nil
     serialized = nil
     cachedTag = nil
-  }
-
-  // MARK: Convergence
-
-  private func schedule(_ position: Int, now: Double) {
-    guard records[position].nextStep == nil else { return }
-    let time = now + convergenceDelay
-    records[position].nextStep = time
-    heap.push(StepHeap.Entry(time: time, position: position))
-  }
-
-  /// Schedules every live dataset to converge from an empty state (after a restart).
-  func scheduleAll(now: Double) {
-    for position in records.indices where !records[position].deleted {
-      schedule(position, now: now)
-    }
-  }
-
-  /// Applies every agent step due at or before `now`.
-  func advance(to now: Double) {
-    while let top = heap.peek(), top.time <= now {
-      _ = heap.pop()
-      guard records[top.position].nextStep == top.time else { continue }
-      records[top.position].nextStep = nil
-      if step(top.position) {
-        // More to do (e.g. attach after detach): the agent's next step.
-        let time = top.time + convergenceDelay
-        records[top.position].nextStep = time
-        heap.push(StepHeap.Entry(time: time, position: top.position))
-      }
-    }
-  }
-
-  /// One agent action for a dataset. Returns whether another step will follow.
-  private func step(_ position: Int) -> Bool {
-    let record = records[position]
-    var newState = record.state
-    var more = false
-    if record.deleted {
-      newState = nil  // unmount, detach and destroy
-    } else if let state = record.state {
-      if let attached = state.primary, attached != record.primary {
-        newState = StateRecord(primary: nil, size: state.size)  // detach from the old node
-        more = nodeUUIDs.contains(record.primary)
-      } else if state.primary == nil, nodeUUIDs.contains(record.primary) {
-        newState = StateRecord(primary: record.primary, size: state.size)  // attach
-      }
-    } else if nodeUUIDs.contains(record.primary) {
-      // Create the volume and attach it. A primary that is not a node stays pending.
-      newState = StateRecord(primary: record.primary, size: actualSize(record.maximumSize))
-    }
-    if newState != record.state {
-      records[position].state = newState
-      records[position].stateJSON = newState.map { Self.stateJSON(id: record.id, state: $0) } ?? []
-      stateBody = nil
-    }
-    return more
   }
 
   func actualSize(_ requested: Int64?) -> Int64 {
@@ -252,15 +224,26 @@ final class ClusterModel {
     return out
   }
 
-  /// `GET /v1/state/datasets` body (cached until the state changes).
+  /// `GET /v1/state/datasets` body: what the reporting agents know, mounted volumes first and
+  /// the rest (mounted nowhere, listed without `primary`/`path`) after them, as Flocker lists
+  /// non-manifest datasets last. Cached until the state changes; under churn every read differs.
   func stateDatasetsBody() -> [UInt8] {
+    if churn != nil { return churnedStateBody() }
     if let stateBody { return stateBody }
     var out: [UInt8] = [UInt8(ascii: "[")]
     var first = true
-    for record in records where record.state != nil {
-      if !first { appendASCII(", ", to: &out) }
-      first = false
-      out.append(contentsOf: record.stateJSON)
+    for mounted in [true, false] {
+      for record in records {
+        guard let state = record.state, isVisible(state) else { continue }
+        if case .mounted = state.stage {
+          guard mounted else { continue }
+        } else if mounted {
+          continue
+        }
+        if !first { appendASCII(", ", to: &out) }
+        first = false
+        out.append(contentsOf: record.stateJSON)
+      }
     }
     out.append(UInt8(ascii: "]"))
     stateBody = out
@@ -310,7 +293,10 @@ final class ClusterModel {
     appendJSONString(record.id, to: &out)
     appendASCII(", \"primary\": ", to: &out)
     appendJSONString(record.primary, to: &out)
-    if let size = record.maximumSize {
+    if let huge = record.hugeSize {
+      appendASCII(", \"maximum_size\": ", to: &out)
+      out.append(contentsOf: huge.utf8)
+    } else if let size = record.maximumSize {
       appendASCII(", \"maximum_size\": ", to: &out)
       appendInteger(size, to: &out)
     }
@@ -331,13 +317,13 @@ final class ClusterModel {
     out.reserveCapacity(160)
     appendASCII("{\"dataset_id\": ", to: &out)
     appendJSONString(id, to: &out)
-    if let primary = state.primary {
+    if case .mounted(let primary) = state.stage {
       appendASCII(", \"primary\": ", to: &out)
       appendJSONString(primary, to: &out)
     }
     appendASCII(", \"maximum_size\": ", to: &out)
     appendInteger(state.size, to: &out)
-    if state.primary != nil {
+    if case .mounted = state.stage {
       appendASCII(", \"path\": ", to: &out)
       appendJSONString("/flocker/" + id, to: &out)
     }
@@ -353,8 +339,10 @@ final class ClusterModel {
     try writeAtomically(path: path, bytes: serializedConfiguration())
   }
 
-  /// Loads a configuration saved by `save()`. Datasets come back without state.
-  func load(from bytes: [UInt8]) throws {
+  /// Loads a configuration saved by `save()`. The volumes outlived the control service: each
+  /// live dataset is mounted on its configured node, reported once the agents reconnect (after
+  /// one convergence delay from `now`).
+  func load(from bytes: [UInt8], now: Double) throws {
     guard case .object(let document) = try parseJSON(bytes),
       case .array(let datasets)? = document["datasets"]
     else { throw SandboxError.corruptConfiguration("not a sandbox configuration document") }
@@ -363,7 +351,9 @@ final class ClusterModel {
         let primary = object["primary"]?.stringValue
       else { throw SandboxError.corruptConfiguration("a dataset lacks dataset_id or primary") }
       var size: Int64?
+      var huge: String?
       if case .int(let value)? = object["maximum_size"] { size = value }
+      if case .bigInt(let digits)? = object["maximum_size"] { huge = digits }
       var metadata: [(String, String)] = []
       if case .object(let pairs)? = object["metadata"] {
         for (key, value) in pairs.pairs {
@@ -371,9 +361,13 @@ final class ClusterModel {
         }
       }
       var record = DatasetRecord(
-        id: id, primary: primary, maximumSize: size, metadata: metadata,
+        id: id, primary: primary, maximumSize: size, hugeSize: huge, metadata: metadata,
         deleted: object["deleted"] == .bool(true))
       record.configJSON = Self.configJSON(record)
+      if !record.deleted, huge == nil, nodeUUIDs.contains(primary) {
+        record.state = StateRecord(stage: .mounted(primary), size: actualSize(size))
+        record.stateJSON = Self.stateJSON(id: id, state: record.state!)
+      }
       index[id] = records.count
       records.append(record)
     }
@@ -395,6 +389,7 @@ final class ClusterModel {
     leases = loadedLeases
     invalidateConfiguration()
     stateBody = nil
+    if convergenceDelay > 0 { reconnectAt = now + convergenceDelay }
   }
 }
 
@@ -447,144 +442,4 @@ func writeAtomically(path: String, bytes: [UInt8], mode: mode_t = 0o600) throws 
     fsync(directoryFD)
     close(directoryFD)
   }
-}
-
-/// A binary min-heap of scheduled agent steps.
-struct StepHeap {
-  struct Entry {
-    var time: Double
-    var position: Int
-  }
-
-  private var items: [Entry] = []
-
-  func peek() -> Entry? { items.first }
-
-  mutating func push(_ entry: Entry) {
-    items.append(entry)
-    var child = items.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      guard items[child].time < items[parent].time else { break }
-      items.swapAt(child, parent)
-      child = parent
-    }
-  }
-
-  mutating func pop() -> Entry? {
-    guard !items.isEmpty else { return nil }
-    let top = items[0]
-    let last = items.removeLast()
-    if !items.isEmpty {
-      items[0] = last
-      var parent = 0
-      while true {
-        let left = 2 * parent + 1
-        let right = left + 1
-        var smallest = parent
-        if left < items.count, items[left].time < items[smallest].time { smallest = left }
-        if right < items.count, items[right].time < items[smallest].time { smallest = right }
-        if smallest == parent { break }
-        items.swapAt(parent, smallest)
-        parent = smallest
-      }
-    }
-    return top
-  }
-}
-
-// MARK: - MurmurHash3 x64 128 (as Python's mmh3.hash_bytes, seed 0)
-
-func murmur3Hex(_ bytes: [UInt8]) -> String {
-  let (h1, h2) = murmur3x64_128(bytes)
-  // mmh3.hash_bytes returns h1 then h2, each little-endian.
-  var digest: [UInt8] = []
-  for word in [h1, h2] {
-    for shift in stride(from: 0, to: 64, by: 8) {
-      digest.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-    }
-  }
-  let hexDigits = Array("0123456789abcdef".utf8)
-  var out: [UInt8] = []
-  for byte in digest {
-    out.append(hexDigits[Int(byte >> 4)])
-    out.append(hexDigits[Int(byte & 0xF)])
-  }
-  return String(decoding: out, as: UTF8.self)
-}
-
-@inline(__always) private func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 {
-  (x << r) | (x >> (64 &- r))
-}
-
-@inline(__always) private func fmix(_ value: UInt64) -> UInt64 {
-  var k = value
-  k ^= k >> 33
-  k = k &* 0xff51_afd7_ed55_8ccd
-  k ^= k >> 33
-  k = k &* 0xc4ce_b9fe_1a85_ec53
-  k ^= k >> 33
-  return k
-}
-
-func murmur3x64_128(_ bytes: [UInt8], seed: UInt64 = 0) -> (UInt64, UInt64) {
-  let c1: UInt64 = 0x87c3_7b91_1142_53d5
-  let c2: UInt64 = 0x4cf5_ad43_2745_937f
-  var h1 = seed
-  var h2 = seed
-  let length = bytes.count
-  bytes.withUnsafeBytes { raw in
-    let blocks = length / 16
-    var offset = 0
-    for _ in 0..<blocks {
-      var k1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-      var k2 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-      offset += 16
-      k1 = k1 &* c1
-      k1 = rotl(k1, 31)
-      k1 = k1 &* c2
-      h1 ^= k1
-      h1 = rotl(h1, 27)
-      h1 = h1 &+ h2
-      h1 = h1 &* 5 &+ 0x52dc_e729
-      k2 = k2 &* c2
-      k2 = rotl(k2, 33)
-      k2 = k2 &* c1
-      h2 ^= k2
-      h2 = rotl(h2, 31)
-      h2 = h2 &+ h1
-      h2 = h2 &* 5 &+ 0x3849_5ab5
-    }
-    var k1: UInt64 = 0
-    var k2: UInt64 = 0
-    let tail = blocks * 16
-    let remaining = length & 15
-    if remaining > 8 {
-      for i in stride(from: remaining - 1, through: 8, by: -1) {
-        k2 ^= UInt64(raw[tail + i]) << UInt64((i - 8) * 8)
-      }
-      k2 = k2 &* c2
-      k2 = rotl(k2, 33)
-      k2 = k2 &* c1
-      h2 ^= k2
-    }
-    if remaining > 0 {
-      for i in stride(from: min(remaining, 8) - 1, through: 0, by: -1) {
-        k1 ^= UInt64(raw[tail + i]) << UInt64(i * 8)
-      }
-      k1 = k1 &* c1
-      k1 = rotl(k1, 31)
-      k1 = k1 &* c2
-      h1 ^= k1
-    }
-  }
-  h1 ^= UInt64(length)
-  h2 ^= UInt64(length)
-  h1 = h1 &+ h2
-  h2 = h2 &+ h1
-  h1 = fmix(h1)
-  h2 = fmix(h2)
-  h1 = h1 &+ h2
-  h2 = h2 &+ h1
-  return (h1, h2)
 }

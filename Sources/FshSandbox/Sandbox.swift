@@ -75,11 +75,11 @@ public final class Sandbox: @unchecked Sendable {
     self.model = ClusterModel(
       nodes: nodes, convergenceDelay: options.convergenceDelay,
       allocationUnit: options.allocationUnit,
-      configurationPath: options.persist ? configurationPath : nil)
+      configurationPath: options.persist ? configurationPath : nil, churnSeed: options.churnSeed)
     let now = Date().timeIntervalSince1970
     if options.persist, let bytes = FileManager.default.contents(atPath: configurationPath) {
-      try model.load(from: Array(bytes))
-      model.scheduleAll(now: now)  // state is in memory only: agents report it again
+      // State is in memory only: the agents report it again once they reconnect.
+      try model.load(from: Array(bytes), now: now)
     } else if options.seedDatasets > 0 {
       seed(count: options.seedDatasets)
       try model.save()
@@ -172,6 +172,32 @@ public final class Sandbox: @unchecked Sendable {
     tickLocked(now: now)
     let request = APIRequest(method: method.uppercased(), path: path, headers: headers, body: body)
     return (model.respond(to: request, now: now), latency)
+  }
+
+  /// The simulated agents, stopped ones included: (node, whether its agent runs).
+  public var agents: [(node: SandboxNode, running: Bool)] {
+    lock.lock()
+    defer { lock.unlock() }
+    return model.nodes.map { ($0, !model.stoppedAgents.contains($0.uuid)) }
+  }
+
+  /// Stops a node's agent: the node leaves `/v1/state/nodes`, the volumes attached to it leave
+  /// `/v1/state/datasets`, and nothing converges that needs it. Also `POST
+  /// /sandbox/agents/<uuid>/stop`. Returns false when no simulated node has this UUID.
+  @discardableResult
+  public func stopAgent(_ uuid: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return model.setAgent(uuid.lowercased(), running: false, now: clock())
+  }
+
+  /// Starts a stopped agent again: its node and volumes come back and stalled steps resume.
+  /// Also `POST /sandbox/agents/<uuid>/start`.
+  @discardableResult
+  public func startAgent(_ uuid: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return model.setAgent(uuid.lowercased(), running: true, now: clock())
   }
 
   /// Applies due convergence steps and lease expiry (the real LeaseService runs every second).

@@ -29,7 +29,8 @@ public struct SandboxOptions: Sendable {
   public var directory: String
   /// Number of simulated nodes (agents) reporting state. Default 3.
   public var nodeCount = 3
-  /// Seconds an agent takes for one convergence step (create/attach, detach, delete). Default 0.5.
+  /// Seconds an agent takes for one convergence step (create, attach, mount; unmount, detach,
+  /// destroy). Default 0.5.
   public var convergenceDelay: Double = 0.5
   /// Number of datasets (`metadata.name` = `seed-00001`...) created, already converged, when the
   /// directory holds no configuration yet. They are spread round-robin over the nodes, 1 GiB each.
@@ -43,6 +44,11 @@ public struct SandboxOptions: Sendable {
   public var allocationUnit: Int64 = 1 << 30
   /// Injected failures (all off by default).
   public var faults = SandboxFaults()
+  /// State churn, off (nil) by default: with a seed, every `/v1/state/datasets` answer is
+  /// shuffled and now and then repeats a mounted dataset as a stale entry without `primary`
+  /// (listed last) or misses one entry, as a busy Flocker cluster's can. The same seed and the
+  /// same requests give the same answers, so a failing run can be replayed.
+  public var churnSeed: UInt64?
   /// Whether configuration changes are saved to `<directory>/current_configuration.json`.
   public var persist = true
 

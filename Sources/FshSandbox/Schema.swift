@@ -73,20 +73,12 @@ final class Schema {
           !declared.contains(key) && !patterns.contains(where: { $0.1(key) })
         }
         guard !extras.isEmpty else { continue }
-        if patterns.isEmpty {
-          messages.append(
-            "Additional properties are not allowed ("
-              + extras.map(pythonUnicodeRepr).joined(separator: ", ")
-              + (extras.count == 1 ? " was" : " were") + " unexpected)")
-        } else {
-          let sortedExtras = extras.sorted {
-            $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars)
-          }
-          messages.append(
-            sortedExtras.map(pythonUnicodeRepr).joined(separator: ", ")
-              + (extras.count == 1 ? " does" : " do") + " not match any of the regexes: "
-              + patterns.map(\.0).sorted().map(pythonStrRepr).joined(separator: ", "))
-        }
+        // jsonschema 2.5.1 has no patternProperties wording (`… does not match any of the
+        // regexes` is jsonschema 3): a key matching no pattern is an additional property.
+        messages.append(
+          "Additional properties are not allowed ("
+            + extras.map(pythonUnicodeRepr).joined(separator: ", ")
+            + (extras.count == 1 ? " was" : " were") + " unexpected)")
       case .required(let names):
         guard case .object(let object) = instance else { continue }
         for name in names where object[name] == nil {

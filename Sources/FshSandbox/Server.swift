@@ -50,13 +50,15 @@ final class SandboxServer: @unchecked Sendable {
     // Require a client certificate (VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT).
     configuration.certificateVerification = .noHostnameVerification
     configuration.sendCANameList = true
+    // Twisted 16.6 with pyOpenSSL on OpenSSL 1.0.x speaks TLS 1.2 at most.
+    configuration.maximumTLSVersion = .tlsv12
     // On stop, do not wait for clients to answer close_notify (NIOSSL's default is 5 s): a
     // client holding a kept-alive connection would delay every `fsh --sandbox` exit.
     configuration.shutdownTimeout = .milliseconds(100)
     let context = try NIOSSLContext(configuration: configuration)
 
-    // Flocker's check (`_validation.py`): the chain must verify to cluster.crt and the leaf's CN
-    // must start with "user-". The custom callback replaces BoringSSL's chain check, so it
+    // Flocker's check (`_validation.py`): the chain must verify to cluster.crt, the leaf's CN
+    // must start with "user-", and OpenSSL's purpose check must allow client authentication. The custom callback replaces BoringSSL's chain check, so it
     // verifies the signature against cluster.crt itself (pathlen:0: the leaf is issued by it).
     // A refusal fails the handshake with a TLS alert; no HTTP response is sent.
     let verify: NIOSSLCustomVerificationCallback = { certificates, promise in
@@ -65,7 +67,8 @@ final class SandboxServer: @unchecked Sendable {
         return
       }
       do {
-        _ = try validator.validate(leafDER: der, commonNamePrefix: "user-")
+        _ = try validator.validate(
+          leafDER: der, commonNamePrefix: "user-", requireClientAuthentication: true)
         promise.succeed(.certificateVerified)
       } catch {
         promise.succeed(.failed)

@@ -8,7 +8,7 @@ struct SandboxCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "fsh sandbox",
     abstract: "Run the sandbox Flocker control service.",
-    subcommands: [Serve.self])
+    subcommands: [Serve.self, Agent.self])
 
   struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +30,11 @@ struct SandboxCommand: ParsableCommand {
     var failEvery = 0
     @Option(help: ArgumentHelp("Drop every Nth connection without answering.", valueName: "n"))
     var dropEvery = 0
+    @Option(
+      help: ArgumentHelp(
+        "Churn the state list (shuffled, a stale duplicate or a missing entry now and then), "
+          + "seeded so a run can be replayed.", valueName: "seed"))
+    var churn: UInt64?
 
     func run() throws {
       let env = SessionEnvironment.current()
@@ -42,6 +47,7 @@ struct SandboxCommand: ParsableCommand {
       options.seedDatasets = seed
       options.keyBits = keyBits
       options.faults = SandboxFaults(latency: latency, failEvery: failEvery, dropEvery: dropEvery)
+      options.churnSeed = churn
       let server: Sandbox
       do {
         server = try Sandbox(options: options)
@@ -77,6 +83,100 @@ struct SandboxCommand: ParsableCommand {
       done.wait()
       sources.forEach { $0.cancel() }
       server.stop()
+    }
+  }
+
+  /// `fsh sandbox agent stop|start NODE`: makes a simulated node's agent go away or come back,
+  /// through the sandbox's own control endpoint (`/sandbox/agents/…`, outside `/v1`).
+  struct Agent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Stop or start a simulated node's dataset agent, or list them.",
+      discussion: """
+        Reaches the sandbox through the same configuration as any session (FLOCKER_* variables, \
+        the current cluster profile). A stopped agent's node leaves /v1/state/nodes and its \
+        attached datasets leave /v1/state/datasets; nothing that needs it converges until it \
+        starts again. NODE is a unique node id prefix or the node's host address.
+        """,
+      subcommands: [Stop.self, Start.self, List.self])
+
+    struct Stop: ParsableCommand {
+      static let configuration = CommandConfiguration(abstract: "Stop a node's agent.")
+      @Argument(help: "A unique node id prefix or host.") var node: String
+      func run() throws { try Agent.set(node, running: false) }
+    }
+
+    struct Start: ParsableCommand {
+      static let configuration = CommandConfiguration(abstract: "Start a node's agent again.")
+      @Argument(help: "A unique node id prefix or host.") var node: String
+      func run() throws { try Agent.set(node, running: true) }
+    }
+
+    struct List: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "List the simulated agents and whether each runs.")
+      func run() throws {
+        for agent in try Agent.agents() {
+          print("\(agent.uuid)  \(agent.host)  \(agent.running ? "running" : "stopped")")
+        }
+      }
+    }
+
+    struct Entry {
+      var uuid: String
+      var host: String
+      var running: Bool
+    }
+
+    static func request(_ method: String, _ path: String) throws -> HTTPResponse {
+      let session = Session(environment: SessionEnvironment.current())
+      do {
+        let response = try session.client().transport.perform(
+          HTTPRequest(method: method, path: path))
+        if response.status == 404, path == "/sandbox/agents" {
+          throw ValidationError(
+            "the control service at \(session.configuration.host ?? "?") is not an fsh sandbox "
+              + "(no /sandbox/agents); point FLOCKER_* at one started by `fsh sandbox serve`")
+        }
+        return response
+      } catch let d as Diagnostic {
+        throw ValidationError(d.message + d.notes.map { "\n  note: " + $0 }.joined())
+      }
+    }
+
+    static func agents() throws -> [Entry] {
+      let response = try request("GET", "/sandbox/agents")
+      guard response.status == 200,
+        let items = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]
+      else { throw ValidationError("unexpected answer from the sandbox: \(response.status)") }
+      return items.compactMap { item in
+        guard let uuid = item["uuid"] as? String, let host = item["host"] as? String else {
+          return nil
+        }
+        return Entry(uuid: uuid, host: host, running: item["running"] as? Bool ?? true)
+      }
+    }
+
+    static func set(_ reference: String, running: Bool) throws {
+      let all = try agents()
+      let prefix = reference.lowercased()
+      var matches = all.filter { $0.host == reference }
+      if matches.isEmpty { matches = all.filter { $0.uuid.hasPrefix(prefix) && !prefix.isEmpty } }
+      guard matches.count == 1, let agent = matches.first else {
+        let listing = all.map { "\($0.uuid.prefix(8)) (\($0.host))" }.joined(separator: ", ")
+        throw ValidationError(
+          matches.isEmpty
+            ? "no simulated node with an id starting '\(reference)' or host '\(reference)'; nodes: \(listing)"
+            : "'\(reference)' matches \(matches.count) nodes; give more of the id: \(listing)")
+      }
+      let verb = running ? "start" : "stop"
+      let response = try request("POST", "/sandbox/agents/\(agent.uuid)/\(verb)")
+      guard response.status == 200 else {
+        throw ValidationError("the sandbox refused to \(verb) the agent: \(response.bodyText)")
+      }
+      FileHandle.standardError.write(
+        Data(
+          "\(running ? "started" : "stopped") the agent of \(agent.uuid.prefix(8)) (\(agent.host))\n"
+            .utf8))
     }
   }
 }

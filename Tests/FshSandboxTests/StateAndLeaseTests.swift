@@ -5,7 +5,7 @@ import Testing
 
 @Suite("State, nodes and leases")
 struct StateAndLeaseTests {
-  @Test func datasetConvergesAfterDelay() throws {
+  @Test func datasetConvergesStageByStage() throws {
     let (sandbox, clock) = try makeSandbox()
     let node = sandbox.nodes[0].uuid
     let id = try sandbox.createDataset(primary: node, extra: #", "maximum_size": 1610612736"#)
@@ -13,7 +13,14 @@ struct StateAndLeaseTests {
     #expect(sandbox.get("/v1/state/datasets").text == "[]")
     clock.advance(0.4)
     #expect(sandbox.get("/v1/state/datasets").text == "[]")
+    // Created, then attached: both reported without primary and path.
+    let bare =
+      #"[{"dataset_id": "\#(id)", "maximum_size": 2147483648}, {"dataset_id": "\#(unsized)", "maximum_size": 80530636800}]"#
     clock.advance(0.2)
+    #expect(sandbox.get("/v1/state/datasets").text == bare)
+    clock.advance(0.5)
+    #expect(sandbox.get("/v1/state/datasets").text == bare)
+    clock.advance(0.5)
     let state = sandbox.get("/v1/state/datasets")
     #expect(state.status == 200)
     #expect(
@@ -22,18 +29,20 @@ struct StateAndLeaseTests {
     )
   }
 
-  @Test func moveDetachesThenAttaches() throws {
+  @Test func moveUnmountsDetachesAttachesMounts() throws {
     let (sandbox, clock) = try makeSandbox()
     let (a, b) = (sandbox.nodes[0].uuid, sandbox.nodes[1].uuid)
     let id = try sandbox.createDataset(primary: a, extra: #", "maximum_size": 1073741824"#)
-    clock.advance(0.6)
+    clock.advance(1.6)
     #expect(sandbox.get("/v1/state/datasets").array.first?["primary"] as? String == a)
     #expect(
       sandbox.post("/v1/configuration/datasets/\(id)", #"{"primary": "\#(b)"}"#).status == 200)
     #expect(sandbox.get("/v1/state/datasets").array.first?["primary"] as? String == a)
-    clock.advance(0.6)
-    let detached = sandbox.get("/v1/state/datasets")
-    #expect(detached.text == #"[{"dataset_id": "\#(id)", "maximum_size": 1073741824}]"#)
+    let bare = #"[{"dataset_id": "\#(id)", "maximum_size": 1073741824}]"#
+    for stage in ["unmounted on A", "detached from A", "attached on B"] {
+      clock.advance(0.5)
+      #expect(sandbox.get("/v1/state/datasets").text == bare, "\(stage)")
+    }
     clock.advance(0.5)
     let attached = sandbox.get("/v1/state/datasets").array.first
     #expect(attached?["primary"] as? String == b)
@@ -44,12 +53,17 @@ struct StateAndLeaseTests {
     let (sandbox, clock) = try makeSandbox()
     let id = try sandbox.createDataset(primary: sandbox.nodes[2].uuid)
     let orphan = try sandbox.createDataset(primary: UUID().uuidString.lowercased())
-    clock.advance(1)
+    clock.advance(1.6)
     #expect(sandbox.get("/v1/state/datasets").array.map { $0["dataset_id"] as? String } == [id])
     #expect(sandbox.delete("/v1/configuration/datasets/\(id)").status == 200)
     clock.advance(0.3)
-    #expect(sandbox.get("/v1/state/datasets").array.count == 1)
+    #expect(sandbox.get("/v1/state/datasets").array.first?["path"] != nil)
+    // Unmounted, then detached: still there without primary; then destroyed.
     clock.advance(0.3)
+    #expect(sandbox.get("/v1/state/datasets").array.first?["primary"] == nil)
+    clock.advance(0.5)
+    #expect(sandbox.get("/v1/state/datasets").array.count == 1)
+    clock.advance(0.5)
     #expect(sandbox.get("/v1/state/datasets").text == "[]")
     clock.advance(60)
     #expect(sandbox.get("/v1/state/datasets").text == "[]")
@@ -58,16 +72,24 @@ struct StateAndLeaseTests {
       sandbox.post(
         "/v1/configuration/datasets/\(orphan)", #"{"primary": "\#(sandbox.nodes[0].uuid)"}"#
       ).status == 200)
-    clock.advance(0.6)
+    clock.advance(1.6)
     #expect(sandbox.get("/v1/state/datasets").array.first?["dataset_id"] as? String == orphan)
+    #expect(sandbox.get("/v1/state/datasets").array.first?["path"] != nil)
   }
 
   @Test func convergesInRealTime() async throws {
     let sandbox = try Sandbox(options: testOptions(delay: 0.1))
     let id = try sandbox.createDataset(primary: sandbox.nodes[0].uuid)
     #expect(sandbox.get("/v1/state/datasets").array.isEmpty)
-    try await Task.sleep(nanoseconds: 250_000_000)
-    #expect(sandbox.get("/v1/state/datasets").array.first?["dataset_id"] as? String == id)
+    // Three steps of 0.1 s; polled with a generous hang guard, not timed.
+    var path: Any?
+    for _ in 0..<200 where path == nil {
+      try await Task.sleep(nanoseconds: 50_000_000)
+      path =
+        sandbox.get("/v1/state/datasets").array.first { $0["dataset_id"] as? String == id }?[
+          "path"]
+    }
+    #expect(path as? String == "/flocker/\(id)")
   }
 
   @Test func nodesAndEras() throws {

@@ -121,6 +121,18 @@ extension JSONParser {
     return n
   }
 
+  /// A `maximum_size`: an integer, where one beyond 64 bits (the API accepts those) saturates to
+  /// `Int.max` instead of failing the whole listing.
+  mutating func size(_ key: String) throws -> Int? {
+    if isNull() { return nil }
+    let start = i
+    switch try parseValue() {
+    case .int(let n): return n
+    case .double(let d) where d >= 0x1p63 && d.rounded() == d: return Int.max
+    default: throw Failure(message: "'\(key)' is not an integer", offset: start)
+    }
+  }
+
   mutating func number(_ key: String) throws -> Double? {
     if isNull() { return nil }
     let start = i
@@ -181,7 +193,7 @@ extension DatasetConfiguration: JSONPullDecodable {
       case "primary": primary = try r.optionalString(k)
       case "deleted": deleted = try r.bool(k)
       case "metadata": metadata = r.isNull() ? [:] : try r.stringMap(k)
-      case "maximum_size": size = try r.integer(k)
+      case "maximum_size": size = try r.size(k)
       default: try r.skipValue()
       }
     }
@@ -203,7 +215,7 @@ extension DatasetState: JSONPullDecodable {
       case "dataset_id": id = try r.string(k)
       case "primary": primary = try r.optionalString(k)
       case "path": path = try r.optionalString(k)
-      case "maximum_size": size = try r.integer(k)
+      case "maximum_size": size = try r.size(k)
       default: try r.skipValue()
       }
     }

@@ -1,17 +1,51 @@
 import Foundation
 
-/// The status flockerctl derived from configuration and state (reference §3.5).
+/// Where a dataset stands, from the configuration (what was asked), the state (what the agents
+/// report) and the node list (which agents report). See `ClusterView.status(...)`.
 public enum DatasetStatus: String, Sendable, CaseIterable {
-  case pending, attached, detached, deleting, deleted
+  /// Configured, not in the state, its configured node reporting: not created yet.
+  case pending
+  /// Reported mounted on its configured node.
+  case attached
+  /// Reported attached on a node other than the configured one: a move in progress or stuck.
+  case moving
+  /// Reported, attached nowhere (between stages, or detached).
+  case detached
+  /// Not in the state and its configured node not reporting: where the volume is cannot be told.
+  case unknown
+  /// Deleted in the configuration, still reported (or its configured node not reporting).
+  case deleting
+  /// Deleted, its configured node reporting, and absent from the state.
+  case deleted
 }
 
-/// One dataset as fsh shows it: configuration, state and node merged.
+/// One dataset as fsh shows it: configuration, state and nodes merged. The configured node
+/// (`primary`, `node`, `host`) and the node the state reports it attached to (`attachedNode`)
+/// are kept apart: they differ while a move is under way or stuck.
 public struct DatasetView: Sendable, Equatable {
   public var configuration: DatasetConfiguration
+  /// The state entry (the mounted one when the state lists the dataset twice).
   public var state: DatasetState?
   public var status: DatasetStatus
   /// The configured primary, when that node is reporting.
   public var node: Node?
+  /// The node the state reports the dataset attached to (host nil when it is not in the list).
+  public var attachedNode: Node?
+  /// Position in the configuration list as the API returned it (Kubernetes takes the first
+  /// live dataset with a name in this order).
+  public var order: Int
+
+  public init(
+    configuration: DatasetConfiguration, state: DatasetState?, status: DatasetStatus,
+    node: Node?, attachedNode: Node? = nil, order: Int = 0
+  ) {
+    self.configuration = configuration
+    self.state = state
+    self.status = status
+    self.node = node
+    self.attachedNode = attachedNode
+    self.order = order
+  }
 
   /// The record commands return and scripts read (`$ds.name`, `$ds.status`, …).
   public var value: Value {
@@ -24,6 +58,8 @@ public struct DatasetView: Sendable, Equatable {
       ("primary", .from(c.primary)),
       ("node", .from(c.primary.map { String($0.prefix(8)) })),
       ("host", .from(node?.host)),
+      ("attached_node", .from(attachedNode?.uuid)),
+      ("attached_host", .from(attachedNode.flatMap { $0.host.isEmpty ? nil : $0.host })),
       ("path", .from(state?.path)),
       ("deleted", .bool(c.deleted)),
       (
@@ -73,30 +109,30 @@ public struct ClusterView: Sendable {
     return view
   }
 
-  /// Merges configuration and state the way flockerctl does; orphans in state are not shown.
+  /// Merges configuration, state and nodes; state entries of datasets not in the configuration
+  /// are not shown. A dataset the state lists twice is read from its mounted entry.
   public init(
     configuration: [DatasetConfiguration], state: [DatasetState], nodes: [Node], tag: String?
   ) {
     var stateByID: [String: DatasetState] = [:]
     stateByID.reserveCapacity(state.count)
-    for s in state { stateByID[s.datasetID] = s }
+    for s in state {
+      if let seen = stateByID[s.datasetID], seen.primary != nil, s.primary == nil { continue }
+      stateByID[s.datasetID] = s
+    }
     var nodeByID: [String: Node] = [:]
     for n in nodes { nodeByID[n.uuid] = n }
     var views: [DatasetView] = []
     views.reserveCapacity(configuration.count)
-    for c in configuration {
+    for (order, c) in configuration.enumerated() {
       let s = stateByID[c.datasetID]
-      let status: DatasetStatus
-      if c.deleted {
-        status = s == nil ? .deleted : .deleting
-      } else if let s {
-        status = (s.primary.map { nodeByID[$0] != nil } ?? false) ? .attached : .detached
-      } else {
-        status = .pending
-      }
+      let configured = c.primary.flatMap { nodeByID[$0] }
+      let attached = s?.primary.map { nodeByID[$0] ?? Node(uuid: $0, host: "") }
       views.append(
         DatasetView(
-          configuration: c, state: s, status: status, node: c.primary.flatMap { nodeByID[$0] }))
+          configuration: c, state: s,
+          status: Self.status(c, state: s, configuredNodeReporting: configured != nil),
+          node: configured, attachedNode: attached, order: order))
     }
     // A stable order: by name (unnamed last), then id.
     views.sort { a, b in
@@ -112,6 +148,18 @@ public struct ClusterView: Sendable {
     self.datasets = views
     self.nodes = nodes.sorted { $0.uuid < $1.uuid }
     self.tag = tag
+  }
+
+  /// The status of one dataset (see `DatasetStatus`).
+  public static func status(
+    _ c: DatasetConfiguration, state: DatasetState?, configuredNodeReporting: Bool
+  ) -> DatasetStatus {
+    if c.deleted {
+      return state == nil && configuredNodeReporting ? .deleted : .deleting
+    }
+    guard let state else { return configuredNodeReporting ? .pending : .unknown }
+    guard let attached = state.primary else { return .detached }
+    return attached == c.primary ? .attached : .moving
   }
 
   /// Finds one non-deleted dataset by exact name or unique id prefix (case-insensitive).

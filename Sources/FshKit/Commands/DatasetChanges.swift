@@ -58,9 +58,11 @@ extension Datasets {
         pairs = try m.map { try Metadata.pair($0) }
       }
       name = try arguments.positional("a dataset name")
-      guard !name.text.isEmpty, name.text.count <= 256 else {
+      // Measured as the server measures it: Unicode code points.
+      guard !name.text.isEmpty, name.text.unicodeScalars.count <= 256 else {
         throw Diagnostic.usage(
-          "invalid dataset name '\(name.text)'", notes: ["give a name of 1 to 256 characters"],
+          "invalid dataset name '\(name.text)'",
+          notes: ["give a name of 1 to 256 characters (Unicode code points)"],
           range: name.range)
       }
       let s = try arguments.positional("a size such as 10G")
@@ -148,8 +150,11 @@ extension Datasets {
       ["destroy"], summary: "delete a dataset (asks first on a terminal)", usage: "NAME|ID [--yes]",
       arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
       options: [OptionHelp(["--yes", "-y"], nil, "do not ask (needed in scripts)")],
-      discussion:
-        "The dataset stays in the configuration marked deleted; its volume is destroyed by the agent. A lease blocks the agent, not the request.",
+      discussion: """
+        The dataset stays in the configuration marked deleted; its agent unmounts, detaches and \
+        destroys the volume (status deleting, then deleted). A lease blocks the agent, not the \
+        request: fsh warns, and the volume stays until the lease is released or expires.
+        """,
       usesCluster: true)
     var ref: CommandArgument
     var yes: Bool
@@ -169,12 +174,15 @@ extension Datasets {
         }
         guard answer else { return .text("kept \(label)") }
       }
+      let leases = try context.cluster { try $0.leases() }
       let deleted = try context.cluster {
         try $0.deleteDataset(v.configuration.datasetID, ifConfigurationMatches: nil)
       }
-      let out = DatasetView(
-        configuration: deleted, state: v.state, status: v.state == nil ? .deleted : .deleting,
-        node: v.node)
+      var out = v
+      out.configuration = deleted
+      out.status = ClusterView.status(
+        deleted, state: v.state, configuredNodeReporting: v.node != nil)
+      Datasets.warnIfLeased(out, leases: leases, view: view, ref: ref.text, context: context)
       return CommandResult(out.value, .record)
     }
   }
@@ -187,8 +195,12 @@ extension Datasets {
         OptionHelp(
           ["to"], "NODE", "the new primary: a unique id prefix or its host IP", completion: .node)
       ],
-      discussion:
-        "The agents detach it, then attach it on the new node; `wait NAME attached on NODE` waits for that.",
+      discussion: """
+        The agents unmount and detach it on the old node, then attach and mount it on the new \
+        one; until then its status is moving (`wait NAME attached` waits for the end). A lease \
+        held by the old node stops the move there until the lease is released or expires: the \
+        request is accepted all the same, and fsh warns.
+        """,
       examples: ["move db to 10.0.0.3", "move $ds to 4f2a"], usesCluster: true)
     var ref: CommandArgument
     var target: CommandArgument
@@ -207,10 +219,15 @@ extension Datasets {
       if v.configuration.primary == node.uuid {
         context.note("'\(ref.text)' is already configured on \(node.uuid.prefix(8)) (\(node.host))")
       }
+      let leases = try context.cluster { try $0.leases() }
       let moved = try context.cluster {
         try $0.moveDataset(v.configuration.datasetID, to: node.uuid)
       }
-      let out = DatasetView(configuration: moved, state: v.state, status: v.status, node: node)
+      var out = v
+      out.configuration = moved
+      out.node = node
+      out.status = ClusterView.status(moved, state: v.state, configuredNodeReporting: true)
+      Datasets.warnIfLeased(out, leases: leases, view: view, ref: ref.text, context: context)
       return CommandResult(out.value, .record)
     }
   }
@@ -230,8 +247,14 @@ extension Datasets {
         OptionHelp(
           ["timeout"], "DURATION", "give up after this long (default 2m, like the kubelet)"),
       ],
-      discussion:
-        "Polls the state; fails with the last status seen when the timeout passes. Ctrl-C stops it.",
+      discussion: """
+        Polls the state until the agents report what was asked: attached means mounted on its \
+        configured node (on NODE, when given); deleted means its configured node reports and the \
+        dataset stayed absent from the state for three reads in a row (one missing read, or a \
+        silent agent, is not a deletion). On a terminal it shows what it waits for and what \
+        blocks it (a lease, a node that does not report); at the timeout it fails saying where \
+        the dataset is, where it should be, and the fix. Ctrl-C stops it.
+        """,
       examples: ["wait $ds attached timeout 2m", "wait db attached on 10.0.0.3"], usesCluster: true)
     var ref: CommandArgument
     var want: DatasetStatus
@@ -248,15 +271,20 @@ extension Datasets {
         rawValue: try arguments.choice(
           w, name: "status", from: ["attached", "detached", "deleted"]))!
     }
+
+    /// Reads in a row that must find a deleted dataset absent from the state.
+    static let absentReads = 3
+
     func run(in context: CommandContext) throws -> CommandResult {
       let deadline = Date().addingTimeInterval(timeout)
       defer { context.progress(nil) }
-      var first = try Datasets.loadView(context)
-      let id = try first.dataset(ref, includeDeleted: want == .deleted).configuration.datasetID
-      let nodeID = try node.map { try first.node($0).uuid }
+      var view = try Datasets.loadView(context)
+      let id = try view.dataset(ref, includeDeleted: want == .deleted).configuration.datasetID
+      let nodeID = try node.map { try view.node($0).uuid }
+      var absent = 0
       var delay = 0.2
       while true {
-        guard let v = first.datasets.first(where: { $0.configuration.datasetID == id }) else {
+        guard let v = view.datasets.first(where: { $0.configuration.datasetID == id }) else {
           throw Diagnostic(
             "dataset '\(ref.text)' disappeared from the configuration", code: .notFound)
         }
@@ -264,40 +292,77 @@ extension Datasets {
         switch want {
         case .attached:
           reached = v.status == .attached && (nodeID == nil || v.state?.primary == nodeID)
-        case .detached: reached = v.status == .detached
-        default: reached = v.status == .deleted
+        case .detached:
+          reached = v.status == .detached
+        default:
+          absent = v.status == .deleted ? absent + 1 : 0
+          reached = absent >= Self.absentReads
         }
         if reached {
           context.progress(nil)
-          let place = v.node.map { " on \($0.uuid.prefix(8)) (\($0.host))" } ?? ""
-          let path = v.state?.path.map { " at \($0)" } ?? ""
-          let label = v.configuration.name.map { "'\($0)' (\(id.prefix(8)))" } ?? "'\(id)'"
           return CommandResult(
-            v.value,
-            .rendered("\(label) is \(v.status.rawValue)\(want == .attached ? place + path : "")\n"))
+            v.value, .rendered("\(Whereabouts.name(v)) is \(Whereabouts.describe(v))\n"))
         }
+        // Not there yet: what blocks it (one more request, only while waiting).
+        let leases = try context.cluster { try $0.leases() }
+        let blockers = v.blockers(leases: leases, nodes: view.nodes)
+        let blocked = blockers.first.map { Whereabouts.words($0, ref: ref.text).message }
         if Date() >= deadline {
           context.progress(nil)
-          var notes = ["last status: \(v.status.rawValue)"]
-          if v.status == .pending {
-            notes.append(
-              v.node == nil
-                ? "its node is not reporting: is the dataset agent running there?"
-                : "agents converge asynchronously; check the dataset agent's log on \(v.node!.host)"
-            )
-          }
-          throw Diagnostic(
-            "dataset '\(ref.text)' is not \(want.rawValue) after \(Durations.format(timeout))",
-            code: .timeout, notes: notes)
+          throw timedOut(v, blockers: blockers, absent: absent, view: view, nodeID: nodeID)
         }
         let waited = Int(timeout - deadline.timeIntervalSinceNow)
         context.progress(
-          "waiting for '\(ref.text)' to be \(want.rawValue): \(v.status.rawValue) (\(waited)s of \(Durations.format(timeout)))"
-        )
-        try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
+          "waiting for '\(ref.text)' to be \(want.rawValue): \(blocked ?? Whereabouts.describe(v)) "
+            + "(\(waited)s of \(Durations.format(timeout)))")
+        // A deletion is confirmed by consecutive reads, not by time.
+        let pause = absent > 0 ? 0.2 : delay
+        try context.session.sleep(seconds: min(pause, max(0, deadline.timeIntervalSinceNow)))
         delay = min(delay * 1.5, 2)
-        first = try Datasets.loadView(context)
+        view = try Datasets.loadView(context)
       }
+    }
+
+    /// The timeout error: where the dataset is, where it should be, what blocks it and the fix.
+    func timedOut(
+      _ v: DatasetView, blockers: [Blocker], absent: Int, view: ClusterView, nodeID: String?
+    ) -> Diagnostic {
+      let target = nodeID.map { " on \(Whereabouts.label(uuid: $0, in: view))" } ?? ""
+      var notes = ["it is \(Whereabouts.describe(v))"]
+      for blocker in blockers {
+        let (message, fix) = Whereabouts.words(blocker, ref: ref.text)
+        notes.append("blocked: \(message)")
+        notes.append(fix)
+      }
+      if want == .deleted, v.status == .deleted {
+        notes.append(
+          "it was absent from only \(absent) of the last \(Self.absentReads) reads; the state can "
+            + "miss an entry for a read, so that is not yet a deletion")
+      }
+      if blockers.isEmpty, v.status == .pending || v.status == .detached || v.status == .moving {
+        let host = v.node?.host ?? "its node"
+        notes.append(
+          "no lease or silent agent blocks it: agents converge asynchronously; check the dataset "
+            + "agent's log on \(host), or wait longer with 'timeout'")
+      }
+      return Diagnostic(
+        "dataset '\(ref.text)' is not \(want.rawValue)\(target) after \(Durations.format(timeout))",
+        code: .timeout, notes: notes, range: ref.range)
+    }
+  }
+}
+
+extension Datasets {
+  /// After a move or destroy: when a lease keeps the volume where it is, says so at once.
+  static func warnIfLeased(
+    _ v: DatasetView, leases: [Lease], view: ClusterView, ref: String, context: CommandContext
+  ) {
+    for case .lease(let node, let expires) in v.blockers(leases: leases, nodes: view.nodes) {
+      let (_, fix) = Whereabouts.words(.lease(node: node, expires: expires), ref: ref)
+      let until = expires == nil ? "released" : "released or expires"
+      context.warn(
+        "'\(ref)' is leased by node \(Whereabouts.label(node)): nothing happens until the lease "
+          + "is \(until)", notes: [fix])
     }
   }
 }

@@ -19,8 +19,14 @@ enum Datasets {
         "primary", "NODE",
         cell: { row in
           guard case .string(let p)? = row["primary"] else { return "-" }
-          if case .string(let h)? = row["host"] { return "\(short(p)) (\(h))" }
-          return "\(short(p)) (not reporting)"
+          var configured = "\(short(p)) (not reporting)"
+          if case .string(let h)? = row["host"] { configured = "\(short(p)) (\(h))" }
+          // Where the state has it, when that is not the configured node: `A → B`.
+          guard case .string(let a)? = row["attached_node"], a != p else { return configured }
+          if case .string(let h)? = row["attached_host"] {
+            return "\(short(a)) (\(h)) → \(configured)"
+          }
+          return "\(short(a)) → \(configured)"
         }),
       Column("path"),
     ]
@@ -39,19 +45,25 @@ enum Datasets {
       usage: "[status S] [on NODE] [name PATTERN] [meta K=V …] [--deleted] [-l]",
       options: [
         OptionHelp(
-          ["status"], "STATUS", "pending, attached, detached, deleting or deleted",
+          ["status"], "STATUS",
+          "pending, attached, moving, detached, unknown, deleting or deleted",
           completion: .values(DatasetStatus.allCases.map(\.rawValue))),
-        OptionHelp(["on"], "NODE", "only datasets whose primary is this node", completion: .node),
+        OptionHelp(
+          ["on"], "NODE", "only datasets configured on, or attached to, this node",
+          completion: .node),
         OptionHelp(
           ["name"], "PATTERN", "names matching a glob such as 'web-*'", completion: .dataset),
         OptionHelp(["meta"], "K=V", "metadata equal to a value (repeat for several)"),
-        OptionHelp(["--deleted", "-d"], nil, "include deleted datasets"),
+        OptionHelp(["--deleted", "-d"], nil, "include deleted datasets that are gone"),
         OptionHelp(["--long", "-l"], nil, "full dataset and node ids"),
       ],
       discussion: """
-        Status merges the configuration with what the agents report: pending (configured, not yet \
-        in the state), attached (on a reporting node), detached (exists, attached nowhere), \
-        deleting, deleted. Sorted by name, then id.
+        Status merges the configuration (where a dataset should be) with what the agents \
+        report (where it is): pending (configured, not yet in the state), attached (mounted on \
+        its configured node), moving (attached on another node: NODE shows `A → B`), detached \
+        (reported, attached nowhere), unknown (not in the state and its configured node not \
+        reporting), deleting (deleted, still reported), deleted (gone). Everything that may \
+        still hold a volume is listed; --deleted adds the gone ones. Sorted by name, then id.
         """,
       examples: [
         "datasets", "datasets status pending", "datasets on 265a0498 -o json",
@@ -86,13 +98,13 @@ enum Datasets {
       let view = try Datasets.loadView(context)
       var nodeID: String? = nil
       if let node { nodeID = try view.node(node).uuid }
-      let showDeleted = deleted || status == .deleted || status == .deleting
+      let showDeleted = deleted || status == .deleted
       let start = DispatchTime.now().uptimeNanoseconds
       let rows = view.datasets.filter { v in
         let c = v.configuration
-        if c.deleted && !showDeleted { return false }
+        if v.status == .deleted && !showDeleted { return false }
         if let status, v.status != status { return false }
-        if let nodeID, c.primary != nodeID { return false }
+        if let nodeID, c.primary != nodeID && v.attachedNode?.uuid != nodeID { return false }
         if let pattern,
           !Glob.matches(pattern, c.name ?? "") && !c.datasetID.hasPrefix(pattern.lowercased())
         {
@@ -120,14 +132,12 @@ enum Datasets {
       let v = try view.dataset(ref, includeDeleted: true)
       let leases = try context.cluster { try $0.leases() }
       guard case .record(var r) = v.value else { return CommandResult(v.value, .record) }
-      if let l = leases.first(where: { $0.datasetID == v.configuration.datasetID }) {
-        r["lease"] = .record(
-          Record([
-            ("node", .string(l.nodeUUID)), ("expires_in", l.expires.map(Value.double) ?? .null),
-          ]))
-      } else {
-        r["lease"] = .null
-      }
+      r["lease"] = v.lease(in: leases).map { Datasets.leaseValue($0, view: view) } ?? .null
+      r["where"] = .string(Whereabouts.describe(v))
+      r["blockers"] = .list(
+        v.blockers(leases: leases, nodes: view.nodes).map {
+          Whereabouts.value($0, ref: ref.text, view: view)
+        })
       if let name = v.configuration.name {
         let twins = view.datasets.filter {
           !$0.configuration.deleted && $0.configuration.name == name
@@ -145,6 +155,18 @@ enum Datasets {
       }
       return CommandResult(.record(r), .record)
     }
+  }
+}
+
+extension Datasets {
+  /// A lease inside a dataset record: the holding node and the remaining seconds (null: never).
+  static func leaseValue(_ lease: Lease, view: ClusterView) -> Value {
+    .record(
+      Record([
+        ("node", .string(lease.nodeUUID)),
+        ("host", .from(view.nodes.first { $0.uuid == lease.nodeUUID }?.host)),
+        ("expires", lease.expires.map(Value.double) ?? .null),
+      ]))
   }
 }
 
@@ -177,13 +199,21 @@ enum Metadata {
     }
     let k = String(t[..<eq])
     let v = String(t[t.index(after: eq)...])
-    guard k.count <= 256 else {
+    // The server counts Unicode code points (Python 2 unicode lengths), not characters.
+    guard k.unicodeScalars.count <= 256 else {
       throw Diagnostic.usage(
-        "metadata key '\(k.prefix(20))…' is longer than 256 characters", range: a.range)
+        "metadata key '\(k.prefix(20))…' is longer than 256 characters",
+        notes: ["the API allows 256 Unicode code points"], range: a.range)
     }
-    guard v.count <= 256 else {
+    guard !k.contains(where: \.isNewline) else {
       throw Diagnostic.usage(
-        "metadata value for '\(k)' is longer than 256 characters", notes: ["the API allows 256"],
+        "metadata key '\(k.prefix(20))' contains a line break",
+        notes: ["the API's key pattern '^.{1,256}$' allows none"], range: a.range)
+    }
+    guard v.unicodeScalars.count <= 256 else {
+      throw Diagnostic.usage(
+        "metadata value for '\(k)' is longer than 256 characters",
+        notes: ["the API allows 256 Unicode code points"],
         range: a.range)
     }
     return (k, v)

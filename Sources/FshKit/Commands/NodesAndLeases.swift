@@ -15,8 +15,9 @@ enum NodesAndLeases {
       let view = try Datasets.loadView(context)
       var attached: [String: Int] = [:]
       var configured: [String: Int] = [:]
-      for d in view.datasets where !d.configuration.deleted {
-        if d.status == .attached, let p = d.state?.primary { attached[p, default: 0] += 1 }
+      for d in view.datasets {
+        if let p = d.state?.primary { attached[p, default: 0] += 1 }
+        if d.configuration.deleted { continue }
         if let p = d.configuration.primary { configured[p, default: 0] += 1 }
       }
       let rows = view.nodes.map { n -> Value in
@@ -127,9 +128,24 @@ enum NodesAndLeases {
       let view = try Datasets.loadView(context)
       let d = try view.dataset(ref)
       let n = try view.node(node)
-      let (lease, renewed) = try context.cluster {
-        try $0.acquireLease(
-          datasetID: d.configuration.datasetID, nodeUUID: n.uuid, expires: duration)
+      let (lease, renewed) = try context.cluster { client in
+        do {
+          return try client.acquireLease(
+            datasetID: d.configuration.datasetID, nodeUUID: n.uuid, expires: duration)
+        } catch let e as ClientError where e.code == .http && e.status == 409 {
+          // Another node holds it: say which, and how to take it over.
+          let holder = try? client.leases().first { $0.datasetID == d.configuration.datasetID }
+          guard let holder else { throw e }
+          let expiry = holder.expires.map { "for another \(Durations.format(max(0, $0)))" }
+          throw Diagnostic(
+            "'\(ref.text)' is already leased by node "
+              + Whereabouts.label(uuid: holder.nodeUUID, in: view) + " "
+              + (expiry ?? "with no expiry"), code: .failed,
+            notes: [
+              "a dataset has one lease at a time; release it first: lease release "
+                + Whereabouts.quote(ref.text)
+            ], range: ref.range)
+        }
       }
       if renewed { context.note("renewed the lease held by \(n.uuid.prefix(8))") }
       return CommandResult(NodesAndLeases.leaseRow(lease, view), .record)

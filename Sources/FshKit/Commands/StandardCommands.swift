@@ -12,7 +12,8 @@ extension CommandTable {
       // The control service
       ClusterBasics.Version.self, ClusterBasics.API.self, ClusterBasics.Curl.self,
       Datasets.List.self, Datasets.Show.self, Datasets.Create.self, Datasets.Destroy.self,
-      Datasets.Move.self, Datasets.Wait.self, NodesAndLeases.Nodes.self, NodesAndLeases.Leases.self,
+      Datasets.Move.self, Datasets.Wait.self, Datasets.Explain.self, NodesAndLeases.Nodes.self,
+      NodesAndLeases.Leases.self,
       NodesAndLeases.Acquire.self, NodesAndLeases.Release.self,
       // Certificates
       Certs.Check.self, Certs.Show.self, Certs.Init.self, Certs.Control.self,

@@ -9,6 +9,8 @@ destroy short-lived --yes -o json
 # expect:   "primary": "*",
 # expect:   "node": "*",
 # expect:   "host": "10.0.0.1",
+# expect:   "attached_node": *,
+# expect:   "attached_host": *,
 # expect:   "path": *,
 # expect:   "deleted": true,
 # expect:   "metadata": {
@@ -16,4 +18,4 @@ destroy short-lived --yes -o json
 # expect:   }*
 # expect: }
 api POST "/v1/configuration/datasets/$ds.dataset_id" '{"primary": "0b4b2b44-2c06-4b7a-9d85-4a8e7e0b6b11"}'
-# expect error: 18:1: POST /v1/configuration/datasets/* answered HTTP 405: The dataset has been deleted.
+# expect error: 20:1: POST /v1/configuration/datasets/* answered HTTP 405: The dataset has been deleted.

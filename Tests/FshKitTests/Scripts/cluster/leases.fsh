@@ -10,7 +10,7 @@ lease acquire lease-test on 10.0.0.1 for 10m -o json
 # expect: }
 try lease acquire lease-test on 10.0.0.2
 echo $error.message
-# expect: *lease already held*
+# expect: 'lease-test' is already leased by node * (10.0.0.1) for another *m
 lease release lease-test -o csv
 # expect: dataset_id,name,node_uuid,host,expires
 # expect: *,lease-test,*,10.0.0.1,*

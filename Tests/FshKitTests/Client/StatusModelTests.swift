@@ -1,0 +1,137 @@
+import Foundation
+import FshKit
+import Testing
+
+/// The status model and `wait … deleted` against exactly scripted answers: what a churning or
+/// stuck cluster can say, one read at a time.
+@Suite struct StatusModelTests {
+  static let a = "11111111-1111-4111-8111-111111111111"
+  static let b = "22222222-2222-4222-8222-222222222222"
+  static let ghost = "33333333-3333-4333-8333-333333333333"
+  static let id = "44444444-4444-4444-8444-444444444444"
+  static let nodes = [Node(uuid: a, host: "10.0.0.1"), Node(uuid: b, host: "10.0.0.2")]
+
+  func view(primary: String, deleted: Bool = false, state: [DatasetState]) -> DatasetView {
+    let c = DatasetConfiguration(
+      datasetID: Self.id, primary: primary, deleted: deleted, metadata: ["name": "x"],
+      maximumSize: 1 << 30)
+    return ClusterView(configuration: [c], state: state, nodes: Self.nodes, tag: nil).datasets[0]
+  }
+
+  func mounted(on node: String) -> DatasetState {
+    DatasetState(
+      datasetID: Self.id, primary: node, path: "/flocker/\(Self.id)", maximumSize: 1 << 30)
+  }
+
+  var bare: DatasetState { DatasetState(datasetID: Self.id, maximumSize: 1 << 30) }
+
+  @Test func everyStatus() {
+    #expect(view(primary: Self.a, state: []).status == .pending)
+    #expect(view(primary: Self.a, state: [mounted(on: Self.a)]).status == .attached)
+    #expect(view(primary: Self.b, state: [mounted(on: Self.a)]).status == .moving)
+    #expect(view(primary: Self.a, state: [bare]).status == .detached)
+    #expect(view(primary: Self.ghost, state: []).status == .unknown)
+    #expect(view(primary: Self.a, deleted: true, state: [mounted(on: Self.a)]).status == .deleting)
+    #expect(view(primary: Self.ghost, deleted: true, state: []).status == .deleting)
+    #expect(view(primary: Self.a, deleted: true, state: []).status == .deleted)
+  }
+
+  @Test func desiredAndActualStayApart() {
+    let v = view(primary: Self.b, state: [mounted(on: Self.a)])
+    #expect(v.value["primary"] == .string(Self.b))
+    #expect(v.value["host"] == .string("10.0.0.2"))
+    #expect(v.value["attached_node"] == .string(Self.a))
+    #expect(v.value["attached_host"] == .string("10.0.0.1"))
+    #expect(v.value["path"] == .string("/flocker/\(Self.id)"))
+    let nowhere = view(primary: Self.a, state: [bare])
+    #expect(nowhere.value["attached_node"] == .null && nowhere.value["path"] == .null)
+  }
+
+  @Test func aDuplicateIsReadFromItsMountedEntry() {
+    // The stale, unmounted copy is listed last (as Flocker lists non-manifest datasets).
+    #expect(view(primary: Self.a, state: [mounted(on: Self.a), bare]).status == .attached)
+    #expect(view(primary: Self.a, state: [bare, mounted(on: Self.a)]).status == .attached)
+  }
+
+  @Test func blockersAreData() {
+    let leased = [Lease(datasetID: Self.id, nodeUUID: Self.a, expires: nil)]
+    let moving = view(primary: Self.b, state: [mounted(on: Self.a)])
+    #expect(
+      moving.blockers(leases: leased, nodes: Self.nodes) == [
+        .lease(node: Self.nodes[0], expires: nil)
+      ])
+    // A lease on the node where the dataset should be blocks nothing.
+    #expect(
+      view(primary: Self.a, state: [mounted(on: Self.a)]).blockers(
+        leases: leased, nodes: Self.nodes
+      ).isEmpty)
+    #expect(
+      view(primary: Self.ghost, state: []).blockers(leases: [], nodes: Self.nodes)
+        == [.nodeNotReporting(uuid: Self.ghost)])
+    let deleting = view(primary: Self.a, deleted: true, state: [mounted(on: Self.a)])
+    #expect(
+      deleting.blockers(leases: leased, nodes: Self.nodes) == [
+        .lease(node: Self.nodes[0], expires: nil)
+      ])
+    #expect(
+      deleting.blockers(leases: [], nodes: Self.nodes) == [
+        .deletedStillReported(node: Self.nodes[0])
+      ])
+  }
+
+  /// A control service whose state answers follow a script: `true` lists the dataset, `false`
+  /// misses it (the last answer repeats).
+  final class Scripted: @unchecked Sendable {
+    let lock = NSLock()
+    var reads: [Bool]
+    var count = 0
+    init(_ reads: [Bool]) { self.reads = reads }
+
+    func answer(_ request: HTTPRequest) -> HTTPResponse {
+      func json(_ text: String) -> HTTPResponse {
+        HTTPResponse(
+          status: 200, headers: [("Content-Type", "application/json")], body: Array(text.utf8))
+      }
+      switch request.path {
+      case "/v1/configuration/datasets":
+        return json(
+          #"[{"dataset_id": "\#(id)", "primary": "\#(a)", "metadata": {"name": "x"}, "deleted": true, "maximum_size": 1073741824}]"#
+        )
+      case "/v1/state/nodes":
+        return json(#"[{"uuid": "\#(a)", "host": "10.0.0.1"}]"#)
+      case "/v1/configuration/leases":
+        return json("[]")
+      case "/v1/state/datasets":
+        lock.lock()
+        let listed = reads[min(count, reads.count - 1)]
+        count += 1
+        lock.unlock()
+        return json(listed ? #"[{"dataset_id": "\#(id)", "maximum_size": 1073741824}]"# : "[]")
+      default:
+        return HTTPResponse(status: 404)
+      }
+    }
+  }
+
+  func waitDeleted(_ reads: [Bool], timeout: String) -> Outcome {
+    let scripted = Scripted(reads)
+    let s = Session(
+      environment: SessionEnvironment(
+        variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/"))
+    s.transportFactory = { _, _ in InProcessTransport(scripted.answer) }
+    s.set(.host, to: "scripted")
+    return s.run("wait x deleted timeout \(timeout)", name: "test")
+  }
+
+  @Test func oneMissingReadIsNotADeletion() {
+    // Missing on every other read, never three in a row: never deleted.
+    let flapping = waitDeleted(
+      Array(repeating: [true, false], count: 40).flatMap { $0 }, timeout: "3s")
+    #expect(flapping.status == 1)
+    #expect(flapping.stoppedBy?.message == "dataset 'x' is not deleted after 3s")
+    // Two misses, then listed again, then gone for good: deleted only after three in a row.
+    let gone = waitDeleted(
+      [true, false, false, true] + Array(repeating: false, count: 10), timeout: "30s")
+    #expect(gone.status == 0, "\(gone.stoppedBy.map { "\($0)" } ?? "")")
+  }
+}

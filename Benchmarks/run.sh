@@ -103,6 +103,17 @@ echo "== 6. start-up: fsh -c 'echo hi', and to the first prompt"
 hf b6 -n "fsh -c 'echo hi'" "$FSH -c 'echo hi'" -n "/bin/true" "/bin/true"
 python3 "$root/Benchmarks/first_prompt.py" "$FSH" $([ $quick = 1 ] && echo 5 || echo 20) >"$out/b6-prompt.json"
 
+echo "== 7. rehearsal of a 10 000-dataset cluster: the copy alone, and a script rehearsed"
+serve MID --nodes 10 --seed 10000 --delay 0.1
+{ echo "export FLOCKER_CONTROL_SERVICE_HOST=$MID_HOST FLOCKER_CONTROL_SERVICE_PORT=$MID_PORT FLOCKER_CONTROL_SERVICE_CA_FILE=$MID_CA_FILE FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=$MID_CLIENT_CERT_FILE FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=$MID_CLIENT_KEY_FILE"; echo "exec $FSH \"\$@\" >/dev/null"; } >"$work/mid.sh"
+: >"$work/empty.fsh"
+printf 'for n in a b c d e f g h i j { let d = create "r-$n" 1G on 10.0.0.1 }\nfor d in (datasets name "seed-0000*") { let m = move $d to 10.0.0.2 }\n' >"$work/rehearse.fsh"
+bash "$work/mid.sh" --rehearse "$work/rehearse.fsh"
+hyperfine -N --warmup 1 --runs "$runs_big" --export-json "$out/b7.json" \
+  -n "fsh -c datasets (10 000 datasets)" "bash $work/mid.sh -c datasets" \
+  -n "fsh --rehearse (empty script: read, copy, plan)" "bash $work/mid.sh --rehearse $work/empty.fsh" \
+  -n "fsh --rehearse (10 creates, 9 moves)" "bash $work/mid.sh --rehearse $work/rehearse.fsh" >/dev/null
+
 echo "== writing BENCHMARKS.md"
 python3 "$root/Benchmarks/report.py" "$out" "$root/BENCHMARKS.md"
 echo "done: BENCHMARKS.md"

@@ -64,6 +64,8 @@ private enum Route {
   /// `POST /sandbox/agents/<uuid>/stop|start`.
   case sandboxAgents
   case sandboxAgent(String, running: Bool)
+  /// `GET /sandbox/requests`: the requests answered so far (method, path, status).
+  case sandboxRequests
 
   var methods: [String] {
     switch self {
@@ -71,7 +73,7 @@ private enum Route {
     case .configurationDatasets, .leases: return ["GET", "HEAD", "POST"]
     case .configurationDataset: return ["POST", "DELETE"]
     case .lease: return ["DELETE"]
-    case .sandboxAgents: return ["GET", "HEAD"]
+    case .sandboxAgents, .sandboxRequests: return ["GET", "HEAD"]
     case .sandboxAgent: return ["POST"]
     }
   }
@@ -104,6 +106,7 @@ private enum Route {
     let parts = path.dropFirst(9).split(separator: "/", omittingEmptySubsequences: false)
     switch parts.count {
     case 1 where parts[0] == "agents": return .sandboxAgents
+    case 1 where parts[0] == "requests": return .sandboxRequests
     case 3 where parts[0] == "agents" && !parts[1].isEmpty && ["stop", "start"].contains(parts[2]):
       return .sandboxAgent(parts[1].lowercased(), running: parts[2] == "start")
     default: return nil
@@ -128,7 +131,7 @@ extension ClusterModel {
     switch (route, request.method) {
     case (.version, _):
       response = json(
-        200, encodeJSON(.object(JSONObject([("flocker", .string(sandboxFlockerVersion))]))))
+        200, encodeJSON(.object(JSONObject([("flocker", .string(version))]))))
     case (.configurationDatasets, "POST"):
       response = createDataset(request, now: now)
     case (.configurationDatasets, _):
@@ -158,6 +161,15 @@ extension ClusterModel {
       response = json(200, encodeJSON(.array(leases.map { leaseJSON($0, now: now) })))
     case (.lease(let id), _):
       response = releaseLease(id, now: now)
+    case (.sandboxRequests, _):
+      let items = requestLog.map { entry in
+        JSONValue.object(
+          JSONObject([
+            ("method", .string(entry.method)), ("path", .string(entry.path)),
+            ("status", .int(Int64(entry.status))),
+          ]))
+      }
+      response = json(200, encodeJSON(.array(items)))
     case (.sandboxAgents, _):
       response = json(200, encodeJSON(.array(nodes.map(agentJSON))))
     case (.sandboxAgent(let uuid, let running), _):

@@ -78,6 +78,10 @@ final class ClusterModel {
   var reconnectAt: Double?
   /// Seeded state churn, nil = off.
   var churn: SplitMix64?
+  /// What `GET /v1/version` answers.
+  var version = sandboxFlockerVersion
+  /// The requests answered, oldest first (at most `requestLogLimit`).
+  var requestLog: [SandboxRequestRecord] = []
 
   // Caches, rebuilt on demand after a change.
   private var configurationBody: [UInt8]?
@@ -98,6 +102,11 @@ final class ClusterModel {
   }
 
   // MARK: Lookup
+
+  func rebuildIndex() {
+    index = [:]
+    for (position, record) in records.enumerated() { index[record.id] = position }
+  }
 
   func record(_ id: String) -> DatasetRecord? {
     index[id].map { records[$0] }

@@ -69,15 +69,25 @@ public final class Sandbox: @unchecked Sendable {
       directory: directory, host: options.host, userName: options.userName,
       keyBits: options.keyBits)
     self.clusterUUID = ca.clusterUUID
-    self.nodes = try Self.prepareNodes(
-      directory: directory, count: options.nodeCount, persist: options.persist)
+    if let seed = options.seed {
+      var generator = SystemRandomNumberGenerator()
+      self.nodes = seed.nodes.map {
+        SandboxNode(uuid: $0.uuid.lowercased(), host: $0.host, era: randomUUID(&generator))
+      }
+    } else {
+      self.nodes = try Self.prepareNodes(
+        directory: directory, count: options.nodeCount, persist: options.persist)
+    }
     let configurationPath = directory + "/current_configuration.json"
+    let persist = options.persist && options.seed == nil
     self.model = ClusterModel(
       nodes: nodes, convergenceDelay: options.convergenceDelay,
       allocationUnit: options.allocationUnit,
-      configurationPath: options.persist ? configurationPath : nil, churnSeed: options.churnSeed)
+      configurationPath: persist ? configurationPath : nil, churnSeed: options.churnSeed)
     let now = Date().timeIntervalSince1970
-    if options.persist, let bytes = FileManager.default.contents(atPath: configurationPath) {
+    if let seed = options.seed {
+      model.load(seed: seed, now: now)
+    } else if persist, let bytes = FileManager.default.contents(atPath: configurationPath) {
       // State is in memory only: the agents report it again once they reconnect.
       try model.load(from: Array(bytes), now: now)
     } else if options.seedDatasets > 0 {
@@ -171,7 +181,26 @@ public final class Sandbox: @unchecked Sendable {
     let now = clock()
     tickLocked(now: now)
     let request = APIRequest(method: method.uppercased(), path: path, headers: headers, body: body)
-    return (model.respond(to: request, now: now), latency)
+    let response = model.respond(to: request, now: now)
+    if model.requestLog.count >= requestLogLimit {
+      model.requestLog.removeFirst(requestLogLimit / 10)
+    }
+    // Bodies only of changes: a listing's answer can be tens of megabytes.
+    let change = request.method != "GET" && request.method != "HEAD"
+    model.requestLog.append(
+      SandboxRequestRecord(
+        method: request.method, path: path, body: change ? body : [], status: response.status,
+        response: change ? response.body : []))
+    return (response, latency)
+  }
+
+  /// The requests answered so far, oldest first (also `GET /sandbox/requests`): what a client
+  /// sent, for tests and for the plan of a rehearsal. Dropped and failed injected faults are
+  /// not in it.
+  public var requestLog: [SandboxRequestRecord] {
+    lock.lock()
+    defer { lock.unlock() }
+    return model.requestLog
   }
 
   /// The simulated agents, stopped ones included: (node, whether its agent runs).

@@ -49,6 +49,10 @@ public struct SandboxOptions: Sendable {
   /// (listed last) or misses one entry, as a busy Flocker cluster's can. The same seed and the
   /// same requests give the same answers, so a failing run can be replayed.
   public var churnSeed: UInt64?
+  /// A cluster to copy instead of seeding: its nodes (with agents for the reporting ones only),
+  /// datasets, state, leases and version. `nodeCount` and `seedDatasets` are then ignored, and
+  /// nothing is persisted.
+  public var seed: SandboxSeed?
   /// Whether configuration changes are saved to `<directory>/current_configuration.json`.
   public var persist = true
 
@@ -72,6 +76,21 @@ public struct SandboxNode: Sendable, Equatable {
     self.era = era
   }
 }
+
+/// One request the sandbox answered, for its request log (`Sandbox.requestLog`,
+/// `GET /sandbox/requests`).
+public struct SandboxRequestRecord: Sendable {
+  public var method: String
+  public var path: String
+  /// The request body (JSON for the API's POSTs); empty for GET and HEAD.
+  public var body: [UInt8]
+  public var status: Int
+  /// The response body; empty for GET and HEAD (a listing can be tens of megabytes).
+  public var response: [UInt8]
+}
+
+/// The most requests `Sandbox.requestLog` keeps (the oldest are dropped).
+public let requestLogLimit = 100_000
 
 /// One HTTP response produced by `Sandbox.handle(...)`.
 public struct SandboxResponse: Sendable {

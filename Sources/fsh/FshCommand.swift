@@ -63,6 +63,11 @@ struct FshCommand: ParsableCommand {
   @Flag(help: "Start the sandbox control service in-process and connect to it.")
   var sandbox = false
   @Flag(
+    help: ArgumentHelp(
+      "Run the script against a throwaway copy of the cluster (read with GET requests only) and print the plan of what it would change.",
+      valueName: "script"))
+  var rehearse = false
+  @Flag(
     name: [.customLong("norc"), .customLong("no-rc")],
     help: "Do not run the rc file ($XDG_CONFIG_HOME/fsh/fshrc) at interactive start.")
   var noRC = false
@@ -129,9 +134,32 @@ struct FshCommand: ParsableCommand {
     defer { sandboxServer?.stop() }
 
     let session = Session(environment: environment, host: host)
+    session.register(RehearseCommand.self)
     if let output { session.options.output = output }
     if let color { session.options.color = color }
     session.options.verbose = verbose
+
+    if rehearse {
+      guard let file = script.first, commands == nil else {
+        throw ValidationError("--rehearse needs a script: fsh --rehearse SCRIPT [ARGS …]")
+      }
+      let status: Int32
+      do {
+        let (plan, outcome) = try Rehearsal.rehearse(
+          script: file, arguments: Array(script.dropFirst()), session: session, host: host)
+        host.flush()
+        if let d = outcome.stoppedBy { host.printDiagnostic(d) }
+        host.show(plan, options: session.options)
+        status = outcome.status
+      } catch let d as Diagnostic {
+        host.flush()
+        host.printDiagnostic(d)
+        status = 1
+      }
+      host.flush()
+      session.closeConnections()
+      throw ExitCode(status)
+    }
 
     let status: Int32
     if let commands {

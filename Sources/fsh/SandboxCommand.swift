@@ -35,12 +35,17 @@ struct SandboxCommand: ParsableCommand {
         "Churn the state list (shuffled, a stale duplicate or a missing entry now and then), "
           + "seeded so a run can be replayed.", valueName: "seed"))
     var churn: UInt64?
+    @Option(
+      help: ArgumentHelp(
+        "Serve a copy of this cluster profile ('.' for the current configuration) instead of a new sandbox: its datasets, nodes, leases and state, read with GET requests only.",
+        valueName: "cluster"))
+    var from: String?
 
     func run() throws {
       let env = SessionEnvironment.current()
       var options = SandboxOptions(
         directory: dir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? env
-          .stateDirectory + "/sandbox")
+          .stateDirectory + (from == nil ? "/sandbox" : "/sandbox-copy"))
       options.port = port
       options.nodeCount = nodes
       options.convergenceDelay = delay
@@ -49,6 +54,23 @@ struct SandboxCommand: ParsableCommand {
       options.faults = SandboxFaults(latency: latency, failEvery: failEvery, dropEvery: dropEvery)
       options.churnSeed = churn
       let server: Sandbox
+      var what = "sandbox control service"
+      if let from {
+        // A copy of a real cluster: read it (GETs only), then serve the copy.
+        var source = env
+        if from != "." { source.cluster = from }
+        let reader = Session(environment: source)
+        do {
+          let snapshot = try Rehearsal.snapshot(reader)
+          options.seed = snapshot.seed
+          options.persist = false
+          what = "copy of cluster '\(snapshot.label)' (\(snapshot.seed.datasets.count) datasets)"
+        } catch let d as Diagnostic {
+          throw ValidationError(
+            "cannot read cluster '\(from)': \(d.message)"
+              + d.notes.map { "\n  note: \($0)" }.joined())
+        }
+      }
       do {
         server = try Sandbox(options: options)
         try server.start()
@@ -64,7 +86,7 @@ struct SandboxCommand: ParsableCommand {
       let session = Session(environment: senv)
       let export = try EnvExport.variables(for: .kubernetes, from: session.configuration)
       var text =
-        "# sandbox control service on 127.0.0.1:\(server.port), \(server.nodes.count) nodes, state in \(options.directory)\n"
+        "# \(what) on 127.0.0.1:\(server.port), \(server.nodes.count) nodes, state in \(options.directory)\n"
       text +=
         "# in another terminal: eval these lines, then run fsh (Ctrl-C here stops the sandbox)\n"
       for (k, v) in export.variables { text += "export \(k)=\(EnvExport.shellQuote(v))\n" }

@@ -30,6 +30,11 @@ extension ConfigCommands {
           rows.append(row(key.rawValue, nil, "not set"))
         }
       }
+      if let copy = context.session.environment.rehearsalOf {
+        rows.insert(
+          row("rehearsal", copy, "a throwaway copy of cluster '\(copy)': nothing reaches it"),
+          at: 0)
+      }
       rows.append(
         row(
           "profiles", c.profilesPath,
@@ -104,6 +109,15 @@ extension ConfigCommands {
       name = first
     }
     func run(in context: CommandContext) throws -> CommandResult {
+      if let copy = context.session.environment.rehearsalOf, name.text != copy {
+        throw Diagnostic(
+          "this is a rehearsal of cluster '\(copy)': '\(name.text)' would be a real cluster",
+          code: .failed,
+          notes: [
+            "a rehearsal talks only to its copy of '\(copy)' (`use cluster \(copy)` stays on it)",
+            "rehearse a script for '\(name.text)' on its own: fsh --cluster \(name.text) --rehearse SCRIPT",
+          ], range: name.range)
+      }
       let store = ProfileStore(path: context.session.environment.profilesPath)
       let file = try store.load()
       guard file.clusters[name.text] != nil else {

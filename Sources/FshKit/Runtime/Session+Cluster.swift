@@ -35,7 +35,7 @@ extension Session {
         throw Diagnostic(e)
       }
     }
-    let client = FlockerClient(transport: transport)
+    let client = FlockerClient(transport: readOnly ? ReadOnlyTransport(transport) : transport)
     clientCache = (client, key)
     return client
   }

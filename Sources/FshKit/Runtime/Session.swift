@@ -59,6 +59,11 @@ public final class Session {
   /// Builds the transport to the control service; nil means libcurl over mutual TLS.
   /// An embedding program can supply another (the sandbox in-process, a recorder).
   public var transportFactory: ((Configuration, SessionOptions) throws -> ControlTransport)?
+  /// When true, every request to the control service goes through a `ReadOnlyTransport`:
+  /// nothing but GET and HEAD is sent (a rehearsal reads the real cluster this way).
+  public var readOnly = false {
+    didSet { if readOnly != oldValue { clientCache = nil } }
+  }
   var clientCache: (client: FlockerClient, key: String)?
   /// Dataset and node names seen by the last listing, for completion.
   public let names = NameCache()

@@ -13,6 +13,9 @@ public struct SessionEnvironment: Sendable {
   public var configDirectory: String
   /// Where history and caches live: `$XDG_STATE_HOME/fsh` (default `~/.local/state/fsh`).
   public var stateDirectory: String
+  /// Set in a rehearsal: the name of the cluster whose copy this session talks to. `use cluster`
+  /// then accepts that name only, and `config` says so.
+  public var rehearsalOf: String?
 
   public init(
     variables: [String: String], workingDirectory: String, configDirectory: String? = nil,

@@ -6,7 +6,8 @@ final class ServedSandbox: @unchecked Sendable {
   let directory: String
   private(set) var environment: [String: String] = [:]
 
-  init(flags: [String], directory: String? = nil) throws {
+  /// `env` adds to the process's environment (`--from .` reads the cluster it names).
+  init(flags: [String], directory: String? = nil, env: [String: String] = [:]) throws {
     self.directory = directory ?? (BinaryTests.tempHome() + "/sandbox")
     process.executableURL = URL(fileURLWithPath: BinaryTests.binary)
     process.arguments =
@@ -14,7 +15,8 @@ final class ServedSandbox: @unchecked Sendable {
         "sandbox", "serve", "--port", "0", "--dir", self.directory, "--key-bits", "2048",
         "--delay", "0.1",
       ] + flags
-    process.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin"]
+    process.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin"].merging(
+      env, uniquingKeysWith: { _, given in given })
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice

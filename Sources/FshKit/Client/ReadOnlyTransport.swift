@@ -1,0 +1,27 @@
+import Foundation
+
+/// A transport that lets only reads through: GET and HEAD reach the wrapped transport, anything
+/// else is refused before it is sent. A rehearsal reads the real cluster through one, so the
+/// cluster can receive nothing but reads whatever the code above it does.
+public final class ReadOnlyTransport: ControlTransport, @unchecked Sendable {
+  /// The transport the reads go through.
+  public let base: ControlTransport
+
+  public init(_ base: ControlTransport) {
+    self.base = base
+  }
+
+  public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+    let method = request.method.uppercased()
+    guard method == "GET" || method == "HEAD" else {
+      throw ClientError(
+        .invalidRequest,
+        "refused to send \(method) \(request.path): this connection is read-only")
+    }
+    return try base.perform(request)
+  }
+
+  public func cancel() { base.cancel() }
+
+  public func url(for path: String) -> String { base.url(for: path) }
+}

@@ -1,0 +1,114 @@
+// A copy of a real cluster to start a sandbox from (`SandboxOptions.seed`): what its control
+// service reported, so a script can be rehearsed against the same datasets, nodes, leases and
+// half-finished moves without touching it.
+
+/// What a control service reported, to be copied into a sandbox.
+public struct SandboxSeed: Sendable {
+  /// One entry of `/v1/configuration/datasets`.
+  public struct Dataset: Sendable {
+    public var id: String
+    public var primary: String
+    /// Bytes; nil for no size.
+    public var maximumSize: Int?
+    public var metadata: [(String, String)]
+    public var deleted: Bool
+
+    public init(
+      id: String, primary: String, maximumSize: Int?, metadata: [(String, String)],
+      deleted: Bool
+    ) {
+      self.id = id
+      self.primary = primary
+      self.maximumSize = maximumSize
+      self.metadata = metadata
+      self.deleted = deleted
+    }
+  }
+
+  /// One entry of `/v1/state/datasets`: mounted on `primary`, or (nil) attached nowhere.
+  public struct StateEntry: Sendable {
+    public var id: String
+    public var primary: String?
+    public var size: Int?
+
+    public init(id: String, primary: String?, size: Int?) {
+      self.id = id
+      self.primary = primary
+      self.size = size
+    }
+  }
+
+  /// One lease; `expires` is the remaining seconds when it was read, nil for never.
+  public struct Lease: Sendable {
+    public var datasetID: String
+    public var nodeUUID: String
+    public var expires: Double?
+
+    public init(datasetID: String, nodeUUID: String, expires: Double?) {
+      self.datasetID = datasetID
+      self.nodeUUID = nodeUUID
+      self.expires = expires
+    }
+  }
+
+  /// What `GET /v1/version` answered.
+  public var version: String
+  /// The reporting nodes (`/v1/state/nodes`): only they get an agent in the copy, so a node
+  /// that does not report in the cluster does not report in the copy.
+  public var nodes: [(uuid: String, host: String)]
+  public var datasets: [Dataset]
+  public var state: [StateEntry]
+  public var leases: [Lease]
+
+  public init(
+    version: String, nodes: [(uuid: String, host: String)], datasets: [Dataset],
+    state: [StateEntry], leases: [Lease]
+  ) {
+    self.version = version
+    self.nodes = nodes
+    self.datasets = datasets
+    self.state = state
+    self.leases = leases
+  }
+}
+
+extension ClusterModel {
+  /// Replaces everything with a copy of `seed` at time `now`. The agents go on from the copied
+  /// state (a move in progress continues, a leased one stays stalled).
+  func load(seed: SandboxSeed, now: Double) {
+    version = seed.version
+    var sizes: [String: Int?] = [:]
+    var mounted: [String: String] = [:]
+    var reported: Set<String> = []
+    for entry in seed.state {
+      reported.insert(entry.id)
+      if sizes[entry.id] == nil { sizes[entry.id] = entry.size }
+      // A dataset listed twice is where its mounted entry says.
+      if let primary = entry.primary { mounted[entry.id] = primary }
+    }
+    for dataset in seed.datasets {
+      let id = dataset.id.lowercased()
+      var record = DatasetRecord(
+        id: id, primary: dataset.primary.lowercased(),
+        maximumSize: dataset.maximumSize.map(Int64.init), metadata: dataset.metadata,
+        deleted: dataset.deleted)
+      record.configJSON = Self.configJSON(record)
+      if reported.contains(dataset.id) {
+        let size = (sizes[dataset.id] ?? nil).map(Int64.init) ?? actualSize(record.maximumSize)
+        let stage: VolumeStage = mounted[dataset.id].map { .mounted($0) } ?? .created
+        record.state = StateRecord(stage: stage, size: size)
+        record.stateJSON = Self.stateJSON(id: id, state: record.state!)
+      }
+      records.append(record)
+    }
+    rebuildIndex()
+    setLeases(
+      seed.leases.map {
+        LeaseRecord(
+          datasetID: $0.datasetID.lowercased(), nodeUUID: $0.nodeUUID.lowercased(),
+          expiration: $0.expires.map { now + $0 })
+      }, now: now)
+    stateBody = nil
+    for position in records.indices { schedule(position, now: now) }
+  }
+}

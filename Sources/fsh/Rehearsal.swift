@@ -1,0 +1,218 @@
+import Foundation
+import FshKit
+import FshSandbox
+
+/// `fsh --rehearse SCRIPT [ARGS…]`, `rehearse SCRIPT [ARGS…]` and `sandbox serve --from`: a
+/// script run against a throwaway copy of the cluster the session points at, then the plan of
+/// what it would change. The real cluster receives reads only (a read-only transport), and the
+/// copy is a sandbox seeded with what those reads returned.
+enum Rehearsal {
+  /// What a rehearsal cannot copy, said in the plan's header and in docs/guide.md.
+  static let notCopied = [
+    "the volumes' data", "the real backend's timings (the copy's agents take 0.5 s a step)",
+    "files and services on the nodes",
+  ]
+
+  /// The cluster as it was read: the seed of the copy, and the configuration tag.
+  struct Snapshot {
+    var seed: SandboxSeed
+    var tag: String?
+    /// The name the copy goes by: the profile's name, or `host:port`.
+    var label: String
+    var address: String
+  }
+
+  /// Reads the session's cluster with GET requests only.
+  static func snapshot(_ session: Session) throws -> Snapshot {
+    let wasReadOnly = session.readOnly
+    session.readOnly = true
+    defer { session.readOnly = wasReadOnly }
+    let client = try session.client()
+    do {
+      let version = try client.version()
+      let (datasets, tag) = try client.configurationDatasets()
+      let state = try client.stateDatasets()
+      let nodes = try client.nodes()
+      let leases = try client.leases()
+      let seed = SandboxSeed(
+        version: version.flocker, nodes: nodes.map { ($0.uuid, $0.host) },
+        datasets: datasets.map {
+          SandboxSeed.Dataset(
+            id: $0.datasetID, primary: $0.primary ?? "", maximumSize: $0.maximumSize,
+            metadata: $0.metadata.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            deleted: $0.deleted)
+        },
+        state: state.map { .init(id: $0.datasetID, primary: $0.primary, size: $0.maximumSize) },
+        leases: leases.map {
+          .init(datasetID: $0.datasetID, nodeUUID: $0.nodeUUID, expires: $0.expires)
+        }
+      )
+      let c = session.configuration
+      let address = "\(c.host ?? "?"):\(c.port)"
+      return Snapshot(seed: seed, tag: tag, label: c.cluster?.value ?? address, address: address)
+    } catch let e as ClientError {
+      throw Diagnostic(e)
+    }
+  }
+
+  /// Starts the copy: a sandbox seeded with the snapshot, serving TLS on 127.0.0.1.
+  static func start(_ snapshot: Snapshot, directory: String, port: Int = 0) throws -> Sandbox {
+    var options = SandboxOptions(directory: directory)
+    options.keyBits = 2048
+    options.persist = false
+    options.port = port
+    options.seed = snapshot.seed
+    do {
+      let sandbox = try Sandbox(options: options)
+      try sandbox.start()
+      return sandbox
+    } catch {
+      throw Diagnostic("cannot start the copy of '\(snapshot.label)': \(error)", code: .failed)
+    }
+  }
+
+  /// A session environment for the copy: a throwaway home, configuration and working directory
+  /// (every file the script writes lands there), one profile named like the rehearsed cluster
+  /// that points at the copy, and no `FLOCKER_*` variables that could point anywhere else.
+  static func environment(
+    from base: SessionEnvironment, copy: Sandbox, label: String, folder: String,
+    ownFiles: inout [String: String]
+  ) throws -> SessionEnvironment {
+    let home = folder + "/home"
+    let work = folder + "/work"
+    let files = FileManager.default
+    try files.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    for dir in [home, work] {
+      try files.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+    // The script reads its own files (`source lib.fsh`) through links to the real directory's
+    // entries; what it creates is created here.
+    if let entries = try? files.contentsOfDirectory(atPath: base.workingDirectory) {
+      for entry in entries {
+        try? files.createSymbolicLink(
+          atPath: work + "/" + entry, withDestinationPath: base.workingDirectory + "/" + entry)
+      }
+    }
+    var variables = base.variables.filter { key, _ in
+      !key.hasPrefix("FLOCKER_") && !key.hasPrefix("XDG_") && key != "KUBECONFIG"
+    }
+    variables["HOME"] = home
+    var env = SessionEnvironment(variables: variables, workingDirectory: work)
+    var profile = Profile()
+    profile.host = "127.0.0.1"
+    profile.port = copy.port
+    profile.certs = copy.certificatesDirectory
+    profile.user = copy.userName
+    var profiles = ProfilesFile()
+    profiles.clusters[label] = profile
+    profiles.defaultCluster = label
+    try files.createDirectory(atPath: env.configDirectory, withIntermediateDirectories: true)
+    try profiles.serialized().write(toFile: env.profilesPath, atomically: true, encoding: .utf8)
+    ownFiles[env.profilesPath] = try profiles.serialized()
+    env.cluster = label
+    env.rehearsalOf = label
+    return env
+  }
+
+  /// Rehearses `script` against a copy of the cluster `session` points at. The script's output
+  /// and errors go to `host` as usual; the result is the plan.
+  static func rehearse(
+    script: String, arguments: [String], session: Session, host: SessionHost?
+  ) throws -> (plan: CommandResult, outcome: Outcome) {
+    let snapshot = try snapshot(session)
+    let folder = NSTemporaryDirectory() + "fsh-rehearsal-\(UUID().uuidString.prefix(8))"
+    // The copy's certificates are kept between rehearsals (making RSA keys is most of the
+    // start-up); its datasets are never saved.
+    let copy = try start(
+      snapshot, directory: session.environment.stateDirectory + "/rehearsal-copy")
+    defer { copy.stop() }
+    var ownFiles: [String: String] = [:]
+    let env = try environment(
+      from: session.environment, copy: copy, label: snapshot.label, folder: folder,
+      ownFiles: &ownFiles)
+    let before = copy.requestLog.count
+    let rehearsal = Session(environment: env, host: host)
+    rehearsal.options = session.options
+    // Whatever the script configures, its connection can only be the copy's.
+    rehearsal.transportFactory = { c, options in
+      guard c.host == "127.0.0.1", c.port == copy.port,
+        c[.ca] == copy.caCertificatePath, c[.cert] == copy.userCertificatePath
+      else {
+        throw Diagnostic(
+          "a rehearsal of '\(snapshot.label)' talks only to its copy, not to "
+            + "\(c.host ?? "no host"):\(c.port)", code: .configuration,
+          notes: [
+            "the script changed the connection (`set host`, `use cluster`); rehearse it without that"
+          ])
+      }
+      return try CurlTransport(
+        settings: TLSSettings(
+          host: "127.0.0.1", port: copy.port, caFile: copy.caCertificatePath,
+          certFile: copy.userCertificatePath, keyFile: copy.userKeyPath,
+          connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout))
+    }
+    let path =
+      script.hasPrefix("/")
+      ? script
+      : URL(
+        fileURLWithPath: script,
+        relativeTo: URL(fileURLWithPath: session.environment.workingDirectory + "/")
+      ).path
+    let outcome = rehearsal.runFile(path, arguments: arguments)
+    rehearsal.closeConnections()
+    let changes = copy.requestLog.dropFirst(before).filter {
+      $0.method != "GET" && $0.method != "HEAD"
+    }
+    let after = try Plan.read(copy)
+    let plan = Plan(
+      snapshot: snapshot, changes: Array(changes), after: after,
+      files: Plan.files(in: folder, skipping: [], unchanged: ownFiles), folder: folder,
+      status: outcome.status)
+    if plan.files.isEmpty { try? FileManager.default.removeItem(atPath: folder) }
+    return (plan.result, outcome)
+  }
+}
+
+/// The `rehearse` command inside a session (registered by the executable: the library knows
+/// nothing of the sandbox).
+struct RehearseCommand: Command {
+  static let help = CommandHelp(
+    ["rehearse"],
+    summary: "run a script against a throwaway copy of this cluster and show the plan",
+    usage: "SCRIPT [ARGS …]",
+    arguments: [
+      ParameterHelp("SCRIPT", "the .fsh script to rehearse", completion: .file),
+      ParameterHelp("ARGS", "its arguments ($1, $2, …)", optional: true),
+    ],
+    discussion: """
+      Reads the cluster with GET requests only (configuration, state, nodes, leases, version), \
+      starts a private sandbox holding exactly that (the same ids, names, sizes, nodes, leases \
+      and half-finished moves), runs the script there with its arguments, and shows the plan: \
+      every change the script asked for, in order, as fsh commands, the difference between the \
+      datasets before and after, and the files it would have written (they went to a throwaway \
+      folder). Nothing but reads reaches the cluster. `fsh --rehearse SCRIPT` does the same \
+      from the command line and exits with the script's status.
+      """,
+    examples: ["rehearse provision.fsh web 265a0498", "rehearse cleanup.fsh -o json"])
+  var script: CommandArgument
+  var arguments: [String] = []
+  init(arguments args: inout Arguments) throws {
+    script = try args.positional("a script to rehearse")
+    while let more = try args.optionalPositional() { arguments.append(more.text) }
+  }
+
+  func run(in context: CommandContext) throws -> CommandResult {
+    let (plan, outcome) = try Rehearsal.rehearse(
+      script: script.text, arguments: arguments, session: context.session,
+      host: context.session.host)
+    if let stopped = outcome.stoppedBy {
+      context.session.host?.report(stopped)
+      context.session.host?.show(plan, options: context.options)
+      throw Diagnostic(
+        "the rehearsed script failed (exit status \(outcome.status)): \(stopped.message)",
+        code: .failed, notes: ["the plan above goes up to the failure"], range: script.range)
+    }
+    return plan
+  }
+}

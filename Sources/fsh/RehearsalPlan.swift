@@ -1,0 +1,284 @@
+import Foundation
+import FshKit
+import FshSandbox
+
+/// What a rehearsed script would change: its requests as fsh commands, the datasets and leases
+/// before and after, and the files it would have written.
+struct Plan {
+  struct DatasetEntry {
+    var id: String
+    var name: String?
+    var primary: String
+    var size: Int?
+    var deleted: Bool
+  }
+
+  struct LeaseEntry: Equatable {
+    var datasetID: String
+    var node: String
+    var expires: Double?
+  }
+
+  /// The copy's configuration after the script.
+  struct After {
+    var datasets: [DatasetEntry]
+    var leases: [LeaseEntry]
+  }
+
+  var snapshot: Rehearsal.Snapshot
+  var changes: [SandboxRequestRecord]
+  var after: After
+  var files: [String]
+  var folder: String
+  var status: Int32
+
+  // MARK: Reading
+
+  static func json(_ bytes: [UInt8]) -> Any? {
+    try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+  }
+
+  /// Reads the copy's configuration in-process (no request is logged as the script's).
+  static func read(_ copy: Sandbox) throws -> After {
+    let datasets = json(copy.handle(method: "GET", path: "/v1/configuration/datasets").body)
+    let leases = json(copy.handle(method: "GET", path: "/v1/configuration/leases").body)
+    guard let d = datasets as? [[String: Any]], let l = leases as? [[String: Any]] else {
+      throw Diagnostic("cannot read the copy's configuration after the script", code: .failed)
+    }
+    return After(
+      datasets: d.map(entry),
+      leases: l.map {
+        LeaseEntry(
+          datasetID: $0["dataset_id"] as? String ?? "", node: $0["node_uuid"] as? String ?? "",
+          expires: $0["expires"] as? Double)
+      })
+  }
+
+  static func entry(_ d: [String: Any]) -> DatasetEntry {
+    DatasetEntry(
+      id: d["dataset_id"] as? String ?? "", name: (d["metadata"] as? [String: String])?["name"],
+      primary: d["primary"] as? String ?? "", size: (d["maximum_size"] as? NSNumber)?.intValue,
+      deleted: d["deleted"] as? Bool ?? false)
+  }
+
+  /// Files created under the rehearsal's folder (not following links into the real one), but
+  /// for those in `unchanged` still holding what the rehearsal itself wrote there.
+  static func files(in folder: String, skipping: Set<String>, unchanged: [String: String])
+    -> [String]
+  {
+    var found: [String] = []
+    let files = FileManager.default
+    func walk(_ relative: String) {
+      let full = relative.isEmpty ? folder : folder + "/" + relative
+      guard let entries = try? files.contentsOfDirectory(atPath: full) else { return }
+      for entry in entries.sorted() where !(relative.isEmpty && skipping.contains(entry)) {
+        let path = relative.isEmpty ? entry : relative + "/" + entry
+        guard let attributes = try? files.attributesOfItem(atPath: folder + "/" + path) else {
+          continue
+        }
+        switch attributes[.type] as? FileAttributeType {
+        case .typeDirectory?: walk(path)
+        case .typeRegular?: found.append(path)
+        default: continue  // links into the real working directory
+        }
+      }
+    }
+    walk("")
+    return found.filter { path in
+      guard let mine = unchanged[folder + "/" + path] else { return true }
+      return (try? String(contentsOfFile: folder + "/" + path, encoding: .utf8)) != mine
+    }
+  }
+
+  // MARK: Words
+
+  static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+  /// A word as fsh reads it back: bare when plain, else single-quoted (or the id will do).
+  static func quote(_ word: String) -> String {
+    let plain =
+      !word.isEmpty
+      && word.unicodeScalars.allSatisfy {
+        CharacterSet.alphanumerics.contains($0) || "._:/-@+".unicodeScalars.contains($0)
+      }
+    return plain || word.contains("'") ? word : "'\(word)'"
+  }
+
+  var before: [String: DatasetEntry] {
+    Dictionary(
+      snapshot.seed.datasets.map {
+        (
+          $0.id,
+          DatasetEntry(
+            id: $0.id, name: $0.metadata.first { $0.0 == "name" }?.1, primary: $0.primary,
+            size: $0.maximumSize, deleted: $0.deleted)
+        )
+      }, uniquingKeysWith: { first, _ in first })
+  }
+
+  func node(_ uuid: String) -> String {
+    let host = snapshot.seed.nodes.first { $0.uuid == uuid }?.host
+    return String(uuid.prefix(8)) + (host.map { " (\($0))" } ?? "")
+  }
+
+  func label(_ id: String, names: [String: String]) -> String {
+    names[id].map { "\(Plan.quote($0)) (\(id.prefix(8)))" } ?? String(id.prefix(8))
+  }
+
+  /// Each mutating request as the fsh command a person reads.
+  func commands() -> [(SandboxRequestRecord, String)] {
+    var names: [String: String] = [:]
+    var primaries: [String: String] = [:]
+    for (id, d) in before {
+      names[id] = d.name
+      primaries[id] = d.primary
+    }
+    var out: [(SandboxRequestRecord, String)] = []
+    for change in changes {
+      let body = Self.json(change.body) as? [String: Any] ?? [:]
+      let answer = Self.json(change.response) as? [String: Any] ?? [:]
+      let parts = change.path.split(separator: "/").map(String.init)
+      var text: String
+      switch (change.method, parts.count > 2 ? parts[1] + "/" + parts[2] : "", parts.count) {
+      case ("POST", "configuration/datasets", 3):
+        let name = (body["metadata"] as? [String: String])?["name"]
+        let size =
+          (body["maximum_size"] as? NSNumber).map { Sizes.format($0.intValue) } ?? "default"
+        let primary = body["primary"] as? String ?? ""
+        text = "create \(name.map(Plan.quote) ?? "(no name)") \(size) on \(node(primary))"
+        if let id = answer["dataset_id"] as? String {
+          text += " (new id \(id.prefix(8)))"
+          names[id] = name
+          primaries[id] = primary
+        }
+      case ("POST", "configuration/datasets", 4):
+        let id = parts[3]
+        let to = body["primary"] as? String ?? ""
+        text = "move \(label(id, names: names)) \(primaries[id].map(node) ?? "?") → \(node(to))"
+        if (200..<300).contains(change.status) { primaries[id] = to }
+      case ("DELETE", "configuration/datasets", 4):
+        text = "destroy \(label(parts[3], names: names))"
+      case ("POST", "configuration/leases", 3):
+        let id = body["dataset_id"] as? String ?? ""
+        let expiry = (body["expires"] as? NSNumber).map {
+          "for " + Durations.format($0.doubleValue)
+        }
+        text =
+          "lease acquire \(label(id, names: names)) on \(node(body["node_uuid"] as? String ?? ""))"
+          + " \(expiry ?? "(no expiry)")"
+      case ("DELETE", "configuration/leases", 4):
+        text = "lease release \(label(parts[3], names: names))"
+      default:
+        text = "api \(change.method) \(change.path)"
+      }
+      if !(200..<300).contains(change.status) {
+        let reason = (answer["description"] as? String).map { ": \($0)" } ?? ""
+        text += "  [refused: HTTP \(change.status)\(reason)]"
+      }
+      out.append((change, text))
+    }
+    return out
+  }
+
+  // MARK: The result
+
+  var result: CommandResult {
+    let old = before
+    let new = Dictionary(after.datasets.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    let added = after.datasets.filter { old[$0.id] == nil }
+    let moved = after.datasets.filter { d in
+      guard let was = old[d.id] else { return false }
+      return !d.deleted && was.primary != d.primary
+    }
+    let deleted = after.datasets.filter { d in d.deleted && !(old[d.id]?.deleted ?? true) }
+    let leasesBefore = snapshot.seed.leases.map {
+      LeaseEntry(datasetID: $0.datasetID, node: $0.nodeUUID, expires: $0.expires)
+    }
+    let acquired = after.leases.filter { l in
+      !leasesBefore.contains { $0.datasetID == l.datasetID && $0.node == l.node }
+    }
+    let released = leasesBefore.filter { l in
+      !after.leases.contains { $0.datasetID == l.datasetID && $0.node == l.node }
+    }
+    var names: [String: String] = [:]
+    for d in old.values { names[d.id] = d.name }
+    for d in new.values { names[d.id] = d.name }
+    let commands = commands()
+
+    func dataset(_ d: DatasetEntry, _ extra: [(String, Value)] = []) -> Value {
+      .record(
+        Record(
+          [
+            ("dataset_id", .string(d.id)), ("name", d.name.map(Value.string) ?? .null),
+            ("size", d.size.map(Value.int) ?? .null), ("node", .string(d.primary)),
+          ] + extra))
+    }
+    func lease(_ l: LeaseEntry) -> Value {
+      .record(
+        Record([
+          ("dataset_id", .string(l.datasetID)),
+          ("name", names[l.datasetID].map(Value.string) ?? .null),
+          ("node", .string(l.node)), ("expires", l.expires.map(Value.double) ?? .null),
+        ]))
+    }
+    let value = Value.record(
+      Record([
+        ("cluster", .string(snapshot.label)), ("address", .string(snapshot.address)),
+        ("tag", snapshot.tag.map(Value.string) ?? .null), ("status", .int(Int(status))),
+        ("not_copied", .list(Rehearsal.notCopied.map(Value.string))),
+        (
+          "requests",
+          .list(
+            commands.map { change, text in
+              .record(
+                Record([
+                  ("method", .string(change.method)), ("path", .string(change.path)),
+                  ("status", .int(change.status)), ("command", .string(text)),
+                ]))
+            })
+        ),
+        ("added", .list(added.map { dataset($0) })),
+        (
+          "moved",
+          .list(moved.map { dataset($0, [("from", .string(old[$0.id]?.primary ?? ""))]) })
+        ),
+        ("deleted", .list(deleted.map { dataset($0) })),
+        ("leases_acquired", .list(acquired.map(lease))),
+        ("leases_released", .list(released.map(lease))),
+        ("files", .list(files.map { .string(folder + "/" + $0) })),
+      ]))
+
+    var text = "\n== rehearsal of '\(snapshot.label)' (\(snapshot.address)): "
+    text +=
+      "a copy of \(Plan.count(snapshot.seed.datasets.count, "dataset")), "
+      + "\(Plan.count(snapshot.seed.nodes.count, "node")), "
+      + "\(Plan.count(snapshot.seed.leases.count, "lease")); nothing was sent to it but reads\n"
+    text += "   not copied: \(Rehearsal.notCopied.joined(separator: "; "))\n"
+    text += "script exit status: \(status)\n"
+    text += "plan: \(commands.count) change\(commands.count == 1 ? "" : "s") requested\n"
+    for (number, (_, command)) in commands.enumerated() { text += "  \(number + 1). \(command)\n" }
+    text +=
+      "datasets: \(added.count) added, \(moved.count) moved, \(deleted.count) deleted; "
+      + "leases: \(acquired.count) acquired, \(released.count) released or expired\n"
+    for d in added {
+      text +=
+        "  + \(label(d.id, names: names)) \(d.size.map(Sizes.format) ?? "default") on \(node(d.primary))\n"
+    }
+    for d in moved {
+      text +=
+        "  ~ \(label(d.id, names: names)) \(node(old[d.id]?.primary ?? "")) → \(node(d.primary))\n"
+    }
+    for d in deleted { text += "  - \(label(d.id, names: names))\n" }
+    for l in acquired {
+      text += "  + lease \(label(l.datasetID, names: names)) on \(node(l.node))\n"
+    }
+    for l in released {
+      text += "  - lease \(label(l.datasetID, names: names)) on \(node(l.node))\n"
+    }
+    if !files.isEmpty {
+      text += "files it would have written (kept in \(folder)):\n"
+      for f in files { text += "  \(f)\n" }
+    }
+    return CommandResult(value, .rendered(text))
+  }
+}

@@ -64,9 +64,9 @@ final class ClusterModel {
   let configurationPath: String?
 
   var records: [DatasetRecord] = []
-  private(set) var index: [String: Int] = [:]
+  var index: [String: Int] = [:]
   /// Leases in acquisition order.
-  private(set) var leases: [LeaseRecord] = []
+  var leases: [LeaseRecord] = []
 
   // Agents (Agents.swift).
   var heap = StepHeap()
@@ -200,7 +200,7 @@ final class ClusterModel {
     return true
   }
 
-  private func invalidateConfiguration() {
+  func invalidateConfiguration() {
     configurationBody = nil
     serialized = nil
     cachedTag = nil
@@ -338,117 +338,5 @@ final class ClusterModel {
     }
     out.append(UInt8(ascii: "}"))
     return out
-  }
-
-  // MARK: Persistence
-
-  /// Saves the configuration atomically (temp file, fsync, rename, fsync directory).
-  func save() throws {
-    guard let path = configurationPath else { return }
-    try writeAtomically(path: path, bytes: serializedConfiguration())
-  }
-
-  /// Loads a configuration saved by `save()`. The volumes outlived the control service: each
-  /// live dataset is mounted on its configured node, reported once the agents reconnect (after
-  /// one convergence delay from `now`).
-  func load(from bytes: [UInt8], now: Double) throws {
-    guard case .object(let document) = try parseJSON(bytes),
-      case .array(let datasets)? = document["datasets"]
-    else { throw SandboxError.corruptConfiguration("not a sandbox configuration document") }
-    for item in datasets {
-      guard case .object(let object) = item, let id = object["dataset_id"]?.stringValue,
-        let primary = object["primary"]?.stringValue
-      else { throw SandboxError.corruptConfiguration("a dataset lacks dataset_id or primary") }
-      var size: Int64?
-      var huge: String?
-      if case .int(let value)? = object["maximum_size"] { size = value }
-      if case .bigInt(let digits)? = object["maximum_size"] { huge = digits }
-      var metadata: [(String, String)] = []
-      if case .object(let pairs)? = object["metadata"] {
-        for (key, value) in pairs.pairs {
-          if let text = value.stringValue { metadata.append((key, text)) }
-        }
-      }
-      var record = DatasetRecord(
-        id: id, primary: primary, maximumSize: size, hugeSize: huge, metadata: metadata,
-        deleted: object["deleted"] == .bool(true))
-      record.configJSON = Self.configJSON(record)
-      if !record.deleted, huge == nil, nodeUUIDs.contains(primary) {
-        record.state = StateRecord(stage: .mounted(primary), size: actualSize(size))
-        record.stateJSON = Self.stateJSON(id: id, state: record.state!)
-      }
-      index[id] = records.count
-      records.append(record)
-    }
-    var loadedLeases: [LeaseRecord] = []
-    if case .array(let items)? = document["leases"] {
-      for item in items {
-        guard case .object(let object) = item, let id = object["dataset_id"]?.stringValue,
-          let node = object["node_uuid"]?.stringValue
-        else { continue }
-        var expiration: Double?
-        switch object["expiration"] {
-        case .double(let value)?: expiration = value
-        case .int(let value)?: expiration = Double(value)
-        default: expiration = nil
-        }
-        loadedLeases.append(LeaseRecord(datasetID: id, nodeUUID: node, expiration: expiration))
-      }
-    }
-    leases = loadedLeases
-    invalidateConfiguration()
-    stateBody = nil
-    if convergenceDelay > 0 { reconnectAt = now + convergenceDelay }
-  }
-}
-
-enum SandboxError: Error, CustomStringConvertible {
-  case corruptConfiguration(String)
-  case io(path: String, errno: Int32)
-  case certificates(String)
-  case server(String)
-
-  var description: String {
-    switch self {
-    case .corruptConfiguration(let reason):
-      return "The saved sandbox configuration cannot be read (\(reason)). "
-        + "Remove current_configuration.json to start empty."
-    case .io(let path, let code):
-      return "\(path): \(String(cString: strerror(code)))"
-    case .certificates(let reason):
-      return reason
-    case .server(let reason):
-      return reason
-    }
-  }
-}
-
-func writeAtomically(path: String, bytes: [UInt8], mode: mode_t = 0o600) throws {
-  let temporary = path + ".tmp"
-  let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-  guard fd >= 0 else { throw SandboxError.io(path: temporary, errno: errno) }
-  var written = 0
-  while written < bytes.count {
-    let result = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    if result < 0 {
-      if errno == EINTR { continue }
-      let code = errno
-      close(fd)
-      throw SandboxError.io(path: temporary, errno: code)
-    }
-    written += result
-  }
-  if fsync(fd) != 0 {
-    let code = errno
-    close(fd)
-    throw SandboxError.io(path: temporary, errno: code)
-  }
-  close(fd)
-  guard rename(temporary, path) == 0 else { throw SandboxError.io(path: path, errno: errno) }
-  let directory = (path as NSString).deletingLastPathComponent
-  let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
-  if directoryFD >= 0 {
-    fsync(directoryFD)
-    close(directoryFD)
   }
 }

@@ -32,6 +32,16 @@ enum Datasets {
     ]
   }
 
+  /// The cluster, one dataset of it (deleted ones too) and the leases: what `dataset` and
+  /// `explain` read.
+  static func loadWithLeases(_ context: CommandContext, _ ref: CommandArgument) throws -> (
+    ClusterView, DatasetView, [Lease]
+  ) {
+    let view = try loadView(context)
+    let v = try view.dataset(ref, includeDeleted: true)
+    return (view, v, try context.cluster { try $0.leases() })
+  }
+
   static func loadView(_ context: CommandContext) throws -> ClusterView {
     let view = try context.cluster { try ClusterView.load($0, timing: context.timing) }
     let words = view.completionWords
@@ -128,9 +138,7 @@ enum Datasets {
       ref = try arguments.positional("a dataset name or id")
     }
     func run(in context: CommandContext) throws -> CommandResult {
-      let view = try Datasets.loadView(context)
-      let v = try view.dataset(ref, includeDeleted: true)
-      let leases = try context.cluster { try $0.leases() }
+      let (view, v, leases) = try Datasets.loadWithLeases(context, ref)
       guard case .record(var r) = v.value else { return CommandResult(v.value, .record) }
       r["lease"] = v.lease(in: leases).map { Datasets.leaseValue($0, view: view) } ?? .null
       r["where"] = .string(Whereabouts.describe(v))

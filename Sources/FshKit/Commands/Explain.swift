@@ -24,9 +24,7 @@ extension Datasets {
     }
 
     func run(in context: CommandContext) throws -> CommandResult {
-      let view = try Datasets.loadView(context)
-      let v = try view.dataset(ref, includeDeleted: true)
-      let leases = try context.cluster { try $0.leases() }
+      let (view, v, leases) = try Datasets.loadWithLeases(context, ref)
       let checks = Self.checks(v, leases: leases, view: view, ref: ref.text)
       let record = Record([
         ("dataset_id", .string(v.configuration.datasetID)),

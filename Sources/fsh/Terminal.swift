@@ -91,8 +91,12 @@ final class TerminalHost: SessionHost {
 
   func progress(_ status: String?) {
     guard Terminal.stderrIsTTY, !quiet else { return }
-    if let status {
+    if var status {
       flush()
+      // One line, rewritten in place: a line that wrapped could not be.
+      if let width = Terminal.width, status.count >= width {
+        status = String(status.prefix(max(1, width - 2))) + "…"
+      }
       Terminal.write("\r\u{1B}[K" + status, to: STDERR_FILENO)
       progressShown = true
     } else if progressShown {

@@ -56,6 +56,42 @@ import Testing
     #expect(unknownNode.status != 0 && unknownNode.stderr.contains("no simulated node"))
   }
 
+  @Test func leasedMoveAndDestroyNameTheLeaseUntilReleased() throws {
+    let sandbox = try ServedSandbox(flags: [])
+    let made = try fsh(
+      sandbox,
+      "create lv 1G on 10.0.0.1; create gone 1G on 10.0.0.1; wait lv attached timeout 60s; "
+        + "wait gone attached timeout 60s; lease acquire lv on 10.0.0.1; lease acquire gone on 10.0.0.1"
+    )
+    #expect(made.status == 0, "\(made.stderr)")
+    let moved = try fsh(sandbox, "move lv to 10.0.0.2; destroy gone --yes")
+    #expect(moved.status == 0, "\(moved.stderr)")
+    #expect(moved.stderr.contains("warning: 'lv' is leased by node"), "\(moved.stderr)")
+    #expect(moved.stderr.contains("warning: 'gone' is leased by node"), "\(moved.stderr)")
+    #expect(moved.stderr.contains("lease release lv"))
+    let shown = object(try fsh(sandbox, "dataset lv", json: true).stdout)
+    #expect(shown["status"] as? String == "moving")
+    #expect(
+      shown["attached_host"] as? String == "10.0.0.1" && shown["host"] as? String == "10.0.0.2")
+    let waited = try fsh(sandbox, "wait lv attached on 10.0.0.2 timeout 5s")
+    #expect(waited.status == 1)
+    #expect(
+      waited.stderr.contains("blocked: leased by node") && waited.stderr.contains("(10.0.0.1)"))
+    let explained = try fsh(sandbox, "explain lv")
+    #expect(explained.status == 0)
+    #expect(
+      explained.stdout.contains("fix: release the lease: lease release lv"), "\(explained.stdout)")
+    let listed = try fsh(sandbox, "datasets -o csv")
+    #expect(listed.stdout.contains(",gone,") && listed.stdout.contains(",deleting,"))
+    let stillThere = try fsh(sandbox, "wait gone deleted timeout 3s")
+    #expect(stillThere.status == 1 && stillThere.stderr.contains("blocked: leased by node"))
+    let released = try fsh(
+      sandbox,
+      "lease release lv; lease release gone; wait lv attached on 10.0.0.2 timeout 60s; "
+        + "wait gone deleted timeout 60s")
+    #expect(released.status == 0, "\(released.stderr)")
+  }
+
   @Test func moveIsSeenMovingUntilTheStateSaysOtherwise() throws {
     // Slow agents: a move takes four steps of 1 s.
     let sandbox = try ServedSandbox(flags: ["--delay", "1"])

@@ -306,7 +306,7 @@ extension Datasets {
         // Not there yet: what blocks it (one more request, only while waiting).
         let leases = try context.cluster { try $0.leases() }
         let blockers = v.blockers(leases: leases, nodes: view.nodes)
-        let blocked = blockers.first.map { Whereabouts.words($0, ref: ref.text).message }
+        let blocked = blockers.first.map(Whereabouts.brief)
         if Date() >= deadline {
           context.progress(nil)
           throw timedOut(v, blockers: blockers, absent: absent, view: view, nodeID: nodeID)

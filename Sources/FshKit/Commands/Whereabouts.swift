@@ -90,6 +90,16 @@ enum Whereabouts {
     }
   }
 
+  /// The blocker in a few words, for a progress line.
+  static func brief(_ blocker: Blocker) -> String {
+    switch blocker {
+    case .lease(let node, _): return "leased by node \(label(node))"
+    case .nodeNotReporting(let uuid): return "node \(uuid.prefix(8)) is not reporting"
+    case .deletedStillReported(let node):
+      return "still being destroyed" + (node.map { " on \(label($0))" } ?? "")
+    }
+  }
+
   /// A blocker as data for scripts and JSON: kind, node, host, expires, message, fix.
   static func value(_ blocker: Blocker, ref: String, view: ClusterView) -> Value {
     let (message, fix) = words(blocker, ref: ref)

@@ -140,17 +140,26 @@ struct FshCommand: ParsableCommand {
     session.options.verbose = verbose
 
     if rehearse {
-      guard let file = script.first, commands == nil else {
+      guard commands == nil, script.first != nil || Terminal.stdinIsTTY else {
         throw ValidationError("--rehearse needs a script: fsh --rehearse SCRIPT [ARGS …]")
       }
       let status: Int32
       do {
-        let (plan, outcome) = try Rehearsal.rehearse(
-          script: file, arguments: Array(script.dropFirst()), session: session, host: host)
-        host.flush()
-        if let d = outcome.stoppedBy { host.printDiagnostic(d) }
-        host.show(plan, options: session.options)
-        status = outcome.status
+        if let file = script.first {
+          let (plan, outcome) = try Rehearsal.rehearse(
+            script: file, arguments: Array(script.dropFirst()), session: session, host: host)
+          host.flush()
+          if let d = outcome.stoppedBy { host.printDiagnostic(d) }
+          host.show(plan, options: session.options)
+          status = outcome.status
+        } else {
+          // No script, on a terminal: an interactive session on the copy; the plan at exit.
+          let (plan, code) = try Rehearsal.onCopy(of: session, host: host, status: { $0 }) {
+            REPL(session: $0, host: host, runRC: false).run()
+          }
+          host.show(plan, options: session.options)
+          status = code
+        }
       } catch let d as Diagnostic {
         host.flush()
         host.printDiagnostic(d)

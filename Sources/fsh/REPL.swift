@@ -162,6 +162,7 @@ final class REPL: LineCompleter {
   var clusterName: String {
     if isSandbox { return "sandbox" }
     let c = session.configuration
+    if let copy = session.environment.rehearsalOf { return "\(copy) (rehearsal)" }
     if let name = c.cluster?.value { return name }
     guard let host = c.host else { return "no cluster" }
     return c.port == 4523 ? host : "\(host):\(c.port)"

@@ -120,6 +120,24 @@ enum Rehearsal {
   static func rehearse(
     script: String, arguments: [String], session: Session, host: SessionHost?
   ) throws -> (plan: CommandResult, outcome: Outcome) {
+    let path =
+      script.hasPrefix("/")
+      ? script
+      : URL(
+        fileURLWithPath: script,
+        relativeTo: URL(fileURLWithPath: session.environment.workingDirectory + "/")
+      ).path
+    return try onCopy(of: session, host: host, status: \.status) {
+      $0.runFile(path, arguments: arguments)
+    }
+  }
+
+  /// Runs `body` with a session on a copy of the cluster `session` points at, then makes the
+  /// plan of what it changed there (with the exit status `status` reads from the result).
+  static func onCopy<Result>(
+    of session: Session, host: SessionHost?, status: (Result) -> Int32,
+    _ body: (Session) -> Result
+  ) throws -> (plan: CommandResult, outcome: Result) {
     let snapshot = try snapshot(session)
     let folder = NSTemporaryDirectory() + "fsh-rehearsal-\(UUID().uuidString.prefix(8))"
     // The copy's certificates are kept between rehearsals (making RSA keys is most of the
@@ -152,14 +170,7 @@ enum Rehearsal {
           certFile: copy.userCertificatePath, keyFile: copy.userKeyPath,
           connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout))
     }
-    let path =
-      script.hasPrefix("/")
-      ? script
-      : URL(
-        fileURLWithPath: script,
-        relativeTo: URL(fileURLWithPath: session.environment.workingDirectory + "/")
-      ).path
-    let outcome = rehearsal.runFile(path, arguments: arguments)
+    let outcome = body(rehearsal)
     rehearsal.closeConnections()
     let changes = copy.requestLog.dropFirst(before).filter {
       $0.method != "GET" && $0.method != "HEAD"
@@ -168,12 +179,11 @@ enum Rehearsal {
     let plan = Plan(
       snapshot: snapshot, changes: Array(changes), after: after,
       files: Plan.files(in: folder, skipping: [], unchanged: ownFiles), folder: folder,
-      status: outcome.status)
+      status: status(outcome))
     if plan.files.isEmpty { try? FileManager.default.removeItem(atPath: folder) }
     return (plan.result, outcome)
   }
 }
-
 /// The `rehearse` command inside a session (registered by the executable: the library knows
 /// nothing of the sandbox).
 struct RehearseCommand: Command {

@@ -105,6 +105,8 @@ struct FshCommand: ParsableCommand {
 
     let host = TerminalHost()
     host.quiet = quiet
+    let colorFlag = color
+    host.colorMode = { colorFlag ?? .auto }
     var sandboxServer: Sandbox? = nil
     if sandbox {
       let server = try SandboxLauncher.start(stateDirectory: environment.stateDirectory)
@@ -129,6 +131,7 @@ struct FshCommand: ParsableCommand {
     defer { sandboxServer?.stop() }
 
     let session = Session(environment: environment, host: host)
+    host.colorMode = { [weak session] in session?.options.color ?? .auto }
     if let output { session.options.output = output }
     if let color { session.options.color = color }
     session.options.verbose = verbose

@@ -153,3 +153,64 @@ struct SandboxInteropTests {
     #expect(try client.version().flocker.isEmpty == false)
   }
 }
+
+/// The sandbox as the client's peer over mutual TLS, with the helpers the client tests use
+/// (two node ids, an era, settings to vary): the real component, in place of the python
+/// stand-in, for everything the sandbox can produce.
+final class SandboxPeer: @unchecked Sendable {
+  let running: RunningSandbox
+  init(faults: SandboxFaults = SandboxFaults()) throws {
+    running = try RunningSandbox(faults: faults)
+  }
+  var sandbox: Sandbox { running.sandbox }
+  var port: Int { sandbox.port }
+  var nodeA: String { sandbox.nodes[0].uuid }
+  var nodeB: String { sandbox.nodes[1].uuid }
+  var eraA: String { sandbox.nodes[0].era }
+  var caFile: String { sandbox.caCertificatePath }
+  var userCert: String { sandbox.userCertificatePath }
+  var userKey: String { sandbox.userKeyPath }
+
+  func settings(
+    host: String = "127.0.0.1", ca: String? = nil, cert: String? = nil, key: String? = nil,
+    port: Int? = nil, connectTimeout: Double = 5, requestTimeout: Double = 30, retries: Int = 2
+  ) -> TLSSettingsBox {
+    TLSSettingsBox(
+      host: host, port: port ?? self.port, caFile: ca ?? caFile, certFile: cert ?? userCert,
+      keyFile: key ?? userKey, connectTimeout: connectTimeout, requestTimeout: requestTimeout,
+      retries: retries)
+  }
+
+  /// Polls until `body` returns a value (convergence is asynchronous); a hang guard of 30 s.
+  func eventually<T>(_ body: () throws -> T?) throws -> T? {
+    let hangGuard = Date().addingTimeInterval(30)
+    while Date() < hangGuard {
+      if let v = try body() { return v }
+      usleep(20_000)
+    }
+    return nil
+  }
+
+  /// A certificate pair from a CA the sandbox does not trust, and a node certificate from its
+  /// own CA (which it refuses for the API): written next to the sandbox's files.
+  func foreignUser() throws -> (cert: String, key: String, caFile: String) {
+    let other = try FlockerCA.initialize(name: "other-cluster", keyBits: 2048)
+    let user = try other.issueUser(name: "alice", keyBits: 2048)
+    let dir = running.directory
+    try user.certificatePEM.write(toFile: dir + "/rogue.crt", atomically: true, encoding: .utf8)
+    try user.privateKeyPEM.write(toFile: dir + "/rogue.key", atomically: true, encoding: .utf8)
+    try other.certificatePEM.write(toFile: dir + "/other-ca.crt", atomically: true, encoding: .utf8)
+    return (dir + "/rogue.crt", dir + "/rogue.key", dir + "/other-ca.crt")
+  }
+
+  func nodeCredential() throws -> (cert: String, key: String) {
+    let dir = running.directory
+    let ca = try FlockerCA.load(
+      certificatePEM: String(contentsOfFile: dir + "/cluster.crt", encoding: .utf8),
+      keyPEM: String(contentsOfFile: dir + "/cluster.key", encoding: .utf8), version: .v3)
+    let node = try ca.issueNode(keyBits: 2048)
+    try node.certificatePEM.write(toFile: dir + "/n.crt", atomically: true, encoding: .utf8)
+    try node.privateKeyPEM.write(toFile: dir + "/n.key", atomically: true, encoding: .utf8)
+    return (dir + "/n.crt", dir + "/n.key")
+  }
+}

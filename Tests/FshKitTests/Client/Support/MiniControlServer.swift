@@ -1,5 +1,8 @@
-// A small mutual-TLS Flocker v1 control service in python3 (stdlib only) for the client's tests,
-// with fault injection. Certificates come from the `openssl` CLI. Everything listens on 127.0.0.1.
+// A small mutual-TLS Flocker v1 stand-in in python3 (stdlib only), kept only for what the
+// sandbox never does: a control certificate without the control-service name, truncated, cut,
+// garbled or wrongly shaped answers, an HTML 404, per-path request counts. Everything else
+// the client does is tested against the sandbox (SandboxPeer). Certificates come from the
+// `openssl` CLI. Everything listens on 127.0.0.1.
 import Foundation
 import FshTestSupport
 

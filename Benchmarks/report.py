@@ -80,6 +80,13 @@ e6 = b6["fsh -c 'echo hi'"]
 p6 = json.load(open(os.path.join(out, "b6-prompt.json")))
 ok6 = ms(e6) < 50 and p6["median_ms"] < 50
 w("| 6 | `fsh -c 'echo hi'` / start-up to the first prompt (pty) | %.1f / %.1f ms | `/bin/true` %.1f ms | | < 50 ms | %s |" % (ms(e6), p6["median_ms"], ms(b6["/bin/true"]), verdict(ok6)))
+if "cancel_sleep" in ip:
+    c7 = ip["cancel_sleep"]["median_ms"]
+    w("| 7 | `cancel()` to `run` returning during `sleep` (in-process; the tests keep only hang guards) | %.1f ms | | | < 100 ms | %s |" % (c7, verdict(c7 < 100)))
+    d8 = ip["decode_100k_datasets"]["median_ms"]
+    w("| 8 | decoding 100 000 datasets of `GET /v1/configuration/datasets` (in-process) | %.0f ms | | | < 1 s | %s |" % (d8, verdict(d8 < 1000)))
+    ta, tw = ip["table_100k_ascii"]["median_ms"], ip["table_100k_wide"]["median_ms"]
+    w("| 9 | a 100 000-row table: ASCII names / wide names (数据卷-N) | %.0f / %.0f ms | | %.2f× | ASCII < 500 ms, wide ≤ 3× | %s |" % (ta, tw, tw / ta, verdict(ta < 500 and tw <= 3 * ta)))
 w("")
 w("## Spreads")
 w("")

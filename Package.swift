@@ -74,14 +74,18 @@ let package = Package(
     .executableTarget(name: "fsh-bench", dependencies: ["FshKit"], path: "Benchmarks/FshBench"),
 
     // MARK: Tests
+    // Tools found through PATH (a missing one fails naming its package), unprivileged runs.
+    .target(name: "FshTestSupport", path: "Tests/FshTestSupport"),
     .testTarget(
-      name: "FshKitTests", dependencies: ["FshKit", "FshSandbox", "FshPKI"],
+      name: "FshKitTests", dependencies: ["FshKit", "FshSandbox", "FshPKI", "FshTestSupport"],
       exclude: ["Scripts"]),
     .testTarget(
       name: "FshSandboxTests",
-      dependencies: ["FshSandbox", "FshPKI", .product(name: "Yams", package: "Yams")],
+      dependencies: [
+        "FshSandbox", "FshPKI", "FshTestSupport", .product(name: "Yams", package: "Yams"),
+      ],
       exclude: ["Fixtures"]),
-    .testTarget(name: "fshTests", dependencies: ["fsh"]),
+    .testTarget(name: "fshTests", dependencies: ["fsh", "FshTestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

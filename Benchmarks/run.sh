@@ -103,7 +103,7 @@ echo "== 6. start-up: fsh -c 'echo hi', and to the first prompt"
 hf b6 -n "fsh -c 'echo hi'" "$FSH -c 'echo hi'" -n "/bin/true" "/bin/true"
 python3 "$root/Benchmarks/first_prompt.py" "$FSH" $([ $quick = 1 ] && echo 5 || echo 20) >"$out/b6-prompt.json"
 
-echo "== 7. rehearsal of a 10 000-dataset cluster: the copy alone, and a script rehearsed"
+echo "== 10. rehearsal of a 10 000-dataset cluster: the copy alone, and a script rehearsed"
 serve MID --nodes 10 --seed 10000 --delay 0.1
 { echo "export FLOCKER_CONTROL_SERVICE_HOST=$MID_HOST FLOCKER_CONTROL_SERVICE_PORT=$MID_PORT FLOCKER_CONTROL_SERVICE_CA_FILE=$MID_CA_FILE FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=$MID_CLIENT_CERT_FILE FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=$MID_CLIENT_KEY_FILE"; echo "exec $FSH \"\$@\" >/dev/null"; } >"$work/mid.sh"
 : >"$work/empty.fsh"

@@ -50,8 +50,55 @@ var script = ""
 for i in 0..<50_000 { script += "let v\(i % 100) = value-\(i)\necho $v\(i % 100) done\n" }
 let run = measure(3) { _ = session.run(script, name: "bench") }
 
+// 7. Cancel: from `cancel()` on another thread to `run` returning, during a long `sleep`
+// (the speed goal the tests used to assert; they keep only hang guards).
+final class Stamp: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: UInt64 = 0
+  func set() { lock.withLock { value = DispatchTime.now().uptimeNanoseconds } }
+  var nanoseconds: UInt64 { lock.withLock { value } }
+}
+let cancelLatency: [Double] = (0..<10).map { _ in
+  let cancelledAt = Stamp()
+  DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) {
+    cancelledAt.set()
+    session.cancel()
+  }
+  _ = session.run("sleep 10s", name: "bench")
+  return Double(DispatchTime.now().uptimeNanoseconds - cancelledAt.nanoseconds) / 1e6
+}
+
+// 8. Decoding 100 000 datasets of GET /v1/configuration/datasets (the client, no network).
+var body = "["
+for i in 0..<100_000 {
+  if i > 0 { body += "," }
+  body +=
+    #"{"dataset_id": "\#(String(format: "%08x", i))-1d2e-4f3a-8b4c-5d6e7f8a9b0c", "primary": "0e6c5f0a-2b7e-4e3c-9c1b-5f4c2a8d7e61", "deleted": false, "metadata": {"name": "volume-\#(i)"}, "maximum_size": 107374182400}"#
+}
+body += "]"
+let bytes = Array(body.utf8)
+let canned = InProcessTransport { _ in
+  HTTPResponse(status: 200, headers: [("X-Configuration-Tag", "t")], body: bytes)
+}
+let decodeClient = FlockerClient(transport: canned)
+let decode = measure(5) { _ = try? decodeClient.configurationDatasets() }
+
+// 9. A 100 000-row table, ASCII names (the fast path) and wide names (数据卷-N).
+func rows(_ prefix: String) -> [Value] {
+  (0..<100_000).map { i in
+    .record(Record([("name", .string("\(prefix)\(i)")), ("size", .string("1G"))]))
+  }
+}
+let columns = [Column("name"), Column("size", alignRight: true)]
+let asciiRows = rows("volume-")
+let wideRows = rows("数据卷-")
+let tableASCII = measure(5) { _ = FshKit.Formatter().table(columns, asciiRows) }
+let tableWide = measure(5) { _ = FshKit.Formatter().table(columns, wideRows) }
+
 print(
   """
   {"complete_prefix_100k": \(stats(complete)), "complete_all_100k": \(stats(completeWide)), \
-  "script_100k_lines_in_process": \(stats(run))}
+  "script_100k_lines_in_process": \(stats(run)), "cancel_sleep": \(stats(cancelLatency)), \
+  "decode_100k_datasets": \(stats(decode)), "table_100k_ascii": \(stats(tableASCII)), \
+  "table_100k_wide": \(stats(tableWide))}
   """)

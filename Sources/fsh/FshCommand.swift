@@ -110,6 +110,8 @@ struct FshCommand: ParsableCommand {
 
     let host = TerminalHost()
     host.quiet = quiet
+    let colorFlag = color
+    host.colorMode = { colorFlag ?? .auto }
     var sandboxServer: Sandbox? = nil
     if sandbox {
       let server = try SandboxLauncher.start(stateDirectory: environment.stateDirectory)
@@ -135,6 +137,7 @@ struct FshCommand: ParsableCommand {
 
     let session = Session(environment: environment, host: host)
     session.register(RehearseCommand.self)
+    host.colorMode = { [weak session] in session?.options.color ?? .auto }
     if let output { session.options.output = output }
     if let color { session.options.color = color }
     session.options.verbose = verbose

@@ -114,7 +114,9 @@ final class REPL: LineCompleter {
             d.range = nil
             d.sourceLine = nil
           }
-          host.printDiagnostic(d, color: session.options.color)
+          // A line typed at the terminal: the caret shows where, the `<stdin>:1:11:` head
+          // would only repeat it. Piped input and scripts keep the head.
+          host.printDiagnostic(d, showsLocation: !Terminal.stdinIsTTY)
         }
         lastStatus = outcome.status
         buffer = ""

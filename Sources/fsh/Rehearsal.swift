@@ -216,13 +216,13 @@ struct RehearseCommand: Command {
     let (plan, outcome) = try Rehearsal.rehearse(
       script: script.text, arguments: arguments, session: context.session,
       host: context.session.host)
-    if let stopped = outcome.stoppedBy {
-      context.session.host?.report(stopped)
-      context.session.host?.show(plan, options: context.options)
-      throw Diagnostic(
+    guard let stopped = outcome.stoppedBy else { return plan }
+    // The script's own error, where it happened; then the plan, then the command's failure.
+    context.session.host?.report(stopped)
+    return CommandResult(
+      plan.value, plan.presentation,
+      failure: Diagnostic(
         "the rehearsed script failed (exit status \(outcome.status)): \(stopped.message)",
-        code: .failed, notes: ["the plan above goes up to the failure"], range: script.range)
-    }
-    return plan
+        code: .failed, notes: ["the plan above goes up to the failure"], range: script.range))
   }
 }

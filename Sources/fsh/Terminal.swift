@@ -57,12 +57,20 @@ final class TerminalHost: SessionHost {
   var history: [String] { historyLines }
   /// Where output goes (buffered; flushed after each command).
   private var buffer = ""
+  /// The session's colour mode (`--color`, `set color`), read for every line printed, so
+  /// warnings and errors follow it like results do.
+  var colorMode: () -> ColorMode = { .auto }
 
   func show(_ result: CommandResult, options: SessionOptions) {
     let start = DispatchTime.now().uptimeNanoseconds
     let f = Formatter(
       width: Terminal.width, color: Terminal.useColor(options.color, tty: Terminal.stdoutIsTTY))
     buffer += f.render(result, format: options.output)
+    if Terminal.stderrIsTTY, let note = f.emptyNote(result, format: options.output) {
+      // As `kubectl get` does: a person at a terminal sees that the answer is empty.
+      flush()
+      Terminal.write(note + "\n", to: STDERR_FILENO)
+    }
     if buffer.utf8.count > 64 * 1024 { flush() }
     if Terminal.timing {
       let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
@@ -82,8 +90,12 @@ final class TerminalHost: SessionHost {
     printDiagnostic(diagnostic)
   }
 
-  func printDiagnostic(_ d: Diagnostic, color mode: ColorMode = .auto) {
-    let p = DiagnosticPrinter(color: Terminal.useColor(mode, tty: Terminal.stderrIsTTY))
+  /// Prints a diagnostic on standard error; `showsLocation: false` drops the
+  /// `NAME:line:col:` head (a line just typed at the prompt: the caret shows where).
+  func printDiagnostic(_ d: Diagnostic, showsLocation: Bool = true) {
+    let p = DiagnosticPrinter(
+      color: Terminal.useColor(colorMode(), tty: Terminal.stderrIsTTY),
+      showsLocation: showsLocation)
     Terminal.write(p.render(d), to: STDERR_FILENO)
   }
 

@@ -66,24 +66,15 @@ struct PersistenceTests {
     #expect(throws: (any Error).self) { try Sandbox(options: options) }
   }
 
-  @Test func seedsManyDatasetsQuickly() throws {
+  /// Correctness of a 100 000-dataset seed; how fast it is belongs to scripts/bench (which
+  /// serves one, `serve BIG --seed 100000`).
+  @Test func seedsManyDatasets() throws {
     var options = testOptions()
     options.seedDatasets = 100_000
-    let start = Date()
     let sandbox = try Sandbox(options: options)
-    let seeded = Date().timeIntervalSince(start)
-    let t0 = Date()
     let configuration = sandbox.get("/v1/configuration/datasets")
-    let configurationTime = Date().timeIntervalSince(t0)
-    let t1 = Date()
     let state = sandbox.get("/v1/state/datasets")
-    let stateTime = Date().timeIntervalSince(t1)
-    let t2 = Date()
     let again = sandbox.get("/v1/configuration/datasets")
-    let cachedTime = Date().timeIntervalSince(t2)
-    print(
-      "seed 100k: \(seeded)s, GET configuration \(configurationTime)s (cached \(cachedTime)s), "
-        + "GET state \(stateTime)s, bodies \(configuration.body.count)/\(state.body.count) bytes")
     #expect(configuration.status == 200 && again.body.count == configuration.body.count)
     let list = configuration.array
     #expect(list.count == 100_000)
@@ -91,8 +82,5 @@ struct PersistenceTests {
     #expect((list.last?["metadata"] as? [String: String])?["name"] == "seed-100000")
     #expect(state.array.count == 100_000)
     #expect(state.array.first?["path"] != nil)
-    // Debug builds are far slower than release; these bounds only catch pathologies.
-    #expect(seeded < 20)
-    #expect(configurationTime < 5 && stateTime < 5 && cachedTime < 1)
   }
 }

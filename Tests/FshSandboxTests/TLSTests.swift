@@ -1,13 +1,15 @@
 import Foundation
 import FshPKI
+import FshTestSupport
 import Testing
 
 @testable import FshSandbox
 
-private let curl = "/usr/bin/curl"
+/// curl on PATH: a missing one fails every test here naming the package, never skips them.
+private var curl: String { get throws { try RequiredTool.curl() } }
 
 /// Real HTTPS on 127.0.0.1 with curl (OpenSSL) as the client.
-@Suite("TLS server", .serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
+@Suite("TLS server", .serialized)
 struct TLSTests {
   let directory = temporaryDirectory("tls")
   let sandbox: Sandbox
@@ -29,7 +31,8 @@ struct TLSTests {
     defer { sandbox.stop() }
     #expect(sandbox.port > 0)
     let (status, out, err) = try run(
-      curl, curlArguments(userCertificate + ["-w", "\n%{http_code}", sandbox.baseURL + "/version"]))
+      try curl,
+      curlArguments(userCertificate + ["-w", "\n%{http_code}", sandbox.baseURL + "/version"]))
     #expect(status == 0, "\(err)")
     #expect(out == "{\"flocker\": \"1.15.0\"}\n200")
   }
@@ -38,7 +41,7 @@ struct TLSTests {
     defer { sandbox.stop() }
     let node = sandbox.nodes[0].uuid
     let (status, out, err) = try run(
-      curl,
+      try curl,
       curlArguments(
         userCertificate + [
           "-H", "Content-Type: application/json", "-d", #"{"primary": "\#(node)"}"#, "-w",
@@ -48,7 +51,7 @@ struct TLSTests {
     #expect(out.hasSuffix("\n201"))
     Thread.sleep(forTimeInterval: 0.2)
     let (_, state, _) = try run(
-      curl, curlArguments(userCertificate + [sandbox.baseURL + "/state/datasets"]))
+      try curl, curlArguments(userCertificate + [sandbox.baseURL + "/state/datasets"]))
     #expect(state.contains(#""primary": "\#(node)""#))
   }
 
@@ -56,7 +59,7 @@ struct TLSTests {
     defer { sandbox.stop() }
     let url = sandbox.baseURL + "/configuration/datasets"
     let (status, out, err) = try run(
-      curl,
+      try curl,
       curlArguments(
         userCertificate + [
           "-o", "/dev/null", "-o", "/dev/null", "-w", "%{num_connects}\n", url, url,
@@ -74,7 +77,7 @@ struct TLSTests {
     let node = try ca.issueNode(keyBits: 2048)
     try writeCredentialFiles(node, directory: directory, name: "node")
     let (status, out, _) = try run(
-      curl,
+      try curl,
       curlArguments([
         "--cert", directory + "/node.crt", "--key", directory + "/node.key", "-w", "%{http_code}",
         sandbox.baseURL + "/version",
@@ -85,7 +88,7 @@ struct TLSTests {
     let other = try FlockerCA.initialize(name: "other", keyBits: 2048, version: .v3)
     try writeCredentialFiles(try other.issueUser(name: "eve", keyBits: 2048), directory: directory)
     let (otherStatus, otherOut, _) = try run(
-      curl,
+      try curl,
       curlArguments([
         "--cert", directory + "/eve.crt", "--key", directory + "/eve.key",
         sandbox.baseURL + "/version",
@@ -96,7 +99,7 @@ struct TLSTests {
   @Test func missingClientCertificateIsRefused() throws {
     defer { sandbox.stop() }
     let (status, out, _) = try run(
-      curl, curlArguments(["-w", "%{http_code}", sandbox.baseURL + "/version"]))
+      try curl, curlArguments(["-w", "%{http_code}", sandbox.baseURL + "/version"]))
     #expect(status != 0)
     #expect(!out.contains("flocker"))
   }
@@ -105,11 +108,12 @@ struct TLSTests {
     defer { sandbox.stop() }
     sandbox.faults = SandboxFaults(dropEvery: 1)
     let (dropped, _, _) = try run(
-      curl, curlArguments(userCertificate + [sandbox.baseURL + "/version"]))
+      try curl, curlArguments(userCertificate + [sandbox.baseURL + "/version"]))
     #expect(dropped != 0)
     sandbox.faults = SandboxFaults(failEvery: 1)
     let (status, out, _) = try run(
-      curl, curlArguments(userCertificate + ["-w", "\n%{http_code}", sandbox.baseURL + "/version"]))
+      try curl,
+      curlArguments(userCertificate + ["-w", "\n%{http_code}", sandbox.baseURL + "/version"]))
     #expect(status == 0 && out.hasSuffix("\n500") && out.hasPrefix("\""))
   }
 }

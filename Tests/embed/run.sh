@@ -20,9 +20,14 @@ server=$!
 for _ in $(seq 1 100); do grep -q CLIENT_KEY_FILE "$work/serve.out" && break; sleep 0.2; done
 eval "$(grep '^export ' "$work/serve.out")"
 
-(cd "$root/examples/embed" && swift build --scratch-path "$root/.build-embed" 2>&1 | grep -E 'error|warning: ' ; true)
 demo="$root/.build-embed/debug/embed-demo"
-check "example builds" test -x "$demo"
+# A stale binary from an earlier build must not stand in for this one: remove it, build, and
+# fail (with the compiler's output) when the build fails.
+rm -f "$demo"
+(cd "$root/examples/embed" && swift build --scratch-path "$root/.build-embed") >"$work/build.log" 2>&1
+built=$?
+[ "$built" -eq 0 ] || grep -E 'error|warning: ' "$work/build.log" | sed 's/^/     /'
+check "example builds" test "$built" -eq 0 -a -x "$demo"
 HOME="$work" "$demo" >"$work/demo.out" 2>&1
 status=$?
 cat "$work/demo.out" | sed 's/^/     /'

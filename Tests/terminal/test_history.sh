@@ -24,13 +24,22 @@ type_text "history"; send Enter
 wait_for "echo first-run-line" 3 || fail "history does not list the line"
 send C-d
 wait_for "__rc=0" 5 || fail "no exit"
-# The cap: FSH_HISTSIZE=3 keeps the last three.
+# The cap: with FSH_HISTSIZE=3 a session loads only the last three of six saved lines;
+# `history` lists exactly those, and `history 2` the last two.
 tmux -L "$SOCK" kill-session -t fsh
+printf 'echo cap-1\necho cap-2\necho cap-3\necho cap-4\necho cap-5\necho cap-6\n' >"$hist"
 start fsh "$(fsh_env FSH_HISTSIZE=3) $FSH --norc" || fail "tmux"
 wait_last "fsh:no cluster>" 10 || fail "no prompt (third run)"
 type_text "history"; send Enter
-wait_for "history" 3
-n=$(screen | grep -c "first-run-line")
-[ "$n" -le 2 ] || fail "the history cap was not applied"
+wait_for "echo cap-6" 3 || fail "history does not list the last saved line"
+for kept in cap-4 cap-5 cap-6; do screen | grep -q "echo $kept" || fail "history lost $kept"; done
+for cut in cap-1 cap-2 cap-3; do screen | grep -q "echo $cut" && fail "the cap of 3 kept $cut"; done
+send C-l
+type_text "history 2"; send Enter
+wait_for "history 2" 3
+wait_last "fsh:no cluster>" 3 || fail "no prompt after history 2"
+rows=$(screen | grep -cE '^ *[0-9]+  ')
+[ "$rows" = 2 ] || fail "history 2 listed $rows rows"
+screen | grep -q "echo cap-5" && fail "history 2 listed a third line back"
 send C-d
 echo ok

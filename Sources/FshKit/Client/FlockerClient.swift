@@ -224,6 +224,12 @@ public final class FlockerClient {
     return RawResult(response: response, json: json)
   }
 
+  /// Sends a request as it is and returns any answer, whatever its status (the `api`
+  /// command); recorded for `curl` like every other request.
+  public func send(_ request: HTTPRequest) throws -> HTTPResponse {
+    try perform(request)
+  }
+
   // MARK: - curl command line
 
   /// The `curl` invocation equivalent to `request`: paths of the certificate files only, never

@@ -162,6 +162,17 @@ public struct ClusterView: Sendable {
     return attached == c.primary ? .attached : .moving
   }
 
+  /// How many candidates an ambiguity error lists before saying how many more there are.
+  public static let candidatesShown = 8
+
+  /// The candidates of an ambiguity, comma-separated: the first `candidatesShown`, then
+  /// `and N more` so a cut list never reads as the whole one.
+  static func candidates(_ items: [String]) -> String {
+    let shown = items.prefix(candidatesShown).joined(separator: ", ")
+    let more = items.count - candidatesShown
+    return more > 0 ? shown + " and \(more) more" : shown
+  }
+
   /// Finds one non-deleted dataset by exact name or unique id prefix (case-insensitive).
   /// With `includeDeleted`, a deleted dataset is found when nothing live matches.
   public func dataset(_ ref: String, includeDeleted: Bool = false) throws -> DatasetView {
@@ -186,9 +197,10 @@ public struct ClusterView: Sendable {
           "'\(ref)' matches \(byID.count) datasets", code: .ambiguous,
           notes: [
             "give more of the id: "
-              + byID.prefix(8).map {
-                ($0.configuration.name.map { "\($0) " } ?? "") + $0.configuration.datasetID
-              }.joined(separator: ", ")
+              + ClusterView.candidates(
+                byID.map {
+                  ($0.configuration.name.map { "\($0) " } ?? "") + $0.configuration.datasetID
+                })
           ])
       }
       let dead = datasets.filter {
@@ -230,7 +242,7 @@ public struct ClusterView: Sendable {
         "'\(ref)' matches \(matches.count) nodes", code: .ambiguous,
         notes: [
           "give more of the id: "
-            + matches.map { "\($0.uuid) (\($0.host))" }.joined(separator: ", ")
+            + ClusterView.candidates(matches.map { "\($0.uuid) (\($0.host))" })
         ])
     }
     throw Diagnostic(

@@ -106,12 +106,11 @@ extension AgentCommands {
         throw Diagnostic("'\(p)' is not UTF-8 text", code: .configuration, range: file?.range)
       }
       let check = AgentCheck(text: text, path: p, mode: st.st_mode & 0o7777)
-      let result = CommandResult(
+      var result = CommandResult(
         .list(check.findings.map(\.value)), AgentCommands.findingColumns)
       if let first = check.errors.first {
-        // Show every finding, then fail: a script must not go on with a broken agent.yml.
-        context.session.host?.show(result, options: context.options)
-        throw Diagnostic(
+        // Every finding, then a failure: a script must not go on with a broken agent.yml.
+        result.failure = Diagnostic(
           "'\(p)' has \(check.errors.count) error(s)", code: .configuration,
           notes: ["\(first.what): \(first.fix)"], range: file?.range)
       }

@@ -89,14 +89,13 @@ extension Certs {
         rows = CertificateChecks.offline(inputs)
         if live { rows += try liveChecks(context) }
       }
-      let result = CommandResult(.list(rows.map(\.value)), .rendered(Self.render(rows)))
+      var result = CommandResult(.list(rows.map(\.value)), .rendered(Self.render(rows)))
       let failed = rows.filter { $0.status == .fail }
       if !failed.isEmpty {
-        context.session.host?.show(result, options: context.options)
         let ids = failed.map(\.id).reduce(into: [String]()) {
           if !$0.contains($1) { $0.append($1) }
         }
-        throw Diagnostic(
+        result.failure = Diagnostic(
           "\(failed.count) certificate check\(failed.count == 1 ? "" : "s") failed "
             + "(\(ids.joined(separator: ", ")))",
           notes: ["each failed line above says what to do"])

@@ -76,7 +76,8 @@ extension ClusterBasics {
       var headers: [(String, String)] = []
       if let ifMatch { headers.append(("X-If-Configuration-Matches", ifMatch)) }
       let response = try context.cluster { client in
-        try client.transport.perform(
+        // Through the client, not its transport: `curl` then shows this request.
+        try client.send(
           HTTPRequest(method: method, path: path, headers: headers, body: bodyBytes))
       }
       let value: Value

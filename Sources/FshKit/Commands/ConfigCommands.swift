@@ -44,15 +44,14 @@ extension ConfigCommands {
       for e in c.errors {
         context.session.host?.report(e)
       }
-      if let first = c.errors.first, context.options.output == .table {
-        // Show the table, then fail: scripts must not go on with a broken configuration.
-        context.session.host?.show(
-          CommandResult(.list(rows), Self.presentation), options: context.options)
-        throw Diagnostic(
+      // The rows, then a failure (in every format): scripts must not go on with a broken
+      // configuration.
+      let failure = c.errors.first.map { first in
+        Diagnostic(
           "the configuration has \(c.errors.count) error(s)", code: .configuration,
           notes: [first.message])
       }
-      return CommandResult(.list(rows), Self.presentation)
+      return CommandResult(.list(rows), Self.presentation, failure: failure)
     }
     static let presentation = Presentation.table([Column("key"), Column("value"), Column("source")])
     func row(_ k: String, _ v: String?, _ s: String) -> Value {
@@ -89,7 +88,7 @@ extension ConfigCommands {
         .table([
           Column("name"), Column("host"), Column("port", alignRight: true), Column("certs"),
           Column("user"), Column("current", ""),
-        ]))
+        ]), emptyNote: "")
     }
   }
 

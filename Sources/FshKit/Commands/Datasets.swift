@@ -124,7 +124,10 @@ enum Datasets {
         return true
       }.map(\.value)
       context.timing?("build records", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-      return CommandResult(.list(rows), .table(Datasets.columns(long: long)))
+      let filtered = status != nil || nodeID != nil || pattern != nil || !meta.isEmpty
+      return CommandResult(
+        .list(rows), .table(Datasets.columns(long: long)),
+        emptyNote: filtered ? "no datasets match" : "no datasets")
     }
   }
 

@@ -183,7 +183,9 @@ extension ConfigCommands {
       discussion: """
         Paths are absolute, no value is ever empty, and no key material is printed. \
         kubernetes defaults to systemd EnvironmentFile syntax (save as /etc/flocker/env); \
-        flockerctl and kube-deploy default to sh. A layout a consumer cannot read is refused with the reason.
+        flockerctl and kube-deploy default to sh. A layout a consumer cannot read is refused with the reason. \
+        `-o json` is the same as `--format json`; `-o json` with another --format, or `-o csv`, is \
+        an error.
         """,
       examples: [
         "env export --for kubernetes --format systemd > /etc/flocker/env",
@@ -204,9 +206,24 @@ extension ConfigCommands {
       }
     }
     func run(in context: CommandContext) throws -> CommandResult {
+      // `-o json` means `--format json`; `-o csv`, or `-o json` with another `--format`, is
+      // refused rather than one silently winning.
+      let output = context.options.output
+      if output == .csv {
+        throw Diagnostic.usage(
+          "env export has no csv form",
+          notes: ["use --format sh, fish, systemd, docker or json (and drop -o csv)"])
+      }
+      if output == .json, let format, format != .json {
+        throw Diagnostic.usage(
+          "'--format \(format.rawValue)' and output format 'json' disagree",
+          notes: [
+            "env export prints one format: drop -o json for \(format.rawValue), or use --format json"
+          ])
+      }
       let export = try EnvExport.variables(for: consumer, from: context.configuration)
       var fmt = format ?? consumer.defaultFormat
-      if format == nil, context.options.output == .json { fmt = .json }
+      if format == nil, output == .json { fmt = .json }
       let text = EnvExport.render(export, format: fmt, consumer: consumer)
       let value = Value.record(Record(export.variables.map { ($0.0, Value.string($0.1)) }))
       // The rendered text is what is shown; the value stays structured for `let`.

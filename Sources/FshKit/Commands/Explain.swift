@@ -72,10 +72,10 @@ extension Datasets {
         ("size", c.maximumSize.map(Sizes.format) ?? "default", size(v.state?.maximumSize)),
         ("deleted", c.deleted ? "yes" : "no", v.state == nil ? "not reported" : "reported"),
       ]
-      let first = max(7, rows.map { $0.0.count }.max() ?? 0)
-      let second = max(7, rows.map { $0.1.count }.max() ?? 0)
+      let first = max(7, rows.map { DisplayWidth.of($0.0) }.max() ?? 0)
+      let second = max(7, rows.map { DisplayWidth.of($0.1) }.max() ?? 0)
       func pad(_ s: String, _ w: Int) -> String {
-        s + String(repeating: " ", count: max(0, w - s.count))
+        s + String(repeating: " ", count: max(0, w - DisplayWidth.of(s)))
       }
       var out = "\(Whereabouts.name(v)) is \(v.status.rawValue): \(Whereabouts.describe(v))\n"
       out += pad("", first) + "  " + pad("DESIRED", second) + "  ACTUAL\n"

@@ -47,7 +47,7 @@ enum NodesAndLeases {
             cell: { long ? $0["uuid"]?.text ?? "" : String(($0["uuid"]?.text ?? "").prefix(8)) }),
           Column("host"), Column("attached", alignRight: true),
           Column("datasets", "CONFIGURED", alignRight: true),
-        ]))
+        ]), emptyNote: "")
     }
   }
 
@@ -95,7 +95,8 @@ enum NodesAndLeases {
               }
               return "never"
             }),
-        ]))
+        ]),
+        emptyNote: "no leases")
     }
   }
 

@@ -8,7 +8,9 @@
 ///     for        = "for" NAME "in" word { word } block
 ///     block      = "{" script "}"
 ///     condition  = term { ( "and" | "or" ) term }
-///     term       = ( "!" | "not" ) term | "try" command | word [ OP word ]
+///     term       = ( "!" | "not" ) term | "try" command | BARE word { word } | word [ OP word ]
+///                  (BARE: an unquoted literal; followed by a word that is not an OP, the
+///                  term is a command, true when it succeeds)
 ///     command    = word { word }
 ///     word       = WORD | "(" command ")"
 ///
@@ -179,6 +181,15 @@ public struct Parser {
     let startRange = current.range
     i += 1
     let cond = try condition()
+    if case .word(let w) = current {
+      // `if $x foo {`: a value followed by a word that is neither an operator nor '{'.
+      throw Diagnostic(
+        "unexpected '\(w.bareText ?? "word")' after the condition", code: .syntax,
+        notes: [
+          "compare two values with an operator: if $x == value { … }",
+          "to test whether a command succeeds, start with its name: if dataset web-data { … }",
+        ], range: current.range)
+    }
     let then = try block(after: "the condition")
     var otherwise: [Statement]? = nil
     if bare(current) == "else" {
@@ -249,6 +260,15 @@ public struct Parser {
         "expected a condition", code: .syntax, notes: ["write: if $x == value { … }"],
         range: current.range)
     }
+    // `if dataset web-data { … }`: an unquoted literal followed by a word that is not an
+    // operator starts a command, true when it succeeds (as `if try dataset web-data`).
+    if left.bareText != nil, let next = peekConditionWord(),
+      !(next.bareText.map(Parser.comparisonOperators.contains) ?? false)
+    {
+      var words = [left]
+      while let w = try conditionWord() { words.append(w) }
+      return .succeeds(CommandCall(words: words, range: left.range.union(words.last!.range)))
+    }
     if let op = bare(current), Parser.comparisonOperators.contains(op) {
       i += 1
       guard let right = try conditionWord() else {
@@ -263,6 +283,18 @@ public struct Parser {
       return .compare(left, op, right)
     }
     return .truthy(left)
+  }
+
+  /// The word a condition continues with (a word or `(`), without consuming it; nil at `{`,
+  /// `and`, `or`, a separator or the end.
+  private func peekConditionWord() -> Word? {
+    switch current {
+    case .word(let w):
+      if let b = w.bareText, b == "and" || b == "or" { return nil }
+      return w
+    case .openParen(let r): return Word(parts: [], range: r)
+    default: return nil
+    }
   }
 
   /// A word inside a condition; nil at `{`, `and`, `or` or a separator.

@@ -45,6 +45,16 @@ public struct Formatter {
     }
   }
 
+  /// The line that stands for a table with no rows (`no datasets`), or nil when the result
+  /// is not an empty table in table format. JSON stays `[]` and CSV a header; the host shows
+  /// this line on a terminal (standard error), so an empty answer never looks like silence.
+  public func emptyNote(_ result: CommandResult, format: OutputFormat) -> String? {
+    guard format == .table, case .table = result.presentation, result.value.elements.isEmpty
+    else { return nil }
+    let note = result.emptyNote ?? "no rows"
+    return note.isEmpty ? nil : note
+  }
+
   /// The text of one cell, with control characters made visible (see `TerminalText`).
   static func cell(_ v: Value?) -> String {
     guard let v else { return "" }
@@ -66,7 +76,7 @@ public struct Formatter {
         c.cell.map { TerminalText.safe($0(row)) } ?? Formatter.cell(row[c.key])
       }
     }
-    var widths = columns.map { $0.title.count }
+    var widths = columns.map { DisplayWidth.of($0.title) }
     for r in cells {
       for (i, c) in r.enumerated() {
         widths[i] = max(widths[i], min(displayWidth(c), Formatter.maximumCellWidth))
@@ -113,12 +123,12 @@ public struct Formatter {
   /// `key: value` lines, keys aligned; nested records are indented.
   public func recordText(_ v: Value, indent: Int = 0) -> String {
     guard case .record(let r) = v else { return v.text + "\n" }
-    let keyWidth = r.keys.map { TerminalText.safe($0).count }.max() ?? 0
+    let keyWidth = r.keys.map { DisplayWidth.of(TerminalText.safe($0)) }.max() ?? 0
     var out = ""
     let pad = String(repeating: " ", count: indent)
     for (rawKey, value) in r.fields {
       let k = TerminalText.safe(rawKey)
-      let key = k + ":" + String(repeating: " ", count: keyWidth - k.count)
+      let key = k + ":" + String(repeating: " ", count: keyWidth - DisplayWidth.of(k))
       let shownKey = color ? "\u{1B}[1m\(key)\u{1B}[0m" : key
       switch value {
       case .record(let inner) where !inner.fields.isEmpty:
@@ -155,25 +165,36 @@ public struct Formatter {
         cols.map { c -> String in
           guard let v = row[c.key] else { return "" }
           if case .null = v { return "" }
+          // A newline in a value stays one, inside quotes (RFC 4180): CSV is read by programs.
+          if case .string(let s) = v { return field(TerminalText.safe(s, keepNewlines: true)) }
           return field(Formatter.cell(v))
         }.joined(separator: ",") + "\r\n"
     }
     return out
   }
 
-  func displayWidth(_ s: String) -> Int { s.count }
+  /// Terminal columns, not Characters: a wide character takes two (see `DisplayWidth`).
+  func displayWidth(_ s: String) -> Int { DisplayWidth.of(s) }
 
+  /// Cuts text to `w` columns, ending with `…` (a wide character that would straddle the
+  /// edge is left out, and the padding makes up the column).
   func truncate(_ s: String, _ w: Int) -> String {
-    guard w > 1 else { return String(s.prefix(w)) }
-    return String(s.prefix(w - 1)) + "…"
+    guard w > 1 else { return DisplayWidth.prefix(s, columns: w) }
+    return DisplayWidth.prefix(s, columns: w - 1) + "…"
   }
 }
 
 /// Renders diagnostics: `file:line:col: error: message`, the source line, a caret, and notes.
 public struct DiagnosticPrinter {
   public var color: Bool
+  /// Whether the head names the source (`deploy.fsh:4:24:`). At the interactive prompt the
+  /// line was just typed and the caret shows where: the head is only `error:`.
+  public var showsLocation: Bool
 
-  public init(color: Bool = false) { self.color = color }
+  public init(color: Bool = false, showsLocation: Bool = true) {
+    self.color = color
+    self.showsLocation = showsLocation
+  }
 
   public func render(_ d: Diagnostic) -> String {
     // Messages and notes quote what the control service sent (descriptions, names): make
@@ -182,9 +203,11 @@ public struct DiagnosticPrinter {
     var out = ""
     var head = ""
     if let name = d.sourceName {
-      head += safe(name) + ":"
-      if let r = d.range { head += "\(r.start.line):\(r.start.column):" }
-      head += " "
+      if showsLocation {
+        head += safe(name) + ":"
+        if let r = d.range { head += "\(r.start.line):\(r.start.column):" }
+        head += " "
+      }
     } else {
       head = "fsh: "
     }
@@ -197,23 +220,38 @@ public struct DiagnosticPrinter {
     out += head + label + " " + safe(d.message) + "\n"
     if let line = d.sourceLine, let r = d.range {
       out += "  " + TerminalText.safe(line, keepNewlines: true) + "\n"
-      let startCol = max(1, r.start.column)
-      let length =
-        r.end.line == r.start.line
-        ? max(1, r.end.column - r.start.column) : max(1, line.count - startCol + 1)
-      // Keep tabs so the caret lines up under tab-indented source.
-      // An escaped control character is wider than one column: pad by its shown width.
-      let prefix = line.prefix(startCol - 1).map {
-        $0 == "\t"
-          ? "\t" : String(repeating: " ", count: TerminalText.safe(String($0)).count)
-      }.joined()
-      var caret = "^" + String(repeating: "~", count: max(0, length - 1))
-      if color { caret = "\u{1B}[1;32m" + caret + "\u{1B}[0m" }
-      out += "  " + prefix + caret + "\n"
+      out += "  " + DiagnosticPrinter.caretLine(line, r, color: color) + "\n"
     }
     for note in d.notes {
       out += "  " + (color ? "\u{1B}[1;36mnote:\u{1B}[0m " : "note: ") + safe(note) + "\n"
     }
     return out
+  }
+
+  /// The caret under a range of a source line. Columns count Unicode scalars; the padding and
+  /// the `^~~` count terminal columns, so a wide character (`数`) or a combining mark, and a
+  /// control character shown escaped, keep the caret under what it points at. Tabs are kept.
+  static func caretLine(_ line: String, _ r: SourceRange, color: Bool) -> String {
+    let scalars = Array(line.unicodeScalars)
+    let start = min(max(1, r.start.column), scalars.count + 1)
+    let end =
+      r.end.line == r.start.line
+      ? min(max(start, r.end.column), scalars.count + 1) : scalars.count + 1
+    func text(_ s: ArraySlice<Unicode.Scalar>) -> String {
+      var v = String.UnicodeScalarView()
+      v.append(contentsOf: s)
+      return String(v)
+    }
+    var prefix = ""
+    for (i, piece) in text(scalars[0..<(start - 1)]).split(
+      separator: "\t", omittingEmptySubsequences: false
+    ).enumerated() {
+      if i > 0 { prefix += "\t" }
+      prefix += String(repeating: " ", count: DisplayWidth.of(TerminalText.safe(String(piece))))
+    }
+    let length = max(1, DisplayWidth.of(TerminalText.safe(text(scalars[(start - 1)..<(end - 1)]))))
+    var caret = "^" + String(repeating: "~", count: length - 1)
+    if color { caret = "\u{1B}[1;32m" + caret + "\u{1B}[0m" }
+    return prefix + caret
   }
 }

@@ -125,7 +125,8 @@ public enum HelpFormatter {
       echo $ds.dataset_id $ds.status          read its fields
       for d in (datasets status pending) { echo $d.name }
       if $ds.status == attached { echo ok } else { echo "not yet" }
-      if try destroy old --yes { echo gone } else { echo $error.message }
+      if dataset web-data { echo exists } else { echo $error.message }
+      if try destroy old --yes { echo gone }   'try' is optional before a command
       try move db to node2                     a failure does not stop the script
       source setup.fsh     $1 $2 … $@ $#        script arguments
       exit 3

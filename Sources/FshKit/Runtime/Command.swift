@@ -136,10 +136,23 @@ public struct CommandResult: Sendable {
   public var presentation: Presentation
   /// A per-command output format (`datasets -o json`), overriding the session's.
   public var format: OutputFormat?
+  /// A failure that comes with the rows (`certs check` with a failed line, `config` with a
+  /// broken profiles file): the interpreter shows the result in any format, then fails with
+  /// this. A command never shows its own rows through the host.
+  public var failure: Diagnostic?
+  /// The line shown on a terminal (standard error) in place of a table with no rows, so an
+  /// empty answer does not look like a silent failure: `no datasets`. Nil means `no rows`;
+  /// empty means none (the command already said so in a note).
+  public var emptyNote: String?
 
-  public init(_ value: Value, _ presentation: Presentation) {
+  public init(
+    _ value: Value, _ presentation: Presentation, failure: Diagnostic? = nil,
+    emptyNote: String? = nil
+  ) {
     self.value = value
     self.presentation = presentation
+    self.failure = failure
+    self.emptyNote = emptyNote
   }
 
   /// No value and nothing shown.
@@ -160,4 +173,14 @@ public protocol Command {
   init(arguments: inout Arguments) throws
   /// Runs the command.
   func run(in context: CommandContext) throws -> CommandResult
+}
+
+extension CommandResult {
+  /// The result, or its failure thrown: for a result that is captured (`let`, `( … )`, a
+  /// condition) rather than shown.
+  @discardableResult
+  func throwingFailure() throws -> CommandResult {
+    if let failure { throw failure }
+    return self
+  }
 }

@@ -59,9 +59,10 @@ struct Interpreter {
     switch s {
     case .command(let call):
       let result = try run(call)
-      recordSuccess()
       outcome.values.append(result.value)
       show(result)
+      if let failure = result.failure { throw failure }
+      recordSuccess()
     case .assign(let name, let call, _):
       let value = try evaluateAssignment(call)
       session.variables[name] = value
@@ -69,9 +70,10 @@ struct Interpreter {
     case .attempt(let call, _):
       do {
         let result = try run(call)
-        recordSuccess()
         outcome.values.append(result.value)
         show(result)
+        if let failure = result.failure { throw failure }
+        recordSuccess()
       } catch let d as Diagnostic where d.code != .cancelled {
         recordFailure(d.located(in: source, at: call.range))
       }
@@ -131,7 +133,7 @@ struct Interpreter {
     case .or(let a, let b): return try test(a) || test(b)
     case .succeeds(let call):
       do {
-        _ = try run(call)
+        try run(call).throwingFailure()
         recordSuccess()
         return true
       } catch let d as Diagnostic where d.code != .cancelled {
@@ -176,7 +178,7 @@ struct Interpreter {
         return try evaluate(word).value
       }
     }
-    return try run(call).value
+    return try run(call).throwingFailure().value
   }
 
   /// Runs one command call and returns its result.
@@ -235,17 +237,21 @@ struct Interpreter {
     if let format { options.output = format }
     let context = CommandContext(
       session: session, options: options, interpreter: self, range: call.range)
-    do {
-      var result = try command.run(in: context)
-      result.format = format
-      return result
-    } catch let d as Diagnostic {
+    func locate(_ d: Diagnostic) -> Diagnostic {
       if d.range == nil {
         var located = d
         located.range = call.words[0].range
-        throw located.located(in: source, at: located.range)
+        return located.located(in: source, at: located.range)
       }
-      throw d.located(in: source, at: d.range)
+      return d.located(in: source, at: d.range)
+    }
+    do {
+      var result = try command.run(in: context)
+      result.format = format
+      result.failure = result.failure.map(locate)
+      return result
+    } catch let d as Diagnostic {
+      throw locate(d)
     }
   }
 
@@ -296,7 +302,7 @@ struct Interpreter {
   /// Expands a word into an argument: variables, fields and command substitution.
   func evaluate(_ w: Word) throws -> CommandArgument {
     if let call = w.substitution {
-      var value = try run(call).value
+      var value = try run(call).throwingFailure().value
       var walked = "(\(call.words.compactMap(\.bareText).joined(separator: " ")))"
       for field in w.substitutionPath {
         guard let next = value[field] else {

@@ -1,6 +1,7 @@
 import Foundation
 import FshPKI
 import FshSandbox
+import FshTestSupport
 import Testing
 
 @testable import FshKit
@@ -155,7 +156,8 @@ struct NodeBundleTests {
     #expect(o.stoppedBy == nil, "\(String(describing: o.stoppedBy))")
     #expect(AgentTestSupport.mode(work + "/n5.tar") == 0o600)
     #expect(!FileManager.default.fileExists(atPath: work + "/n5"))
-    let listing = try Self.run("/usr/bin/tar", ["-tvf", work + "/n5.tar"])
+    let listing = try Self.run(
+      RequiredTool.path("tar", package: "tar"), ["-tvf", work + "/n5.tar"])
     let lines = listing.split(separator: "\n").map {
       $0.split(separator: " ", omittingEmptySubsequences: true)
     }
@@ -172,7 +174,7 @@ struct NodeBundleTests {
     // Extracted, it is the same folder, and the kubelet's API user is a user- certificate.
     let x = work + "/x"
     try FileManager.default.createDirectory(atPath: x, withIntermediateDirectories: false)
-    _ = try Self.run("/usr/bin/tar", ["-xpf", work + "/n5.tar", "-C", x])
+    _ = try Self.run(RequiredTool.path("tar", package: "tar"), ["-xpf", work + "/n5.tar", "-C", x])
     #expect(AgentTestSupport.mode(x + "/n5/node.key") == 0o600)
     let validator = try FlockerPeerValidator(
       caCertificatePEM: try String(contentsOfFile: caDir + "/cluster.crt", encoding: .utf8))
@@ -180,7 +182,9 @@ struct NodeBundleTests {
     #expect(try validator.validate(leafDER: user, commonNamePrefix: "user-") == "user-kubelet")
     let env = try String(contentsOfFile: x + "/n5/env", encoding: .utf8)
     #expect(env.contains("FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=/etc/flocker/kubelet.crt\n"))
-    #expect(try Self.run("/usr/bin/tar", ["-tf", work + "/n5.tar"]).contains("n5/node.key"))
+    #expect(
+      try Self.run(RequiredTool.path("tar", package: "tar"), ["-tf", work + "/n5.tar"]).contains(
+        "n5/node.key"))
   }
 
   // MARK: - Helpers
@@ -190,7 +194,7 @@ struct NodeBundleTests {
     return Array(Data(base64Encoded: body)!)
   }
 
-  static func openssl(_ args: [String]) throws -> String { try run("/usr/bin/openssl", args) }
+  static func openssl(_ args: [String]) throws -> String { try run(RequiredTool.openssl(), args) }
 
   static func run(_ tool: String, _ args: [String]) throws -> String {
     let p = Process()

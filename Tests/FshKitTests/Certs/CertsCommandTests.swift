@@ -3,6 +3,7 @@
 import Foundation
 import FshPKI
 import FshSandbox
+import FshTestSupport
 import Testing
 
 @testable import FshKit
@@ -108,23 +109,19 @@ struct CertsCommandTests {
     #expect(o.status == 0, "\(host.output)")
     #expect(!host.output.contains("fail "), "\(host.output)")
     #expect(host.output.contains("C8     pass"))
-    // openssl verify, when the tool is here: the chain and the purposes OpenSSL checks.
-    let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first {
-      FileManager.default.isExecutableFile(atPath: $0)
-    }
-    if let openssl {
-      for (purpose, file) in [("sslclient", "alice.crt"), ("sslserver", "control-127.0.0.1.crt")] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: openssl)
-        p.arguments = [
-          "verify", "-purpose", purpose, "-CAfile", dir + "/cluster.crt", dir + "/" + file,
-        ]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "openssl verify \(file)")
-      }
+    // openssl verify: the chain and the purposes OpenSSL checks (a missing openssl fails).
+    let openssl = try RequiredTool.openssl()
+    for (purpose, file) in [("sslclient", "alice.crt"), ("sslserver", "control-127.0.0.1.crt")] {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: openssl)
+      p.arguments = [
+        "verify", "-purpose", purpose, "-CAfile", dir + "/cluster.crt", dir + "/" + file,
+      ]
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      p.waitUntilExit()
+      #expect(p.terminationStatus == 0, "openssl verify \(file)")
     }
   }
 

@@ -1,5 +1,7 @@
 // Each failure class: connection, TLS, HTTP statuses, malformed answers, timeouts, retries, cancel.
 import Foundation
+import FshPKI
+import FshSandbox
 import Testing
 
 @testable import FshKit
@@ -68,10 +70,11 @@ func expectError(
   return nil
 }
 
+/// Failures the real control service (the sandbox, over mutual TLS) can produce.
 @Suite("Client: failures")
 struct ClientFailureTests {
-  let server: MiniControlServer
-  init() throws { server = try MiniControlServer() }
+  let server: SandboxPeer
+  init() throws { server = try SandboxPeer() }
 
   @Test func refusedPortRetriesGetButNotPost() throws {
     let port = closedPort()
@@ -94,32 +97,28 @@ struct ClientFailureTests {
   }
 
   @Test func unknownCA() throws {
-    let client = try server.settings(ca: server.pki.otherCA).client()
+    let client = try server.settings(ca: try server.foreignUser().caFile).client()
     let e = expectError(.tlsUnknownCA) { _ = try client.version() }
     #expect(e?.message.contains("does not trust") == true)
     #expect(e?.detail?.contains("curl error 60") == true)
   }
 
-  @Test func serverWithoutControlServiceName() throws {
-    let other = try MiniControlServer(serverCert: "noname")
-    let client = try other.settings().client()
-    _ = expectError(.tlsServerName) { _ = try client.version() }
-  }
-
   @Test func clientCertificateFromAnotherCA() throws {
-    let client = try server.settings(cert: server.pki.rogueCert, key: server.pki.rogueKey).client()
+    let rogue = try server.foreignUser()
+    let client = try server.settings(cert: rogue.cert, key: rogue.key).client()
     let e = expectError(.tlsClientRejected) { _ = try client.version() }
     #expect(
       e?.message.hasPrefix(
-        "the server refused the client certificate '\(server.pki.rogueCert)': it must be signed "
+        "the server refused the client certificate '\(rogue.cert)': it must be signed "
           + "by cluster.crt and have a CN starting with 'user-'") == true)
     #expect(e?.message.contains("issued by 'other-cluster'") == true)
   }
 
   @Test func nodeCertificateIsRefused() throws {
-    let client = try server.settings(cert: server.pki.nodeCert, key: server.pki.nodeKey).client()
+    let node = try server.nodeCredential()
+    let client = try server.settings(cert: node.cert, key: node.key).client()
     let e = expectError(.tlsNodeCertificate) { _ = try client.version() }
-    #expect(e?.message.contains("CN 'node-0e6c5f0a") == true)
+    #expect(e?.message.contains("CN 'node-") == true)
     #expect(e?.message.contains("create-api-certificate") == true)
   }
 
@@ -127,7 +126,7 @@ struct ClientFailureTests {
     let missingKey = try server.settings(key: "/nonexistent/user.key").client()
     let e1 = expectError(.tlsLocalCredentials) { _ = try missingKey.version() }
     #expect(e1?.message.contains("cannot read the client key '/nonexistent/user.key'") == true)
-    let mismatched = try server.settings(key: server.pki.nodeKey).client()
+    let mismatched = try server.settings(key: try server.nodeCredential().key).client()
     let e2 = expectError(.tlsLocalCredentials) { _ = try mismatched.version() }
     #expect(e2?.message.contains("does not match the certificate") == true)
     let missingCA = try server.settings(ca: "/nonexistent/cluster.crt").client()
@@ -178,11 +177,14 @@ struct ClientFailureTests {
 
   @Test func bareStringServerError() throws {
     let client = try server.settings().client()
-    try server.fault("bare500", "GET", "/v1/state/nodes")
+    server.sandbox.faults = SandboxFaults(failEvery: 1)
     let e = expectError(.serverError) { _ = try client.nodes() }
+    server.sandbox.faults = SandboxFaults()
     #expect(
-      e?.message == "the control service failed on 'GET /v1/state/nodes', HTTP 500 (incident "
-        + "'7d2c1f7a-0b7e-4d3c-9a1b-2c3d4e5f6a7b'); see its log (search for the incident id)")
+      e?.message.hasPrefix(
+        "the control service failed on 'GET /v1/state/nodes', HTTP 500 (incident '")
+        == true, "\(e?.message ?? "")")
+    #expect(e?.message.hasSuffix("'); see its log (search for the incident id)") == true)
     #expect(e?.status == 500)
     // A bad era is a real 500 in Flocker.
     _ = expectError(.serverError) { _ = try client.nodeUUID(forEra: "not-a-uuid") }
@@ -198,10 +200,52 @@ struct ClientFailureTests {
       _ = try client.request(method: "DELETE", path: "/v1/version")
     }
     #expect(e405?.status == 405)
-    try server.fault("html404", "GET", "/v1/state/datasets")
-    _ = expectError(.badResponse) { _ = try client.stateDatasets() }
   }
 
+  @Test func requestTimeout() throws {
+    let client = try server.settings(requestTimeout: 0.5, retries: 0).client()
+    // The server answers after 50 s, 100 times the timeout: only the timeout ends the request.
+    server.sandbox.faults = SandboxFaults(latency: 50)
+    let e = expectError(.timeout) { _ = try client.version() }
+    server.sandbox.faults = SandboxFaults()
+    #expect(e?.message.contains("within 0.5 s (request timeout)") == true)
+  }
+
+  @Test func connectTimeout() throws {
+    let silent = SilentListener()
+    let client = try server.settings(port: silent.port, connectTimeout: 0.3).client()
+    let e = expectError(.timeout) { _ = try client.version() }
+    #expect(e?.message.contains("(connect timeout)") == true)
+  }
+
+  @Test func droppedGetIsSentAgain() throws {
+    let transport = try server.settings().transport()
+    let client = FlockerClient(transport: transport)
+    _ = try client.version()
+    server.sandbox.faults = SandboxFaults(dropEvery: 2)
+    // The next request is the second: dropped without an answer, then sent again.
+    #expect(try client.nodes().count == server.sandbox.nodes.count)
+    #expect(
+      transport.lastInfo.attempts == 2 || transport.lastInfo.newConnections > 0,
+      "\(transport.lastInfo)")
+    server.sandbox.faults = SandboxFaults()
+  }
+}
+
+/// The python stand-in, only for answers the sandbox never gives (each test says which).
+@Suite("Client: failures only a stand-in server makes")
+struct ClientStandInFailureTests {
+  let server: MiniControlServer
+  init() throws { server = try MiniControlServer() }
+
+  /// Why a stand-in: the sandbox always presents a control certificate with the right name.
+  @Test func serverWithoutControlServiceName() throws {
+    let other = try MiniControlServer(serverCert: "noname")
+    let client = try other.settings().client()
+    _ = expectError(.tlsServerName) { _ = try client.version() }
+  }
+
+  /// Why a stand-in: the sandbox never truncates, cuts, garbles or reshapes its answers.
   @Test func malformedAnswers() throws {
     let client = try server.settings().client()
     try server.fault("truncated", "GET", "/v1/configuration/datasets")
@@ -220,24 +264,12 @@ struct ClientFailureTests {
     let shape = expectError(.badResponse) { _ = try client.configurationDatasets() }
     #expect(shape?.message.contains("lacks the field 'dataset_id'") == true)
     #expect(try client.version().flocker == "1.15.0", "the session goes on")
+    // An HTML 404 where JSON is expected (a proxy in front of the service).
+    try server.fault("html404", "GET", "/v1/state/datasets")
+    _ = expectError(.badResponse) { _ = try client.stateDatasets() }
   }
 
-  @Test func requestTimeout() throws {
-    let client = try server.settings(requestTimeout: 0.5).client()
-    try server.fault("slow", "GET", "/v1/version", seconds: 3)
-    let start = Date()
-    let e = expectError(.timeout) { _ = try client.version() }
-    #expect(Date().timeIntervalSince(start) < 2)
-    #expect(e?.message.contains("within 0.5 s (request timeout)") == true)
-  }
-
-  @Test func connectTimeout() throws {
-    let silent = SilentListener()
-    let client = try server.settings(port: silent.port, connectTimeout: 0.3).client()
-    let e = expectError(.timeout) { _ = try client.version() }
-    #expect(e?.message.contains("(connect timeout)") == true)
-  }
-
+  /// Why a stand-in: it counts the requests it received per path (a dropped POST is sent once).
   @Test func droppedGetIsRetriedDroppedPostIsNot() throws {
     let transport = try server.settings().transport()
     let client = FlockerClient(transport: transport)
@@ -266,37 +298,39 @@ func cancelSoon(_ transport: ControlTransport) {
 @Suite("Client: cancellation", .serialized)
 struct ClientCancelTests {
   @Test func cancelDuringSlowResponse() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let transport = try server.settings().transport()
     let client = FlockerClient(transport: transport)
     _ = try client.version()
-    try server.fault("slow", "GET", "/v1/state/nodes", seconds: 5)
+    // Hang guard 5 s (25 times the 0.2 s until the cancel); the server is ten times slower.
+    let hangGuard = 5.0
+    server.sandbox.faults = SandboxFaults(latency: hangGuard * 10)
     cancelSoon(transport)
     let start = Date()
     _ = expectError(.cancelled) { _ = try client.nodes() }
-    let elapsed = Date().timeIntervalSince(start)
-    #expect(elapsed < 0.2 + 0.3, "aborted \(elapsed) s after start")
+    #expect(Date().timeIntervalSince(start) < hangGuard, "hang guard: the cancel did not abort")
+    server.sandbox.faults = SandboxFaults()
     // The next request works (the flag is reset and the handle is usable).
     #expect(try client.version().flocker == "1.15.0")
   }
 
   @Test func cancelDuringConnect() throws {
     let silent = SilentListener()
-    let transport = try TLSSettingsBox(
-      host: "127.0.0.1", port: silent.port, caFile: TestPKI.shared.cluster,
-      certFile: TestPKI.shared.userCert, keyFile: TestPKI.shared.userKey, connectTimeout: 10,
-      requestTimeout: 30, retries: 2
-    ).transport()
+    let server = try SandboxPeer()
+    let transport = try server.settings(port: silent.port, connectTimeout: 50).transport()
+    // Hang guard 5 s; the connect timeout (50 s) is ten times longer, so only the cancel
+    // can end the request in time, and a timeout would be the wrong error anyway.
+    let hangGuard = 5.0
     cancelSoon(transport)
     let start = Date()
     _ = expectError(.cancelled) {
       _ = try transport.perform(HTTPRequest(method: "GET", path: "/v1/version"))
     }
-    #expect(Date().timeIntervalSince(start) < 0.5)
+    #expect(Date().timeIntervalSince(start) < hangGuard, "hang guard: the cancel did not abort")
   }
 
   @Test func cancelWhenIdleDoesNotPoisonNextRequest() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let client = try server.settings().client()
     client.cancel()
     #expect(try client.version().flocker == "1.15.0")

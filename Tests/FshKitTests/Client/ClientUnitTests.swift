@@ -16,7 +16,7 @@ final class CannedTransport: ControlTransport {
 @Suite("Client: units")
 struct ClientUnitTests {
   @Test func certificateSummaryReadsCommonNames() throws {
-    let pki = TestPKI.shared
+    let pki = try TestPKI.shared
     func summary(_ path: String) -> CertificateSummary? {
       FileManager.default.contents(atPath: path).flatMap {
         try? CertificateSummary(pem: String(decoding: $0, as: UTF8.self))
@@ -118,15 +118,10 @@ struct ClientUnitTests {
       transport: CannedTransport { _ in
         HTTPResponse(status: 200, headers: [("X-Configuration-Tag", "t")], body: body)
       })
-    let start = Date()
+    // Correctness only; how fast is scripts/bench's "decode_100k".
     let (datasets, tag) = try client.configurationDatasets()
-    let seconds = Date().timeIntervalSince(start)
-    print(
-      "decoded 100000 datasets (\(body.count / 1_000_000) MB) in \(String(format: "%.3f", seconds)) s"
-    )
     #expect(datasets.count == 100_000)
     #expect(datasets[99_999].name == "volume-99999")
     #expect(tag == "t")
-    #expect(seconds < 20)
   }
 }

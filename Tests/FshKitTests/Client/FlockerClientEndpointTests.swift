@@ -1,5 +1,8 @@
-// Every v1 endpoint (1–11) over real mutual TLS against the test control service.
+// Every v1 endpoint (1–11) over real mutual TLS against the sandbox control service.
 import Foundation
+import FshPKI
+import FshSandbox
+import FshTestSupport
 import Testing
 
 @testable import FshKit
@@ -7,7 +10,7 @@ import Testing
 @Suite("Client: endpoints")
 struct FlockerClientEndpointTests {
   @Test func versionAndConnectionReuse() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let transport = try server.settings().transport()
     let client = FlockerClient(transport: transport)
     #expect(try client.version() == VersionInfo(flocker: "1.15.0"))
@@ -19,7 +22,7 @@ struct FlockerClientEndpointTests {
   }
 
   @Test func datasetLifecycle() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let client = try server.settings().client()
     let (empty, tag0) = try client.configurationDatasets()
     #expect(empty.isEmpty)
@@ -49,8 +52,11 @@ struct FlockerClientEndpointTests {
     #expect(Set(list.map(\.datasetID)) == [created.datasetID, noSize.datasetID])
     #expect(tag1 != tag)
 
-    let state = try client.stateDatasets()
-    let s = try #require(state.first { $0.datasetID == created.datasetID })
+    // Convergence is asynchronous: wait until the state shows the dataset attached.
+    let s = try #require(
+      try server.eventually {
+        try client.stateDatasets().first { $0.datasetID == created.datasetID && $0.path != nil }
+      })
     #expect(s.primary == server.nodeA)
     #expect(s.path == "/flocker/\(created.datasetID)")
     #expect(s.maximumSize == 1 << 30)
@@ -66,17 +72,17 @@ struct FlockerClientEndpointTests {
   }
 
   @Test func nodesAndEra() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let client = try server.settings().client()
     let nodes = try client.nodes()
-    #expect(nodes.map(\.uuid).sorted() == [server.nodeA, server.nodeB].sorted())
-    #expect(nodes.contains(Node(uuid: server.nodeA, host: "10.0.0.1")))
+    #expect(nodes.map(\.uuid).sorted() == server.sandbox.nodes.map(\.uuid).sorted())
+    #expect(nodes.contains(Node(uuid: server.nodeA, host: server.sandbox.nodes[0].host)))
     #expect(try client.nodeUUID(forEra: server.eraA.uppercased()) == server.nodeA)
     #expect(try client.nodeUUID(forEra: "1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0") == nil)
   }
 
   @Test func leases() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let client = try server.settings().client()
     let ds = "5c3e1b7a-1d2e-4f3a-8b4c-5d6e7f8a9b0c"
     #expect(try client.leases().isEmpty)
@@ -111,7 +117,7 @@ struct FlockerClientEndpointTests {
   }
 
   @Test func rawRequest() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let client = try server.settings().client()
     let r = try client.request(method: "get", path: "/v1/version")
     #expect(r.response.status == 200)
@@ -138,7 +144,7 @@ struct FlockerClientEndpointTests {
   }
 
   @Test func curlCommandLine() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let s = server.settings()
     let client = try s.client()
     #expect(client.curlCommandLine(settings: s.settings) == nil)
@@ -155,13 +161,14 @@ struct FlockerClientEndpointTests {
     #expect(!line.contains("PRIVATE KEY"))
 
     // The printed command really works (run it through sh with the real curl).
+    _ = try RequiredTool.curl()
     _ = try client.version()
     let get = try #require(client.curlCommandLine(settings: s.settings))
     #expect(try run("/bin/sh", ["-c", get + " -sS"]).contains("1.15.0"))
   }
 
   @Test func verboseTrace() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let lines = LockedLines()
     let transport = try server.settings().transport(trace: lines.append)
     _ = try FlockerClient(transport: transport).version()
@@ -176,7 +183,7 @@ struct FlockerClientEndpointTests {
   }
 
   @Test func hostNotInCertificateIsNoted() throws {
-    let server = try MiniControlServer()
+    let server = try SandboxPeer()
     let notes = LockedLines()
     let transport = try server.settings(host: "localhost").transport()
     transport.onNote = notes.append

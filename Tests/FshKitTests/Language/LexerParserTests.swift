@@ -119,6 +119,8 @@ struct ParserTests {
       ("echo )", 1, 6, "unexpected ')'"),
       ("if $x\n{ echo }", 1, 6, "expected '{' after the condition"),
       ("for x on a { }", 1, 7, "expected 'in' after 'for x'"),
+      ("if $x foo { }", 1, 7, "unexpected 'foo' after the condition"),
+      ("if \"$x\" foo { }", 1, 9, "unexpected 'foo' after the condition"),
     ]
     for (text, line, col, message) in cases {
       do {
@@ -129,6 +131,56 @@ struct ParserTests {
         #expect(d.range?.start.line == line, "\(text)")
         #expect(d.range?.start.column == col, "\(text)")
       } catch { Issue.record("\(error)") }
+    }
+  }
+
+  /// `if COMMAND ARGS { }`: an unquoted first word followed by a word that is not an operator
+  /// is a command; `$x`, a quoted word, `( … )` or a single word stay value tests.
+  @Test func conditionsThatAreCommands() throws {
+    func condition(_ text: String) throws -> Condition {
+      let script = try Parser.parse(text)
+      guard case .conditional(let c, _, _, _)? = script.statements.first else {
+        throw Diagnostic("not a conditional: \(text)")
+      }
+      return c
+    }
+    guard case .succeeds(let call) = try condition("if dataset web-data { echo yes }") else {
+      Issue.record("'if dataset web-data' is not a command")
+      return
+    }
+    #expect(call.words.compactMap(\.bareText) == ["dataset", "web-data"])
+    if case .succeeds(let c) = try condition("if not dataset a and version x { }") {
+      Issue.record("'not' lost: \(c)")
+    }
+    guard
+      case .and(.not(.succeeds), .succeeds) = try condition("if not dataset a and version x { }")
+    else {
+      Issue.record("and/not around commands")
+      return
+    }
+    guard case .compare = try condition("if a == b { }") else {
+      Issue.record("'a == b' is a comparison")
+      return
+    }
+    guard case .truthy = try condition("if yes { }") else {
+      Issue.record("a single word is a value test")
+      return
+    }
+    guard case .truthy = try condition("if $x { }") else {
+      Issue.record("$x is a value test")
+      return
+    }
+    guard case .truthy = try condition("if (datasets) { }") else {
+      Issue.record("( … ) is a value test")
+      return
+    }
+    // The note of a condition that cannot be read gives the fixes that are right.
+    do {
+      _ = try Parser.parse("if $x foo { }")
+    } catch let d as Diagnostic {
+      #expect(d.notes.contains { $0.contains("if $x == value") })
+      #expect(d.notes.contains { $0.contains("if dataset web-data") })
+      #expect(!d.notes.contains { $0.contains("same line") })
     }
   }
 }

@@ -1,25 +1,27 @@
 // Small hostile control services on 127.0.0.1 (python3, stdlib only) for the fault matrix:
 // each misbehaves in one way the sandbox cannot. Certificates come from the openssl CLI.
 import Foundation
+import FshTestSupport
 
 /// The certificates of the fault matrix, made once per test process.
 final class HostilePKI: @unchecked Sendable {
   let directory: String
-  private(set) var python = "/usr/bin/python3"
+  private(set) var python = ""
 
   func path(_ name: String) -> String { directory + "/" + name }
   var ca: String { path("cluster.crt") }
   var userCert: String { path("user-alice.crt") }
   var userKey: String { path("user-alice.key") }
 
-  static let shared: HostilePKI = {
-    do { return try HostilePKI() } catch { fatalError("cannot create certificates: \(error)") }
-  }()
+  /// A missing openssl or python3 fails each test that uses it, naming the package.
+  private static let made = Result { try HostilePKI() }
+  static var shared: HostilePKI { get throws { try made.get() } }
 
   private init() throws {
     directory =
       NSTemporaryDirectory() + "fsh-hostile-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    _ = try RequiredTool.openssl()
     let script = """
       set -e
       cd '\(directory)'
@@ -49,8 +51,7 @@ final class HostilePKI: @unchecked Sendable {
       chmod 600 *.key
       """
     try shell(script)
-    python = try shell("/usr/bin/env python3 -c 'import sys; print(sys.executable)'")
-      .trimmingCharacters(in: .whitespacesAndNewlines)
+    python = try RequiredTool.python3()
     try Data(HostileServer.source.utf8).write(to: URL(fileURLWithPath: path("hostile.py")))
   }
 
@@ -73,12 +74,13 @@ final class HostilePKI: @unchecked Sendable {
 
 /// One hostile server process; `mode` picks the misbehaviour (see `source`).
 final class HostileServer: @unchecked Sendable {
-  let pki = HostilePKI.shared
+  let pki: HostilePKI
   let process = Process()
   private(set) var port = 0
   private let stdin = Pipe()
 
   init(mode: String) throws {
+    pki = try HostilePKI.shared
     process.executableURL = URL(fileURLWithPath: pki.python)
     process.arguments = [pki.path("hostile.py"), pki.directory, mode]
     let out = Pipe()

@@ -1,6 +1,10 @@
-// A small mutual-TLS Flocker v1 control service in python3 (stdlib only) for the client's tests,
-// with fault injection. Certificates come from the `openssl` CLI. Everything listens on 127.0.0.1.
+// A small mutual-TLS Flocker v1 stand-in in python3 (stdlib only), kept only for what the
+// sandbox never does: a control certificate without the control-service name, truncated, cut,
+// garbled or wrongly shaped answers, an HTML 404, per-path request counts. Everything else
+// the client does is tested against the sandbox (SandboxPeer). Certificates come from the
+// `openssl` CLI. Everything listens on 127.0.0.1.
 import Foundation
+import FshTestSupport
 
 @testable import FshKit
 
@@ -9,7 +13,7 @@ import Foundation
 /// unrelated CA with a "user-" certificate it signed.
 final class TestPKI: @unchecked Sendable {
   let directory: URL
-  private(set) var python = "/usr/bin/python3"
+  private(set) var python = ""
   var cluster: String { path("cluster.crt") }
   var otherCA: String { path("other-ca.crt") }
   var userCert: String { path("user-alice.crt") }
@@ -21,16 +25,17 @@ final class TestPKI: @unchecked Sendable {
 
   func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-  /// Made once per test process (RSA key generation is the slow part).
-  static let shared: TestPKI = {
-    do { return try TestPKI() } catch { fatalError("cannot create test certificates: \(error)") }
-  }()
+  /// Made once per test process (RSA key generation is the slow part). A missing openssl or
+  /// python3 fails each test that uses it, naming the package (never a crash, never a skip).
+  private static let made = Result { try TestPKI() }
+  static var shared: TestPKI { get throws { try made.get() } }
 
   private init() throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "fsh-client-pki-\(getpid())-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let d = directory.path
+    _ = try RequiredTool.openssl()
     let script = """
       set -e
       cd '\(d)'
@@ -55,8 +60,7 @@ final class TestPKI: @unchecked Sendable {
       """
     try run("/bin/sh", ["-c", script])
     // The real interpreter, not a pyenv-style shim that would survive `terminate()`.
-    python = try run("/usr/bin/env", ["python3", "-c", "import sys; print(sys.executable)"])
-      .trimmingCharacters(in: .whitespacesAndNewlines)
+    python = try RequiredTool.python3()
   }
 }
 
@@ -80,7 +84,7 @@ func run(_ tool: String, _ args: [String]) throws -> String {
 
 /// One python3 server process per test (faults are per server, so tests can run in parallel).
 final class MiniControlServer: @unchecked Sendable {
-  let pki = TestPKI.shared
+  let pki: TestPKI
   let process = Process()
   private(set) var port = 0
   private let stdin = Pipe()
@@ -90,6 +94,7 @@ final class MiniControlServer: @unchecked Sendable {
 
   /// `serverCert` names the certificate pair the server presents (e.g. "noname").
   init(serverCert: String = "control-service") throws {
+    pki = try TestPKI.shared
     let script = pki.directory.appendingPathComponent("server.py")
     if !FileManager.default.fileExists(atPath: script.path) {
       try Data(Self.python.utf8).write(to: script, options: .atomic)

@@ -1,0 +1,29 @@
+# Ctrl-C while an HTTP request is in flight to a control service that answers slowly: the
+# request is aborted, "interrupted" is printed, the prompt comes back and the next command
+# runs. The hang guard is 10 s; the server answers after 100 s, ten times the guard, so only
+# the Ctrl-C can bring the prompt back in time.
+FSH=$1
+. "$(dirname "$0")/lib.sh"
+guard=10
+dir="$T/slow-sandbox"
+copy_sandbox_template "$dir"
+"$FSH" sandbox serve --port 0 --latency $((guard * 10)) --key-bits 2048 --dir "$dir" >"$T/serve.out" 2>&1 &
+EXTRA_PIDS=$!
+for _ in $(seq 600); do grep -q "^export FLOCKER_CONTROL_SERVICE_HOST" "$T/serve.out" && break; sleep 0.1; done
+grep -q "^export" "$T/serve.out" || fail "sandbox did not start: $(cat "$T/serve.out")"
+vars=$(grep '^export ' "$T/serve.out" | sed 's/^export //' | tr '\n' ' ')
+start fsh "$(fsh_env $vars) $FSH --norc" || fail "tmux"
+wait_for "fsh:" 10 || fail "no prompt"
+prompt=$(last_line)
+type_text "datasets"; send Enter
+wait_for "datasets" 3
+sleep 1
+[ "$(last_line)" = "$prompt" ] && fail "datasets returned before the slow server answered"
+send C-c
+wait_last "$prompt" $guard || fail "hang guard: Ctrl-C did not abort the request"
+screen | grep -q "interrupted" || fail "no 'interrupted' message"
+type_text "echo after-ctrl-c"; send Enter
+wait_for "after-ctrl-c" 3 || fail "no command after Ctrl-C"
+send C-d
+wait_for "__rc=" $guard || fail "hang guard: fsh did not exit"
+echo ok

@@ -184,7 +184,9 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
         String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
       }
       for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-        let s = line.trimmingCharacters(in: .whitespaces)
+        var s = line.trimmingCharacters(in: .whitespaces)
+        // curl 7.88 names a connection made through CURLOPT_CONNECT_TO "(nil) (ADDRESS)".
+        if s.contains("(nil) ") { s = s.replacingOccurrences(of: "(nil) ", with: "") }
         if !s.isEmpty { t.trace?(prefix + s) }
       }
       return 0

@@ -45,6 +45,28 @@ public struct Formatter {
     }
   }
 
+  /// Fields that hold a quantity with a unit, by key: JSON and CSV carry the number (bytes,
+  /// seconds); tables and `key: value` records show it the way people read it (`50G`,
+  /// `9m59s`), the same in every command.
+  static let sizeKeys: Set<String> = ["size", "actual_size", "maximum_size"]
+  static let durationKeys: Set<String> = ["expires", "expires_in"]
+
+  /// The text of a field for people, with its unit when the key has one.
+  static func cell(key: String, _ v: Value?) -> String {
+    if sizeKeys.contains(key) {
+      if case .int(let n)? = v { return Sizes.format(n) }
+    }
+    if durationKeys.contains(key) {
+      switch v {
+      case .int(let n)?: return Durations.format(Double(max(0, n)))
+      case .double(let d)?: return Durations.format(max(0, d.rounded()))
+      case .null?: return "never"
+      default: break
+      }
+    }
+    return cell(v)
+  }
+
   /// The text of one cell, with control characters made visible (see `TerminalText`).
   static func cell(_ v: Value?) -> String {
     guard let v else { return "" }
@@ -63,7 +85,7 @@ public struct Formatter {
     if rows.isEmpty { return "" }
     let cells: [[String]] = rows.map { row in
       columns.map { c in
-        c.cell.map { TerminalText.safe($0(row)) } ?? Formatter.cell(row[c.key])
+        c.cell.map { TerminalText.safe($0(row)) } ?? Formatter.cell(key: c.key, row[c.key])
       }
     }
     var widths = columns.map { $0.title.count }
@@ -77,7 +99,8 @@ public struct Formatter {
       // Shrink the widest columns until the table fits (never below 8 characters).
       var total = widths.reduce(0, +) + gap * (widths.count - 1)
       while total > width {
-        guard let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else {
+        let cuttable = widths.indices.filter { !columns[$0].whole }
+        guard let i = cuttable.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else {
           break
         }
         let cut = min(total - width, widths[i] - 8)
@@ -128,7 +151,7 @@ public struct Formatter {
         out += pad + k + ":\n"
         for item in items { out += recordText(item, indent: indent + 2) }
       default:
-        var text = Formatter.cell(value)
+        var text = Formatter.cell(key: rawKey, value)
         if text.count > Formatter.maximumValueLength {
           let left = text.count - Formatter.maximumValueLength
           text = String(text.prefix(Formatter.maximumValueLength)) + "… (\(left) more characters)"
@@ -172,8 +195,13 @@ public struct Formatter {
 /// Renders diagnostics: `file:line:col: error: message`, the source line, a caret, and notes.
 public struct DiagnosticPrinter {
   public var color: Bool
+  /// The terminal's width: notes wrap at word boundaries to it; nil leaves lines as they are.
+  public var width: Int?
 
-  public init(color: Bool = false) { self.color = color }
+  public init(color: Bool = false, width: Int? = nil) {
+    self.color = color
+    self.width = width
+  }
 
   public func render(_ d: Diagnostic) -> String {
     // Messages and notes quote what the control service sent (descriptions, names): make
@@ -212,7 +240,9 @@ public struct DiagnosticPrinter {
       out += "  " + prefix + caret + "\n"
     }
     for note in d.notes {
-      out += "  " + (color ? "\u{1B}[1;36mnote:\u{1B}[0m " : "note: ") + safe(note) + "\n"
+      var text = safe(note)
+      if let width { text = HelpFormatter.hang(text, width: width, indent: 8) }
+      out += "  " + (color ? "\u{1B}[1;36mnote:\u{1B}[0m " : "note: ") + text + "\n"
     }
     return out
   }

@@ -129,6 +129,7 @@ struct FshCommand: ParsableCommand {
     defer { sandboxServer?.stop() }
 
     let session = Session(environment: environment, host: host)
+    session.terminalWidth = { Terminal.width }
     if let output { session.options.output = output }
     if let color { session.options.color = color }
     session.options.verbose = verbose

@@ -1,3 +1,4 @@
+import CFshSupport
 import Foundation
 import FshKit
 
@@ -18,6 +19,14 @@ enum Terminal {
     guard stdoutIsTTY else { return nil }
     var w = winsize()
     if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+    return 80
+  }
+
+  /// Columns of the terminal on stderr (where notes go), nil when not a terminal.
+  static var stderrWidth: Int? {
+    guard stderrIsTTY else { return nil }
+    var w = winsize()
+    if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
     return 80
   }
 
@@ -83,7 +92,8 @@ final class TerminalHost: SessionHost {
   }
 
   func printDiagnostic(_ d: Diagnostic, color mode: ColorMode = .auto) {
-    let p = DiagnosticPrinter(color: Terminal.useColor(mode, tty: Terminal.stderrIsTTY))
+    let p = DiagnosticPrinter(
+      color: Terminal.useColor(mode, tty: Terminal.stderrIsTTY), width: Terminal.stderrWidth)
     Terminal.write(p.render(d), to: STDERR_FILENO)
   }
 
@@ -101,6 +111,12 @@ final class TerminalHost: SessionHost {
     }
   }
 
+  func inform(_ line: String) {
+    guard !quiet else { return }
+    flush()
+    Terminal.write(line.hasSuffix("\n") ? line : line + "\n", to: STDERR_FILENO)
+  }
+
   func trace(_ line: String) {
     flush()
     Terminal.write(line.hasSuffix("\n") ? line : line + "\n", to: STDERR_FILENO)
@@ -110,11 +126,16 @@ final class TerminalHost: SessionHost {
     guard Terminal.stdinIsTTY else { return nil }
     flush()
     Terminal.write(question + " [y/N] ", to: STDERR_FILENO)
-    guard let line = readLine() else { return false }
+    // Ctrl-C or Ctrl-D at the question answers no.
+    guard case .line(let line) = Terminal.readAnswer() else {
+      Terminal.write("\n", to: STDERR_FILENO)
+      return false
+    }
     return ["y", "yes"].contains(line.trimmingCharacters(in: .whitespaces).lowercased())
   }
 
   /// Reads a line from the terminal; a secret is read with echo off (restored afterwards).
+  /// Ctrl-C or Ctrl-D gives nil.
   func ask(_ question: String, secret: Bool) -> String? {
     guard Terminal.stdinIsTTY else { return nil }
     flush()
@@ -126,11 +147,46 @@ final class TerminalHost: SessionHost {
       quiet.c_lflag &= ~tcflag_t(ECHO)
       tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
     }
-    let line = readLine()
-    if hide {
-      tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-      Terminal.write("\n", to: STDERR_FILENO)
-    }
+    let answer = Terminal.readAnswer()
+    if hide { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+    if hide || answer == .interrupted { Terminal.write("\n", to: STDERR_FILENO) }
+    guard case .line(let line) = answer else { return nil }
     return line
+  }
+}
+
+/// What reading an answer at the terminal gave.
+enum TerminalAnswer: Equatable {
+  case line(String)
+  case interrupted
+  case endOfInput
+}
+
+extension Terminal {
+  /// Reads one line of a question's answer with read(2) on standard input (the terminal is in
+  /// its ordinary line mode here). Not through stdio: an interrupted `getline` leaves the
+  /// `FILE` in an error state, and a SIGINT must end the read instead of restarting it.
+  static func readAnswer() -> TerminalAnswer {
+    let interruptsBefore = cfsh_sigint_count()
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while true {
+      let n = Glibc.read(STDIN_FILENO, &byte, 1)
+      if n == 1 {
+        if byte == UInt8(ascii: "\n") { break }
+        bytes.append(byte)
+        continue
+      }
+      if n < 0 && errno == EINTR {
+        if cfsh_sigint_count() != interruptsBefore || cfsh_termination_signal() != 0 {
+          return .interrupted
+        }
+        continue
+      }
+      // End of input (Ctrl-D on an empty line) or a read error.
+      if bytes.isEmpty || n < 0 { return .endOfInput }
+      break
+    }
+    return .line(String(decoding: bytes, as: UTF8.self))
   }
 }

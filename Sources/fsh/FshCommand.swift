@@ -130,6 +130,7 @@ struct FshCommand: ParsableCommand {
 
     let session = Session(environment: environment, host: host)
     session.terminalWidth = { Terminal.width }
+    host.session = session
     if let output { session.options.output = output }
     if let color { session.options.color = color }
     session.options.verbose = verbose

@@ -62,6 +62,8 @@ enum Terminal {
 /// Shows a session's results on stdout and diagnostics on stderr.
 final class TerminalHost: SessionHost {
   var quiet = false
+  /// The session it shows: Ctrl-C at a question cancels what runs (a script stops there).
+  weak var session: Session?
   var historyLines: [String] = []
   var history: [String] { historyLines }
   /// Where output goes (buffered; flushed after each command).
@@ -127,8 +129,10 @@ final class TerminalHost: SessionHost {
     flush()
     Terminal.write(question + " [y/N] ", to: STDERR_FILENO)
     // Ctrl-C or Ctrl-D at the question answers no.
-    guard case .line(let line) = Terminal.readAnswer() else {
+    let answer = Terminal.readAnswer()
+    guard case .line(let line) = answer else {
       Terminal.write("\n", to: STDERR_FILENO)
+      if answer == .interrupted { session?.cancel() }
       return false
     }
     return ["y", "yes"].contains(line.trimmingCharacters(in: .whitespaces).lowercased())
@@ -150,6 +154,7 @@ final class TerminalHost: SessionHost {
     let answer = Terminal.readAnswer()
     if hide { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
     if hide || answer == .interrupted { Terminal.write("\n", to: STDERR_FILENO) }
+    if answer == .interrupted { session?.cancel() }
     guard case .line(let line) = answer else { return nil }
     return line
   }
@@ -167,6 +172,8 @@ extension Terminal {
   /// its ordinary line mode here). Not through stdio: an interrupted `getline` leaves the
   /// `FILE` in an error state, and a SIGINT must end the read instead of restarting it.
   static func readAnswer() -> TerminalAnswer {
+    cfsh_sigint_push()
+    defer { cfsh_sigint_pop() }
     let interruptsBefore = cfsh_sigint_count()
     var bytes: [UInt8] = []
     var byte: UInt8 = 0

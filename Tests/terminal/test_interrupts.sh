@@ -59,6 +59,17 @@ send C-d
 wait_for "__status=0" 5 || fail "Ctrl-D did not end fsh with status 0"
 check_stty
 
+# Not at the prompt (`fsh -c` on a terminal): Ctrl-C at the question answers no, stops the
+# script (status 130) and leaves the terminal sane.
+tmux -L "$SOCK" kill-session -t fsh
+start fsh "$(fsh_env) $FSH --sandbox --norc -c \"destroy keep-me; echo not-reached\"; $stty_tail" || fail "tmux"
+wait_for "and its data? [y/N]" 60 || fail "no question (-c)"
+send C-c
+wait_for "__status=130" 10 || fail "Ctrl-C at the question did not stop the -c script with 130"
+screen | grep -q "kept 'keep-me'" || fail "no 'kept' line (-c)"
+screen | grep -q "^not-reached" && fail "the script went on after Ctrl-C at the question"
+check_stty
+
 # vi mode from ~/.editrc: Ctrl-C in command mode (and in a pending motion) keeps the session.
 tmux -L "$SOCK" kill-session -t fsh
 printf 'bind -v\n' > "$T/editrc"

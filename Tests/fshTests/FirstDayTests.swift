@@ -146,6 +146,13 @@ import Testing
     #expect(r.stderr.contains("write: } else { … }"))
   }
 
+  @Test func theVerboseTraceNamesTheAddressNotNil() throws {
+    let r = try Self.run(["--sandbox", "-v", "-c", "version"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(!r.stderr.contains("(nil)"), "\(r.stderr)")
+    #expect(r.stderr.contains("* Connected to 127.0.0.1 port "), "\(r.stderr)")
+  }
+
   @Test func sourcePassesArguments() throws {
     let home = BinaryTests.tempHome()
     try "echo \"$1-$2 $#\"\n".write(toFile: home + "/lib.fsh", atomically: true, encoding: .utf8)

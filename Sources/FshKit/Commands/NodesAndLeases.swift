@@ -44,7 +44,7 @@ enum NodesAndLeases {
           Column(
             "uuid", "NODE", whole: long,
             cell: { long ? $0["uuid"]?.text ?? "" : String(($0["uuid"]?.text ?? "").prefix(8)) }),
-          Column("host"), Column("attached", alignRight: true),
+          Column("host", whole: true), Column("attached", alignRight: true),
           Column("datasets", "CONFIGURED", alignRight: true),
         ]))
     }

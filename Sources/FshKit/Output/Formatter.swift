@@ -186,9 +186,23 @@ public struct Formatter {
 
   func displayWidth(_ s: String) -> Int { s.count }
 
+  /// Cuts a cell to `w` columns at a word boundary where there is one: a path keeps its
+  /// tail from a '/' (`…/1f61f427-…/data`), text keeps whole words; a single long word is
+  /// cut with '…'.
   func truncate(_ s: String, _ w: Int) -> String {
     guard w > 1 else { return String(s.prefix(w)) }
-    return String(s.prefix(w - 1)) + "…"
+    if s.hasPrefix("/") {
+      var slashes = s.indices.filter { s[$0] == "/" }
+      slashes.removeFirst()
+      if let i = slashes.first(where: { s.distance(from: $0, to: s.endIndex) <= w - 1 }) {
+        return "…" + s[i...]
+      }
+    }
+    let head = s.prefix(w - 1)
+    if head.count > 8, let space = head.lastIndex(of: " "), space != head.startIndex {
+      return String(head[..<space]) + "…"
+    }
+    return String(head) + "…"
   }
 }
 

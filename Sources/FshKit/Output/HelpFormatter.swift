@@ -36,8 +36,9 @@ public enum HelpFormatter {
     func row(_ label: String, _ text: String) -> String {
       HelpFormatter.row(label, text, width: width)
     }
-    var out = "OVERVIEW: \(command.summary)\n\n"
-    out += "USAGE: \(command.name)\(command.usage.isEmpty ? "" : " " + command.usage)\n"
+    var out = "OVERVIEW: " + hang(command.summary, width: width, indent: 10) + "\n\n"
+    let usage = command.name + (command.usage.isEmpty ? "" : " " + command.usage)
+    out += "USAGE: " + hang(usage, width: width, indent: 7) + "\n"
     if !command.aliases.isEmpty {
       out +=
         "       (also: \(command.aliases.map { $0.joined(separator: " ") }.joined(separator: ", ")))\n"

@@ -49,4 +49,15 @@ struct NarrowTerminalTests {
     for line in text.split(separator: "\n") { #expect(line.count <= 40, "\(line)") }
     #expect(text.contains("\n        "))
   }
+
+  @Test func unitsAreShownOneWayByKey() {
+    let f = Formatter(width: nil, color: false)
+    let lease = Value.record(Record([("name", "db"), ("expires", 600), ("size", .int(50 << 30))]))
+    #expect(f.recordText(lease) == "name:    db\nexpires: 10m\nsize:    50G\n")
+    let table = f.table(
+      [Column("name"), Column("expires")],
+      [lease, .record(Record([("name", "x"), ("expires", .null)]))])
+    #expect(table == "NAME  EXPIRES\ndb    10m\nx     never\n")
+    #expect(JSON.encode(lease, pretty: false) == #"{"name":"db","expires":600,"size":53687091200}"#)
+  }
 }

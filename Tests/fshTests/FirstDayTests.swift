@@ -146,6 +146,21 @@ import Testing
     #expect(r.stderr.contains("write: } else { … }"))
   }
 
+  @Test func destroyAndMoveSayTheFullIdAndNameOfWhatTheyActOn() throws {
+    let r = try Self.run([
+      "--sandbox", "-c",
+      "create d17 1G on 10.0.0.1; move d17 to 10.0.0.2; destroy d17 --yes; destroy 1 --yes",
+    ])
+    let uuid = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+    func has(_ pattern: String) -> Bool {
+      r.stderr.range(of: pattern, options: .regularExpression) != nil
+    }
+    #expect(has("moving dataset 'd17' \(uuid) to node \(uuid) \\(10\\.0\\.0\\.2\\)"), "\(r.stderr)")
+    #expect(has("destroying dataset 'd17' \(uuid)\n"), "\(r.stderr)")
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("error: id prefix '1' is too short to name a dataset"))
+  }
+
   @Test func theVerboseTraceNamesTheAddressNotNil() throws {
     let r = try Self.run(["--sandbox", "-v", "-c", "version"])
     #expect(r.status == 0, "\(r.stderr)")

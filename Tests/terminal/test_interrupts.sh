@@ -36,6 +36,16 @@ wait_last "fsh:sandbox>" 5 || fail "Ctrl-D at the question did not give the prom
 screen | grep -q "kept 'keep-me'" || fail "no 'kept' line after Ctrl-D"
 send C-l
 
+# A size above 64T asks first; no keeps it from being created.
+type_text "create too-big 100P on 10.0.0.1"; send Enter
+wait_for "above 64T? [y/N]" 10 || fail "no question for 100P"
+type_text "n"; send Enter
+wait_for "did not create 'too-big'" 5 || fail "no answer to 'n' at the size question"
+wait_last "fsh:sandbox>" 5 || fail "no prompt after the size question"
+type_text "datasets name too-big -o json"; send Enter
+wait_for "[]" 10 || fail "too-big was created although the answer was no"
+send C-l
+
 # Ctrl-R, then Ctrl-C: the search is cancelled and the session goes on (it used to exit 0).
 type_text "echo searchable-line"; send Enter
 wait_for "searchable-line" 3 || fail "no echo"

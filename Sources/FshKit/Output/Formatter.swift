@@ -236,7 +236,8 @@ public struct DiagnosticPrinter {
     case .warning: label = color ? "\u{1B}[1;35mwarning:\u{1B}[0m" : "warning:"
     case .note: label = color ? "\u{1B}[1;36mnote:\u{1B}[0m" : "note:"
     }
-    out += head + label + " " + safe(d.message) + "\n"
+    let first = head + label + " " + safe(d.message)
+    out += (width.map { HelpFormatter.hang(first, width: $0, indent: 2) } ?? first) + "\n"
     if let line = d.sourceLine, let r = d.range {
       out += "  " + TerminalText.safe(line, keepNewlines: true) + "\n"
       let startCol = max(1, r.start.column)

@@ -191,7 +191,7 @@ extension HelpFormatter {
         if CONDITION { … } else if CONDITION { … } else { … }
 
         if $x { }                 the value is not empty, 0, false, null or an empty list
-        A == B, A != B            equal / different (numbers and sizes by value)
+        A == B, A != B            equal / different (a size such as 1G by value)
         A < B, <=, >, >=          numbers and sizes compare by value ($d.size >= 1G is
                                   bytes against 1073741824); text with text in text order;
                                   a number against a non-number is an error

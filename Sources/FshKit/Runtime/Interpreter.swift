@@ -164,8 +164,11 @@ extension Interpreter {
       let a = Interpreter.number(l)
       let b = Interpreter.number(r)
       if op == "==" || op == "!=" {
-        // Numbers and sizes by value (`$d.size == 1G`), anything else by text.
-        let same = (a != nil && b != nil) ? a == b : l.text == r.text
+        // A number or a size with a unit against a number compares by value
+        // (`$d.size == 1024M`); two words compare as text ("1.10" is not "1.1").
+        let byValue =
+          a != nil && b != nil && (Interpreter.isQuantity(l) || Interpreter.isQuantity(r))
+        let same = byValue ? a == b : l.text == r.text
         return op == "==" ? same : !same
       }
       let order: ComparisonResult
@@ -190,6 +193,15 @@ extension Interpreter {
       case ">": return order == .orderedDescending
       default: return order != .orderedAscending
       }
+    }
+  }
+
+  /// Whether a value is a number, or a size written with its unit (`1G`), rather than a word.
+  static func isQuantity(_ v: Value) -> Bool {
+    switch v {
+    case .int, .double: return true
+    case .string(let s): return Double(s) == nil && Sizes.value(s) != nil
+    default: return false
     }
   }
 

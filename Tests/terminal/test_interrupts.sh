@@ -80,6 +80,15 @@ screen | grep -q "kept 'keep-me'" || fail "no 'kept' line (-c)"
 screen | grep -q "^not-reached" && fail "the script went on after Ctrl-C at the question"
 check_stty
 
+# Ctrl-C at a secret question (echo off): the script stops and echo is back.
+tmux -L "$SOCK" kill-session -t fsh
+start fsh "$(fsh_env) $FSH --norc --host 10.0.0.5 -c \"agent init --backend aws region us-east-1 zone us-east-1a access_key_id AKIAX --out $T/agent.yml\"; $stty_tail" || fail "tmux"
+wait_for "aws secret_access_key:" 10 || fail "no secret question"
+send C-c
+wait_for "__status=130" 10 || fail "Ctrl-C at the secret question did not stop with 130"
+[ -e "$T/agent.yml" ] && fail "agent.yml was written after Ctrl-C"
+check_stty
+
 # vi mode from ~/.editrc: Ctrl-C in command mode (and in a pending motion) keeps the session.
 tmux -L "$SOCK" kill-session -t fsh
 printf 'bind -v\n' > "$T/editrc"

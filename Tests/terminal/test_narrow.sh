@@ -7,7 +7,12 @@ tmux -L "$SOCK" resize-window -t fsh -x 60 -y 50 2>/dev/null || tmux -L "$SOCK" 
 sleep 0.3
 send C-l
 # -J joins the lines the terminal wrapped: a joined line wider than 60 was written too wide.
-too_wide() { screen | sed -e 's/ *$//' | awk 'length > 60' | grep -v '^fsh:sandbox>'; }
+# (Characters, not bytes: help has '…'.)
+too_wide() {
+  screen | sed -e 's/ *$//' | grep -v '^fsh:sandbox>' | while IFS= read -r line; do
+    [ "${#line}" -gt 60 ] && printf '%s\n' "$line"
+  done
+}
 type_text "help create"; send Enter
 wait_for "EXAMPLES:" 5 || fail "no help"
 [ -z "$(too_wide)" ] || fail "help lines wider than 60 columns: $(too_wide)"
@@ -16,6 +21,12 @@ type_text "help"; send Enter
 wait_for "LANGUAGE:" 5 || fail "no help overview"
 [ -z "$(too_wide | grep -v '^LANGUAGE:')" ] || fail "help overview wider than 60 columns: $(too_wide)"
 send C-l
+for topic in if let language; do
+  type_text "help $topic"; send Enter
+  wait_for "docs/language.md" 5 || fail "no help $topic"
+  [ -z "$(too_wide)" ] || fail "help $topic wider than 60 columns: $(too_wide)"
+  send C-l
+done
 type_text "datasets attached"; send Enter
 wait_for "filters are keywords" 5 || fail "no notes"
 [ -z "$(too_wide | grep -v 'datasets attached')" ] || fail "notes wider than 60 columns: $(too_wide)"

@@ -31,6 +31,43 @@ public enum HelpFormatter {
     return lines.joined(separator: "\n" + String(repeating: " ", count: indent))
   }
 
+  /// Fits laid-out text (the language help) to `width` columns: a line that is too wide wraps
+  /// at word boundaries, under its description column when it has one (text after a run of
+  /// two or more spaces), else under its own indentation plus two.
+  public static func fit(_ text: String, width: Int) -> String {
+    var out: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let l = String(line)
+      guard l.count > width else {
+        out.append(l)
+        continue
+      }
+      let chars = Array(l)
+      let lead = chars.prefix { $0 == " " }.count
+      var column: Int? = nil
+      var i = lead
+      while i < chars.count - 1 {
+        if chars[i] == " " && chars[i + 1] == " " {
+          var j = i
+          while j < chars.count && chars[j] == " " { j += 1 }
+          if j < chars.count && j <= width - 20 { column = j }
+          i = j
+        } else {
+          i += 1
+        }
+      }
+      if let column {
+        out.append(
+          String(chars[..<column]) + hang(String(chars[column...]), width: width, indent: column))
+      } else {
+        out.append(
+          String(chars[..<lead])
+            + hang(String(chars[lead...]), width: width, indent: min(lead + 2, width / 2)))
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
   /// Help for one command, wrapped to `width` columns.
   public static func help(for command: CommandHelp, width: Int = 80) -> String {
     func row(_ label: String, _ text: String) -> String {
@@ -279,12 +316,14 @@ extension Builtins {
       // Wrapped to the terminal, never narrower than 40 (not wrapped when there is none).
       let width = context.session.terminalWidth().map { max(40, $0) } ?? 10_000
       if words.isEmpty { return .text(HelpFormatter.overview(table, width: width)) }
-      if words == ["language"] { return .text(HelpFormatter.language) }
+      if words == ["language"] {
+        return .text(HelpFormatter.fit(HelpFormatter.language, width: width))
+      }
       if let found = table.lookup(words), found.length == words.count {
         return .text(HelpFormatter.help(for: found.command.help, width: width))
       }
       if words.count == 1, let topic = HelpFormatter.languageTopic(words[0]) {
-        return .text(topic)
+        return .text(HelpFormatter.fit(topic, width: width))
       }
       let group = table.commands(under: words)
       if !group.isEmpty {

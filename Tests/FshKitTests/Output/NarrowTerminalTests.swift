@@ -60,4 +60,14 @@ struct NarrowTerminalTests {
     #expect(table == "NAME  EXPIRES\ndb    10m\nx     never\n")
     #expect(JSON.encode(lease, pretty: false) == #"{"name":"db","expires":600,"size":53687091200}"#)
   }
+
+  @Test func languageHelpFitsUnderItsDescriptionColumn() {
+    let fitted = HelpFormatter.fit(HelpFormatter.language, width: 60)
+    for line in fitted.split(separator: "\n") { #expect(line.count <= 60, "\(line)") }
+    let topic = HelpFormatter.fit(HelpFormatter.languageTopic("if")!, width: 60)
+    #expect(
+      topic.contains(
+        "  if $x { }                 the value is not empty, 0,\n"
+          + String(repeating: " ", count: 28) + "false"))
+  }
 }

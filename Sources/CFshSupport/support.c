@@ -37,6 +37,19 @@ void cfsh_install_sigint(void) { install(SIGINT, on_sigint, 0); }
 
 int cfsh_sigint_count(void) { return g_sigint; }
 
+static struct sigaction g_saved_int;
+
+void cfsh_sigint_push(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  sigaction(SIGINT, &sa, &g_saved_int);
+}
+
+void cfsh_sigint_pop(void) { sigaction(SIGINT, &g_saved_int, NULL); }
+
 void cfsh_install_termination(void) {
   install(SIGTERM, on_term, 0);
   install(SIGHUP, on_term, 0);

@@ -138,6 +138,8 @@ struct FshCommand: ParsableCommand {
     let session = Session(environment: environment, host: host)
     session.register(RehearseCommand.self)
     host.colorMode = { [weak session] in session?.options.color ?? .auto }
+    session.terminalWidth = { Terminal.width }
+    host.session = session
     if let output { session.options.output = output }
     if let color { session.options.color = color }
     session.options.verbose = verbose

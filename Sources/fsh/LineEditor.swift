@@ -79,11 +79,19 @@ final class LineEditor: LineSource {
   func read() -> LineInput {
     var count: Int32 = 0
     lastCompletionLine = nil
+    let interruptsBefore = cfsh_sigint_count()
     cfsh_editor_active(1)
     let got = el_gets(el, &count)
     let savedErrno = errno
     cfsh_editor_active(0)
     errno = savedErrno
+    // Ctrl-C in a mode of libedit's own (Ctrl-R search, a vi command waiting for its motion)
+    // makes that mode's read fail, and libedit answers end-of-file: count the signal instead,
+    // and reset the editor so that the mode is left behind with the line.
+    if cfsh_sigint_count() != interruptsBefore {
+      el_reset(el)
+      return .interrupted
+    }
     guard let c = got else {
       if count == -1 && errno == EINTR { return .interrupted }
       return .endOfInput

@@ -44,9 +44,10 @@ struct NameStore {
 }
 
 /// Keeps a session's `NameCache` fresh from a background thread with its own connection (the
-/// session's client is not thread-safe): at start, after every entry, and every 30 s. A Tab
-/// never waits on the cluster; only before the very first answer does it wait, at most
-/// `coldWait` seconds, for a refresh that is already under way.
+/// session's client is not thread-safe): at start, after every entry, every 30 s, and at a Tab
+/// when the names are older than `staleAfter` seconds (a dataset created from elsewhere). A Tab
+/// waits at most `coldWait` seconds: before the very first answer, or for a refresh it asked
+/// for; then it completes from what there is.
 final class NameRefresher: @unchecked Sendable {
   /// What to connect to: the main session's TLS settings and the cache file name.
   struct Target: Equatable {
@@ -58,6 +59,9 @@ final class NameRefresher: @unchecked Sendable {
   let store: NameStore
   let period: Double
   let coldWait: Double
+  let staleAfter: Double
+  /// When the last refresh answered.
+  private var answeredAt: Date?
   private let condition = NSCondition()
   private var target = Target()
   private var wanted = 0
@@ -66,11 +70,15 @@ final class NameRefresher: @unchecked Sendable {
   private var loadedOnce = false
   private var stopped = false
 
-  init(cache: NameCache, store: NameStore, period: Double = 30, coldWait: Double = 0.15) {
+  init(
+    cache: NameCache, store: NameStore, period: Double = 30, coldWait: Double = 0.15,
+    staleAfter: Double = 3
+  ) {
     self.cache = cache
     self.store = store
     self.period = period
     self.coldWait = coldWait
+    self.staleAfter = staleAfter
   }
 
   func start() {
@@ -102,12 +110,24 @@ final class NameRefresher: @unchecked Sendable {
     condition.unlock()
   }
 
-  /// Called by the completer before it reads names: waits (at most `coldWait`) only when no
-  /// refresh has answered yet and one is under way.
+  /// Called by the completer before it reads names: when they are older than `staleAfter`,
+  /// asks for a refresh; waits (at most `coldWait`) for that one, or when no refresh has
+  /// answered yet and one is under way.
   func waitIfCold() {
     condition.lock()
     defer { condition.unlock() }
     let deadline = Date().addingTimeInterval(coldWait)
+    if loadedOnce, let at = answeredAt, -at.timeIntervalSinceNow > staleAfter,
+      !inFlight, wanted == done, target.settings != nil
+    {
+      wanted += 1
+      let goal = wanted
+      condition.broadcast()
+      while done < goal && !stopped {
+        if !condition.wait(until: deadline) { return }
+      }
+      return
+    }
     while !loadedOnce && (inFlight || wanted > done) && !stopped {
       if !condition.wait(until: deadline) { return }
     }
@@ -145,6 +165,7 @@ final class NameRefresher: @unchecked Sendable {
       condition.lock()
       inFlight = false
       done = max(done, generation)
+      answeredAt = Date()
       if let words, target == self.target {
         // A listing or change in the session since we started has fresher words.
         if cache.update(datasets: words.datasets, nodes: words.nodes, ifUpdatesAre: before) {

@@ -1,3 +1,4 @@
+import CFshSupport
 import Foundation
 import FshKit
 
@@ -18,6 +19,14 @@ enum Terminal {
     guard stdoutIsTTY else { return nil }
     var w = winsize()
     if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+    return 80
+  }
+
+  /// Columns of the terminal on stderr (where notes go), nil when not a terminal.
+  static var stderrWidth: Int? {
+    guard stderrIsTTY else { return nil }
+    var w = winsize()
+    if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
     return 80
   }
 
@@ -53,6 +62,8 @@ enum Terminal {
 /// Shows a session's results on stdout and diagnostics on stderr.
 final class TerminalHost: SessionHost {
   var quiet = false
+  /// The session it shows: Ctrl-C at a question cancels what runs (a script stops there).
+  weak var session: Session?
   var historyLines: [String] = []
   var history: [String] { historyLines }
   /// Where output goes (buffered; flushed after each command).
@@ -90,12 +101,12 @@ final class TerminalHost: SessionHost {
     printDiagnostic(diagnostic)
   }
 
-  /// Prints a diagnostic on standard error; `showsLocation: false` drops the
-  /// `NAME:line:col:` head (a line just typed at the prompt: the caret shows where).
+  /// Prints a diagnostic on standard error, wrapped to its width; `showsLocation: false` drops
+  /// the `NAME:line:col:` head (a line just typed at the prompt: the caret shows where).
   func printDiagnostic(_ d: Diagnostic, showsLocation: Bool = true) {
     let p = DiagnosticPrinter(
       color: Terminal.useColor(colorMode(), tty: Terminal.stderrIsTTY),
-      showsLocation: showsLocation)
+      showsLocation: showsLocation, width: Terminal.stderrWidth)
     Terminal.write(p.render(d), to: STDERR_FILENO)
   }
 
@@ -106,8 +117,8 @@ final class TerminalHost: SessionHost {
     if var status {
       flush()
       // One line, rewritten in place: a line that wrapped could not be.
-      if let width = Terminal.width, status.count >= width {
-        status = String(status.prefix(max(1, width - 2))) + "…"
+      if let width = Terminal.width, DisplayWidth.of(status) >= width {
+        status = DisplayWidth.prefix(status, columns: max(1, width - 2)) + "…"
       }
       Terminal.write("\r\u{1B}[K" + status, to: STDERR_FILENO)
       progressShown = true
@@ -115,6 +126,12 @@ final class TerminalHost: SessionHost {
       Terminal.write("\r\u{1B}[K", to: STDERR_FILENO)
       progressShown = false
     }
+  }
+
+  func inform(_ line: String) {
+    guard !quiet else { return }
+    flush()
+    Terminal.write(line.hasSuffix("\n") ? line : line + "\n", to: STDERR_FILENO)
   }
 
   func trace(_ line: String) {
@@ -126,11 +143,18 @@ final class TerminalHost: SessionHost {
     guard Terminal.stdinIsTTY else { return nil }
     flush()
     Terminal.write(question + " [y/N] ", to: STDERR_FILENO)
-    guard let line = readLine() else { return false }
+    // Ctrl-C or Ctrl-D at the question answers no.
+    let answer = Terminal.readAnswer()
+    guard case .line(let line) = answer else {
+      Terminal.write("\n", to: STDERR_FILENO)
+      if answer == .interrupted { session?.cancel() }
+      return false
+    }
     return ["y", "yes"].contains(line.trimmingCharacters(in: .whitespaces).lowercased())
   }
 
   /// Reads a line from the terminal; a secret is read with echo off (restored afterwards).
+  /// Ctrl-C or Ctrl-D gives nil.
   func ask(_ question: String, secret: Bool) -> String? {
     guard Terminal.stdinIsTTY else { return nil }
     flush()
@@ -142,11 +166,49 @@ final class TerminalHost: SessionHost {
       quiet.c_lflag &= ~tcflag_t(ECHO)
       tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
     }
-    let line = readLine()
-    if hide {
-      tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-      Terminal.write("\n", to: STDERR_FILENO)
-    }
+    let answer = Terminal.readAnswer()
+    if hide { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+    if hide || answer == .interrupted { Terminal.write("\n", to: STDERR_FILENO) }
+    if answer == .interrupted { session?.cancel() }
+    guard case .line(let line) = answer else { return nil }
     return line
+  }
+}
+
+/// What reading an answer at the terminal gave.
+enum TerminalAnswer: Equatable {
+  case line(String)
+  case interrupted
+  case endOfInput
+}
+
+extension Terminal {
+  /// Reads one line of a question's answer with read(2) on standard input (the terminal is in
+  /// its ordinary line mode here). Not through stdio: an interrupted `getline` leaves the
+  /// `FILE` in an error state, and a SIGINT must end the read instead of restarting it.
+  static func readAnswer() -> TerminalAnswer {
+    cfsh_sigint_push()
+    defer { cfsh_sigint_pop() }
+    let interruptsBefore = cfsh_sigint_count()
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while true {
+      let n = Glibc.read(STDIN_FILENO, &byte, 1)
+      if n == 1 {
+        if byte == UInt8(ascii: "\n") { break }
+        bytes.append(byte)
+        continue
+      }
+      if n < 0 && errno == EINTR {
+        if cfsh_sigint_count() != interruptsBefore || cfsh_termination_signal() != 0 {
+          return .interrupted
+        }
+        continue
+      }
+      // End of input (Ctrl-D on an empty line) or a read error.
+      if bytes.isEmpty || n < 0 { return .endOfInput }
+      break
+    }
+    return .line(String(decoding: bytes, as: UTF8.self))
   }
 }

@@ -5,6 +5,11 @@
 void cfsh_install_sigint(void);
 /// Returns how many SIGINTs have arrived since start.
 int cfsh_sigint_count(void);
+/// Installs the counting SIGINT handler until `cfsh_sigint_pop`, which puts back what was there:
+/// while fsh asks a question, Ctrl-C must end the read (and answer no), not the process, so
+/// that a terminal with echo turned off for a secret is always restored.
+void cfsh_sigint_push(void);
+void cfsh_sigint_pop(void);
 /// Installs handlers for SIGTERM, SIGHUP and SIGQUIT (without SA_RESTART) that record the
 /// signal, so the shell can cancel what runs, leave the terminal sane and exit after saving its
 /// history. (libedit's own EL_SIGNAL handlers re-raise with kill(0, sig), which would also hit

@@ -184,7 +184,15 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
         String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
       }
       for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-        let s = line.trimmingCharacters(in: .whitespaces)
+        var s = line.trimmingCharacters(in: .whitespaces)
+        // curl 7.88 names a connection made through CURLOPT_CONNECT_TO "(nil) (ADDRESS)" and
+        // "host (nil)": say the address, or what the host is.
+        if let nil_ = s.range(of: "(nil) ("), let close = s[nil_.upperBound...].firstIndex(of: ")")
+        {
+          s = String(
+            s[..<nil_.lowerBound] + s[nil_.upperBound..<close] + s[s.index(after: close)...])
+        }
+        s = s.replacingOccurrences(of: "to host (nil)", with: "to the control service")
         if !s.isEmpty { t.trace?(prefix + s) }
       }
       return 0

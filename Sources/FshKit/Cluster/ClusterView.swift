@@ -64,7 +64,7 @@ public struct DatasetView: Sendable, Equatable {
       ("deleted", .bool(c.deleted)),
       (
         "metadata",
-        .record(Record(c.metadata.keys.sorted().map { ($0, Value.string(c.metadata[$0]!)) }))
+        .record(Record.map(c.metadata.keys.sorted().map { ($0, Value.string(c.metadata[$0]!)) }))
       ),
     ])
     if let s = state?.maximumSize { r["actual_size"] = .int(s) }
@@ -189,6 +189,22 @@ public struct ClusterView: Sendable {
         ])
     }
     let prefix = ref.lowercased()
+    if !prefix.isEmpty && prefix.count < ClusterView.minimumPrefix {
+      // A short name is still a name: a deleted dataset called `x` is found by it.
+      let deadByName = datasets.filter { $0.configuration.deleted && $0.configuration.name == ref }
+      if includeDeleted, deadByName.count == 1 { return deadByName[0] }
+      if !deadByName.isEmpty {
+        throw Diagnostic(
+          "dataset '\(ref)' was deleted", code: .notFound,
+          notes: ["deleted datasets stay in the configuration; `datasets --deleted` lists them"])
+      }
+      let byID = live.filter { $0.configuration.datasetID.hasPrefix(prefix) }
+      throw ClusterView.shortPrefix(
+        ref, kind: "dataset",
+        matches: byID.map {
+          ($0.configuration.name.map { "\($0) " } ?? "") + $0.configuration.datasetID
+        })
+    }
     if !prefix.isEmpty {
       let byID = live.filter { $0.configuration.datasetID.hasPrefix(prefix) }
       if byID.count == 1 { return byID[0] }
@@ -236,6 +252,10 @@ public struct ClusterView: Sendable {
     }
     let prefix = ref.lowercased()
     let matches = prefix.isEmpty ? [] : nodes.filter { $0.uuid.lowercased().hasPrefix(prefix) }
+    if !prefix.isEmpty && prefix.count < ClusterView.minimumPrefix {
+      throw ClusterView.shortPrefix(
+        ref, kind: "node", matches: matches.map { "\($0.uuid) (\($0.host))" })
+    }
     if matches.count == 1 { return matches[0] }
     if matches.count > 1 {
       throw Diagnostic(
@@ -252,6 +272,23 @@ public struct ClusterView: Sendable {
           ? "no node is reporting to the control service; are the dataset agents running?"
           : "nodes: " + nodes.map { "\($0.uuid.prefix(8)) (\($0.host))" }.joined(separator: ", ")
       ])
+  }
+
+  /// The fewest characters of an id that name a dataset or node (git's shortest abbreviation):
+  /// `destroy 1 --yes` must not pick whichever dataset happens to start with '1'.
+  public static let minimumPrefix = 4
+
+  static func shortPrefix(_ ref: String, kind: String, matches: [String]) -> Diagnostic {
+    var notes = ["give at least \(minimumPrefix) characters of the \(kind) id"]
+    if matches.isEmpty {
+      notes.append("no \(kind) id starts with '\(ref)'")
+    } else {
+      notes.append(
+        "ids starting with '\(ref)': "
+          + matches.prefix(8).joined(separator: ", ") + (matches.count > 8 ? ", …" : ""))
+    }
+    return Diagnostic(
+      "id prefix '\(ref)' is too short to name a \(kind)", code: .usage, notes: notes)
   }
 
   /// Words for completion: dataset names and short ids, node short ids and hosts.

@@ -8,15 +8,34 @@ public enum Sizes {
   /// What block backends use when no size is given.
   public static let backendDefault = 75 << 30
 
+  /// Every unit is binary, whichever way it is written: `G`, `Gi` (Kubernetes), `GiB` and `GB`
+  /// all mean 1024³ bytes, as in flockerctl and the Flocker API documentation.
   static let units: [(names: [String], factor: Double)] = [
-    (["", "b"], 1), (["k", "kb", "kib"], 1024), (["m", "mb", "mib"], 1_048_576),
-    (["g", "gb", "gib"], 1_073_741_824), (["t", "tb", "tib"], 1_099_511_627_776),
-    (["p", "pb", "pib"], 1_125_899_906_842_624),
+    (["", "b"], 1), (["k", "ki", "kb", "kib"], 1024), (["m", "mi", "mb", "mib"], 1_048_576),
+    (["g", "gi", "gb", "gib"], 1_073_741_824), (["t", "ti", "tb", "tib"], 1_099_511_627_776),
+    (["p", "pi", "pb", "pib"], 1_125_899_906_842_624),
   ]
 
+  /// Sizes above this (64T) ask for confirmation: more than any one volume is likely to be.
+  public static let confirmAbove = 64 << 40
+
+  /// What the units mean, for help and error notes.
+  public static let unitsNote =
+    "units are binary: 10G = 10Gi = 10GiB = 10GB = 10×1024³ bytes (K, M, G, T, P; Ki … Pi as in Kubernetes)"
+
   /// Parses a size into bytes, or throws a usage error proposing the nearest valid size.
-  /// Units are binary: `50G` = `50GiB` = 53687091200 bytes.
+  /// Units are binary: `50G` = `50Gi` = `50GiB` = `50GB` = 53687091200 bytes.
   public static func parse(_ text: String) throws -> Int {
+    let n = try bytes(text)
+    try check(n, original: text)
+    return n
+  }
+
+  /// The number of bytes a size names (`1G`, `10Gi`, `512`), without the API's checks; nil
+  /// when the text is not a size. Comparisons (`$d.size >= 1G`) use it.
+  public static func value(_ text: String) -> Int? { try? bytes(text) }
+
+  static func bytes(_ text: String) throws -> Int {
     let s = text.trimmingCharacters(in: .whitespaces)
     var number = ""
     var unit = ""
@@ -33,9 +52,7 @@ public enum Sizes {
     else {
       throw Diagnostic.usage(
         "invalid size '\(text)'",
-        notes: [
-          "expected a size such as 10G, 1.5T, 512M or a number of bytes (units are binary: 1G = 1024M)"
-        ])
+        notes: ["expected a size such as 10G, 1.5T, 512M or a number of bytes", unitsNote])
     }
     // Exact arithmetic: digits before and after the point, scaled by the (integer) factor.
     let parts = number.split(separator: ".", omittingEmptySubsequences: false)
@@ -62,9 +79,7 @@ public enum Sizes {
           "the API needs an integer number of bytes, a multiple of 1024: did you mean \(formatExact(up))?"
         ])
     }
-    let n = NSDecimalNumber(decimal: rounded).intValue
-    try check(n, original: text)
-    return n
+    return NSDecimalNumber(decimal: rounded).intValue
   }
 
   /// Checks a byte count against the API's rules.

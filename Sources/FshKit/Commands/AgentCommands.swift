@@ -42,6 +42,7 @@ enum AgentCommands {
         let answer = context.ask(
           "\(backend) \(key):", secret: AgentFacts.isSecret(key))
       else {
+        try context.checkCancelled()  // Ctrl-C at the question: stop, say nothing is missing
         throw Diagnostic(
           "the \(backend) backend needs \(missing.map { "'\($0)'" }.joined(separator: ", "))",
           code: .usage,

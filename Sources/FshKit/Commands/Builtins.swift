@@ -13,8 +13,18 @@ extension Builtins {
     var words: [CommandArgument]
     init(arguments: inout Arguments) throws { words = try arguments.rest() }
     func run(in context: CommandContext) throws -> CommandResult {
-      if words.count == 1, context.options.output == .json {
-        return CommandResult(words[0].value, .text)
+      if words.count == 1, context.options.output != .table {
+        // `echo -o json $x` / `echo -o csv $list`: the value itself, in that format.
+        let v = words[0].value
+        switch v {
+        case .record: return CommandResult(v, .record)
+        case .list(let items):
+          if case .record(let first)? = items.first {
+            return CommandResult(v, .table(first.keys.map { Column($0, $0) }))
+          }
+          return CommandResult(v, .text)
+        default: return CommandResult(v, .text)
+        }
       }
       return .text(words.map(\.text).joined(separator: " "))
     }
@@ -58,16 +68,63 @@ extension Builtins {
 
   struct Source: Command {
     static let help = CommandHelp(
-      ["source"], summary: "run a script file in this session", usage: "FILE",
+      ["source"], summary: "run a script file in this session", usage: "FILE [ARG …]",
       arguments: [
-        ParameterHelp("FILE", "an .fsh script; its variables stay defined", completion: .file)
-      ])
+        ParameterHelp("FILE", "an .fsh script; its variables stay defined", completion: .file),
+        ParameterHelp(
+          "ARG", "the script's $1, $2, … while it runs (then the caller's come back)",
+          optional: true),
+      ],
+      examples: ["source lib.fsh", "source provision.fsh prod 10.0.0.2"])
     var path: CommandArgument
-    init(arguments: inout Arguments) throws { path = try arguments.positional("a script file") }
+    var args: [String]?
+    init(arguments: inout Arguments) throws {
+      path = try arguments.positional("a script file")
+      let rest = try arguments.rest().map(\.text)
+      args = rest.isEmpty ? nil : rest
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       let text = try context.session.readScript(path.text)
+      let session = context.session
+      let saved = session.positional
+      if let args { session.positional = args }
+      defer { session.positional = saved }
       try context.runSource(text, name: path.text)
       return .none
+    }
+  }
+
+  /// `break` and `continue` unwind to the innermost `for` with this.
+  enum LoopControl: Error {
+    case breakLoop, continueLoop
+  }
+
+  struct Break: Command {
+    static let help = CommandHelp(
+      ["break"], summary: "leave the innermost for loop",
+      examples: ["for d in (datasets) { if $d.status == pending { break } }"])
+    init(arguments: inout Arguments) throws {}
+    func run(in context: CommandContext) throws -> CommandResult {
+      try Builtins.insideLoop("break", context)
+      throw LoopControl.breakLoop
+    }
+  }
+
+  struct Continue: Command {
+    static let help = CommandHelp(
+      ["continue"], summary: "go on with the next element of the innermost for loop",
+      examples: ["for d in (datasets) { if $d.status != attached { continue }; echo $d.path }"])
+    init(arguments: inout Arguments) throws {}
+    func run(in context: CommandContext) throws -> CommandResult {
+      try Builtins.insideLoop("continue", context)
+      throw LoopControl.continueLoop
+    }
+  }
+
+  static func insideLoop(_ word: String, _ context: CommandContext) throws {
+    guard context.session.loopDepth > 0 else {
+      throw Diagnostic.usage(
+        "'\(word)' outside a loop", notes: ["'\(word)' works inside `for NAME in … { … }`"])
     }
   }
 

@@ -89,7 +89,9 @@ extension Certs {
         rows = CertificateChecks.offline(inputs)
         if live { rows += try liveChecks(context) }
       }
-      var result = CommandResult(.list(rows.map(\.value)), .rendered(Self.render(rows)))
+      let width = context.session.terminalWidth()
+      var result = CommandResult(
+        .list(rows.map(\.value)), .rendered(Self.render(rows, width: width)))
       let failed = rows.filter { $0.status == .fail }
       if !failed.isEmpty {
         let ids = failed.map(\.id).reduce(into: [String]()) {
@@ -251,7 +253,7 @@ extension Certs {
     }
 
     /// The checks as a table; a fix goes on its own line under the result it belongs to.
-    static func render(_ rows: [CertificateCheck]) -> String {
+    static func render(_ rows: [CertificateCheck], width: Int? = nil) -> String {
       let titleWidth = max(5, rows.map(\.title.count).max() ?? 0)
       func pad(_ s: String, _ w: Int) -> String {
         s + String(repeating: " ", count: max(0, w - s.count))
@@ -259,13 +261,18 @@ extension Certs {
       var out =
         pad("CHECK", 5) + "  " + pad("STATUS", 6) + "  " + pad("WHAT", titleWidth)
         + "  RESULT\n"
-      let indent = String(repeating: " ", count: 5 + 2 + 6 + 2 + titleWidth + 2)
+      let column = 5 + 2 + 6 + 2 + titleWidth + 2
+      let indent = String(repeating: " ", count: column)
+      // Messages and fixes wrap at word boundaries under the RESULT column.
+      let wrap = { (s: String) in
+        width.map { HelpFormatter.hang(s, width: $0, indent: column) } ?? s
+      }
       for r in rows {
         out +=
           pad(r.id, 5) + "  " + pad(r.status.rawValue, 6) + "  " + pad(r.title, titleWidth)
-          + "  " + r.message + "\n"
+          + "  " + wrap(r.message) + "\n"
         if let fix = r.fix, r.status == .fail || r.status == .warn {
-          out += indent + "fix: " + fix + "\n"
+          out += indent + wrap("fix: " + fix) + "\n"
         }
       }
       let count = { (s: CertificateCheck.Status) in rows.filter { $0.status == s }.count }

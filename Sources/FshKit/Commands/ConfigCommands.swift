@@ -11,7 +11,11 @@ extension ConfigCommands {
         Sources, lowest precedence first: default, the cluster profile, flockerctl's files \
         (./cluster.yml, <certs>/agent.yml), the environment (Kubernetes and flockerctl \
         variables; the Kubernetes ones win when both are set), flags, and `set`. \
-        A variable that is set but empty counts as unset.
+        A variable that is set but empty counts as unset. A cluster chosen explicitly \
+        (`use cluster`, `--cluster`) takes its whole connection from its profile: the \
+        environment and flockerctl's files are then ignored (after `use cluster`, fsh's own \
+        start-up flags too), and each ignored setting is shown as an 'ignored' row with why. \
+        A host given with --host or `set host` without a port means port 4523 (or HOST:PORT).
         """,
       examples: ["config", "config -o json"])
     init(arguments: inout Arguments) throws {}
@@ -34,6 +38,9 @@ extension ConfigCommands {
         rows.insert(
           row("rehearsal", copy, "a throwaway copy of cluster '\(copy)': nothing reaches it"),
           at: 0)
+      }
+      for (what, why) in c.ignored {
+        rows.append(row("ignored", what, why))
       }
       rows.append(
         row(
@@ -70,24 +77,25 @@ extension ConfigCommands {
       let current = context.configuration.cluster?.value
       let rows = file.clusters.keys.sorted().map { name -> Value in
         let p = file.clusters[name]!
-        let marks = [
-          name == current ? "current" : nil, name == file.defaultCluster ? "default" : nil,
-        ].compactMap { $0 }
         return .record(
           Record([
             ("name", .string(name)), ("host", .from(p.host)), ("port", .from(p.port)),
             ("certs", .from(p.certs)), ("user", .from(p.user)),
-            ("current", .string(marks.joined(separator: ","))),
+            ("current", .bool(name == current)), ("default", .bool(name == file.defaultCluster)),
           ]))
       }
       if rows.isEmpty {
         context.note("no cluster profiles yet; `cluster add NAME host HOST certs DIR` creates one")
       }
+      @Sendable func mark(_ key: String) -> @Sendable (Value) -> String {
+        { row in row[key] == .bool(true) ? "*" : "" }
+      }
       return CommandResult(
         .list(rows),
         .table([
           Column("name"), Column("host"), Column("port", alignRight: true), Column("certs"),
-          Column("user"), Column("current", ""),
+          Column("user"), Column("current", cell: mark("current")),
+          Column("default", cell: mark("default")),
         ]), emptyNote: "")
     }
   }
@@ -97,7 +105,7 @@ extension ConfigCommands {
       ["use"], summary: "switch this session to a cluster profile", usage: "[cluster] NAME",
       arguments: [ParameterHelp("NAME", "a profile from `clusters`", completion: .cluster)],
       discussion:
-        "Clears values given with `set`. Flags and environment variables still override the profile; `config` shows which.",
+        "The profile gives the whole connection: host, port, certificates, user, CA, cert and key. Clears values given with `set`; `FLOCKER_*` variables, flockerctl's files and fsh's start-up flags are ignored while a cluster is in use (`config` lists them).",
       examples: ["use cluster prod", "use staging"])
     var name: CommandArgument
     init(arguments: inout Arguments) throws {
@@ -138,7 +146,7 @@ extension ConfigCommands {
         }
       }
       for e in c.errors { context.warn(e.message, notes: e.notes) }
-      return .text("using cluster '\(name.text)' (\(c.host ?? "no host"):\(c.port))")
+      return context.inform("using cluster '\(name.text)' (\(c.host ?? "no host"):\(c.port))")
     }
   }
 
@@ -154,22 +162,31 @@ extension ConfigCommands {
 
   struct Add: Command {
     static let help = CommandHelp(
-      ["cluster", "add"], summary: "add or replace a cluster profile",
-      usage: "NAME [host H] [port P] [certs DIR] [user U] [ca F] [cert F] [key F] [--default]",
+      ["cluster", "add"], summary: "add a cluster profile, or change settings of one",
+      usage:
+        "NAME [host H] [port P] [certs DIR] [user U] [ca F] [cert F] [key F] [--default] [--replace]",
       arguments: [ParameterHelp("NAME", "the profile's name (letters, digits, - _ .)")],
       options: profileKeywords + [
-        OptionHelp(["--default"], nil, "use this profile when no other is selected")
+        OptionHelp(["--default"], nil, "use this profile when no other is selected"),
+        OptionHelp(["--replace"], nil, "start the profile over: drop the settings not given"),
       ],
-      discussion: "Paths are stored absolute. The file is written atomically under a lock.",
+      discussion: """
+        On an existing profile, only the settings given change; --replace starts it over. \
+        A profile needs a host. A host written as HOST:PORT sets the port too. A certs \
+        directory or file that does not exist is warned about at once. Paths are stored \
+        absolute. The file is written atomically under a lock.
+        """,
       examples: [
-        "cluster add prod host control.example.com certs /etc/flocker user alice --default"
+        "cluster add prod host control.example.com certs /etc/flocker user alice --default",
+        "cluster add prod host 10.0.0.7",
       ])
     var name: CommandArgument
     var profile = Profile()
     var makeDefault: Bool
-    var cwd: String = ""
+    var replace: Bool
     init(arguments: inout Arguments) throws {
       makeDefault = arguments.flag("--default")
+      replace = arguments.flag("--replace")
       for key in ConfigKey.allCases {
         if let a = try arguments.keyword(key.rawValue) {
           if key == .port {
@@ -178,6 +195,12 @@ extension ConfigCommands {
             profile[key] = a.text
           }
         }
+      }
+      if let h = profile.host, h.filter({ $0 == ":" }).count == 1, let colon = h.lastIndex(of: ":"),
+        let p = Int(h[h.index(after: colon)...]), (1...65535).contains(p), profile.port == nil
+      {
+        profile.host = String(h[..<colon])
+        profile.port = p
       }
       name = try arguments.positional("a profile name")
       guard !name.text.isEmpty,
@@ -190,21 +213,72 @@ extension ConfigCommands {
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let env = context.session.environment
-      var p = profile
+      var given = profile
       for key in [ConfigKey.certs, .ca, .cert, .key] {
-        if let v = p[key] {
-          p[key] = Paths.absolute(v, relativeTo: env.workingDirectory, home: env.variables["HOME"])
+        if let v = given[key] {
+          given[key] = Paths.absolute(
+            v, relativeTo: env.workingDirectory, home: env.variables["HOME"])
         }
       }
       var replaced = false
+      var changed: [String] = []
+      var result = Profile()
       try ProfileStore(path: env.profilesPath).update { file in
-        replaced = file.clusters[name.text] != nil
+        let old = file.clusters[name.text]
+        replaced = old != nil
+        var p = replace ? Profile() : (old ?? Profile())
+        for key in ConfigKey.allCases {
+          if let v = given[key] {
+            p[key] = v
+            changed.append(key.rawValue)
+          }
+        }
+        guard p.host != nil else {
+          throw Diagnostic.usage(
+            "cluster profile '\(name.text)' needs a host",
+            notes: ["add one: cluster add \(name.text) host HOST [certs DIR] [user USER]"],
+            range: name.range)
+        }
         file.clusters[name.text] = p
+        result = p
         if makeDefault { file.defaultCluster = name.text }
       }
+      warnMissingFiles(result, context: context)
       context.session.reconfigure()
-      return .text(
-        "\(replaced ? "replaced" : "added") cluster '\(name.text)' in \(env.profilesPath)")
+      let what: String
+      if !replaced {
+        what = "added"
+      } else if replace {
+        what = "replaced"
+      } else {
+        what = "updated (\(changed.isEmpty ? "nothing" : changed.joined(separator: ", ")))"
+      }
+      return context.inform("\(what) cluster '\(name.text)' in \(env.profilesPath)")
+    }
+
+    /// A certs directory or file that does not exist now will not exist at connect time either.
+    func warnMissingFiles(_ p: Profile, context: CommandContext) {
+      var isDir: ObjCBool = false
+      if let dir = p.certs {
+        if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
+          context.warn(
+            "certs directory '\(dir)' does not exist",
+            notes: ["create it, or fix the profile: cluster add \(name.text) certs DIR"])
+        } else if p.ca == nil,
+          !FileManager.default.fileExists(atPath: Paths.join(dir, "cluster.crt"))
+        {
+          context.warn(
+            "'\(Paths.join(dir, "cluster.crt"))' does not exist",
+            notes: ["the profile's CA is <certs>/cluster.crt unless 'ca FILE' is given"])
+        }
+      }
+      for key in [ConfigKey.ca, .cert, .key] {
+        if let f = p[key], !FileManager.default.fileExists(atPath: f) {
+          context.warn(
+            "\(key.rawValue) file '\(f)' does not exist",
+            notes: ["fix the profile: cluster add \(name.text) \(key.rawValue) FILE"])
+        }
+      }
     }
   }
 
@@ -228,7 +302,7 @@ extension ConfigCommands {
         if file.defaultCluster == name.text { file.defaultCluster = nil }
       }
       context.session.reconfigure()
-      return .text("removed cluster '\(name.text)'")
+      return context.inform("removed cluster '\(name.text)'")
     }
   }
 }

@@ -5,11 +5,12 @@ extension Datasets {
   struct Create: Command {
     static let help = CommandHelp(
       ["create"], summary: "create a named dataset on a node",
-      usage: "NAME SIZE on NODE [meta K=V …] [id UUID] [--force]",
+      usage: "NAME SIZE on NODE [meta K=V …] [id UUID] [--force] [--yes]",
       arguments: [
         ParameterHelp("NAME", "stored as metadata 'name' (Kubernetes finds datasets by it)"),
         ParameterHelp(
-          "SIZE", "binary units: 10G, 1.5T, 512M, or bytes; at least 64M",
+          "SIZE",
+          "10G, 1.5T, 512M, 10Gi or bytes; at least 64M; units are binary (10G = 10Gi = 10GB = 10×1024³ bytes)",
           completion: .values(["1G", "10G", "50G", "100G"])),
       ],
       options: [
@@ -18,6 +19,7 @@ extension Datasets {
         OptionHelp(["meta"], "K=V", "more metadata (16 keys at most, 256 characters each)"),
         OptionHelp(["id"], "UUID", "the dataset id to use (a version 4 UUID); default: a new one"),
         OptionHelp(["--force"], nil, "create even when a live dataset already has this name"),
+        OptionHelp(["--yes", "-y"], nil, "do not ask about a size above 64T (needed in scripts)"),
       ],
       discussion: """
         A second live dataset with the same name is refused (Kubernetes would pick one silently) \
@@ -37,8 +39,10 @@ extension Datasets {
     var metadata: [String: String] = [:]
     var id: String?
     var force: Bool
+    var yes: Bool
     init(arguments: inout Arguments) throws {
       force = arguments.flag("--force")
+      yes = arguments.flag("--yes", "-y")
       guard let n = try arguments.keyword("on") else {
         throw Diagnostic.usage(
           "'create' needs 'on NODE'", notes: ["usage: create NAME SIZE on NODE [meta K=V …]"],
@@ -84,6 +88,17 @@ extension Datasets {
       }
     }
     func run(in context: CommandContext) throws -> CommandResult {
+      if size > Sizes.confirmAbove && !yes {
+        let question =
+          "create '\(name.text)' with \(Sizes.format(size)) (\(size) bytes), above 64T?"
+        guard let answer = context.confirm(question) else {
+          throw Diagnostic.usage(
+            "a size above 64T (\(Sizes.format(size))) needs --yes when fsh cannot ask",
+            notes: ["check the unit (\(Sizes.unitsNote)); add --yes if it is meant"],
+            range: context.range)
+        }
+        guard answer else { return context.inform("did not create '\(name.text)'") }
+      }
       if name.text.contains("/") {
         context.warn(
           "Kubernetes rejects a datasetName containing '/'",
@@ -172,8 +187,9 @@ extension Datasets {
             "'destroy' needs --yes when it cannot ask",
             notes: ["add --yes: destroy \(ref.text) --yes"], range: ref.range)
         }
-        guard answer else { return .text("kept \(label)") }
+        guard answer else { return context.inform("kept \(label)") }
       }
+      _ = context.inform("destroying dataset \(label)")
       let leases = try context.cluster { try $0.leases() }
       let deleted = try context.cluster {
         try $0.deleteDataset(v.configuration.datasetID, ifConfigurationMatches: nil)
@@ -219,6 +235,9 @@ extension Datasets {
       if v.configuration.primary == node.uuid {
         context.note("'\(ref.text)' is already configured on \(node.uuid.prefix(8)) (\(node.host))")
       }
+      _ = context.inform(
+        "moving dataset \(v.configuration.name.map { "'\($0)' " } ?? "")\(v.configuration.datasetID) "
+          + "to node \(node.uuid) (\(node.host))")
       let leases = try context.cluster { try $0.leases() }
       let moved = try context.cluster {
         try $0.moveDataset(v.configuration.datasetID, to: node.uuid)

@@ -6,7 +6,7 @@ enum Datasets {
   static func columns(long: Bool) -> [Column] {
     @Sendable func short(_ s: String) -> String { long ? s : String(s.prefix(8)) }
     return [
-      Column("dataset_id", "DATASET", cell: { short($0["dataset_id"]?.text ?? "") }),
+      Column("dataset_id", "DATASET", whole: long, cell: { short($0["dataset_id"]?.text ?? "") }),
       Column("name"),
       Column(
         "size", alignRight: true,
@@ -16,7 +16,7 @@ enum Datasets {
         }),
       Column("status"),
       Column(
-        "primary", "NODE",
+        "primary", "NODE", whole: long,
         cell: { row in
           guard case .string(let p)? = row["primary"] else { return "-" }
           var configured = "\(short(p)) (not reporting)"
@@ -100,10 +100,30 @@ enum Datasets {
         meta = try m.map { try Metadata.pair($0) }
       }
       if let p = try arguments.optionalPositional() {
-        if pattern != nil { throw Diagnostic.usage("give the name pattern once", range: p.range) }
-        pattern = p.text
+        throw List.unexpected(p)
       }
     }
+    /// A bare word after `datasets` filters nothing: say which keyword was meant.
+    static func unexpected(_ p: CommandArgument) -> Diagnostic {
+      let word = p.text
+      let fix: String
+      if DatasetStatus(rawValue: word.lowercased()) != nil {
+        fix = "status \(word.lowercased())"
+      } else if let near = Suggest.nearest(word, in: DatasetStatus.allCases.map(\.rawValue)) {
+        fix = "status \(near)"
+      } else if word.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
+        fix = "on \(word)"
+      } else {
+        fix = "name '\(word)'"
+      }
+      return Diagnostic.usage(
+        "unexpected argument '\(word)' to 'datasets'",
+        notes: [
+          "did you mean 'datasets \(fix)'?",
+          "filters are keywords: status STATUS, on NODE, name PATTERN, meta K=V",
+        ], range: p.range)
+    }
+
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       var nodeID: String? = nil
@@ -176,7 +196,7 @@ extension Datasets {
       Record([
         ("node", .string(lease.nodeUUID)),
         ("host", .from(view.nodes.first { $0.uuid == lease.nodeUUID }?.host)),
-        ("expires", lease.expires.map(Value.double) ?? .null),
+        ("expires", NodesAndLeases.expiry(lease.expires)),
       ]))
   }
 }

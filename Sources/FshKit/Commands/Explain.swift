@@ -36,7 +36,9 @@ extension Datasets {
         ("ok", .bool(!checks.contains { $0.status == .fail })),
         ("checks", .list(checks.map(\.value))),
       ])
-      let text = Self.sideBySide(v) + "\n" + Certs.Check.render(checks)
+      let text =
+        Self.sideBySide(v) + "\n"
+        + Certs.Check.render(checks, width: context.session.terminalWidth())
       return CommandResult(.record(record), .rendered(text))
     }
 

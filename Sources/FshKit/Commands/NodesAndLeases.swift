@@ -43,9 +43,9 @@ enum NodesAndLeases {
         .list(rows),
         .table([
           Column(
-            "uuid", "NODE",
+            "uuid", "NODE", whole: long,
             cell: { long ? $0["uuid"]?.text ?? "" : String(($0["uuid"]?.text ?? "").prefix(8)) }),
-          Column("host"), Column("attached", alignRight: true),
+          Column("host", whole: true), Column("attached", alignRight: true),
           Column("datasets", "CONFIGURED", alignRight: true),
         ]), emptyNote: "")
     }
@@ -58,17 +58,26 @@ enum NodesAndLeases {
       Record([
         ("dataset_id", .string(l.datasetID)), ("name", .from(d?.configuration.name)),
         ("node_uuid", .string(l.nodeUUID)), ("host", .from(n?.host)),
-        ("expires", l.expires.map(Value.double) ?? .null),
+        ("expires", NodesAndLeases.expiry(l.expires)),
       ]))
+  }
+
+  /// A lease's expiry: whole seconds from now as a number (null: never); tables and records
+  /// show it as a duration (see `Formatter`).
+  static func expiry(_ seconds: Double?) -> Value {
+    guard let seconds, seconds.isFinite else { return .null }
+    return .int(Int(max(0, seconds).rounded()))
   }
 
   struct Leases: Command {
     static let help = CommandHelp(
       ["leases"], summary: "list leases: which node holds which dataset, and for how long",
+      options: [OptionHelp(["--long", "-l"], nil, "full dataset and node ids")],
       discussion:
-        "A lease keeps other nodes from taking over, unmounting or deleting a dataset; it does not block API calls.",
+        "A lease keeps other nodes from taking over, unmounting or deleting a dataset; it does not block API calls. EXPIRES is a duration from now (in JSON: seconds, null for never).",
       usesCluster: true)
-    init(arguments: inout Arguments) throws {}
+    var long: Bool
+    init(arguments: inout Arguments) throws { long = arguments.flag("--long", "-l") }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let leases = try context.cluster { try $0.leases() }
@@ -78,23 +87,21 @@ enum NodesAndLeases {
       return CommandResult(
         .list(rows),
         .table([
-          Column("dataset_id", "DATASET"), Column("name"),
           Column(
-            "node_uuid", "NODE",
+            "dataset_id", "DATASET", whole: long,
+            cell: {
+              long ? $0["dataset_id"]?.text ?? "" : String(($0["dataset_id"]?.text ?? "").prefix(8))
+            }),
+          Column("name"),
+          Column(
+            "node_uuid", "NODE", whole: long,
             cell: { r in
-              let id = String((r["node_uuid"]?.text ?? "").prefix(8))
+              let full = r["node_uuid"]?.text ?? ""
+              let id = long ? full : String(full.prefix(8))
               if case .string(let h)? = r["host"] { return "\(id) (\(h))" }
               return id
             }),
-          Column(
-            "expires",
-            cell: { r in
-              if case .double(let d)? = r["expires"] { return "in " + Durations.format(max(0, d)) }
-              if case .int(let d)? = r["expires"] {
-                return "in " + Durations.format(Double(max(0, d)))
-              }
-              return "never"
-            }),
+          Column("expires"),
         ]),
         emptyNote: "no leases")
     }

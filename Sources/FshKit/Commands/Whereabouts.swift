@@ -108,7 +108,7 @@ enum Whereabouts {
     switch blocker {
     case .lease(_, let e):
       kind = "lease"
-      expires = e.map(Value.double) ?? .null
+      expires = NodesAndLeases.expiry(e)
     case .nodeNotReporting: kind = "node_not_reporting"
     case .deletedStillReported: kind = "deleted_still_reported"
     }

@@ -75,6 +75,9 @@ public struct Configuration: Sendable {
   public var errors: [Diagnostic] = []
   /// Where the profiles file is (whether or not it exists).
   public var profilesPath: String = ""
+  /// Sources that were set but not used, and why: `(what, why)`, such as
+  /// `("env FLOCKER_CONTROL_SERVICE_HOST=10.0.0.5", "cluster 'lab2' was chosen with `use cluster`")`.
+  public var ignored: [(what: String, why: String)] = []
 
   public subscript(key: ConfigKey) -> String? { values[key]?.value }
 
@@ -174,21 +177,39 @@ private struct Resolver {
     return result
   }
 
+  /// Resolution order. A cluster chosen explicitly (`use cluster`, `--cluster`) takes its
+  /// whole connection from its profile: the ambient sources (the environment, flockerctl's
+  /// files) are then ignored, and after `use cluster` the start-up flags too; `config` lists
+  /// what was ignored and why.
   mutating func run() -> Configuration {
     offer(.certs, "/etc/flocker", .builtin)
     offer(.port, "4523", .builtin)
     loadProfile()
-    loadClusterYAML()
-    loadEnvironment()
-    for (key, value) in inputs.flags {
-      offer(key, value, .flag(ConfigurationInputs.flagNames[key] ?? key.rawValue))
+    let chosen = inputs.selectedCluster
+    if let chosen {
+      ignoreAmbient(because: chosen)
+    } else {
+      loadClusterYAML()
+      loadEnvironment()
+    }
+    let flagsIgnored: Bool
+    if let chosen, case .set = chosen.source { flagsIgnored = true } else { flagsIgnored = false }
+    for (key, value) in inputs.flags.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      let flag = ConfigurationInputs.flagNames[key] ?? key.rawValue
+      if flagsIgnored {
+        config.ignored.append(
+          ("flag \(flag) \(value)", "cluster '\(chosen!.name)' was chosen with `use cluster`"))
+      } else {
+        offer(key, value, .flag(flag))
+      }
     }
     for (key, value) in inputs.sets { offer(key, value, .set) }
+    portFollowsHost()
     for key in [ConfigKey.host, .port, .certs, .user, .ca, .cert, .key] {
       if let v = best(key) { config.values[key] = v }
     }
     let certs = config.values[.certs]!
-    loadAgentYAML(certsDir: certs.value)
+    if chosen == nil { loadAgentYAML(certsDir: certs.value) }
     if config.values[.user] == nil { discoverUser(in: certs) }
     derive()
     check()
@@ -238,6 +259,44 @@ private struct Resolver {
     for key in ConfigKey.allCases {
       offer(key, profile[key], .profile(name))
     }
+  }
+
+  /// Records the ambient settings that an explicitly chosen cluster overrides.
+  mutating func ignoreAmbient(because chosen: (name: String, source: ConfigSource)) {
+    let how: String
+    switch chosen.source {
+    case .set: how = "`use cluster`"
+    case .flag(let f): how = f
+    default: how = "\(chosen.source)"
+    }
+    let why = "cluster '\(chosen.name)' was chosen with \(how)"
+    let env = inputs.environment
+    for name in Configuration.environmentVariables where name != "FSH_CLUSTER" {
+      if let v = env[name], !v.isEmpty { config.ignored.append(("env \(name)=\(v)", why)) }
+    }
+    let clusterYAML = Paths.join(inputs.workingDirectory, "cluster.yml")
+    if inputs.readFile(clusterYAML) != nil { config.ignored.append((clusterYAML, why)) }
+  }
+
+  /// A host given with `--host` or `set host` brings its own port: the one written as
+  /// `HOST:PORT`, or 4523, never a port from a lower source (a profile, the environment).
+  mutating func portFollowsHost() {
+    guard let host = best(.host), host.layer >= ConfigSource.flag("").layer else { return }
+    let v = host.value
+    if v.filter({ $0 == ":" }).count == 1, let colon = v.lastIndex(of: ":"),
+      let p = Int(v[v.index(after: colon)...]), !v[..<colon].isEmpty
+    {
+      candidates[.host]?.append(
+        ConfigValue(value: String(v[..<colon]), source: host.source, layer: host.layer))
+      candidates[.port, default: []].append(
+        ConfigValue(value: String(p), source: host.source, layer: host.layer))
+      return
+    }
+    if let port = best(.port), port.layer >= host.layer { return }
+    candidates[.port, default: []].append(
+      ConfigValue(
+        value: "4523", source: .derived("default: \(host.source) named no port"),
+        layer: host.layer))
   }
 
   // MARK: - flockerctl files
@@ -410,35 +469,5 @@ private struct Resolver {
         "no control service host: set one with --host, FLOCKER_CONTROL_SERVICE_HOST, "
           + "a profile (`cluster add`), or `set host HOST`")
     }
-  }
-}
-
-/// Path helpers that do not touch the file system.
-enum Paths {
-  static func join(_ dir: String, _ name: String) -> String {
-    dir.hasSuffix("/") ? dir + name : dir + "/" + name
-  }
-
-  /// Makes `path` absolute against `base`, expanding a leading `~`, and removes `.` and `..`.
-  static func absolute(_ path: String, relativeTo base: String, home: String?) -> String {
-    var p = path
-    if p == "~" || p.hasPrefix("~/"), let home { p = home + p.dropFirst() }
-    if !p.hasPrefix("/") { p = join(base, p) }
-    var parts: [Substring] = []
-    for piece in p.split(separator: "/") {
-      if piece == "." { continue }
-      if piece == ".." {
-        _ = parts.popLast()
-        continue
-      }
-      parts.append(piece)
-    }
-    return "/" + parts.joined(separator: "/")
-  }
-
-  static func directory(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    let d = String(path[..<slash])
-    return d.isEmpty ? "/" : d
   }
 }

@@ -86,10 +86,18 @@ public struct Parser {
         if inBlock { return result }
         throw unexpected("'}'", "there is no open block to close")
       default:
-        result.append(try statement())
+        let parsed = try statement()
+        result.append(parsed)
         switch current {
         case .newline, .semicolon, .end, .closeBrace: break
         case .openBrace:
+          if case .command(let call) = parsed, call.words.first?.bareText == "api" {
+            throw Diagnostic(
+              "unexpected '{' after 'api'", code: .syntax,
+              notes: [
+                "quote the JSON in single quotes: api POST PATH '{\"key\": \"value\"}'"
+              ], range: current.range)
+          }
           throw unexpected("'{'", "a block belongs after 'if CONDITION', 'else' or 'for … in …'")
         default:
           throw unexpected("token", "separate statements with ';' or a newline")
@@ -128,6 +136,10 @@ public struct Parser {
       return .attempt(call, range: startRange.union(call.range))
     case "if":
       return try conditional()
+    case "else":
+      throw Diagnostic(
+        "'else' must follow the '}' of its 'if' on the same line", code: .syntax,
+        notes: ["write: } else { … }"], range: current.range)
     case "for":
       i += 1
       guard case .word(let nameWord) = current, let name = nameWord.bareText, Parser.isName(name)

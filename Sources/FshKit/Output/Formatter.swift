@@ -55,6 +55,28 @@ public struct Formatter {
     return note.isEmpty ? nil : note
   }
 
+  /// Fields that hold a quantity with a unit, by key: JSON and CSV carry the number (bytes,
+  /// seconds); tables and `key: value` records show it the way people read it (`50G`,
+  /// `9m59s`), the same in every command.
+  static let sizeKeys: Set<String> = ["size", "actual_size", "maximum_size"]
+  static let durationKeys: Set<String> = ["expires", "expires_in"]
+
+  /// The text of a field for people, with its unit when the key has one.
+  static func cell(key: String, _ v: Value?) -> String {
+    if sizeKeys.contains(key) {
+      if case .int(let n)? = v { return Sizes.format(n) }
+    }
+    if durationKeys.contains(key) {
+      switch v {
+      case .int(let n)?: return Durations.format(Double(max(0, n)))
+      case .double(let d)?: return Durations.format(max(0, d.rounded()))
+      case .null?: return "never"
+      default: break
+      }
+    }
+    return cell(v)
+  }
+
   /// The text of one cell, with control characters made visible (see `TerminalText`).
   static func cell(_ v: Value?) -> String {
     guard let v else { return "" }
@@ -73,7 +95,7 @@ public struct Formatter {
     if rows.isEmpty { return "" }
     let cells: [[String]] = rows.map { row in
       columns.map { c in
-        c.cell.map { TerminalText.safe($0(row)) } ?? Formatter.cell(row[c.key])
+        c.cell.map { TerminalText.safe($0(row)) } ?? Formatter.cell(key: c.key, row[c.key])
       }
     }
     var widths = columns.map { DisplayWidth.of($0.title) }
@@ -87,7 +109,8 @@ public struct Formatter {
       // Shrink the widest columns until the table fits (never below 8 characters).
       var total = widths.reduce(0, +) + gap * (widths.count - 1)
       while total > width {
-        guard let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else {
+        let cuttable = widths.indices.filter { !columns[$0].whole }
+        guard let i = cuttable.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else {
           break
         }
         let cut = min(total - width, widths[i] - 8)
@@ -138,7 +161,7 @@ public struct Formatter {
         out += pad + k + ":\n"
         for item in items { out += recordText(item, indent: indent + 2) }
       default:
-        var text = Formatter.cell(value)
+        var text = Formatter.cell(key: rawKey, value)
         if text.count > Formatter.maximumValueLength {
           let left = text.count - Formatter.maximumValueLength
           text = String(text.prefix(Formatter.maximumValueLength)) + "… (\(left) more characters)"
@@ -176,11 +199,24 @@ public struct Formatter {
   /// Terminal columns, not Characters: a wide character takes two (see `DisplayWidth`).
   func displayWidth(_ s: String) -> Int { DisplayWidth.of(s) }
 
-  /// Cuts text to `w` columns, ending with `…` (a wide character that would straddle the
-  /// edge is left out, and the padding makes up the column).
+  /// Cuts a cell to `w` terminal columns at a word boundary where there is one: a path keeps
+  /// its tail from a '/' (`…/1f61f427-…/data`), text keeps whole words; a single long word is
+  /// cut with '…' (a wide character that would straddle the edge is left out, and the padding
+  /// makes up the column).
   func truncate(_ s: String, _ w: Int) -> String {
     guard w > 1 else { return DisplayWidth.prefix(s, columns: w) }
-    return DisplayWidth.prefix(s, columns: w - 1) + "…"
+    if s.hasPrefix("/") {
+      var slashes = s.indices.filter { s[$0] == "/" }
+      slashes.removeFirst()
+      if let i = slashes.first(where: { DisplayWidth.of(String(s[$0...])) <= w - 1 }) {
+        return "…" + s[i...]
+      }
+    }
+    let head = DisplayWidth.prefix(s, columns: w - 1)
+    if head.count > 8, let space = head.lastIndex(of: " "), space != head.startIndex {
+      return String(head[..<space]) + "…"
+    }
+    return head + "…"
   }
 }
 
@@ -190,10 +226,13 @@ public struct DiagnosticPrinter {
   /// Whether the head names the source (`deploy.fsh:4:24:`). At the interactive prompt the
   /// line was just typed and the caret shows where: the head is only `error:`.
   public var showsLocation: Bool
+  /// The terminal's width: notes wrap at word boundaries to it; nil leaves lines as they are.
+  public var width: Int?
 
-  public init(color: Bool = false, showsLocation: Bool = true) {
+  public init(color: Bool = false, showsLocation: Bool = true, width: Int? = nil) {
     self.color = color
     self.showsLocation = showsLocation
+    self.width = width
   }
 
   public func render(_ d: Diagnostic) -> String {
@@ -217,13 +256,16 @@ public struct DiagnosticPrinter {
     case .warning: label = color ? "\u{1B}[1;35mwarning:\u{1B}[0m" : "warning:"
     case .note: label = color ? "\u{1B}[1;36mnote:\u{1B}[0m" : "note:"
     }
-    out += head + label + " " + safe(d.message) + "\n"
+    let first = head + label + " " + safe(d.message)
+    out += (width.map { HelpFormatter.hang(first, width: $0, indent: 2) } ?? first) + "\n"
     if let line = d.sourceLine, let r = d.range {
       out += "  " + TerminalText.safe(line, keepNewlines: true) + "\n"
       out += "  " + DiagnosticPrinter.caretLine(line, r, color: color) + "\n"
     }
     for note in d.notes {
-      out += "  " + (color ? "\u{1B}[1;36mnote:\u{1B}[0m " : "note: ") + safe(note) + "\n"
+      var text = safe(note)
+      if let width { text = HelpFormatter.hang(text, width: width, indent: 8) }
+      out += "  " + (color ? "\u{1B}[1;36mnote:\u{1B}[0m " : "note: ") + text + "\n"
     }
     return out
   }

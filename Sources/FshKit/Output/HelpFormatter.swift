@@ -3,18 +3,79 @@
 public enum HelpFormatter {
   static let labelWidth = 26
 
-  static func row(_ label: String, _ text: String) -> String {
+  static func row(_ label: String, _ text: String, width: Int = 80) -> String {
     let l = "  " + label
+    let body = hang(text, width: width, indent: labelWidth)
     if l.count >= labelWidth {
-      return l + "\n" + String(repeating: " ", count: labelWidth) + text + "\n"
+      return l + "\n" + String(repeating: " ", count: labelWidth) + body + "\n"
     }
-    return l + String(repeating: " ", count: labelWidth - l.count) + text + "\n"
+    return l + String(repeating: " ", count: labelWidth - l.count) + body + "\n"
   }
 
-  /// Help for one command.
-  public static func help(for command: CommandHelp) -> String {
-    var out = "OVERVIEW: \(command.summary)\n\n"
-    out += "USAGE: \(command.name)\(command.usage.isEmpty ? "" : " " + command.usage)\n"
+  /// Wraps `text` at word boundaries for a line that starts at column `indent`: lines are at
+  /// most `width` columns (a word longer than the room stays whole, never cut), and every line
+  /// after the first starts with `indent` spaces.
+  public static func hang(_ text: String, width: Int, indent: Int) -> String {
+    let room = max(20, width - indent)
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      if !line.isEmpty, line.count + 1 + word.count > room {
+        lines.append(line)
+        line = String(word)
+      } else {
+        line += (line.isEmpty ? "" : " ") + word
+      }
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n" + String(repeating: " ", count: indent))
+  }
+
+  /// Fits laid-out text (the language help) to `width` columns: a line that is too wide wraps
+  /// at word boundaries, under its description column when it has one (text after a run of
+  /// two or more spaces), else under its own indentation plus two.
+  public static func fit(_ text: String, width: Int) -> String {
+    var out: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let l = String(line)
+      guard l.count > width else {
+        out.append(l)
+        continue
+      }
+      let chars = Array(l)
+      let lead = chars.prefix { $0 == " " }.count
+      var column: Int? = nil
+      var i = lead
+      while i < chars.count - 1 {
+        if chars[i] == " " && chars[i + 1] == " " {
+          var j = i
+          while j < chars.count && chars[j] == " " { j += 1 }
+          if j < chars.count && j <= width - 20 { column = j }
+          i = j
+        } else {
+          i += 1
+        }
+      }
+      if let column {
+        out.append(
+          String(chars[..<column]) + hang(String(chars[column...]), width: width, indent: column))
+      } else {
+        out.append(
+          String(chars[..<lead])
+            + hang(String(chars[lead...]), width: width, indent: min(lead + 2, width / 2)))
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  /// Help for one command, wrapped to `width` columns.
+  public static func help(for command: CommandHelp, width: Int = 80) -> String {
+    func row(_ label: String, _ text: String) -> String {
+      HelpFormatter.row(label, text, width: width)
+    }
+    var out = "OVERVIEW: " + hang(command.summary, width: width, indent: 10) + "\n\n"
+    let usage = command.name + (command.usage.isEmpty ? "" : " " + command.usage)
+    out += "USAGE: " + hang(usage, width: width, indent: 7) + "\n"
     if !command.aliases.isEmpty {
       out +=
         "       (also: \(command.aliases.map { $0.joined(separator: " ") }.joined(separator: ", ")))\n"
@@ -39,7 +100,7 @@ public enum HelpFormatter {
         o.summary)
     }
     out += row("-o, --output <format>", "table, json or csv (this command only)")
-    if let d = command.discussion { out += "\n" + wrap(d) }
+    if let d = command.discussion { out += "\n" + wrap(d, width: min(78, width - 2)) }
     if !command.examples.isEmpty {
       out += "\nEXAMPLES:\n"
       for e in command.examples { out += "  " + e + "\n" }
@@ -48,18 +109,18 @@ public enum HelpFormatter {
   }
 
   /// The `COMMANDS:` section: every visible command with its summary, sorted.
-  public static func commandList(_ table: CommandTable) -> String {
+  public static func commandList(_ table: CommandTable, width: Int = 80) -> String {
     var out = "COMMANDS:\n"
     let visible = table.commands.filter { !$0.help.hidden }.sorted { $0.help.name < $1.help.name }
-    for c in visible { out += row(c.help.name, c.help.summary) }
+    for c in visible { out += row(c.help.name, c.help.summary, width: width) }
     return out
   }
 
   /// The command list, for `help` and `fsh --help`.
-  public static func overview(_ table: CommandTable) -> String {
+  public static func overview(_ table: CommandTable, width: Int = 80) -> String {
     var out = "OVERVIEW: fsh — the Flocker shell\n\n"
     out += "USAGE: COMMAND [ARGUMENT …]   (`help COMMAND` for one command)\n\n"
-    out += commandList(table)
+    out += commandList(table, width: width)
     out += "\nLANGUAGE: let, if/else, for … in, try, source; see `help language`\n"
     return out
   }
@@ -128,12 +189,107 @@ public enum HelpFormatter {
       if dataset web-data { echo exists } else { echo $error.message }
       if try destroy old --yes { echo gone }   'try' is optional before a command
       try move db to node2                     a failure does not stop the script
-      source setup.fsh     $1 $2 … $@ $#        script arguments
+      for … { if $x { break } else { continue } }   leave a loop, or go on with the next
+      source setup.fsh a b $1 $2 … $@ $#        script arguments
       exit 3
+
+    `help let`, `help if`, `help for`, `help try` and `help $error` show each part.
 
     A failing command stops a script with file:line:col, the line and a caret, and a
     non-zero exit status. `set stop-on-error off` keeps going; `try` covers one command.
     """
+}
+
+extension HelpFormatter {
+  /// The parts of the language people look up by their keyword: `help if`, `help let`.
+  /// Each topic answers to several words; `help language` shows the summary of them all.
+  public static let languageTopics: [(words: [String], text: String)] = [
+    (
+      ["let", "variables", "variable", "$", "$?"],
+      """
+      VARIABLES (docs/language.md, Variables)
+
+        let app = web                        a word
+        let name = "$app-data"               interpolation ("…" only; '…' is literal)
+        let ds = create $name 10G on 10.0.0.1   a command's structured result
+        echo $ds.dataset_id $ds.metadata     fields of a record
+        let all = datasets; echo $all.count $all.0.name
+
+        An undefined variable is an error, never an empty string. $HOME and other
+        environment variables are read when no fsh variable has the name.
+        $1 … $9, $@, $#, $0: script arguments (`fsh s.fsh A B`, `source s.fsh A B`).
+        $? is 0 or 1 after each command; $error describes the last failure (`help $error`).
+      """
+    ),
+    (
+      ["if", "else", "conditions", "condition", "compare", "comparison"],
+      """
+      CONDITIONALS (docs/language.md, Statements)
+
+        if CONDITION { … } else if CONDITION { … } else { … }
+
+        if $x { }                 the value is not empty, 0, false, null or an empty list
+        A == B, A != B            equal / different (a size such as 1G by value)
+        A < B, <=, >, >=          numbers and sizes compare by value ($d.size >= 1G is
+                                  bytes against 1073741824); text with text in text order;
+                                  a number against a non-number is an error
+        A =~ 'glob*', A !~ 'x*'   A matches / does not match a glob (*, ?, [abc])
+        try COMMAND …             the command succeeds (its error goes to $error)
+        not C, ! C, C and C, C or C
+
+        `{` goes on the line of `if` or `else`; `else` goes on the line of the `}` before it.
+
+        if $ds.status == attached { echo ok } else { echo "not yet" }
+      """
+    ),
+    (
+      ["for", "loop", "loops", "in", "break", "continue"],
+      """
+      LOOPS (docs/language.md, Loops over results)
+
+        for NAME in WORD … { … }   each word; a list value is visited element by element
+        break                      leaves the innermost loop
+        continue                   goes on with its next element
+
+        for d in (datasets status pending) { echo "$d.name is pending on $d.host" }
+        for c in (clusters) { use cluster $c; nodes }
+      """
+    ),
+    (
+      ["try", "error", "$error", "errors", "stop-on-error"],
+      """
+      ERRORS (docs/language.md, Errors)
+
+        A failing command stops a script with file:line:col, the line, a caret and the fix,
+        and a non-zero exit status. At the prompt an error never ends the session.
+
+        try COMMAND …              a failure is recorded instead of stopping the script
+        if try COMMAND … { … }     branch on success
+        set stop-on-error off      keep going after every failure (the script exits 1)
+
+        $? is 0 after a success and 1 after a failure. $error describes the last failure
+        (at the prompt too): $error.message, $error.code, $error.line, $error.column,
+        $error.notes.
+
+        if try destroy old --yes { echo gone } else { echo $error.message }
+      """
+    ),
+    (
+      ["source", "exit"],
+      """
+      SCRIPTS (docs/language.md)
+
+        source FILE [ARG …]        runs FILE in this session; ARGs become $1 … while it runs
+        exit [N]                   ends the script (or the session) with status N
+        fsh FILE ARG …             runs a script; `fsh -c 'COMMANDS'` runs text
+      """
+    ),
+  ]
+
+  /// The language topic a word names (`if`, `let`, `$error`), if any.
+  public static func languageTopic(_ word: String) -> String? {
+    languageTopics.first { $0.words.contains(word.lowercased()) }?.text
+  }
 }
 
 extension Builtins {
@@ -143,7 +299,9 @@ extension Builtins {
       usage: "[COMMAND …] [--markdown]",
       arguments: [
         ParameterHelp(
-          "COMMAND", "a command's words, e.g. help cluster add", completion: .command,
+          "COMMAND",
+          "a command's words, e.g. help cluster add; or a part of the language: let, if, for, try, $error",
+          completion: .command,
           optional: true)
       ],
       options: [OptionHelp(["--markdown"], nil, "the whole command reference as Markdown")])
@@ -156,15 +314,22 @@ extension Builtins {
     func run(in context: CommandContext) throws -> CommandResult {
       let table = context.session.commands
       if markdown { return .text(HelpFormatter.markdown(table)) }
-      if words.isEmpty { return .text(HelpFormatter.overview(table)) }
-      if words == ["language"] { return .text(HelpFormatter.language) }
+      // Wrapped to the terminal, never narrower than 40 (not wrapped when there is none).
+      let width = context.session.terminalWidth().map { max(40, $0) } ?? 10_000
+      if words.isEmpty { return .text(HelpFormatter.overview(table, width: width)) }
+      if words == ["language"] {
+        return .text(HelpFormatter.fit(HelpFormatter.language, width: width))
+      }
       if let found = table.lookup(words), found.length == words.count {
-        return .text(HelpFormatter.help(for: found.command.help))
+        return .text(HelpFormatter.help(for: found.command.help, width: width))
+      }
+      if words.count == 1, let topic = HelpFormatter.languageTopic(words[0]) {
+        return .text(HelpFormatter.fit(topic, width: width))
       }
       let group = table.commands(under: words)
       if !group.isEmpty {
         var out = "COMMANDS:\n"
-        for c in group { out += HelpFormatter.row(c.help.name, c.help.summary) }
+        for c in group { out += HelpFormatter.row(c.help.name, c.help.summary, width: width) }
         return .text(out)
       }
       var notes = ["`help` lists the commands"]

@@ -114,14 +114,17 @@ public struct Column: Equatable, Sendable {
   /// Computes the cell from the whole row (a short id, a human size); nil shows the field.
   /// Only tables use it: JSON and CSV carry the record's own fields.
   public var cell: (@Sendable (Value) -> String)?
+  /// Never cut to fit the terminal (full ids under `-l`): the other columns give way.
+  public var whole: Bool
 
   public init(
-    _ key: String, _ title: String? = nil, alignRight: Bool = false,
+    _ key: String, _ title: String? = nil, alignRight: Bool = false, whole: Bool = false,
     cell: (@Sendable (Value) -> String)? = nil
   ) {
     self.key = key
     self.title = title ?? key.uppercased()
     self.alignRight = alignRight
+    self.whole = whole
     self.cell = cell
   }
 

@@ -41,6 +41,13 @@ public final class CommandContext {
     session.host?.report(Diagnostic(message, severity: .note))
   }
 
+  /// Tells the person what happened (`using cluster …`) on the host's informational channel
+  /// (standard error in fsh, silenced by `-q`); the result carries the same text for `let`.
+  public func inform(_ line: String) -> CommandResult {
+    session.host?.inform(TerminalText.safe(line))
+    return CommandResult(.string(line), .silent)
+  }
+
   /// Asks a yes/no question; nil when nobody can answer.
   public func confirm(_ question: String) -> Bool? {
     session.host?.confirm(TerminalText.safe(question))
@@ -61,7 +68,12 @@ public final class CommandContext {
         "'source' nested more than 32 deep", notes: ["a script probably sources itself"])
     }
     session.sourceDepth += 1
-    defer { session.sourceDepth -= 1 }
+    let loops = session.loopDepth
+    session.loopDepth = 0
+    defer {
+      session.sourceDepth -= 1
+      session.loopDepth = loops
+    }
     let source = SourceText(name: name, text: text)
     let script: Script
     do {

@@ -38,6 +38,8 @@ struct Interpreter {
         try statement(s, outcome: &outcome, topLevel: topLevel)
       } catch let d as Diagnostic {
         let located = d.located(in: source, at: nil)
+        // Every failure sets $? and $error, also one that stops the script or the entry.
+        recordFailure(located)
         if d.code == .cancelled || d.code == .syntax
           || (session.options.stopOnError && !interactive)
         {
@@ -50,7 +52,6 @@ struct Interpreter {
         outcome.diagnostics.append(located)
         outcome.status = ExitStatus.failure
         session.host?.report(located)
-        recordFailure(located)
       }
     }
   }
@@ -92,10 +93,18 @@ struct Interpreter {
           values += try evaluate(w).value.elements
         }
       }
+      session.loopDepth += 1
+      defer { session.loopDepth -= 1 }
       for v in values {
         try session.checkCancelled()
         session.variables[name] = v
-        try block(body, outcome: &outcome, topLevel: false)
+        do {
+          try block(body, outcome: &outcome, topLevel: false)
+        } catch Builtins.LoopControl.breakLoop {
+          break
+        } catch Builtins.LoopControl.continueLoop {
+          continue
+        }
       }
     }
   }
@@ -112,7 +121,13 @@ struct Interpreter {
     session.variables["?"] = .int(0)
   }
 
-  private func recordFailure(_ d: Diagnostic) {
+  private func recordFailure(_ d: Diagnostic) { session.recordFailure(d) }
+}
+
+extension Session {
+  /// Sets `$?` to 1 and `$error` to a record of the failure.
+  func recordFailure(_ d: Diagnostic) {
+    let session = self
     session.variables["?"] = .int(1)
     var r = Record([("message", .string(d.message)), ("code", .string(d.code.rawValue))])
     if let range = d.range {
@@ -122,6 +137,9 @@ struct Interpreter {
     if !d.notes.isEmpty { r["notes"] = .list(d.notes.map(Value.string)) }
     session.variables["error"] = .record(r)
   }
+}
+
+extension Interpreter {
 
   // MARK: - Conditions
 
@@ -143,27 +161,61 @@ struct Interpreter {
     case .compare(let lw, let op, let rw):
       let l = try evaluate(lw).value
       let r = try evaluate(rw).value
-      switch op {
-      case "==": return l.text == r.text
-      case "!=": return l.text != r.text
-      case "=~": return Glob.matches(r.text, l.text)
-      case "!~": return !Glob.matches(r.text, l.text)
-      default:
-        let order: ComparisonResult
-        if let a = Double(l.text), let b = Double(r.text) {
-          order = a < b ? .orderedAscending : (a > b ? .orderedDescending : .orderedSame)
-        } else {
-          order =
-            l.text < r.text
-            ? .orderedAscending : (l.text > r.text ? .orderedDescending : .orderedSame)
-        }
-        switch op {
-        case "<": return order == .orderedAscending
-        case "<=": return order != .orderedDescending
-        case ">": return order == .orderedDescending
-        default: return order != .orderedAscending
-        }
+      if op == "=~" { return Glob.matches(r.text, l.text) }
+      if op == "!~" { return !Glob.matches(r.text, l.text) }
+      let a = Interpreter.number(l)
+      let b = Interpreter.number(r)
+      if op == "==" || op == "!=" {
+        // A number or a size with a unit against a number compares by value
+        // (`$d.size == 1024M`); two words compare as text ("1.10" is not "1.1").
+        let byValue =
+          a != nil && b != nil && (Interpreter.isQuantity(l) || Interpreter.isQuantity(r))
+        let same = byValue ? a == b : l.text == r.text
+        return op == "==" ? same : !same
       }
+      let order: ComparisonResult
+      if let a, let b {
+        order = a < b ? .orderedAscending : (a > b ? .orderedDescending : .orderedSame)
+      } else if a != nil || b != nil {
+        let other = a == nil ? l : r
+        let shown = other.text.isEmpty ? "an empty value" : "'\(other.text)'"
+        throw Diagnostic(
+          "cannot compare a number with \(shown) using '\(op)'", code: .usage,
+          notes: [
+            "'<', '<=', '>' and '>=' compare numbers and sizes (1G, 512M) with each other, or text with text"
+          ], range: SourceRange(lw.range.start, rw.range.end))
+      } else {
+        order =
+          l.text < r.text
+          ? .orderedAscending : (l.text > r.text ? .orderedDescending : .orderedSame)
+      }
+      switch op {
+      case "<": return order == .orderedAscending
+      case "<=": return order != .orderedDescending
+      case ">": return order == .orderedDescending
+      default: return order != .orderedAscending
+      }
+    }
+  }
+
+  /// Whether a value is a number, or a size written with its unit (`1G`), rather than a word.
+  static func isQuantity(_ v: Value) -> Bool {
+    switch v {
+    case .int, .double: return true
+    case .string(let s): return Double(s) == nil && Sizes.value(s) != nil
+    default: return false
+    }
+  }
+
+  /// A value as a number for comparisons: numbers, numeric text, and sizes as bytes (`1G`).
+  static func number(_ v: Value) -> Double? {
+    switch v {
+    case .int(let i): return Double(i)
+    case .double(let d): return d
+    case .string(let s):
+      if let d = Double(s) { return d }
+      return Sizes.value(s).map(Double.init)
+    default: return nil
     }
   }
 
@@ -392,44 +444,5 @@ struct Interpreter {
     }
     return Diagnostic(
       "'\(walked)' has no field '\(field)'", code: .undefinedVariable, notes: notes, range: range)
-  }
-}
-
-/// Shell-style glob matching (`*`, `?`, `[abc]`) for `=~` and name filters.
-public enum Glob {
-  public static func matches(_ pattern: String, _ text: String) -> Bool {
-    let p = Array(pattern)
-    let t = Array(text)
-    var pi = 0
-    var ti = 0
-    var star = -1
-    var mark = 0
-    while ti < t.count {
-      if pi < p.count, p[pi] == "[", let close = p[(pi + 1)...].firstIndex(of: "]") {
-        let set = p[(pi + 1)..<close]
-        if set.contains(t[ti]) {
-          pi = close + 1
-          ti += 1
-          continue
-        }
-      } else if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
-        pi += 1
-        ti += 1
-        continue
-      }
-      if pi < p.count, p[pi] == "*" {
-        star = pi
-        mark = ti
-        pi += 1
-      } else if star >= 0 {
-        pi = star + 1
-        mark += 1
-        ti = mark
-      } else {
-        return false
-      }
-    }
-    while pi < p.count, p[pi] == "*" { pi += 1 }
-    return pi == p.count
   }
 }

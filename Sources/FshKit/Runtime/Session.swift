@@ -50,6 +50,8 @@ public final class Session {
   var positional: [String] = []
   var scriptName = "fsh"
   var sourceDepth = 0
+  /// How many `for` loops are running (for `break` and `continue`); 0 inside a sourced file.
+  var loopDepth = 0
   private let cancelled = Atomic<Bool>(false)
   /// Reads the subject CN of a certificate file (for user discovery).
   public var certificateCommonName: (String) -> String? = { path in
@@ -65,6 +67,10 @@ public final class Session {
     didSet { if readOnly != oldValue { clientCache = nil } }
   }
   var clientCache: (client: FlockerClient, key: String)?
+  /// The width of the terminal results are shown on, nil when there is none (help and
+  /// `certs check` wrap their text to it). The executable sets it; it is read at each use, so
+  /// a resized terminal is followed.
+  public var terminalWidth: () -> Int? = { nil }
   /// Dataset and node names seen by the last listing, for completion.
   public let names = NameCache()
   private let transportLock = NSLock()
@@ -214,6 +220,7 @@ public final class Session {
       if located.code == .incompleteInput { located.code = .syntax }
       outcome.diagnostics.append(located)
       outcome.stoppedBy = located
+      recordFailure(located)
       return outcome
     } catch {
       outcome.status = ExitStatus.syntax
@@ -234,7 +241,14 @@ public final class Session {
       return run(text, name: path, arguments: arguments)
     } catch {
       var o = Outcome()
-      let d = error as? Diagnostic ?? Diagnostic("\(error)")
+      var d = error as? Diagnostic ?? Diagnostic("\(error)")
+      // `fsh datasets`: a command's name, not a file.
+      if !path.contains("/"), !FileManager.default.fileExists(atPath: path),
+        commands.lookup([path]) != nil
+      {
+        let line = ([path] + arguments).joined(separator: " ")
+        d.notes.append("'\(path)' is a command: run it with fsh -c '\(line)'")
+      }
       o.status = ExitStatus.failure
       o.diagnostics = [d]
       o.stoppedBy = d

@@ -17,11 +17,15 @@ public protocol SessionHost: AnyObject {
   /// A transient status line for a long operation (`wait`); nil clears it. Shown only on a
   /// terminal, never in a script's output.
   func progress(_ status: String?)
+  /// An informational line for the person at the terminal (`using cluster …`): never a
+  /// result. The executable writes it to standard error, and not at all with `-q`.
+  func inform(_ line: String)
 }
 
 extension SessionHost {
   public func trace(_ line: String) {}
   public func progress(_ status: String?) {}
+  public func inform(_ line: String) {}
   public func ask(_ question: String, secret: Bool) -> String? { nil }
 }
 
@@ -40,4 +44,7 @@ public final class CollectingHost: SessionHost {
   public func confirm(_ question: String) -> Bool? { answer }
   public private(set) var traces: [String] = []
   public func trace(_ line: String) { traces.append(line) }
+  /// Informational lines, in order.
+  public private(set) var informed: [String] = []
+  public func inform(_ line: String) { informed.append(line) }
 }

@@ -39,7 +39,9 @@ public enum Value: Equatable, Sendable {
       }
       return JSON.encode(self, pretty: false)
     case .record(let r):
-      for key in Record.identityKeys { if let v = r[key], case .string(let s) = v { return s } }
+      if !r.isMap {
+        for key in Record.identityKeys { if let v = r[key], case .string(let s) = v { return s } }
+      }
       return JSON.encode(self, pretty: false)
     }
   }
@@ -76,9 +78,19 @@ public struct Record: Equatable, Sendable {
   static let identityKeys = ["dataset_id", "uuid", "id", "name"]
 
   public private(set) var fields: [(key: String, value: Value)]
+  /// A map of user data (a dataset's metadata) rather than a thing: used as a word it is its
+  /// JSON, never an identity (`echo $d.metadata` shows the map, not its 'name' key).
+  public var isMap = false
 
   public init(_ fields: [(String, Value)] = []) {
     self.fields = fields.map { (key: $0.0, value: $0.1) }
+  }
+
+  /// A record that is a map of user data (see `isMap`).
+  public static func map(_ fields: [(String, Value)]) -> Record {
+    var r = Record(fields)
+    r.isMap = true
+    return r
   }
 
   public subscript(key: String) -> Value? {

@@ -144,9 +144,26 @@ struct ConfigurationTests {
     #expect(c[.cert] == "/profile/certs/pat.crt")
     #expect(c.cluster?.value == "prod")
 
-    i.environment = ["FLOCKER_CONTROL_SERVICE_HOST": "env-host"]
+    // An explicitly chosen cluster takes its whole connection from its profile: the
+    // environment is ignored, and `config` says so (issue 17).
+    i.environment = [
+      "FLOCKER_CONTROL_SERVICE_HOST": "env-host", "FLOCKER_CONTROL_SERVICE_PORT": "9",
+    ]
     c = Configuration.resolve(i)
+    #expect(c.host == "profile-host")
+    #expect(c.port == 4600)
+    #expect(
+      c.ignored.contains {
+        $0.what == "env FLOCKER_CONTROL_SERVICE_HOST=env-host"
+          && $0.why == "cluster 'prod' was chosen with --cluster"
+      })
+    // The same profile as the file's default is ambient: the environment applies.
+    var byDefault = i
+    byDefault.selectedCluster = nil
+    byDefault.profilesText = "default: prod\n" + profiles
+    c = Configuration.resolve(byDefault)
     #expect(c.host == "env-host")
+    #expect(c.port == 9)
 
     i.flags = [.host: "flag-host", .port: "4700"]
     c = Configuration.resolve(i)
@@ -204,13 +221,37 @@ struct ConfigurationTests {
   }
 
   @Test func derivedPathsFollowTheHigherSource() {
-    let profiles = "clusters:\n  p:\n    ca: /profile/ca.crt\n"
+    let profiles = "default: p\nclusters:\n  p:\n    ca: /profile/ca.crt\n"
     let c = Configuration.resolve(
-      inputs(env: ["FLOCKER_CERTS_PATH": "/env/certs"], profiles: profiles, cluster: ("p", .set)))
+      inputs(env: ["FLOCKER_CERTS_PATH": "/env/certs"], profiles: profiles))
     // The certs dir comes from a higher layer than the profile's CA, so the CA follows it.
     #expect(c[.ca] == "/env/certs/cluster.crt")
     let low = Configuration.resolve(inputs(profiles: profiles, cluster: ("p", .set)))
     #expect(low[.ca] == "/profile/ca.crt")
+    // Chosen with `use cluster`, the profile's CA stands whatever the environment says.
+    let chosen = Configuration.resolve(
+      inputs(env: ["FLOCKER_CERTS_PATH": "/env/certs"], profiles: profiles, cluster: ("p", .set)))
+    #expect(chosen[.ca] == "/profile/ca.crt")
+  }
+
+  @Test func aHostGivenWithoutAPortMeansTheAPIPort() {
+    let profiles = "clusters:\n  p:\n    host: h\n    port: 4600\n"
+    var i = inputs(
+      env: ["FLOCKER_CONTROL_SERVICE_PORT": "4700"], profiles: profiles,
+      cluster: ("p", .flag("--cluster")))
+    i.flags = [.host: "10.9.9.9"]
+    #expect(Configuration.resolve(i).port == 4523)
+    i.flags = [.host: "10.9.9.9:4800"]
+    var c = Configuration.resolve(i)
+    #expect(c.host == "10.9.9.9")
+    #expect(c.port == 4800)
+    i.flags = [.host: "10.9.9.9", .port: "4900"]
+    #expect(Configuration.resolve(i).port == 4900)
+    i.flags = [:]
+    i.sets = [.host: "10.9.9.8"]
+    c = Configuration.resolve(i)
+    #expect(c.port == 4523)
+    #expect(c.values[.port]?.source.description == "default: set named no port")
   }
 
   @Test func relativePathsBecomeAbsolute() {

@@ -1,10 +1,9 @@
 # unset restores a session option's default; an unknown name is an error.
 cluster add unset-demo host 10.1.1.1 certs /tmp/fsh-unset user alice
-# expect: added cluster 'unset-demo' in *
 set output csv
 clusters
-# expect: name,host,port,certs,user,current
-# expect: unset-demo,10.1.1.1,,/tmp/fsh-unset,alice,
+# expect: name,host,port,certs,user,current,default
+# expect: unset-demo,10.1.1.1,,/tmp/fsh-unset,alice,false,false
 unset output
 clusters
 # expect: NAME*HOST*PORT*CERTS*USER*

@@ -1,0 +1,29 @@
+/// Path helpers that do not touch the file system.
+enum Paths {
+  static func join(_ dir: String, _ name: String) -> String {
+    dir.hasSuffix("/") ? dir + name : dir + "/" + name
+  }
+
+  /// Makes `path` absolute against `base`, expanding a leading `~`, and removes `.` and `..`.
+  static func absolute(_ path: String, relativeTo base: String, home: String?) -> String {
+    var p = path
+    if p == "~" || p.hasPrefix("~/"), let home { p = home + p.dropFirst() }
+    if !p.hasPrefix("/") { p = join(base, p) }
+    var parts: [Substring] = []
+    for piece in p.split(separator: "/") {
+      if piece == "." { continue }
+      if piece == ".." {
+        _ = parts.popLast()
+        continue
+      }
+      parts.append(piece)
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
+  static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let d = String(path[..<slash])
+    return d.isEmpty ? "/" : d
+  }
+}

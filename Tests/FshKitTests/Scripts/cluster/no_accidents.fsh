@@ -1,0 +1,50 @@
+# sandbox
+# Issue 17: ids need 4 characters; datasets rejects a stray word; sizes compare as bytes.
+let one = create acc-one 1G on 10.0.0.1
+try destroy 1 --yes
+echo $error.message
+# expect: id prefix '1' is too short to name a dataset
+echo $error.notes.0
+# expect: give at least 4 characters of the dataset id
+try move acc-one to e
+echo $error.message
+# expect: id prefix 'e' is too short to name a node
+try create acc-two 1G on e
+echo $error.message
+# expect: id prefix 'e' is too short to name a node
+let same = dataset acc-one
+if $same.dataset_id == $one.dataset_id { echo "acc-one kept" }
+# expect: acc-one kept
+try datasets attached
+echo $error.message
+# expect: unexpected argument 'attached' to 'datasets'
+echo $error.notes.0
+# expect: did you mean 'datasets status attached'?
+try datasets 10.0.0.1
+echo $error.notes.0
+# expect: did you mean 'datasets on 10.0.0.1'?
+try datasets foo
+echo $error.notes.0
+# expect: did you mean 'datasets name 'foo''?
+if $one.size >= 1G { echo "1G >= 1G" }
+# expect: 1G >= 1G
+if $one.size < 512M { echo wrong } else { echo "1G is not < 512M" }
+# expect: 1G is not < 512M
+if $one.size == 1024M { echo "1G == 1024M" }
+# expect: 1G == 1024M
+let gi = create acc-gi 10Gi on 10.0.0.2
+echo $gi.size
+# expect: 10737418240
+try create acc-huge 100P on 10.0.0.1
+echo $error.message
+# expect: a size above 64T (100P) needs --yes when fsh cannot ask
+echo $one.metadata
+# expect: {"name":"acc-one"}
+let ns = nodes
+echo -o csv $ns
+# expect: uuid,host,attached,datasets
+# expect: *,10.0.0.?,*
+# expect: *,10.0.0.?,*
+# expect: *,10.0.0.?,*
+if $one.size > abc { echo wrong }
+# expect error: 49:4: cannot compare a number with 'abc' using '>'

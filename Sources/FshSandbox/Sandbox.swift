@@ -203,6 +203,19 @@ public final class Sandbox: @unchecked Sendable {
     return model.requestLog
   }
 
+  /// Blocks until the agents have reported after a restart (one convergence delay after
+  /// loading a saved configuration; at once otherwise), so a session started now sees the
+  /// nodes. The API shows the empty state before that, as a restarted control service does.
+  public func waitForAgents() {
+    lock.lock()
+    let reconnect = model.reconnectAt
+    lock.unlock()
+    guard let reconnect else { return }
+    let wait = reconnect - clock()
+    if wait > 0 { Thread.sleep(forTimeInterval: min(wait, options.convergenceDelay) + 0.01) }
+    tick()
+  }
+
   /// The simulated agents, stopped ones included: (node, whether its agent runs).
   public var agents: [(node: SandboxNode, running: Bool)] {
     lock.lock()

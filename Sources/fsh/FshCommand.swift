@@ -217,6 +217,8 @@ enum SandboxLauncher {
     do {
       let server = try Sandbox(options: options)
       try server.start()
+      // Restarted on saved state: hand over once the agents have reported again.
+      server.waitForAgents()
       return server
     } catch {
       throw ValidationError("cannot start the sandbox in \(options.directory): \(error)")

@@ -74,6 +74,7 @@ struct SandboxCommand: ParsableCommand {
       do {
         server = try Sandbox(options: options)
         try server.start()
+        server.waitForAgents()
       } catch {
         throw ValidationError("cannot start the sandbox: \(error)")
       }

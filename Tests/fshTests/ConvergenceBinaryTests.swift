@@ -92,6 +92,21 @@ import Testing
     #expect(released.status == 0, "\(released.stderr)")
   }
 
+  @Test func aRestartedSandboxHandsOverOnceItsAgentsReport() throws {
+    // The second `--sandbox` loads the saved configuration; its agents reconnect before the
+    // session starts, so the first command sees the nodes and the volume still mounted.
+    let home = BinaryTests.tempHome()
+    let first = try BinaryTests.run(
+      ["--sandbox", "-c", "create kept 1G on 10.0.0.2; wait kept attached timeout 60s"],
+      env: ["HOME": home])
+    #expect(first.status == 0, "\(first.stderr)")
+    let second = try BinaryTests.run(
+      ["--sandbox", "-o", "json", "-c", "nodes; dataset kept"], env: ["HOME": home])
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stdout.contains("\"host\": \"10.0.0.3\""))
+    #expect(second.stdout.contains("\"status\": \"attached\""), "\(second.stdout)")
+  }
+
   @Test func moveIsSeenMovingUntilTheStateSaysOtherwise() throws {
     // Slow agents: a move takes four steps of 1 s.
     let sandbox = try ServedSandbox(flags: ["--delay", "1"])

@@ -134,20 +134,28 @@ public struct ClusterView: Sendable {
           status: Self.status(c, state: s, configuredNodeReporting: configured != nil),
           node: configured, attachedNode: attached, order: order))
     }
-    // A stable order: by name (unnamed last), then id.
-    views.sort { a, b in
-      let an = a.configuration.name
-      let bn = b.configuration.name
+    self.datasets = Self.sortedByName(views)
+    self.nodes = nodes.sorted { $0.uuid < $1.uuid }
+    self.tag = tag
+  }
+
+  /// A stable order: by name (unnamed last), then id. The names are read once (each is a
+  /// metadata lookup) and indices sorted, not the views: a profile of 100 000 datasets spent
+  /// most of "merge and sort" hashing `metadata["name"]` inside the comparisons.
+  static func sortedByName(_ views: [DatasetView]) -> [DatasetView] {
+    let names = views.map(\.configuration.name)
+    var order = Array(views.indices)
+    order.sort { a, b in
+      let an = names[a]
+      let bn = names[b]
       if an != bn {
         guard let an else { return false }
         guard let bn else { return true }
         return an < bn
       }
-      return a.configuration.datasetID < b.configuration.datasetID
+      return views[a].configuration.datasetID < views[b].configuration.datasetID
     }
-    self.datasets = views
-    self.nodes = nodes.sorted { $0.uuid < $1.uuid }
-    self.tag = tag
+    return order.map { views[$0] }
   }
 
   /// The status of one dataset (see `DatasetStatus`).

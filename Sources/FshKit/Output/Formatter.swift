@@ -19,6 +19,11 @@ public struct Formatter {
 
   /// Renders a result in a format; the text ends with a newline unless empty.
   public func render(_ result: CommandResult, format: OutputFormat) -> String {
+    if result.rows != nil, case .table = result.presentation {
+      var out = ""
+      stream(result, format: format) { out += $0 }
+      return out
+    }
     switch result.presentation {
     case .silent: return ""
     case .rendered(let text):
@@ -73,18 +78,7 @@ public struct Formatter {
       }
     }
     let gap = 2
-    if let width {
-      // Shrink the widest columns until the table fits (never below 8 characters).
-      var total = widths.reduce(0, +) + gap * (widths.count - 1)
-      while total > width {
-        guard let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else {
-          break
-        }
-        let cut = min(total - width, widths[i] - 8)
-        widths[i] -= cut
-        total -= cut
-      }
-    }
+    if let width { Formatter.shrink(&widths, toFit: width, gap: gap) }
     var out = ""
     out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count) * (rows.count + 1))
     func line(_ items: [String], header: Bool) {

@@ -60,7 +60,7 @@ struct Interpreter {
     case .command(let call):
       let result = try run(call)
       recordSuccess()
-      outcome.values.append(result.value)
+      outcome.results.append(result)
       show(result)
     case .assign(let name, let call, _):
       let value = try evaluateAssignment(call)
@@ -70,7 +70,7 @@ struct Interpreter {
       do {
         let result = try run(call)
         recordSuccess()
-        outcome.values.append(result.value)
+        outcome.results.append(result)
         show(result)
       } catch let d as Diagnostic where d.code != .cancelled {
         recordFailure(d.located(in: source, at: call.range))

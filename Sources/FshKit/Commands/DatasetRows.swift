@@ -8,14 +8,17 @@ struct DatasetRows: RowSource {
     case other(String)
   }
 
+  /// The cluster's views (shared, not copied) and the positions of the listed ones.
   let views: [DatasetView]
+  let rows: [Int]
   let long: Bool
   let fields: [Field]
   /// `Sizes.format` of each distinct size (it formats through Foundation; sizes repeat).
   let sizes: [Int: String]
 
-  init(_ views: [DatasetView], columns: [Column], long: Bool) {
+  init(_ views: [DatasetView], rows: [Int], columns: [Column], long: Bool) {
     self.views = views
+    self.rows = rows
     self.long = long
     fields = columns.map { c in
       switch c.key {
@@ -29,18 +32,18 @@ struct DatasetRows: RowSource {
       }
     }
     var sizes: [Int: String] = [:]
-    for v in views {
-      if let n = v.configuration.maximumSize, sizes[n] == nil { sizes[n] = Sizes.format(n) }
+    for r in rows {
+      if let n = views[r].configuration.maximumSize, sizes[n] == nil { sizes[n] = Sizes.format(n) }
     }
     self.sizes = sizes
   }
 
-  var count: Int { views.count }
+  var count: Int { rows.count }
 
-  func value(at i: Int) -> Value { views[i].value }
+  func value(at i: Int) -> Value { views[rows[i]].value }
 
   func cell(at i: Int, column: Int) -> String {
-    let v = views[i]
+    let v = views[rows[i]]
     let c = v.configuration
     switch fields[column] {
     case .id: return long ? c.datasetID : Datasets.shortID(c.datasetID)
@@ -57,7 +60,7 @@ struct DatasetRows: RowSource {
   }
 
   func field(at i: Int, column: Int) -> String? {
-    let v = views[i]
+    let v = views[rows[i]]
     let c = v.configuration
     switch fields[column] {
     case .id: return c.datasetID
@@ -74,7 +77,7 @@ struct DatasetRows: RowSource {
 
   /// The record of `DatasetView.value`, field for field, as pretty JSON.
   func writeJSON(at i: Int, indent: Int, to out: inout [UInt8]) {
-    let v = views[i]
+    let v = views[rows[i]]
     let c = v.configuration
     let d = indent + 1
     out.append(UInt8(ascii: "{"))

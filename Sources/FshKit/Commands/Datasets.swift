@@ -122,7 +122,8 @@ enum Datasets {
       if let node { nodeID = try view.node(node).uuid }
       let showDeleted = deleted || status == .deleted
       let start = DispatchTime.now().uptimeNanoseconds
-      let rows = view.datasets.filter { v in
+      let rows = view.datasets.indices.filter { i in
+        let v = view.datasets[i]
         let c = v.configuration
         if v.status == .deleted && !showDeleted { return false }
         if let status, v.status != status { return false }
@@ -137,7 +138,8 @@ enum Datasets {
       }
       let columns = Datasets.columns(long: long)
       let result = CommandResult(
-        rows: DatasetRows(rows, columns: columns, long: long), columns: columns)
+        rows: DatasetRows(view.datasets, rows: rows, columns: columns, long: long),
+        columns: columns)
       context.timing?("filter rows", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
       return result
     }

@@ -47,8 +47,8 @@ extension Formatter {
     let k = columns.count
     guard n > 0 else { return }
     var text: [UInt8] = []
-    var ends: [Int] = []
-    var cellWidths: [Int] = []
+    var ends: [Int32] = []
+    var cellWidths: [Int32] = []
     text.reserveCapacity(n * k * 12)
     ends.reserveCapacity(n * k)
     cellWidths.reserveCapacity(n * k)
@@ -65,8 +65,8 @@ extension Formatter {
           w = columnWidth(c)
           text.append(contentsOf: c.utf8)
         }
-        ends.append(text.count)
-        cellWidths.append(w)
+        ends.append(Int32(truncatingIfNeeded: text.count))
+        cellWidths.append(Int32(truncatingIfNeeded: w))
         widths[j] = max(widths[j], min(w, Formatter.maximumCellWidth))
       }
     }
@@ -109,8 +109,9 @@ extension Formatter {
     for i in 0..<n {
       for j in 0..<k {
         let c = i * k + j
-        put(j, text[start..<ends[c]], "", width: cellWidths[c], header: false)
-        start = ends[c]
+        let end = Int(ends[c])
+        put(j, text[start..<end], "", width: Int(cellWidths[c]), header: false)
+        start = end
       }
       out.newline()
     }
@@ -141,6 +142,7 @@ extension Formatter {
         if let f = rows.field(at: i, column: j) { field(Self.safeText(f)) }
       }
       out.append("\r\n")
+      out.flushIfFull()
     }
   }
 

@@ -33,8 +33,15 @@ struct ShellLaunch {
   var noRC = false
   var script: [String] = []
 
-  /// `fsh`, `fsh -c COMMANDS [ARG…]` or `fsh FILE [ARG…]`; nil for anything else.
+  /// `fsh`, `fsh -c COMMANDS [ARG…]` or `fsh FILE [ARG…]`, optionally after `--norc`; nil for
+  /// anything else.
   static func quick(_ arguments: [String]) -> ShellLaunch? {
+    // `--norc` (what the first-prompt benchmark and the terminal tests start with).
+    if arguments.first == "--norc" || arguments.first == "--no-rc" {
+      var launch = quick(Array(arguments.dropFirst()))
+      launch?.noRC = true
+      return launch
+    }
     guard let first = arguments.first else { return ShellLaunch() }
     if first == "-c" {
       guard arguments.count >= 2 else { return nil }

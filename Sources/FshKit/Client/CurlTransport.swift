@@ -126,7 +126,11 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
       if let consume = t.bodyConsumer, n > 0, let ptr,
         t.getLong(CURLINFO_RESPONSE_CODE) == 200
       {
-        // Streamed: handed over as it arrives, never kept.
+        // Streamed: handed over as it arrives, never kept; the size limit holds all the same.
+        if t.streamedBytes + n > t.maximumResponseBytes {
+          t.bodyTooLarge = true
+          return 0
+        }
         ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
           consume(UnsafeBufferPointer(start: $0, count: n), t.streamedBytes)
         }

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
+# Measures every goal of issue 21 in one run, fsh and curl side by side, and writes
+# BENCHMARKS.md. Release build; hyperfine -N (no shell: both programs are started directly)
+# for wall-clock, /usr/bin/time -v for peak memory. Usage: scripts/bench [--quick]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-runs=$([ $quick = 1 ] && echo 5 || echo 20)
+runs=$([ $quick = 1 ] && echo 10 || echo 30)
+runs_big=$([ $quick = 1 ] && echo 5 || echo 10)
 
 scripts/setup --release >/dev/null
 for p in hyperfine time python3; do
@@ -22,98 +26,101 @@ mkdir -p "$HOME"
 servers=()
 trap 'for s in "${servers[@]}"; do kill "$s" 2>/dev/null; done; rm -rf "$work"' EXIT
 
-# serve NAME ARGS…: starts `fsh sandbox serve` and loads its variables into SB_NAME_*.
+# serve NAME ARGS…: starts `fsh sandbox serve` and writes NAME's variables to $work/NAME.env.
 serve() {
   local name=$1
   shift
   "$FSH" sandbox serve --port 0 --dir "$work/$name" "$@" >"$work/$name.out" 2>&1 &
   servers+=($!)
-  for _ in $(seq 1 600); do grep -q CLIENT_KEY_FILE "$work/$name.out" && break; sleep 0.1; done
-  grep '^export ' "$work/$name.out" | sed "s/^export FLOCKER_CONTROL_SERVICE_/export ${name}_/" >"$work/$name.env"
-  # shellcheck disable=SC1090
-  source "$work/$name.env"
+  for _ in $(seq 1 900); do grep -q CLIENT_KEY_FILE "$work/$name.out" && break; sleep 0.1; done
+  grep '^export ' "$work/$name.out" >"$work/$name.env"
 }
-
-echo "== starting sandboxes (small, and 100 000 datasets on 10 nodes)"
-serve SMALL --nodes 3 --delay 0.1
-serve BIG --nodes 10 --seed 100000 --delay 0.1
-
-small_env() {
-  env FLOCKER_CONTROL_SERVICE_HOST="$SMALL_HOST" FLOCKER_CONTROL_SERVICE_PORT="$SMALL_PORT" \
-    FLOCKER_CONTROL_SERVICE_CA_FILE="$SMALL_CA_FILE" FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE="$SMALL_CLIENT_CERT_FILE" \
-    FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE="$SMALL_CLIENT_KEY_FILE" "$@"
-}
-big_env() {
-  env FLOCKER_CONTROL_SERVICE_HOST="$BIG_HOST" FLOCKER_CONTROL_SERVICE_PORT="$BIG_PORT" \
-    FLOCKER_CONTROL_SERVICE_CA_FILE="$BIG_CA_FILE" FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE="$BIG_CLIENT_CERT_FILE" \
-    FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE="$BIG_CLIENT_KEY_FILE" "$@"
-}
-curl_small=(curl -sS --fail --cacert "$SMALL_CA_FILE" --cert "$SMALL_CLIENT_CERT_FILE" --key "$SMALL_CLIENT_KEY_FILE"
-  --connect-to "control-service:$SMALL_PORT:127.0.0.1:$SMALL_PORT")
-url="https://control-service:$SMALL_PORT/v1/version"
-
-hf() { # name, commands… (hyperfine, JSON export)
+# with NAME CMD…: runs CMD with NAME's FLOCKER_* variables (hyperfine passes them on, so the
+# programs it times are started directly, without a shell or env(1) in between).
+with() {
   local name=$1
   shift
-  hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/$name.json" "$@" >/dev/null 2>"$out/$name.err" ||
-    hyperfine --warmup 3 --runs "$runs" --export-json "$out/$name.json" "$@" >/dev/null
+  (
+    # shellcheck disable=SC1090
+    source "$work/$name.env"
+    "$@"
+  )
+}
+# curl_args NAME: curl's flags for NAME's certificates, one per line.
+curl_args() {
+  with "$1" bash -c 'printf "%s\n" -sS --fail --cacert "$FLOCKER_CONTROL_SERVICE_CA_FILE" \
+    --cert "$FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE" --key "$FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE" \
+    --connect-to "control-service:$FLOCKER_CONTROL_SERVICE_PORT:127.0.0.1:$FLOCKER_CONTROL_SERVICE_PORT"'
+}
+base() { with "$1" bash -c 'echo "https://control-service:$FLOCKER_CONTROL_SERVICE_PORT"'; }
+q() { printf '%q ' "$@"; }
+hf() { # name, hyperfine arguments…
+  local name=$1
+  shift
+  hyperfine -N --warmup 3 --export-json "$out/$name.json" "$@" >/dev/null 2>"$out/$name.err"
 }
 
-echo "== 1. one version request in a new process"
-small_env "$FSH" -c version >/dev/null
-printf '%q ' "${curl_small[@]}" >"$work/curl1.sh"
-echo "$url >/dev/null" >>"$work/curl1.sh"
-hf b1 -n "curl" "bash $work/curl1.sh" -n "fsh -c version" \
-  "env FLOCKER_CONTROL_SERVICE_HOST=$SMALL_HOST FLOCKER_CONTROL_SERVICE_PORT=$SMALL_PORT FLOCKER_CONTROL_SERVICE_CA_FILE=$SMALL_CA_FILE FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=$SMALL_CLIENT_CERT_FILE FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=$SMALL_CLIENT_KEY_FILE $FSH -c version"
-# bash itself costs a little; measure it so the comparison can subtract it.
-hf b1bash -n "bash -c true" "bash -c true"
+echo "== starting sandboxes (2048- and 4096-bit keys; 100 000 datasets on 10 nodes)"
+serve K2048 --nodes 3 --delay 0.1 --key-bits 2048
+serve K4096 --nodes 3 --delay 0.1 --key-bits 4096
+serve BIG --nodes 10 --seed 100000 --delay 0.1 --key-bits 2048
 
-echo "== 2. 1 000 version requests over one connection"
-for _ in $(seq 1 1000); do echo "url = \"$url\""; echo "output = \"/dev/null\""; done >"$work/curl1000.cfg"
-for _ in $(seq 1 1000); do echo "let v = version"; done >"$work/v1000.fsh"
-{ printf '%q ' "${curl_small[@]}"; echo "--config $work/curl1000.cfg"; } >"$work/curl1000.sh"
-{ echo "export FLOCKER_CONTROL_SERVICE_HOST=$SMALL_HOST FLOCKER_CONTROL_SERVICE_PORT=$SMALL_PORT FLOCKER_CONTROL_SERVICE_CA_FILE=$SMALL_CA_FILE FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=$SMALL_CLIENT_CERT_FILE FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=$SMALL_CLIENT_KEY_FILE"; echo "exec $FSH $work/v1000.fsh"; } >"$work/fsh1000.sh"
-hf b2 -n "curl, 1000 URLs" "bash $work/curl1000.sh" -n "fsh script, 1000 version" "bash $work/fsh1000.sh"
-
-echo "== 3. datasets with 100 000 datasets (table and JSON)"
-big_env "$FSH" -c 'datasets' >/dev/null
-{ echo "export FLOCKER_CONTROL_SERVICE_HOST=$BIG_HOST FLOCKER_CONTROL_SERVICE_PORT=$BIG_PORT FLOCKER_CONTROL_SERVICE_CA_FILE=$BIG_CA_FILE FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=$BIG_CLIENT_CERT_FILE FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=$BIG_CLIENT_KEY_FILE"; echo "exec $FSH -c \"\$1\""; } >"$work/big.sh"
-curl_big=(curl -sS --fail --cacert "$BIG_CA_FILE" --cert "$BIG_CLIENT_CERT_FILE" --key "$BIG_CLIENT_KEY_FILE"
-  --connect-to "control-service:$BIG_PORT:127.0.0.1:$BIG_PORT")
-{ printf '%q ' "${curl_big[@]}"; echo "https://control-service:$BIG_PORT/v1/configuration/datasets https://control-service:$BIG_PORT/v1/state/datasets https://control-service:$BIG_PORT/v1/state/nodes >/dev/null"; } >"$work/curlbig.sh"
-runs_big=$([ $quick = 1 ] && echo 3 || echo 10)
-hyperfine --warmup 1 --runs "$runs_big" --export-json "$out/b3.json" \
-  -n "curl: the three GETs (transfer only)" "bash $work/curlbig.sh" \
-  -n "fsh datasets (table)" "bash $work/big.sh datasets >/dev/null" \
-  -n "fsh datasets -o json" "bash $work/big.sh 'datasets -o json' >/dev/null" >/dev/null
-for fmt in table json; do
-  arg=$([ $fmt = json ] && echo 'datasets -o json' || echo datasets)
-  /usr/bin/time -v bash "$work/big.sh" "$arg" >/dev/null 2>"$out/b3-$fmt.time" || true
+echo "== goal 2: one request in a new process, with 2048- and 4096-bit keys; start-up"
+for k in K2048 K4096; do
+  mapfile -t ca < <(curl_args $k)
+  with $k "$FSH" -c version >/dev/null
+  with $k hf "g2-$k" --runs "$runs" -n curl "$(q curl "${ca[@]}" "$(base $k)/v1/version")" \
+    -n "fsh -c version" "$(q "$FSH" -c version)"
 done
-FSH_TIMING=1 bash "$work/big.sh" datasets 2>"$out/b3-phases.txt" >/dev/null || true
+hf g2-start --runs "$runs" -n "curl --version" "curl --version" -n "fsh -c 'echo hi'" "$(q "$FSH" -c 'echo hi')"
+python3 "$root/Benchmarks/first_prompt.py" "$FSH" "$runs" >"$out/g2-prompt.json"
 
-echo "== 4 and 5 (in-process). completion over 100 000 names; a 100 000-line script"
+echo "== goal 1: datasets over 100 000 datasets (table, CSV, JSON) against curl's three GETs"
+mapfile -t cb < <(curl_args BIG)
+b=$(base BIG)
+with BIG "$FSH" -c datasets >/dev/null
+with BIG hyperfine -N --warmup 1 --runs "$runs_big" --export-json "$out/g1.json" \
+  -n "curl: the three lists, one connection" \
+  "$(q curl "${cb[@]}" "$b/v1/configuration/datasets" "$b/v1/state/datasets" "$b/v1/state/nodes")" \
+  -n "fsh datasets (table)" "$(q "$FSH" -c datasets)" \
+  -n "fsh datasets -o csv" "$(q "$FSH" -c 'datasets -o csv')" \
+  -n "fsh datasets -o json" "$(q "$FSH" -c 'datasets -o json')" >/dev/null 2>"$out/g1.err"
+for fmt in table csv json; do
+  with BIG /usr/bin/time -v "$FSH" -c "datasets -o $fmt" >/dev/null 2>"$out/g1-$fmt.time" || true
+  # The streamed listing against the general per-record path, byte for byte.
+  with BIG "$FSH" -c "datasets -o $fmt" >"$work/fast.$fmt"
+  with BIG env FSH_PER_RECORD=1 "$FSH" -c "datasets -o $fmt" >"$work/general.$fmt"
+  if cmp -s "$work/fast.$fmt" "$work/general.$fmt"; then
+    echo "$fmt identical $(wc -l <"$work/fast.$fmt") lines" >>"$out/g1-check.txt"
+  else
+    echo "$fmt DIFFERENT: $(cmp "$work/fast.$fmt" "$work/general.$fmt" | head -1)" >>"$out/g1-check.txt"
+  fi
+done
+with BIG env FSH_TIMING=1 "$FSH" -c datasets 2>"$out/g1-phases.txt" >/dev/null || true
+with BIG env FSH_TIMING=1 "$FSH" -c 'datasets -o json' 2>"$out/g1-phases-json.txt" >/dev/null || true
+
+echo "== goal 3: 1 000 requests in a session; completion; a 100 000-line script"
+mapfile -t ca < <(curl_args K2048)
+u="$(base K2048)/v1/version"
+for _ in $(seq 1 1000); do echo "url = \"$u\""; echo "output = \"/dev/null\""; done >"$work/curl1000.cfg"
+for _ in $(seq 1 1000); do echo "let v = version"; done >"$work/v1000.fsh"
+with K2048 hf g3-requests --runs "$runs" -n "curl, 1000 URLs" "$(q curl "${ca[@]}" --config "$work/curl1000.cfg")" \
+  -n "fsh script, 1000 version" "$(q "$FSH" "$work/v1000.fsh")"
 "$BENCH" >"$out/inprocess.json"
-
-echo "== 5. a 100 000-line script (assignments and echo) to /dev/null"
 for i in $(seq 1 50000); do echo "let v$((i % 100)) = value-$i"; echo "echo \$v$((i % 100)) done"; done >"$work/100k.fsh"
-hf b5 -n "fsh 100k-line script" "$FSH $work/100k.fsh"
+hf g3-script --runs "$runs_big" -n "fsh 100k-line script" "$(q "$FSH" "$work/100k.fsh")"
 
-echo "== 6. start-up: fsh -c 'echo hi', and to the first prompt"
-hf b6 -n "fsh -c 'echo hi'" "$FSH -c 'echo hi'" -n "/bin/true" "/bin/true"
-python3 "$root/Benchmarks/first_prompt.py" "$FSH" $([ $quick = 1 ] && echo 5 || echo 20) >"$out/b6-prompt.json"
-
-echo "== 10. rehearsal of a 10 000-dataset cluster: the copy alone, and a script rehearsed"
-serve MID --nodes 10 --seed 10000 --delay 0.1
-{ echo "export FLOCKER_CONTROL_SERVICE_HOST=$MID_HOST FLOCKER_CONTROL_SERVICE_PORT=$MID_PORT FLOCKER_CONTROL_SERVICE_CA_FILE=$MID_CA_FILE FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE=$MID_CLIENT_CERT_FILE FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=$MID_CLIENT_KEY_FILE"; echo "exec $FSH \"\$@\" >/dev/null"; } >"$work/mid.sh"
+echo "== rehearsal (issue 22): copying a 10 000-dataset cluster, and rehearsing a script on it"
+serve MID --nodes 10 --seed 10000 --delay 0.1 --key-bits 2048
 : >"$work/empty.fsh"
 printf 'for n in a b c d e f g h i j { let d = create "r-$n" 1G on 10.0.0.1 }\nfor d in (datasets name "seed-0000*") { let m = move $d to 10.0.0.2 }\n' >"$work/rehearse.fsh"
-bash "$work/mid.sh" --rehearse "$work/rehearse.fsh"
-hyperfine -N --warmup 1 --runs "$runs_big" --export-json "$out/b7.json" \
-  -n "fsh -c datasets (10 000 datasets)" "bash $work/mid.sh -c datasets" \
-  -n "fsh --rehearse (empty script: read, copy, plan)" "bash $work/mid.sh --rehearse $work/empty.fsh" \
-  -n "fsh --rehearse (10 creates, 9 moves)" "bash $work/mid.sh --rehearse $work/rehearse.fsh" >/dev/null
+with MID "$FSH" --rehearse "$work/rehearse.fsh" >/dev/null
+with MID hf r-rehearse --runs "$runs_big" \
+  -n "fsh -c datasets (10 000 datasets)" "$(q "$FSH" -c datasets)" \
+  -n "fsh --rehearse (empty script: read, copy, plan)" "$(q "$FSH" --rehearse "$work/empty.fsh")" \
+  -n "fsh --rehearse (10 creates, 9 moves)" "$(q "$FSH" --rehearse "$work/rehearse.fsh")"
 
 echo "== writing BENCHMARKS.md"
+ls -l "$FSH" | awk '{print $5}' >"$out/binary-size.txt"
 python3 "$root/Benchmarks/report.py" "$out" "$root/BENCHMARKS.md"
 echo "done: BENCHMARKS.md"

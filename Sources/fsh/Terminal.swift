@@ -10,6 +10,9 @@ import FshKit
 enum Terminal {
   /// `FSH_TIMING` set: report phase timings on standard error.
   static let timing = ProcessInfo.processInfo.environment["FSH_TIMING"] != nil
+  /// `FSH_PER_RECORD` set: listings go the general way, a record per row (the bench compares
+  /// the streamed listing with it).
+  static let perRecord = ProcessInfo.processInfo.environment["FSH_PER_RECORD"] != nil
   static let stdinIsTTY = isatty(STDIN_FILENO) != 0
   static let stdoutIsTTY = isatty(STDOUT_FILENO) != 0
   static let stderrIsTTY = isatty(STDERR_FILENO) != 0
@@ -76,13 +79,21 @@ final class TerminalHost: SessionHost {
     let start = DispatchTime.now().uptimeNanoseconds
     let f = Formatter(
       width: Terminal.width, color: Terminal.useColor(options.color, tty: Terminal.stdoutIsTTY))
-    buffer += f.render(result, format: options.output)
+    var result = result
+    if Terminal.perRecord && result.rows != nil {
+      result = CommandResult(
+        result.value, result.presentation, failure: result.failure, emptyNote: result.emptyNote)
+    }
+    // A listing arrives in chunks (see `RowSource`); it is written as it comes.
+    f.stream(result, format: options.output) { chunk in
+      buffer += chunk
+      if buffer.utf8.count > 64 * 1024 { flush() }
+    }
     if Terminal.stderrIsTTY, let note = f.emptyNote(result, format: options.output) {
       // As `kubectl get` does: a person at a terminal sees that the answer is empty.
       flush()
       Terminal.write(note + "\n", to: STDERR_FILENO)
     }
-    if buffer.utf8.count > 64 * 1024 { flush() }
     if Terminal.timing {
       let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
       trace(String(format: "timing: render (%@) %.1f ms", options.output.rawValue, ms))

@@ -60,6 +60,9 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   fileprivate var responseBody: [UInt8] = []
   fileprivate var responseHeaders: [(String, String)] = []
   fileprivate var bodyTooLarge = false
+  /// Where a streamed request's 200 body goes (see `perform(_:streamingBody:)`).
+  fileprivate var bodyConsumer: ((UnsafeBufferPointer<UInt8>, Int) -> Void)?
+  fileprivate var streamedBytes = 0
 
   private static let globalInit: Bool = {
     curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
@@ -120,9 +123,26 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     ccurl_setopt_writefn(h) { ptr, size, count, context in
       let n = size * count
       let t = Unmanaged<CurlTransport>.fromOpaque(context!).takeUnretainedValue()
+      if let consume = t.bodyConsumer, n > 0, let ptr,
+        t.getLong(CURLINFO_RESPONSE_CODE) == 200
+      {
+        // Streamed: handed over as it arrives, never kept; the size limit holds all the same.
+        if t.streamedBytes + n > t.maximumResponseBytes {
+          t.bodyTooLarge = true
+          return 0
+        }
+        ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
+          consume(UnsafeBufferPointer(start: $0, count: n), t.streamedBytes)
+        }
+        t.streamedBytes += n
+        return n
+      }
       if t.responseBody.count + n > t.maximumResponseBytes {
         t.bodyTooLarge = true
         return 0
+      }
+      if t.responseBody.isEmpty, let length = t.contentLength, length <= t.maximumResponseBytes {
+        t.responseBody.reserveCapacity(length)  // one allocation, not a doubling series
       }
       if n > 0, let ptr {
         ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
@@ -232,6 +252,16 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     }
   }
 
+  public func perform(
+    _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
+  ) throws -> HTTPResponse {
+    try withoutActuallyEscaping(consume) { consume in
+      bodyConsumer = consume
+      defer { bodyConsumer = nil }
+      return try perform(request)
+    }
+  }
+
   static func isRetryable(_ error: ClientError) -> Bool {
     [.refused, .unreachable, .connectionDropped].contains(error.code)
       && error.detail?.contains("resolve") != true
@@ -253,6 +283,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   private func performOnce(_ request: HTTPRequest) throws -> HTTPResponse {
     let h = easy
     responseBody = []
+    streamedBytes = 0
     responseHeaders = []
     bodyTooLarge = false
     errorBuffer[0] = 0
@@ -303,8 +334,16 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     lastInfo.tlsTime = getDouble(CURLINFO_APPCONNECT_TIME)
     if code != CURLE_OK { throw mapError(code, request: request) }
     if lastInfo.newConnections > 0 { checkServerNames() }
+    // The body moves out: the transport keeps no copy of a large listing alive.
+    var body: [UInt8] = []
+    swap(&body, &responseBody)
     return HTTPResponse(
-      status: Int(getLong(CURLINFO_RESPONSE_CODE)), headers: responseHeaders, body: responseBody)
+      status: Int(getLong(CURLINFO_RESPONSE_CODE)), headers: responseHeaders, body: body)
+  }
+
+  /// The response's `Content-Length`, when it sent one.
+  fileprivate var contentLength: Int? {
+    responseHeaders.last { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) }
   }
 
   /// Drives the transfer through the multi interface so `cancel()` can wake the poll at once.

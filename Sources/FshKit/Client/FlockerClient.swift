@@ -45,8 +45,8 @@ public final class FlockerClient {
   /// 2. `GET /v1/configuration/datasets`: the desired configuration, deleted datasets included,
   /// and the `X-Configuration-Tag` to send back with a conditional mutation.
   public func configurationDatasets() throws -> (datasets: [DatasetConfiguration], tag: String?) {
-    let (request, response) = try send("GET", "/v1/configuration/datasets", expect: [200])
-    let datasets = try decode([DatasetConfiguration].self, from: (request, response))
+    let (datasets, response) = try streamedList(
+      "/v1/configuration/datasets", of: DatasetConfiguration.self)
     return (datasets, response.header("X-Configuration-Tag"))
   }
 
@@ -106,7 +106,7 @@ public final class FlockerClient {
 
   /// 6. `GET /v1/state/datasets`: what the agents last reported.
   public func stateDatasets() throws -> [DatasetState] {
-    try decode([DatasetState].self, from: send("GET", "/v1/state/datasets", expect: [200]))
+    try streamedList("/v1/state/datasets", of: DatasetState.self).0
   }
 
   /// 7. `GET /v1/state/nodes`: nodes with a live agent.
@@ -267,11 +267,14 @@ public final class FlockerClient {
 
   // MARK: - Plumbing
 
-  private func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+  func perform(
+    _ request: HTTPRequest, streaming consume: ((UnsafeBufferPointer<UInt8>, Int) -> Void)? = nil
+  ) throws -> HTTPResponse {
     lastRequest = RecordedRequest(
       method: request.method, path: request.path, url: transport.url(for: request.path),
       headers: request.headers, body: request.body)
-    return try transport.perform(request)
+    guard let consume else { return try transport.perform(request) }
+    return try transport.perform(request, streamingBody: consume)
   }
 
   private func send(
@@ -283,6 +286,14 @@ public final class FlockerClient {
     if let tag { headers.append(("X-If-Configuration-Matches", tag)) }
     let request = HTTPRequest(method: method, path: path, headers: headers, body: body)
     let response = try perform(request)
+    try check(request, response, expect: expect, hints: hints)
+    return (request, response)
+  }
+
+  /// Throws the error for a status the endpoint does not answer with.
+  func check(
+    _ request: HTTPRequest, _ response: HTTPResponse, expect: Set<Int>, hints: [Int: String]
+  ) throws {
     guard expect.contains(response.status) else {
       if (200..<300).contains(response.status) {
         throw ClientError(
@@ -293,7 +304,6 @@ public final class FlockerClient {
       }
       throw Self.httpError(response, request: request, hints: hints)
     }
-    return (request, response)
   }
 
   private func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
@@ -333,12 +343,14 @@ public final class FlockerClient {
     return lower
   }
 
-  static func badJSON(_ request: HTTPRequest, _ response: HTTPResponse, underlying: Error? = nil)
-    -> ClientError
-  {
+  /// `bytes`: the body's size when it was streamed rather than kept.
+  static func badJSON(
+    _ request: HTTPRequest, _ response: HTTPResponse, underlying: Error? = nil, bytes: Int? = nil
+  ) -> ClientError {
+    let size = bytes ?? response.body.count
     var why = "is not valid JSON"
     if let f = underlying as? JSONParser.Failure {
-      if response.body.isEmpty {
+      if size == 0 {
         why = "is empty"
       } else if f.message.hasPrefix("missing '") {
         let field = f.message.dropFirst("missing '".count).dropLast()
@@ -357,12 +369,12 @@ public final class FlockerClient {
       case .dataCorrupted(let ctx) where !ctx.codingPath.isEmpty:
         why = "has an unexpected value\(Self.at(ctx.codingPath))"
       default:
-        why = response.body.isEmpty ? "is empty" : "is not valid JSON (truncated or malformed)"
+        why = size == 0 ? "is empty" : "is not valid JSON (truncated or malformed)"
       }
     }
     return ClientError(
       .badResponse,
-      "the answer to '\(request.summary)' (HTTP \(response.status), \(response.body.count) bytes) "
+      "the answer to '\(request.summary)' (HTTP \(response.status), \(size) bytes) "
         + "\(why); retry, and check that this is a Flocker 1.x control service",
       status: response.status)
   }

@@ -62,10 +62,27 @@ public protocol ControlTransport: AnyObject {
   func cancel()
   /// The full URL a request goes to, for `lastRequest` and the `curl` command.
   func url(for path: String) -> String
+  /// `perform`, handing a 200 answer's body to `consume` in chunks as it arrives, each with
+  /// its offset in the body (it is then not kept in the response; a retried request starts
+  /// again at offset 0). Other answers keep their body, for the error message.
+  func perform(
+    _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
+  ) throws -> HTTPResponse
 }
 
 extension ControlTransport {
   public func url(for path: String) -> String { path }
+
+  /// Without streaming: the whole body, in one chunk, once it is in.
+  public func perform(
+    _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
+  ) throws -> HTTPResponse {
+    var response = try perform(request)
+    guard response.status == 200 else { return response }
+    response.body.withUnsafeBufferPointer { consume($0, 0) }
+    response.body = []
+    return response
+  }
 }
 
 /// A transport that hands each request to a function in the same process: for a control

@@ -21,6 +21,14 @@ public final class ReadOnlyTransport: ControlTransport, @unchecked Sendable {
     return try base.perform(request)
   }
 
+  public func perform(
+    _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
+  ) throws -> HTTPResponse {
+    let method = request.method.uppercased()
+    guard method == "GET" || method == "HEAD" else { return try perform(request) }
+    return try base.perform(request, streamingBody: consume)
+  }
+
   public func cancel() { base.cancel() }
 
   public func url(for path: String) -> String { base.url(for: path) }

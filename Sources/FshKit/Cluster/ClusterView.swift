@@ -122,32 +122,47 @@ public struct ClusterView: Sendable {
     }
     var nodeByID: [String: Node] = [:]
     for n in nodes { nodeByID[n.uuid] = n }
+    // Views are made in their final order (by name, then id), so no second array is made.
     var views: [DatasetView] = []
     views.reserveCapacity(configuration.count)
-    for (order, c) in configuration.enumerated() {
-      let s = stateByID[c.datasetID]
+    for order in Self.nameOrder(configuration) {
+      var c = configuration[order]
+      var s = stateByID[c.datasetID]
       let configured = c.primary.flatMap { nodeByID[$0] }
       let attached = s?.primary.map { nodeByID[$0] ?? Node(uuid: $0, host: "") }
+      // Equal strings, one storage: each decoded copy of a node id or dataset id is freed
+      // with the lists (about 25 MB over 100 000 datasets).
+      if let configured { c.primary = configured.uuid }
+      if let attached { s?.primary = attached.uuid }
+      s?.datasetID = c.datasetID
       views.append(
         DatasetView(
           configuration: c, state: s,
           status: Self.status(c, state: s, configuredNodeReporting: configured != nil),
           node: configured, attachedNode: attached, order: order))
     }
-    // A stable order: by name (unnamed last), then id.
-    views.sort { a, b in
-      let an = a.configuration.name
-      let bn = b.configuration.name
+    self.datasets = views
+    self.nodes = nodes.sorted { $0.uuid < $1.uuid }
+    self.tag = tag
+  }
+
+  /// Positions in a stable order: by name (unnamed last), then id. The names are read once
+  /// (each is a metadata lookup) and positions sorted: a profile of 100 000 datasets spent most
+  /// of "merge and sort" hashing `metadata["name"]` inside the comparisons.
+  static func nameOrder(_ configuration: [DatasetConfiguration]) -> [Int] {
+    let names = configuration.map(\.name)
+    var order = Array(configuration.indices)
+    order.sort { a, b in
+      let an = names[a]
+      let bn = names[b]
       if an != bn {
         guard let an else { return false }
         guard let bn else { return true }
         return an < bn
       }
-      return a.configuration.datasetID < b.configuration.datasetID
+      return configuration[a].datasetID < configuration[b].datasetID
     }
-    self.datasets = views
-    self.nodes = nodes.sorted { $0.uuid < $1.uuid }
-    self.tag = tag
+    return order
   }
 
   /// The status of one dataset (see `DatasetStatus`).

@@ -19,6 +19,11 @@ public struct Formatter {
 
   /// Renders a result in a format; the text ends with a newline unless empty.
   public func render(_ result: CommandResult, format: OutputFormat) -> String {
+    if result.rows != nil, case .table = result.presentation {
+      var out = ""
+      stream(result, format: format) { out += $0 }
+      return out
+    }
     switch result.presentation {
     case .silent: return ""
     case .rendered(let text):
@@ -49,7 +54,8 @@ public struct Formatter {
   /// is not an empty table in table format. JSON stays `[]` and CSV a header; the host shows
   /// this line on a terminal (standard error), so an empty answer never looks like silence.
   public func emptyNote(_ result: CommandResult, format: OutputFormat) -> String? {
-    guard format == .table, case .table = result.presentation, result.value.elements.isEmpty
+    guard format == .table, case .table = result.presentation,
+      result.rows.map({ $0.count == 0 }) ?? result.value.elements.isEmpty
     else { return nil }
     let note = result.emptyNote ?? "no rows"
     return note.isEmpty ? nil : note
@@ -106,17 +112,7 @@ public struct Formatter {
     }
     let gap = 2
     if let width {
-      // Shrink the widest columns until the table fits (never below 8 characters).
-      var total = widths.reduce(0, +) + gap * (widths.count - 1)
-      while total > width {
-        let cuttable = widths.indices.filter { !columns[$0].whole }
-        guard let i = cuttable.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else {
-          break
-        }
-        let cut = min(total - width, widths[i] - 8)
-        widths[i] -= cut
-        total -= cut
-      }
+      Formatter.shrink(&widths, toFit: width, gap: gap, whole: columns.map(\.whole))
     }
     var out = ""
     out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count) * (rows.count + 1))

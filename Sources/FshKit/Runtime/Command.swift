@@ -135,7 +135,7 @@ public struct Column: Equatable, Sendable {
 
 /// What a command returns: a structured value and how to show it.
 public struct CommandResult: Sendable {
-  public var value: Value
+  private var stored: Value
   public var presentation: Presentation
   /// A per-command output format (`datasets -o json`), overriding the session's.
   public var format: OutputFormat?
@@ -147,15 +147,38 @@ public struct CommandResult: Sendable {
   /// empty answer does not look like a silent failure: `no datasets`. Nil means `no rows`;
   /// empty means none (the command already said so in a note).
   public var emptyNote: String?
+  /// Rows the formatter streams without a record per row (see `RowSource`); the value is then
+  /// the list of their records, built only when read.
+  public private(set) var rows: (any RowSource)?
 
   public init(
     _ value: Value, _ presentation: Presentation, failure: Diagnostic? = nil,
     emptyNote: String? = nil
   ) {
-    self.value = value
+    self.stored = value
     self.presentation = presentation
     self.failure = failure
     self.emptyNote = emptyNote
+  }
+
+  /// A listing shown as `.table(columns)` whose records are built only if captured.
+  public init(rows: any RowSource, columns: [Column], emptyNote: String? = nil) {
+    self.stored = .null
+    self.presentation = .table(columns)
+    self.rows = rows
+    self.emptyNote = emptyNote
+  }
+
+  /// The structured value: what `let` keeps and `-o json` of the general path prints.
+  public var value: Value {
+    get {
+      guard let rows else { return stored }
+      return .list((0..<rows.count).map(rows.value(at:)))
+    }
+    set {
+      stored = newValue
+      rows = nil
+    }
   }
 
   /// No value and nothing shown.

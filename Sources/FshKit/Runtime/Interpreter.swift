@@ -60,7 +60,7 @@ struct Interpreter {
     switch s {
     case .command(let call):
       let result = try run(call)
-      outcome.values.append(result.value)
+      outcome.results.append(result)
       show(result)
       if let failure = result.failure { throw failure }
       recordSuccess()
@@ -71,7 +71,7 @@ struct Interpreter {
     case .attempt(let call, _):
       do {
         let result = try run(call)
-        outcome.values.append(result.value)
+        outcome.results.append(result)
         show(result)
         if let failure = result.failure { throw failure }
         recordSuccess()

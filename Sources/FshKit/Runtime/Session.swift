@@ -10,8 +10,13 @@ public struct Outcome: Sendable {
   public var diagnostics: [Diagnostic] = []
   /// The error that ended the run, if one did. The others were already reported to the host.
   public var stoppedBy: Diagnostic?
-  /// The values of the top-level commands that ran, in order.
-  public var values: [Value] = []
+  /// The values of the top-level commands that ran, in order (built when read: a listing's
+  /// records are made only if asked for).
+  public var values: [Value] {
+    get { results.map(\.value) }
+    set { results = newValue.map { CommandResult($0, .silent) } }
+  }
+  var results: [CommandResult] = []
   /// Whether `exit` ended the run (the host should end too).
   public var exited = false
   /// Whether the text ended early (an open quote or block): a REPL asks for another line.

@@ -1,0 +1,147 @@
+/// `datasets` rows read straight from the merged views: table cells, CSV fields and JSON
+/// without a `Value` per row. Each must equal what the general path gives from
+/// `DatasetView.value` through `Datasets.columns` and the formatter; the tests compare the two
+/// row for row in every format.
+struct DatasetRows: RowSource {
+  enum Field {
+    case id, name, size, status, node, path
+    case other(String)
+  }
+
+  /// The cluster's views (shared, not copied) and the positions of the listed ones.
+  let views: [DatasetView]
+  let rows: [Int]
+  let long: Bool
+  let fields: [Field]
+  /// `Sizes.format` of each distinct size (it formats through Foundation; sizes repeat).
+  let sizes: [Int: String]
+
+  init(_ views: [DatasetView], rows: [Int], columns: [Column], long: Bool) {
+    self.views = views
+    self.rows = rows
+    self.long = long
+    fields = columns.map { c in
+      switch c.key {
+      case "dataset_id": return .id
+      case "name": return .name
+      case "size": return .size
+      case "status": return .status
+      case "primary": return .node
+      case "path": return .path
+      default: return .other(c.key)
+      }
+    }
+    var sizes: [Int: String] = [:]
+    for r in rows {
+      if let n = views[r].configuration.maximumSize, sizes[n] == nil { sizes[n] = Sizes.format(n) }
+    }
+    self.sizes = sizes
+  }
+
+  var count: Int { rows.count }
+
+  func value(at i: Int) -> Value { views[rows[i]].value }
+
+  func cell(at i: Int, column: Int) -> String {
+    let v = views[rows[i]]
+    let c = v.configuration
+    switch fields[column] {
+    case .id: return long ? c.datasetID : Datasets.shortID(c.datasetID)
+    case .name: return c.name ?? "-"
+    case .size: return c.maximumSize.map { sizes[$0]! } ?? "default"
+    case .status: return v.status.rawValue
+    case .node:
+      return Datasets.nodeCell(
+        primary: c.primary, host: v.node?.host, attached: v.attachedNode?.uuid,
+        attachedHost: attachedHost(v), long: long)
+    case .path: return v.state?.path ?? "-"
+    case .other(let key): return Formatter.cell(v.value[key])
+    }
+  }
+
+  func field(at i: Int, column: Int) -> String? {
+    let v = views[rows[i]]
+    let c = v.configuration
+    switch fields[column] {
+    case .id: return c.datasetID
+    case .name: return c.name
+    case .size: return c.maximumSize.map { String($0) }
+    case .status: return v.status.rawValue
+    case .node: return c.primary
+    case .path: return v.state?.path
+    case .other(let key):
+      guard let f = v.value[key], f != .null else { return nil }
+      return Formatter.cell(f)
+    }
+  }
+
+  /// The record of `DatasetView.value`, field for field, as pretty JSON.
+  func writeJSON(at i: Int, indent: Int, to out: inout [UInt8]) {
+    let v = views[rows[i]]
+    let c = v.configuration
+    let d = indent + 1
+    out.append(UInt8(ascii: "{"))
+    JSONBytes.key("dataset_id", first: true, indent: d, to: &out)
+    JSONBytes.string(c.datasetID, to: &out)
+    JSONBytes.key("name", first: false, indent: d, to: &out)
+    JSONBytes.string(c.name, to: &out)
+    JSONBytes.key("status", first: false, indent: d, to: &out)
+    JSONBytes.string(v.status.rawValue, to: &out)
+    JSONBytes.key("size", first: false, indent: d, to: &out)
+    JSONBytes.int(c.maximumSize, to: &out)
+    JSONBytes.key("primary", first: false, indent: d, to: &out)
+    JSONBytes.string(c.primary, to: &out)
+    JSONBytes.key("node", first: false, indent: d, to: &out)
+    JSONBytes.string(c.primary.map(Datasets.shortID), to: &out)
+    JSONBytes.key("host", first: false, indent: d, to: &out)
+    JSONBytes.string(v.node?.host, to: &out)
+    JSONBytes.key("attached_node", first: false, indent: d, to: &out)
+    JSONBytes.string(v.attachedNode?.uuid, to: &out)
+    JSONBytes.key("attached_host", first: false, indent: d, to: &out)
+    JSONBytes.string(attachedHost(v), to: &out)
+    JSONBytes.key("path", first: false, indent: d, to: &out)
+    JSONBytes.string(v.state?.path, to: &out)
+    JSONBytes.key("deleted", first: false, indent: d, to: &out)
+    out.append(contentsOf: (c.deleted ? "true" : "false").utf8)
+    JSONBytes.key("metadata", first: false, indent: d, to: &out)
+    if c.metadata.isEmpty {
+      out.append(contentsOf: "{}".utf8)
+    } else {
+      out.append(UInt8(ascii: "{"))
+      for (n, k) in c.metadata.keys.sorted().enumerated() {
+        JSONBytes.key(k, first: n == 0, indent: d + 1, to: &out)
+        JSONBytes.string(c.metadata[k]!, to: &out)
+      }
+      newline(indent: d, &out)
+      out.append(UInt8(ascii: "}"))
+    }
+    if let s = v.state?.maximumSize {
+      JSONBytes.key("actual_size", first: false, indent: d, to: &out)
+      JSONBytes.int(s, to: &out)
+    }
+    newline(indent: indent, &out)
+    out.append(UInt8(ascii: "}"))
+  }
+
+  private func newline(indent: Int, _ out: inout [UInt8]) {
+    out.append(0x0A)
+    out.append(contentsOf: repeatElement(0x20, count: 2 * indent))
+  }
+
+  private func attachedHost(_ v: DatasetView) -> String? {
+    v.attachedNode.flatMap { $0.host.isEmpty ? nil : $0.host }
+  }
+}
+
+extension Datasets {
+  /// `String(id.prefix(8))` without walking graphemes when it need not: eight printable ASCII
+  /// bytes followed by an ASCII byte (or nothing) are exactly the first eight characters.
+  static func shortID(_ s: String) -> String {
+    let fast: String?? = s.utf8.withContiguousStorageIfAvailable { p in
+      guard p.count > 8 else { return p.allSatisfy { $0 >= 0x20 && $0 <= 0x7E } ? s : nil }
+      guard p[8] < 0x80, p[0..<8].allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else { return nil }
+      return String(decoding: UnsafeBufferPointer(rebasing: p[0..<8]), as: UTF8.self)
+    }
+    return (fast ?? nil) ?? String(s.prefix(8))
+  }
+}

@@ -1,0 +1,274 @@
+// Listings of any size without a `Value` per row: a command returns a `RowSource` through its
+// `CommandResult`, and the formatter streams it as a table, CSV or JSON in chunks. The text is
+// exactly what the general path (`Formatter.render` over the rows' records) writes; a row's
+// record is built only when something asks for `CommandResult.value` (a script capturing it).
+
+/// A lazy source of rows for a `.table(columns)` result.
+///
+/// Column indices are positions in the result's columns. Cells are raw: the formatter escapes
+/// control characters (`TerminalText`) as it does for the general path.
+public protocol RowSource: Sendable {
+  var count: Int { get }
+  /// The record of row `i`, exactly what the general path lists.
+  func value(at i: Int) -> Value
+  /// The table text of a column: what `Column.cell` (or `Formatter.cell` of the field) gives.
+  func cell(at i: Int, column: Int) -> String
+  /// The CSV field of a column; nil for a null or missing field.
+  func field(at i: Int, column: Int) -> String?
+  /// Appends row `i`'s record as `JSON.encode` writes it at nesting depth `indent`.
+  func writeJSON(at i: Int, indent: Int, to out: inout [UInt8])
+}
+
+extension Formatter {
+  /// Writes a result in chunks of about 64 KiB: a row source streamed, anything else rendered.
+  public func stream(
+    _ result: CommandResult, format: OutputFormat, to sink: (String) -> Void
+  ) {
+    guard let rows = result.rows, case .table(let columns) = result.presentation else {
+      let text = render(result, format: format)
+      if !text.isEmpty { sink(text) }
+      return
+    }
+    withoutActuallyEscaping(sink) { sink in
+      var out = ChunkedOutput(sink)
+      switch format {
+      case .table: streamTable(rows, columns, to: &out)
+      case .csv: streamCSV(rows, columns, to: &out)
+      case .json: streamJSON(rows, to: &out)
+      }
+      out.flush()
+    }
+  }
+
+  /// The table in two passes: cells are made, escaped and measured once into one byte buffer
+  /// (no string per cell to keep or free), then laid out.
+  func streamTable(_ rows: any RowSource, _ columns: [Column], to out: inout ChunkedOutput) {
+    let n = rows.count
+    let k = columns.count
+    guard n > 0 else { return }
+    var text: [UInt8] = []
+    var ends: [Int32] = []
+    var cellWidths: [Int32] = []
+    text.reserveCapacity(n * k * 12)
+    ends.reserveCapacity(n * k)
+    cellWidths.reserveCapacity(n * k)
+    var widths = columns.map { $0.title.count }
+    for i in 0..<n {
+      for j in 0..<k {
+        let raw = rows.cell(at: i, column: j)
+        let w: Int
+        if Self.isPlainASCII(raw) {
+          w = raw.utf8.count
+          text.append(contentsOf: raw.utf8)
+        } else {
+          let c = TerminalText.safe(raw)
+          w = columnWidth(c)
+          text.append(contentsOf: c.utf8)
+        }
+        ends.append(Int32(truncatingIfNeeded: text.count))
+        cellWidths.append(Int32(truncatingIfNeeded: w))
+        widths[j] = max(widths[j], min(w, Formatter.maximumCellWidth))
+      }
+    }
+    if let width { Formatter.shrink(&widths, toFit: width, whole: columns.map(\.whole)) }
+    func put(_ j: Int, _ bytes: ArraySlice<UInt8>?, _ title: String, width tw: Int, header: Bool) {
+      let w = widths[j]
+      var cut: String? = nil
+      var shown = tw
+      if tw > w {
+        cut = truncate(bytes.map { String(decoding: $0, as: UTF8.self) } ?? title, w)
+        shown = columnWidth(cut!)
+      }
+      let pad = max(0, w - shown)
+      let isLast = j == k - 1
+      func text() {
+        if let cut {
+          out.append(cut)
+        } else if let bytes {
+          out.bytes.append(contentsOf: bytes)
+        } else {
+          out.append(title)
+        }
+      }
+      if columns[j].alignRight && !header {
+        out.spaces(pad)
+        text()
+      } else {
+        text()
+        if !isLast { out.spaces(pad) }
+      }
+      if !isLast { out.spaces(2) }
+    }
+    if color { out.append("\u{1B}[1m") }
+    for j in 0..<k {
+      put(j, nil, columns[j].title, width: columnWidth(columns[j].title), header: true)
+    }
+    if color { out.append("\u{1B}[0m") }
+    out.newline()
+    var start = 0
+    for i in 0..<n {
+      for j in 0..<k {
+        let c = i * k + j
+        let end = Int(ends[c])
+        put(j, text[start..<end], "", width: Int(cellWidths[c]), header: false)
+        start = end
+      }
+      out.newline()
+    }
+  }
+
+  /// RFC 4180 CSV, as `csv(_:_:)` writes it.
+  func streamCSV(_ rows: any RowSource, _ columns: [Column], to out: inout ChunkedOutput) {
+    func field(_ s: String) {
+      // The general path compares Characters: a comma that carries a combining mark is not one.
+      let quote =
+        s.utf8.allSatisfy { $0 < 0x80 }
+        ? s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+        : s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+      if quote {
+        out.append("\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+      } else {
+        out.append(s)
+      }
+    }
+    for (j, c) in columns.enumerated() {
+      if j > 0 { out.append(",") }
+      field(TerminalText.safe(c.key))
+    }
+    out.append("\r\n")
+    for i in 0..<rows.count {
+      for j in columns.indices {
+        if j > 0 { out.append(",") }
+        // A newline in a value stays one, inside quotes (RFC 4180), as the general path does.
+        if let f = rows.field(at: i, column: j) {
+          field(Self.isPlainASCII(f) ? f : TerminalText.safe(f, keepNewlines: true))
+        }
+      }
+      out.append("\r\n")
+      out.flushIfFull()
+    }
+  }
+
+  /// `JSON.encode(.list(records)) + "\n"`, one record at a time.
+  func streamJSON(_ rows: any RowSource, to out: inout ChunkedOutput) {
+    let n = rows.count
+    guard n > 0 else {
+      out.append("[]\n")
+      return
+    }
+    out.append("[")
+    for i in 0..<n {
+      if i > 0 { out.append(",") }
+      out.bytes.append(contentsOf: "\n  ".utf8)
+      rows.writeJSON(at: i, indent: 1, to: &out.bytes)
+      out.flushIfFull()
+    }
+    out.append("\n]\n")
+  }
+
+  /// The width a table gives a cell: printable ASCII is one column a byte; anything else is
+  /// measured by `displayWidth` (the one place that knows about wide characters).
+  func columnWidth(_ s: String) -> Int {
+    Self.isPlainASCII(s) ? s.utf8.count : displayWidth(s)
+  }
+
+  /// `TerminalText.safe` with a fast path for printable ASCII (nothing to escape).
+  static func safeText(_ s: String) -> String {
+    isPlainASCII(s) ? s : TerminalText.safe(s)
+  }
+
+  /// Whether every byte is printable ASCII (no escaping, one column each).
+  static func isPlainASCII(_ s: String) -> Bool {
+    s.utf8.withContiguousStorageIfAvailable { p in
+      p.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
+    } ?? s.utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
+  }
+
+  /// Shrinks the widest cuttable columns until the table fits (never below 8 columns); a
+  /// column marked `whole` (an id under `-l`, a host) is never cut.
+  static func shrink(_ widths: inout [Int], toFit width: Int, gap: Int = 2, whole: [Bool] = []) {
+    var total = widths.reduce(0, +) + gap * (widths.count - 1)
+    while total > width {
+      let cuttable = widths.indices.filter { !(whole.indices.contains($0) && whole[$0]) }
+      guard let i = cuttable.max(by: { widths[$0] < widths[$1] }), widths[i] > 8 else {
+        break
+      }
+      let cut = min(total - width, widths[i] - 8)
+      widths[i] -= cut
+      total -= cut
+    }
+  }
+}
+
+/// Bytes handed to a sink in chunks of about 64 KiB, so a listing never exists whole.
+struct ChunkedOutput {
+  var bytes: [UInt8] = []
+  let sink: (String) -> Void
+  static let chunk = 64 * 1024
+
+  init(_ sink: @escaping (String) -> Void) {
+    self.sink = sink
+    bytes.reserveCapacity(Self.chunk + 4096)
+  }
+
+  mutating func append(_ s: String) {
+    bytes.append(contentsOf: s.utf8)
+  }
+
+  mutating func spaces(_ n: Int) {
+    if n > 0 { bytes.append(contentsOf: repeatElement(0x20, count: n)) }
+  }
+
+  mutating func newline() {
+    bytes.append(0x0A)
+    flushIfFull()
+  }
+
+  mutating func flushIfFull() {
+    if bytes.count >= Self.chunk { flush() }
+  }
+
+  mutating func flush() {
+    guard !bytes.isEmpty else { return }
+    sink(String(decoding: bytes, as: UTF8.self))
+    bytes.removeAll(keepingCapacity: true)
+  }
+}
+
+/// Pretty JSON written straight to bytes, as `JSON.encode` writes it (two-space indent).
+struct JSONBytes {
+  /// `"text"`, escaped as `JSON.writeString` escapes it; printable ASCII is copied as is.
+  static func string(_ s: String, to out: inout [UInt8]) {
+    let plain =
+      s.utf8.withContiguousStorageIfAvailable { p in
+        p.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }
+      } ?? false
+    guard plain else {
+      var text = ""
+      JSON.writeString(s, to: &text)
+      out.append(contentsOf: text.utf8)
+      return
+    }
+    out.append(0x22)
+    out.append(contentsOf: s.utf8)
+    out.append(0x22)
+  }
+
+  static func string(_ s: String?, to out: inout [UInt8]) {
+    if let s { string(s, to: &out) } else { out.append(contentsOf: "null".utf8) }
+  }
+
+  static func int(_ i: Int?, to out: inout [UInt8]) {
+    out.append(contentsOf: (i.map { String($0) } ?? "null").utf8)
+  }
+
+  /// `,` unless first, a newline, the indent and `"key": `.
+  static func key(_ key: String, first: Bool, indent: Int, to out: inout [UInt8]) {
+    if !first { out.append(0x2C) }
+    out.append(0x0A)
+    out.append(contentsOf: repeatElement(0x20, count: 2 * indent))
+    string(key, to: &out)
+    out.append(0x3A)
+    out.append(0x20)
+  }
+}

@@ -1,0 +1,182 @@
+// The streamed `datasets` listing (a row source, no record per row) against the general path
+// (the rows' records through the formatter), row for row, in every format.
+import Foundation
+import Testing
+
+@testable import FshKit
+
+@Suite("Output: fast listing")
+struct FastListingTests {
+  /// A small deterministic generator (the cluster must be the same on every run).
+  struct Mix {
+    var state: UInt64
+    mutating func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+  }
+
+  static func uuid(_ i: Int, _ tag: Int) -> String {
+    let h = String(format: "%08x", i &* 2_654_435_761 & 0xFFFF_FFFF)
+    return "\(h)-\(String(format: "%04x", tag))-4000-8000-\(String(format: "%012x", i))"
+  }
+
+  /// Names with wide characters, combining marks, emoji, CSV and terminal specials, duplicates.
+  static let names: [String?] = [
+    nil, "web", "db-1", "データベース", "数据-卷", "📦 box", "cafe\u{301}", "a,b", "say \"hi\"",
+    "tab\there", "line\nbreak", "\u{1B}[31mred", "rtl\u{202E}txt", "back\\slash", "ünïcødé",
+    String(repeating: "long-", count: 70), "dup", "dup", ",\u{301}comma-mark", "",
+  ]
+
+  /// The three API answers for `count` datasets on 12 nodes, 10 of them reporting: every status,
+  /// missing sizes, datasets the state lists twice, attached on nodes not in the node list.
+  static func cluster(_ count: Int) -> (config: String, state: String, nodes: String) {
+    var mix = Mix(state: 21)
+    let nodeIDs = (0..<12).map { uuid($0, 0xAAAA) }
+    let reporting = Array(nodeIDs.prefix(10))
+    var config: [Value] = []
+    var state: [Value] = []
+    for i in 0..<count {
+      let id = uuid(i + 100, mix.next(0xFFFF))
+      let primary = nodeIDs[mix.next(12)]
+      var meta: [(String, Value)] = []
+      let name = names[mix.next(names.count)].map { mix.next(3) == 0 ? "\($0)-\(i)" : $0 }
+      if let name { meta.append(("name", .string(name))) }
+      if mix.next(4) == 0 { meta.append(("team", .string(mix.next(2) == 0 ? "ストレージ" : "ops,db"))) }
+      let sizes: [Value] = [
+        .null, .int(1 << 30), .int(75 << 30), .int(67_108_864 + 1024), .int(Int.max),
+      ]
+      let deleted = mix.next(8) == 0
+      var c: [(String, Value)] = [
+        ("dataset_id", .string(id)), ("primary", .string(primary)), ("deleted", .bool(deleted)),
+        ("metadata", .record(Record(meta))),
+      ]
+      let size = sizes[mix.next(sizes.count)]
+      if size != .null { c.append(("maximum_size", size)) }
+      config.append(.record(Record(c)))
+      // In the state: attached here, elsewhere (reporting or not), detached, twice, or absent.
+      func entry(_ node: String?, path: Bool) -> Value {
+        var s: [(String, Value)] = [("dataset_id", .string(id))]
+        if let node {
+          s.append(("primary", .string(node)))
+          if path { s.append(("path", .string("/flocker/\(id)"))) }
+        }
+        if mix.next(2) == 0 { s.append(("maximum_size", .int(1 << 30))) }
+        return .record(Record(s))
+      }
+      switch mix.next(7) {
+      case 0: break
+      case 1: state.append(entry(nodeIDs[mix.next(12)], path: true))
+      case 2: state.append(entry(nil, path: false))
+      case 3:
+        state.append(entry(nil, path: false))
+        state.append(entry(primary, path: mix.next(2) == 0))
+      default: state.append(entry(primary, path: true))
+      }
+    }
+    let nodes: [Value] = reporting.enumerated().map { n, u in
+      .record(Record([("uuid", .string(u)), ("host", .string(n == 3 ? "" : "10.0.0.\(n + 1)"))]))
+    }
+    return (
+      JSON.encode(.list(config), pretty: false), JSON.encode(.list(state), pretty: false),
+      JSON.encode(.list(nodes), pretty: false)
+    )
+  }
+
+  static func session(_ count: Int) -> (Session, CollectingHost) {
+    let (config, state, nodes) = cluster(count)
+    let host = CollectingHost()
+    let s = Session(
+      environment: SessionEnvironment(
+        variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/"),
+      host: host)
+    s.transportFactory = { _, _ in
+      InProcessTransport { request in
+        let body: String
+        switch request.path {
+        case "/v1/configuration/datasets": body = config
+        case "/v1/state/datasets": body = state
+        case "/v1/state/nodes": body = nodes
+        default: return HTTPResponse(status: 404)
+        }
+        return HTTPResponse(
+          status: 200, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+      }
+    }
+    s.set(.host, to: "canned")
+    return (s, host)
+  }
+
+  /// The first line where two texts differ, for a readable failure.
+  static func firstDifference(_ a: String, _ b: String) -> String? {
+    let la = a.split(separator: "\n", omittingEmptySubsequences: false)
+    let lb = b.split(separator: "\n", omittingEmptySubsequences: false)
+    for (n, (x, y)) in zip(la, lb).enumerated() where x != y {
+      return "line \(n + 1):\n  fast:    \(x.debugDescription)\n  general: \(y.debugDescription)"
+    }
+    return la.count == lb.count ? nil : "line counts differ: \(la.count) vs \(lb.count)"
+  }
+
+  @Test(arguments: [
+    "datasets --deleted", "datasets --deleted -l", "datasets", "datasets status moving",
+    "datasets name 'dup*'", "datasets status deleted",
+  ])
+  func fastListingIsTheGeneralPath(command: String) throws {
+    let (session, host) = Self.session(2_400)
+    let outcome = session.run(command, name: "test")
+    #expect(outcome.status == 0, "\(outcome.stoppedBy.map { "\($0)" } ?? "")")
+    let result = try #require(host.results.last)
+    #expect(result.rows != nil, "datasets should return a row source")
+    let general = CommandResult(result.value, result.presentation)
+    #expect(general.rows == nil)
+    let formatters = [
+      Formatter(), Formatter(width: 100, color: true), Formatter(width: 40),
+    ]
+    for f in formatters {
+      for format in [OutputFormat.table, .csv, .json] {
+        let fast = f.render(result, format: format)
+        let slow = f.render(general, format: format)
+        #expect(!slow.isEmpty || result.value.elements.isEmpty)
+        // Compared line by line so that a failure shows the first differing row, not 2 MB.
+        let difference = Self.firstDifference(fast, slow)
+        #expect(difference == nil, "\(command) \(format): \(difference ?? "")")
+        // What the terminal host writes (in chunks) is the same text.
+        var chunks = ""
+        f.stream(result, format: format) { chunks += $0 }
+        let sameText = chunks == fast
+        #expect(sameText, "\(command) \(format): the streamed chunks differ from render")
+      }
+    }
+  }
+
+  @Test func theClusterHasEverythingAndTheOrderIsByNameThenID() throws {
+    let (session, host) = Self.session(2_400)
+    #expect(session.run("datasets --deleted", name: "test").status == 0)
+    let rows = try #require(host.results.last).value.elements
+    #expect(rows.count == 2_400)
+    let statuses = Set(rows.compactMap { $0["status"]?.text })
+    #expect(statuses == Set(DatasetStatus.allCases.map(\.rawValue)))
+    #expect(rows.contains { $0["size"] == .null })
+    #expect(rows.contains { $0["name"] == .null })
+    #expect(rows.contains { ($0["name"]?.text ?? "").contains("データ") })
+    // Sorted by name (unnamed last), then id: checked here independently of ClusterView.
+    let keys = rows.map { ($0["name"].flatMap { $0 == .null ? nil : $0.text }, $0.text) }
+    let expected = keys.sorted { a, b in
+      if a.0 != b.0 {
+        guard let x = a.0 else { return false }
+        guard let y = b.0 else { return true }
+        return x < y
+      }
+      return a.1 < b.1
+    }
+    #expect(keys.map(\.1) == expected.map(\.1))
+  }
+
+  @Test func capturingBuildsTheRecords() throws {
+    let (session, _) = Self.session(200)
+    let outcome = session.run(
+      "let all = datasets --deleted\nfor d in $all { let last = $d.name }", name: "test")
+    #expect(outcome.status == 0)
+    #expect(session.variables["all"]?.elements.count == 200)
+  }
+}

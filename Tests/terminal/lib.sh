@@ -20,6 +20,20 @@ copy_sandbox_template() {
 }
 copy_sandbox_template "$XDG_STATE_HOME/fsh/sandbox"
 
+# serve_sandbox NAME [ARGS…]: `fsh sandbox serve` in the background (a free port, 2048-bit keys,
+# state in $T/NAME, its output in $T/serve.out); once it listens, its variables are in $vars
+# (KEY=VALUE …, for fsh_env) and its process is stopped at exit.
+serve_sandbox() {
+  local dir="$T/$1"
+  shift
+  copy_sandbox_template "$dir"
+  "$FSH" sandbox serve --port 0 --key-bits 2048 --dir "$dir" "$@" >"$T/serve.out" 2>&1 &
+  EXTRA_PIDS="${EXTRA_PIDS:-} $!"
+  for _ in $(seq 600); do grep -q "^export FLOCKER_CONTROL_SERVICE_HOST" "$T/serve.out" && break; sleep 0.1; done
+  grep -q "^export" "$T/serve.out" || fail "sandbox did not start: $(cat "$T/serve.out")"
+  vars=$(grep '^export ' "$T/serve.out" | sed 's/^export //' | tr '\n' ' ')
+}
+
 cleanup() {
   tmux -L "$SOCK" kill-server 2>/dev/null
   [ -n "${EXTRA_PIDS:-}" ] && kill $EXTRA_PIDS 2>/dev/null

@@ -5,13 +5,7 @@
 FSH=$1
 . "$(dirname "$0")/lib.sh"
 guard=10
-dir="$T/slow-sandbox"
-copy_sandbox_template "$dir"
-"$FSH" sandbox serve --port 0 --latency $((guard * 10)) --key-bits 2048 --dir "$dir" >"$T/serve.out" 2>&1 &
-EXTRA_PIDS=$!
-for _ in $(seq 600); do grep -q "^export FLOCKER_CONTROL_SERVICE_HOST" "$T/serve.out" && break; sleep 0.1; done
-grep -q "^export" "$T/serve.out" || fail "sandbox did not start: $(cat "$T/serve.out")"
-vars=$(grep '^export ' "$T/serve.out" | sed 's/^export //' | tr '\n' ' ')
+serve_sandbox slow-sandbox --latency $((guard * 10))
 start fsh "$(fsh_env $vars) $FSH --norc" || fail "tmux"
 wait_for "fsh:" 10 || fail "no prompt"
 prompt=$(last_line)

@@ -3,13 +3,7 @@
 # keeps none of what was done.
 FSH=$1
 . "$(dirname "$0")/lib.sh"
-dir="$T/prod-sandbox"
-copy_sandbox_template "$dir"
-"$FSH" sandbox serve --port 0 --delay 0.1 --key-bits 2048 --dir "$dir" >"$T/serve.out" 2>&1 &
-EXTRA_PIDS=$!
-for _ in $(seq 600); do grep -q "^export FLOCKER_CONTROL_SERVICE_HOST" "$T/serve.out" && break; sleep 0.1; done
-grep -q "^export" "$T/serve.out" || fail "sandbox did not start: $(cat "$T/serve.out")"
-vars=$(grep '^export ' "$T/serve.out" | sed 's/^export //' | tr '\n' ' ')
+serve_sandbox prod-sandbox --delay 0.1
 start fsh "$(fsh_env $vars) $FSH --norc --rehearse" || fail "tmux"
 wait_for "(rehearsal)>" 30 || fail "no rehearsal prompt"
 type_text "create tried 1G on 10.0.0.1"

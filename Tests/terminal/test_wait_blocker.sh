@@ -3,13 +3,7 @@
 # with the terminal sane; after `lease release` the same wait succeeds.
 FSH=$1
 . "$(dirname "$0")/lib.sh"
-dir="$T/blocker-sandbox"
-copy_sandbox_template "$dir"
-"$FSH" sandbox serve --port 0 --delay 0.1 --key-bits 2048 --dir "$dir" >"$T/serve.out" 2>&1 &
-EXTRA_PIDS=$!
-for _ in $(seq 600); do grep -q "^export FLOCKER_CONTROL_SERVICE_HOST" "$T/serve.out" && break; sleep 0.1; done
-grep -q "^export" "$T/serve.out" || fail "sandbox did not start: $(cat "$T/serve.out")"
-vars=$(grep '^export ' "$T/serve.out" | sed 's/^export //' | tr '\n' ' ')
+serve_sandbox blocker-sandbox --delay 0.1
 start fsh "$(fsh_env $vars) $FSH --norc" || fail "tmux"
 wait_for "fsh:" 10 || fail "no prompt"
 type_text "create lv 1G on 10.0.0.1; wait lv attached; let l = lease acquire lv on 10.0.0.1"

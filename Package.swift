@@ -4,7 +4,8 @@ import PackageDescription
 
 let package = Package(
   name: "fsh",
-  platforms: [.macOS(.v13)],
+  // Linux only: the code calls Glibc, libedit and libcurl directly, and nothing here builds or
+  // tests for another platform (see README.md). No `platforms:` entry claims otherwise.
   products: [
     // The embeddable core: language, session, commands, Flocker client. No terminal, no libedit.
     .library(name: "FshKit", targets: ["FshKit"]),
@@ -39,11 +40,23 @@ let package = Package(
         .product(name: "SwiftASN1", package: "swift-asn1"),
       ]),
 
-    // MARK: The library
+    // MARK: The language: source text, lexer, parser, syntax tree, diagnostics. Imports nothing.
+    .target(name: "FshLanguage"),
+
+    // MARK: A strict JSON pull parser over bytes, shared by the client and the runtime.
+    .target(name: "FshJSON"),
+
+    // MARK: The Flocker client: transport (libcurl), v1 API models, the merged cluster view.
+    // Its errors are data; it knows no shell words, no `Value` and no parser.
+    .target(name: "FshClient", dependencies: ["CCurl", "FshJSON", "FshPKI"]),
+
+    // MARK: The runtime on top: session, interpreter, commands, output (embeddable)
     .target(
       name: "FshKit",
       dependencies: [
-        "CCurl",
+        "FshLanguage",
+        "FshJSON",
+        "FshClient",
         "FshPKI",
         .product(name: "Yams", package: "Yams"),
       ]),

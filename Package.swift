@@ -90,7 +90,13 @@ let package = Package(
     // Tools found through PATH (a missing one fails naming its package), unprivileged runs.
     .target(name: "FshTestSupport", path: "Tests/FshTestSupport"),
     .testTarget(
-      name: "FshKitTests", dependencies: ["FshKit", "FshSandbox", "FshPKI", "FshTestSupport"],
+      name: "FshKitTests",
+      dependencies: [
+        "FshKit", "FshLanguage", "FshJSON", "FshClient", "FshSandbox", "FshPKI", "FshTestSupport",
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ],
       exclude: ["Scripts"]),
     .testTarget(
       name: "FshSandboxTests",

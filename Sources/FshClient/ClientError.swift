@@ -1,4 +1,6 @@
-// Everything the client can fail with, each with a message that says what happened and what to do.
+// Everything the client can fail with, as data: a code, what the server said, and a message that
+// says what happened in the API's terms (never in a shell's: the program using the client adds
+// advice in its own words).
 import Foundation
 
 public struct ClientError: Error, Equatable, Sendable {
@@ -52,6 +54,10 @@ public struct ClientError: Error, Equatable, Sendable {
   public var errors: [String]
   /// curl's code and error-buffer text, for `--verbose`; never key material.
   public var detail: String?
+  /// The method and path of the request an HTTP error answered (nil for other failures), so a
+  /// program can add advice of its own (fsh names its commands; the client knows none).
+  public var method: String?
+  public var path: String?
 
   public init(
     _ code: Code, _ message: String, status: Int? = nil, description: String? = nil,

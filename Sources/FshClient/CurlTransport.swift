@@ -38,6 +38,8 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   public var onNote: ((String) -> Void)?
   /// Facts about the last request.
   public private(set) var lastInfo = TransferInfo()
+  public var lastTransfer: TransferInfo? { lastInfo }
+  public func setTrace(_ trace: ((String) -> Void)?) { self.trace = trace }
   /// The certificates the server presented on the first connection, leaf first, PEM (from
   /// libcurl's CERTINFO, after OpenSSL verified them). Empty until a request succeeded.
   public private(set) var serverCertificates: [String] = []
@@ -637,7 +639,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   }
 
   static func format(_ seconds: Double) -> String {
-    guard seconds.isFinite, abs(seconds) < 1e15 else { return Value.format(seconds) }
+    guard seconds.isFinite, abs(seconds) < 1e15 else { return String(seconds) }
     return seconds == seconds.rounded()
       ? String(Int(seconds)) : String(format: "%.1f", seconds)
   }

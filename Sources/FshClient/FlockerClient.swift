@@ -1,5 +1,6 @@
 // Typed access to the Flocker control service v1 API (reference flocker-api.md §1.4, endpoints 1–11).
 import Foundation
+import FshJSON
 
 /// The request the client sent last, for the `curl` command. Holds paths and JSON, never keys.
 public struct RecordedRequest: Sendable, Equatable {
@@ -14,13 +15,6 @@ public struct RecordedRequest: Sendable, Equatable {
     a.method == b.method && a.path == b.path && a.url == b.url && a.body == b.body
       && a.headers.map { [$0.0, $0.1] } == b.headers.map { [$0.0, $0.1] }
   }
-}
-
-/// What `request(method:path:…)` returns: the response and its body parsed as JSON (nil when the
-/// body is empty).
-public struct RawResult {
-  public var response: HTTPResponse
-  public var json: Any?
 }
 
 public final class FlockerClient {
@@ -86,7 +80,6 @@ public final class FlockerClient {
         "POST", "/v1/configuration/datasets/\(id)",
         body: try encode(["primary": primary.lowercased()]), tag: tag, expect: [200],
         hints: [
-          404: "no dataset has the id '\(id)'; list them with 'datasets'",
           405: "a deleted dataset cannot be moved",
           400: "the node id must be a UUID",
         ]))
@@ -100,8 +93,7 @@ public final class FlockerClient {
     return try decode(
       DatasetConfiguration.self,
       from: send(
-        "DELETE", "/v1/configuration/datasets/\(id)", tag: tag, expect: [200],
-        hints: [404: "no dataset has the id '\(id)'; list them with 'datasets'"]))
+        "DELETE", "/v1/configuration/datasets/\(id)", tag: tag, expect: [200]))
   }
 
   /// 6. `GET /v1/state/datasets`: what the agents last reported.
@@ -143,8 +135,7 @@ public final class FlockerClient {
     let (request, response) = try send(
       "POST", "/v1/configuration/leases", body: try encode(body), expect: [200, 201],
       hints: [
-        409: "another node holds the lease; release it first with 'lease release'",
-        400: "the node id must be a UUID and the duration a number of seconds",
+        400: "the node id must be a UUID and the duration a number of seconds"
       ])
     return (try decode(Lease.self, from: (request, response)), response.status == 200)
   }
@@ -161,108 +152,10 @@ public final class FlockerClient {
 
   // MARK: - Raw access (`api` command)
 
-  /// Sends any request. `jsonText` is checked to be JSON before anything is sent. Non-2xx answers
-  /// throw the same errors as the typed methods unless `throwOnHTTPError` is false.
-  public func request(
-    method: String, path: String, jsonText: String? = nil, headers: [(String, String)] = [],
-    throwOnHTTPError: Bool = true
-  ) throws -> RawResult {
-    var body: [UInt8]? = nil
-    if let jsonText {
-      let bytes = Array(jsonText.utf8)
-      do {
-        _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-      } catch {
-        throw ClientError(
-          .invalidRequest,
-          "the request body is not valid JSON; quote it, e.g. '{\"primary\": \"…\"}'")
-      }
-      body = bytes
-    }
-    return try request(
-      method: method, path: path, body: body, headers: headers, throwOnHTTPError: throwOnHTTPError)
-  }
-
-  /// Sends any request with a JSON value (`[String: Any]`, `[Any]`, …) as the body.
-  public func request(
-    method: String, path: String, jsonBody: Any?, headers: [(String, String)] = [],
-    throwOnHTTPError: Bool = true
-  ) throws -> RawResult {
-    var body: [UInt8]? = nil
-    if let jsonBody {
-      guard JSONSerialization.isValidJSONObject([jsonBody]),
-        let data = try? JSONSerialization.data(
-          withJSONObject: jsonBody, options: [.sortedKeys, .fragmentsAllowed])
-      else { throw ClientError(.invalidRequest, "the request body cannot be written as JSON") }
-      body = [UInt8](data)
-    }
-    return try request(
-      method: method, path: path, body: body, headers: headers, throwOnHTTPError: throwOnHTTPError)
-  }
-
-  private func request(
-    method: String, path: String, body: [UInt8]?, headers: [(String, String)],
-    throwOnHTTPError: Bool
-  ) throws -> RawResult {
-    var p = path.hasPrefix("/") ? path : "/" + path
-    if !p.hasPrefix("/v1/") && p != "/v1" { p = "/v1" + p }
-    let method = method.uppercased()
-    let request = HTTPRequest(method: method, path: p, headers: headers, body: body)
-    let response = try perform(request)
-    if throwOnHTTPError && !(200..<300).contains(response.status) {
-      throw Self.httpError(response, request: request, hints: [:])
-    }
-    var json: Any? = nil
-    if !response.body.isEmpty {
-      do {
-        json = try JSONSerialization.jsonObject(
-          with: Data(response.body), options: [.fragmentsAllowed])
-      } catch  where (200..<300).contains(response.status) {
-        throw Self.badJSON(request, response)
-      } catch {}
-    }
-    return RawResult(response: response, json: json)
-  }
-
   /// Sends a request as it is and returns any answer, whatever its status (the `api`
   /// command); recorded for `curl` like every other request.
   public func send(_ request: HTTPRequest) throws -> HTTPResponse {
     try perform(request)
-  }
-
-  // MARK: - curl command line
-
-  /// The `curl` invocation equivalent to `request`: paths of the certificate files only, never
-  /// their contents; shell-quoted.
-  public static func curlCommandLine(for request: RecordedRequest, settings: TLSSettings) -> String
-  {
-    var args = [
-      "curl", "--cacert", settings.caFile, "--cert", settings.certFile, "--key", settings.keyFile,
-      "--connect-to", settings.connectTo, request.url,
-    ]
-    if request.method != "GET" { args += ["-X", request.method] }
-    for (name, value) in request.headers where name.lowercased() != "expect" {
-      args += ["-H", "\(name): \(value)"]
-    }
-    if let body = request.body {
-      if !request.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
-        args += ["-H", "Content-Type: application/json"]
-      }
-      args += ["-d", String(decoding: body, as: UTF8.self)]
-    }
-    return args.map(shellQuote).joined(separator: " ")
-  }
-
-  /// `curlCommandLine(for: lastRequest, settings:)`, or nil before any request.
-  public func curlCommandLine(settings: TLSSettings) -> String? {
-    lastRequest.map { Self.curlCommandLine(for: $0, settings: settings) }
-  }
-
-  static func shellQuote(_ s: String) -> String {
-    let safe = CharacterSet(
-      charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-")
-    if !s.isEmpty && s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
-    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 
   // MARK: - Plumbing
@@ -388,6 +281,15 @@ public final class FlockerClient {
   static func httpError(_ response: HTTPResponse, request: HTTPRequest, hints: [Int: String])
     -> ClientError
   {
+    var error = httpErrorWithoutRequest(response, request: request, hints: hints)
+    error.method = request.method
+    error.path = request.path
+    return error
+  }
+
+  private static func httpErrorWithoutRequest(
+    _ response: HTTPResponse, request: HTTPRequest, hints: [Int: String]
+  ) -> ClientError {
     let status = response.status
     let json = try? JSONSerialization.jsonObject(
       with: Data(response.body), options: [.fragmentsAllowed])
@@ -442,17 +344,5 @@ public final class FlockerClient {
     }
     return ClientError(
       .http, message, status: status, description: description, errors: errors)
-  }
-
-  /// "Dataset not found." → "dataset not found"; leaves acronyms ("X-…", "JSON") alone.
-  static func sentence(_ text: String) -> String {
-    var s = text.trimmingCharacters(in: .whitespacesAndNewlines)
-      .replacingOccurrences(of: "\n", with: " ")
-    if s.hasSuffix(".") { s.removeLast() }
-    let chars = Array(s)
-    if chars.count >= 2, chars[0].isUppercase, chars[1].isLowercase {
-      s = chars[0].lowercased() + String(chars.dropFirst())
-    }
-    return s
   }
 }

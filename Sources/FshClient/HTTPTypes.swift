@@ -68,10 +68,21 @@ public protocol ControlTransport: AnyObject {
   func perform(
     _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
   ) throws -> HTTPResponse
+  /// Sends the transport's trace lines (requests, headers, TLS steps) to `trace`; nil stops
+  /// tracing, which then costs nothing. Transports without a trace ignore it.
+  func setTrace(_ trace: ((String) -> Void)?)
+  /// The timings of the last transfer, for `FSH_TIMING`; nil when the transport does not
+  /// measure them.
+  var lastTransfer: TransferInfo? { get }
+  /// The chain (PEM) the server presented on the last new connection; empty without TLS.
+  var serverCertificates: [String] { get }
 }
 
 extension ControlTransport {
   public func url(for path: String) -> String { path }
+  public func setTrace(_ trace: ((String) -> Void)?) {}
+  public var lastTransfer: TransferInfo? { nil }
+  public var serverCertificates: [String] { [] }
 
   /// Without streaming: the whole body, in one chunk, once it is in.
   public func perform(

@@ -2,6 +2,7 @@
 // whole and then decoded, the decoding waits for the last byte and the bytes wait for the
 // decoding. Here the transport hands each chunk over as it comes: every element whose bytes
 // are complete is decoded at once, and only the unfinished element is kept.
+import FshJSON
 
 /// Decodes a JSON array of `T` from chunks. Offsets in failures count from the body's start.
 ///

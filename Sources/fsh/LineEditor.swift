@@ -13,8 +13,8 @@ enum LineInput {
 /// Where the REPL reads its lines: the line editor, or plain reads when stdout is not a
 /// terminal.
 protocol LineSource: AnyObject {
-  /// The prompt for the next read; `visibleWidth` is its width without colour escapes.
-  func setPrompt(_ prompt: String, plain: String)
+  /// The prompt for the next read (colour escapes included).
+  func setPrompt(_ prompt: String)
   func read() -> LineInput
   func addHistory(_ line: String)
   /// Writes text for the person at the terminal (not results).
@@ -68,7 +68,7 @@ final class LineEditor: LineSource {
     free(promptC)
   }
 
-  func setPrompt(_ prompt: String, plain: String) {
+  func setPrompt(_ prompt: String) {
     free(promptC)
     promptC = strdup(prompt)
   }
@@ -185,7 +185,7 @@ final class LineEditor: LineSource {
 
 /// Reads lines without editing (stdin is a terminal but stdout is not: `fsh | tee log`).
 final class PlainLineSource: LineSource {
-  func setPrompt(_ prompt: String, plain: String) {}
+  func setPrompt(_ prompt: String) {}
 
   func read() -> LineInput {
     errno = 0

@@ -79,10 +79,9 @@ final class REPL: LineCompleter {
     while true {
       if let sig = terminationSignal() { return sig }
       if buffer.isEmpty {
-        let (p, plain) = prompt()
-        input.setPrompt(p, plain: plain)
+        input.setPrompt(prompt())
       } else {
-        input.setPrompt(continuationPrompt(), plain: continuationPrompt())
+        input.setPrompt(continuationPrompt())
       }
       switch input.read() {
       case .endOfInput:
@@ -170,18 +169,17 @@ final class REPL: LineCompleter {
     return c.port == 4523 ? host : "\(host):\(c.port)"
   }
 
-  /// The prompt (with colour escapes between libedit's delimiters) and its plain text.
-  func prompt() -> (String, String) {
+  /// The prompt, with colour escapes between libedit's delimiters when colour is on.
+  func prompt() -> String {
     let name = clusterName
-    let plain = "fsh:\(name)> "
     guard interactive, Terminal.useColor(session.options.color, tty: true) else {
-      return (plain, plain)
+      return "fsh:\(name)> "
     }
     let e = String(UnicodeScalar(UInt8(LineEditor.escape)))
     let colour =
       isSandbox ? "\u{1B}[33m" : (session.configuration.host == nil ? "\u{1B}[31m" : "\u{1B}[36m")
     let reset = "\u{1B}[0m"
-    return ("fsh:" + e + colour + e + name + e + reset + e + "> ", plain)
+    return "fsh:" + e + colour + e + name + e + reset + e + "> "
   }
 
   func continuationPrompt() -> String { "...> " }

@@ -90,7 +90,7 @@ struct SandboxCommand: ParsableCommand {
         "# \(what) on 127.0.0.1:\(server.port), \(server.nodes.count) nodes, state in \(options.directory)\n"
       text +=
         "# in another terminal: eval these lines, then run fsh (Ctrl-C here stops the sandbox)\n"
-      for (k, v) in export.variables { text += "export \(k)=\(EnvExport.shellQuote(v))\n" }
+      for (k, v) in export.variables { text += "export \(k)=\(shellQuote(v))\n" }
       print(text, terminator: "")
       fflush(stdout)
       // Serve until SIGINT or SIGTERM.

@@ -360,12 +360,12 @@ public struct AgentCheck {
     } else if mode & 0o004 != 0 {
       add(
         .fail, "file", "the file holds secrets (\(names)) and everyone can read it (mode \(octal))",
-        fix: "chmod 0600 \(EnvExport.shellQuote(path))")
+        fix: "chmod 0600 \(shellQuote(path))")
     } else if mode & 0o040 != 0 {
       add(
         .warn, "file",
         "the file holds secrets (\(names)) and its group can read it (mode \(octal))",
-        fix: "chmod 0600 \(EnvExport.shellQuote(path))")
+        fix: "chmod 0600 \(shellQuote(path))")
     } else {
       add(.pass, "file", "secrets (\(names)) readable only by the owner (mode \(octal))")
     }

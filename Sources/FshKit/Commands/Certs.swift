@@ -131,19 +131,14 @@ extension Certs {
             "this session talks to the control service in-process, without TLS"))
         client = try session.client()
       } else {
-        let curl: CurlTransport
-        do {
-          curl = try CurlTransport(settings: settings)
-        } catch let e as ClientError {
-          throw Diagnostic(e)
-        }
-        curl.trace = { [weak session] line in
+        let transport = try session.connection.tlsTransport(settings, reportingNotes: false)
+        transport.setTrace { [weak session] line in
           guard let session, session.options.verbose else { return }
           session.host?.trace(line)
         }
-        let probe = FlockerClient(transport: curl)
-        session.setActiveTransport(curl)
-        defer { session.setActiveTransport(nil) }
+        let probe = FlockerClient(transport: transport)
+        session.connection.setActive(transport)
+        defer { session.connection.setActive(nil) }
         do {
           datasets = try probe.configurationDatasets().datasets
           client = probe
@@ -169,7 +164,7 @@ extension Certs {
         }
         if client != nil {
           rows.insert(
-            contentsOf: presentedChain(curl.serverCertificates, ca: ca, settings: settings),
+            contentsOf: presentedChain(transport.serverCertificates, ca: ca, settings: settings),
             at: 0)
         }
       }

@@ -93,18 +93,10 @@ extension Certs {
         return try FlockerCA.load(certificatePEM: texts[0], keyPEM: texts[1], version: .v3)
       } catch let e as FlockerPKIError {
         throw Diagnostic(
-          "cannot load the cluster CA from '\(dir)': \(Certs.sentence(e.description))",
+          "cannot load the cluster CA from '\(dir)': \(sentence(e.description))",
           notes: ["cluster.key must be the RSA key written with cluster.crt"], range: caDir?.range)
       }
     }
-  }
-
-  /// "The key does not match." → "the key does not match"
-  static func sentence(_ s: String) -> String {
-    var t = s
-    if t.hasSuffix(".") { t.removeLast() }
-    guard let first = t.first else { return t }
-    return first.lowercased() + t.dropFirst()
   }
 
   /// Refuses before the (slow) key generation when a file is already there.
@@ -135,8 +127,6 @@ extension Certs {
       throw Diagnostic(sentence(e.description), code: .io)
     }
   }
-
-  static func quote(_ s: String) -> String { FlockerClient.shellQuote(s) }
 
   /// The result of a generator: a record (paths, names; never key material) and its text.
   static func result(
@@ -208,7 +198,7 @@ extension Certs {
       do {
         ca = try FlockerCA.initialize(name: name.text, keyBits: options.keyBits, version: .v3)
       } catch let e as FlockerPKIError {
-        throw Diagnostic(Certs.sentence(e.description), range: name.range)
+        throw Diagnostic(sentence(e.description), range: name.range)
       }
       let paths = try Certs.write(ca.credential, dir: dir, out: options.out)
       context.warn(
@@ -216,7 +206,7 @@ extension Certs {
         notes: ["it stays on this machine; only cluster.crt is copied to the nodes"])
       let caDir =
         dir == context.session.environment.workingDirectory
-        ? "" : " --ca-dir \(Certs.quote(dir))"
+        ? "" : " --ca-dir \(shellQuote(dir))"
       return Certs.result(
         ca.credential, paths: paths,
         summary: "cluster '\(name.text)', id \(ca.clusterUUID), RSA \(options.keyBits)",
@@ -259,8 +249,8 @@ extension Certs {
       ) { ca, bits in try ca.issueControl(hostname: hostName, keyBits: bits) }
       let paths = (certificate: certificate, key: keyPath)
       let isIP = FshPKIHost.isIPAddress(hostName)
-      let crt = Certs.quote((paths.certificate as NSString).lastPathComponent)
-      let key = Certs.quote((paths.key as NSString).lastPathComponent)
+      let crt = shellQuote((paths.certificate as NSString).lastPathComponent)
+      let key = shellQuote((paths.key as NSString).lastPathComponent)
       return Certs.result(
         credential, paths: paths,
         summary: "CN control-service, SAN DNS:control-service, \(isIP ? "IP" : "DNS"):\(hostName)",
@@ -359,8 +349,8 @@ extension Certs {
         ca, bits in try ca.issueUser(name: user, keyBits: bits)
       }
       let paths = (certificate: certificate, key: keyPath)
-      let crt = Certs.quote("\(user).crt")
-      let key = Certs.quote("\(user).key")
+      let crt = shellQuote("\(user).crt")
+      let key = shellQuote("\(user).key")
       return Certs.result(
         credential, paths: paths, summary: "CN user-\(user), EKU clientAuth",
         steps: [

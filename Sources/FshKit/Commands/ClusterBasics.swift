@@ -108,15 +108,14 @@ extension ClusterBasics {
         "Paths to the certificate files only, never key contents: safe to paste into a bug report.")
     init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
-      guard let cached = context.session.clientCache?.client,
-        let settings = context.session.tlsSettings,
-        let line = cached.curlCommandLine(settings: settings)
+      guard let request = context.session.connection.lastRequest,
+        let settings = context.session.tlsSettings
       else {
         throw Diagnostic(
           "no request has been made yet in this session",
           notes: ["run a command such as `version` first"])
       }
-      return .text(line)
+      return .text(FlockerClient.curlCommandLine(for: request, settings: settings))
     }
   }
 }

@@ -147,7 +147,8 @@ extension Datasets {
     func resolveNode(_ view: ClusterView) throws -> Node {
       do {
         return try view.node(node.text)
-      } catch var d as Diagnostic {
+      } catch let e as ClusterView.LookupError {
+        var d = Diagnostic(e)
         // A full UUID of a node that is not reporting is accepted by the API; say so instead.
         if UUIDs.isV4(node.text), d.code == .notFound {
           d.notes.insert(

@@ -219,7 +219,8 @@ extension Datasets {
 extension ClusterView {
   /// Finds a dataset named by an argument; a failure points at the argument.
   func dataset(_ a: CommandArgument, includeDeleted: Bool = false) throws -> DatasetView {
-    do { return try dataset(a.text, includeDeleted: includeDeleted) } catch var d as Diagnostic {
+    do { return try dataset(a.text, includeDeleted: includeDeleted) } catch let e as LookupError {
+      var d = Diagnostic(e)
       d.range = a.range
       throw d
     }
@@ -227,7 +228,8 @@ extension ClusterView {
 
   /// Finds a node named by an argument; a failure points at the argument.
   func node(_ a: CommandArgument) throws -> Node {
-    do { return try node(a.text) } catch var d as Diagnostic {
+    do { return try node(a.text) } catch let e as LookupError {
+      var d = Diagnostic(e)
       d.range = a.range
       throw d
     }

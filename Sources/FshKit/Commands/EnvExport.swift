@@ -144,15 +144,6 @@ public enum EnvExport {
     return items.filter { seen.insert($0).inserted }
   }
 
-  /// Quotes for POSIX sh: bare when safe, else single quotes.
-  public static func shellQuote(_ s: String) -> String {
-    let safe = s.allSatisfy {
-      $0.isASCII && ($0.isLetter || $0.isNumber || "/._-:=,@%+".contains($0))
-    }
-    if safe && !s.isEmpty { return s }
-    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-  }
-
   static func fishQuote(_ s: String) -> String {
     "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
       + "'"

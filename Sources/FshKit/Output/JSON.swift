@@ -1,4 +1,5 @@
 import Foundation
+import FshJSON
 
 /// Converts between `Value` and JSON text without Foundation's bridging (fast and ordered).
 public enum JSON {
@@ -81,236 +82,30 @@ public enum JSON {
 
   /// Decodes JSON bytes into a `Value`, keeping the order of object keys.
   public static func decode(_ bytes: [UInt8]) throws -> Value {
-    var parser = JSONParser(bytes: bytes)
-    return try parser.parseDocument()
+    try JSONParser.decode(Value.self, from: bytes)
   }
 }
 
-/// A strict RFC 8259 parser over UTF-8 bytes; errors name the byte offset.
-struct JSONParser {
-  let bytes: [UInt8]
-  var i = 0
-  var depth = 0
-
-  init(bytes: [UInt8]) { self.bytes = bytes }
-
-  struct Failure: Error, CustomStringConvertible {
-    var message: String
-    var offset: Int
-    var description: String { "\(message) at byte \(offset)" }
-  }
-
-  mutating func parseDocument() throws -> Value {
-    skipSpace()
-    let v = try parseValue()
-    skipSpace()
-    if i < bytes.count { throw Failure(message: "unexpected data after the JSON value", offset: i) }
-    return v
-  }
-
-  mutating func skipSpace() {
-    while i < bytes.count {
-      switch bytes[i] {
-      case 0x20, 0x0A, 0x0D, 0x09: i += 1
-      default: return
-      }
-    }
-  }
-
-  mutating func parseValue() throws -> Value {
-    guard i < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: i) }
-    switch bytes[i] {
-    case UInt8(ascii: "{"): return try parseObject()
-    case UInt8(ascii: "["): return try parseArray()
-    case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-    case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-    case UInt8(ascii: "n"): try literal("null"); return .null
-    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+extension Value: JSONPullDecodable {
+  /// Reads any JSON value as a `Value`, objects as records in their key order.
+  package init(json r: inout JSONParser) throws {
+    switch r.i < r.bytes.count ? r.bytes[r.i] : 0 {
+    case UInt8(ascii: "{"):
+      var fields: [(String, Value)] = []
+      try r.object { r, key in fields.append((key, try Value(json: &r))) }
+      self = .record(Record(fields))
+    case UInt8(ascii: "["):
+      var items: [Value] = []
+      try r.elements { r in items.append(try Value(json: &r)) }
+      self = .list(items)
     default:
-      throw Failure(
-        message: "unexpected character '\(Character(UnicodeScalar(bytes[i])))'", offset: i)
-    }
-  }
-
-  static let trueBytes: [UInt8] = Array("true".utf8)
-  static let falseBytes: [UInt8] = Array("false".utf8)
-  static let nullBytes: [UInt8] = Array("null".utf8)
-
-  mutating func literal(_ word: String) throws {
-    let w = word == "true" ? Self.trueBytes : (word == "false" ? Self.falseBytes : Self.nullBytes)
-    guard i + w.count <= bytes.count else {
-      throw Failure(message: "unexpected end of JSON", offset: i)
-    }
-    for k in 0..<w.count where bytes[i + k] != w[k] {
-      throw Failure(message: "invalid literal", offset: i)
-    }
-    i += w.count
-  }
-
-  mutating func enter() throws {
-    depth += 1
-    if depth > 512 { throw Failure(message: "JSON nested too deeply", offset: i) }
-  }
-
-  mutating func parseObject() throws -> Value {
-    try enter()
-    defer { depth -= 1 }
-    i += 1
-    var fields: [(String, Value)] = []
-    skipSpace()
-    if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
-      i += 1
-      return .record(Record(fields))
-    }
-    while true {
-      skipSpace()
-      guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
-        throw Failure(message: "expected a string key", offset: i)
-      }
-      let key = try parseString()
-      skipSpace()
-      guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
-        throw Failure(message: "expected ':'", offset: i)
-      }
-      i += 1
-      skipSpace()
-      fields.append((key, try parseValue()))
-      skipSpace()
-      guard i < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: i) }
-      if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-      if bytes[i] == UInt8(ascii: "}") { i += 1; return .record(Record(fields)) }
-      throw Failure(message: "expected ',' or '}'", offset: i)
-    }
-  }
-
-  mutating func parseArray() throws -> Value {
-    try enter()
-    defer { depth -= 1 }
-    i += 1
-    var items: [Value] = []
-    skipSpace()
-    if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
-      i += 1
-      return .list(items)
-    }
-    while true {
-      skipSpace()
-      items.append(try parseValue())
-      skipSpace()
-      guard i < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: i) }
-      if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-      if bytes[i] == UInt8(ascii: "]") { i += 1; return .list(items) }
-      throw Failure(message: "expected ',' or ']'", offset: i)
-    }
-  }
-
-  mutating func parseString() throws -> String {
-    i += 1
-    let start = i
-    // Fast path: no escapes (scanned through a pointer: a listing has a million strings).
-    let (fast, end): (String?, Int) = bytes.withUnsafeBufferPointer { p in
-      var j = start
-      while j < p.count {
-        let b = p[j]
-        if b == UInt8(ascii: "\"") {
-          return (String(decoding: UnsafeBufferPointer(rebasing: p[start..<j]), as: UTF8.self), j)
-        }
-        if b == UInt8(ascii: "\\") || b < 0x20 { break }
-        j += 1
-      }
-      return (nil, j)
-    }
-    i = fast == nil ? end : end + 1
-    if let fast { return fast }
-    var out = [UInt8](bytes[start..<i])
-    while i < bytes.count {
-      let b = bytes[i]
-      if b == UInt8(ascii: "\"") {
-        i += 1
-        return String(decoding: out, as: UTF8.self)
-      }
-      if b < 0x20 { throw Failure(message: "control character in string", offset: i) }
-      if b != UInt8(ascii: "\\") {
-        out.append(b)
-        i += 1
-        continue
-      }
-      i += 1
-      guard i < bytes.count else { break }
-      let e = bytes[i]
-      i += 1
-      switch e {
-      case UInt8(ascii: "\""): out.append(0x22)
-      case UInt8(ascii: "\\"): out.append(0x5C)
-      case UInt8(ascii: "/"): out.append(0x2F)
-      case UInt8(ascii: "b"): out.append(0x08)
-      case UInt8(ascii: "f"): out.append(0x0C)
-      case UInt8(ascii: "n"): out.append(0x0A)
-      case UInt8(ascii: "r"): out.append(0x0D)
-      case UInt8(ascii: "t"): out.append(0x09)
-      case UInt8(ascii: "u"):
-        var code = try hex4()
-        if (0xD800..<0xDC00).contains(code), i + 1 < bytes.count, bytes[i] == 0x5C,
-          bytes[i + 1] == UInt8(ascii: "u")
-        {
-          i += 2
-          let low = try hex4()
-          if (0xDC00..<0xE000).contains(low) {
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-          } else {
-            code = 0xFFFD
-          }
-        }
-        let scalar = UnicodeScalar(code) ?? "\u{FFFD}"
-        out.append(contentsOf: Array(String(Character(scalar)).utf8))
-      default: throw Failure(message: "invalid escape", offset: i - 1)
+      switch try r.scalar() {
+      case .string(let s): self = .string(s)
+      case .number(.int(let n)): self = .int(n)
+      case .number(.double(let d)): self = .double(d)
+      case .bool(let b): self = .bool(b)
+      case .null, .object, .array: self = .null  // objects and arrays are read above
       }
     }
-    throw Failure(message: "unterminated string", offset: start - 1)
-  }
-
-  mutating func hex4() throws -> UInt32 {
-    guard i + 4 <= bytes.count else { throw Failure(message: "truncated \\u escape", offset: i) }
-    var v: UInt32 = 0
-    for _ in 0..<4 {
-      let b = bytes[i]
-      let d: UInt8
-      switch b {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): d = b - UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): d = b - UInt8(ascii: "a") + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): d = b - UInt8(ascii: "A") + 10
-      default: throw Failure(message: "invalid \\u escape", offset: i)
-      }
-      v = v * 16 + UInt32(d)
-      i += 1
-    }
-    return v
-  }
-
-  mutating func parseNumber() throws -> Value {
-    let start = i
-    var isInteger = true
-    if bytes[i] == UInt8(ascii: "-") { i += 1 }
-    guard i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) else {
-      throw Failure(message: "invalid number", offset: start)
-    }
-    while i < bytes.count {
-      let b = bytes[i]
-      if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
-        i += 1
-      } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-        || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
-      {
-        isInteger = false
-        i += 1
-      } else {
-        break
-      }
-    }
-    let text = String(decoding: bytes[start..<i], as: UTF8.self)
-    if isInteger, let n = Int(text) { return .int(n) }
-    guard let d = Double(text) else { throw Failure(message: "invalid number", offset: start) }
-    return .double(d)
   }
 }

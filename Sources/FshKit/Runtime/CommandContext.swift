@@ -3,14 +3,12 @@ public final class CommandContext {
   public let session: Session
   /// The session options with this command's `-o` applied.
   public let options: SessionOptions
-  let interpreter: Interpreter
   /// Where the command was written.
   public let range: SourceRange
 
-  init(session: Session, options: SessionOptions, interpreter: Interpreter, range: SourceRange) {
+  init(session: Session, options: SessionOptions, range: SourceRange) {
     self.session = session
     self.options = options
-    self.interpreter = interpreter
     self.range = range
   }
 

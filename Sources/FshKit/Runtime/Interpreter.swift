@@ -56,11 +56,13 @@ struct Interpreter {
     }
   }
 
+  /// Runs one statement; only a top-level one's result goes into `outcome.values` (a command
+  /// inside `if` or `for` is shown, not collected).
   private func statement(_ s: Statement, outcome: inout Outcome, topLevel: Bool) throws {
     switch s {
     case .command(let call):
       let result = try run(call)
-      outcome.results.append(result)
+      if topLevel { outcome.results.append(result) }
       show(result)
       if let failure = result.failure { throw failure }
       recordSuccess()
@@ -71,7 +73,7 @@ struct Interpreter {
     case .attempt(let call, _):
       do {
         let result = try run(call)
-        outcome.results.append(result)
+        if topLevel { outcome.results.append(result) }
         show(result)
         if let failure = result.failure { throw failure }
         recordSuccess()
@@ -288,7 +290,7 @@ extension Interpreter {
     try arguments.finish()
     if let format { options.output = format }
     let context = CommandContext(
-      session: session, options: options, interpreter: self, range: call.range)
+      session: session, options: options, range: call.range)
     func locate(_ d: Diagnostic) -> Diagnostic {
       if d.range == nil {
         var located = d
@@ -304,6 +306,8 @@ extension Interpreter {
       return result
     } catch let d as Diagnostic {
       throw locate(d)
+    } catch let e as ClusterView.LookupError {
+      throw locate(Diagnostic(e))
     }
   }
 

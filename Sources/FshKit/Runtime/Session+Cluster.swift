@@ -1,58 +1,30 @@
 import Foundation
+import FshClient
 
 extension Session {
   /// The client for the configured control service, built on first use and kept (one
   /// connection reused) until the configuration or connection options change.
   public func client() throws -> FlockerClient {
-    let c = configuration
-    if let first = c.errors.first { throw first }
-    guard let host = c.host else {
-      throw Diagnostic(
-        "no control service host is configured", code: .configuration,
-        notes: [
-          "give one with --host, FLOCKER_CONTROL_SERVICE_HOST, `set host HOST` or `use cluster NAME`",
-          "or try the sandbox: fsh --sandbox",
-        ])
-    }
-    let key =
-      "\(host)|\(c.port)|\(c[.ca] ?? "")|\(c[.cert] ?? "")|\(c[.key] ?? "")|\(options.connectTimeout)|\(options.requestTimeout)"
-    if let cached = clientCache, cached.key == key { return cached.client }
-    let transport: ControlTransport
-    if let factory = transportFactory {
-      transport = try factory(c, options)
-    } else {
-      let settings = TLSSettings(
-        host: host, port: c.port, caFile: c[.ca] ?? "", certFile: c[.cert] ?? "",
-        keyFile: c[.key] ?? "",
-        connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout)
-      do {
-        let curl = try CurlTransport(settings: settings)
-        curl.onNote = { [weak self] note in
-          self?.host?.report(Diagnostic(note, severity: .warning))
-        }
-        transport = curl
-      } catch let e as ClientError {
-        throw Diagnostic(e)
-      }
-    }
-    let client = FlockerClient(transport: readOnly ? ReadOnlyTransport(transport) : transport)
-    clientCache = (client, key)
-    return client
+    try connection.client(for: configuration, options: options)
   }
 
   /// Closes the connection to the control service (the next command opens a new one).
-  public func closeConnections() {
-    clientCache = nil
-  }
+  public func closeConnections() { connection.close() }
 
   /// The TLS settings of the current configuration (for `curl`, `certs check`).
-  public var tlsSettings: TLSSettings? {
-    let c = configuration
-    guard let host = c.host else { return nil }
-    return TLSSettings(
-      host: host, port: c.port, caFile: c[.ca] ?? "", certFile: c[.cert] ?? "",
-      keyFile: c[.key] ?? "",
-      connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout)
+  public var tlsSettings: TLSSettings? { Connection.settings(configuration, options: options) }
+
+  /// Builds the transport to the control service; nil means libcurl over mutual TLS
+  /// (`connection.transportFactory`).
+  public var transportFactory: ((Configuration, SessionOptions) throws -> ControlTransport)? {
+    get { connection.transportFactory }
+    set { connection.transportFactory = newValue }
+  }
+
+  /// When true, nothing but GET and HEAD is sent (`connection.readOnly`).
+  public var readOnly: Bool {
+    get { connection.readOnly }
+    set { connection.readOnly = newValue }
   }
 }
 
@@ -61,17 +33,16 @@ extension CommandContext {
   public func cluster<T>(_ body: (FlockerClient) throws -> T) throws -> T {
     try checkCancelled()
     let client = try session.client()
-    if let curl = client.transport as? CurlTransport {
-      // Trace only with --verbose: libcurl's debug callback costs a third of a request.
-      if options.verbose {
-        let host = session.host
-        curl.trace = { line in host?.trace(TerminalText.safe(line)) }  // headers are the server's
-      } else {
-        curl.trace = nil
-      }
+    // Trace only with --verbose: libcurl's debug callback costs a third of a request.
+    if options.verbose {
+      let host = session.host
+      // Escaped: the headers are the server's.
+      client.transport.setTrace { line in host?.trace(TerminalText.safe(line)) }
+    } else {
+      client.transport.setTrace(nil)
     }
-    session.setActiveTransport(client.transport)
-    defer { session.setActiveTransport(nil) }
+    session.connection.setActive(client.transport)
+    defer { session.connection.setActive(nil) }
     do {
       return try body(client)
     } catch let e as ClientError {
@@ -80,20 +51,5 @@ extension CommandContext {
       }
       throw Diagnostic(e, verbose: options.verbose)
     }
-  }
-}
-
-extension Diagnostic {
-  /// A client error as a diagnostic: its message, the server's schema errors as notes.
-  public init(_ e: ClientError, verbose: Bool = false) {
-    let code: Code
-    switch e.code {
-    case .cancelled: code = .cancelled
-    case .timeout: code = .timeout
-    default: code = .cluster
-    }
-    var notes = e.errors.map { "server: \($0)" }
-    if verbose, let d = e.detail { notes.append("curl: \(d)") }
-    self.init(e.message, code: code, notes: notes)
   }
 }

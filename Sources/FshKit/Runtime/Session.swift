@@ -1,4 +1,5 @@
 import Foundation
+import FshClient
 import FshPKI
 import Synchronization
 
@@ -63,23 +64,14 @@ public final class Session {
     guard let data = FileManager.default.contents(atPath: path) else { return nil }
     return (try? CertificateSummary(pem: String(decoding: data, as: UTF8.self)))?.commonName
   }
-  /// Builds the transport to the control service; nil means libcurl over mutual TLS.
-  /// An embedding program can supply another (the sandbox in-process, a recorder).
-  public var transportFactory: ((Configuration, SessionOptions) throws -> ControlTransport)?
-  /// When true, every request to the control service goes through a `ReadOnlyTransport`:
-  /// nothing but GET and HEAD is sent (a rehearsal reads the real cluster this way).
-  public var readOnly = false {
-    didSet { if readOnly != oldValue { clientCache = nil } }
-  }
-  var clientCache: (client: FlockerClient, key: String)?
+  /// The link to the control service: transport, kept client, cancel.
+  public let connection = Connection()
   /// The width of the terminal results are shown on, nil when there is none (help and
   /// `certs check` wrap their text to it). The executable sets it; it is read at each use, so
   /// a resized terminal is followed.
   public var terminalWidth: () -> Int? = { nil }
   /// Dataset and node names seen by the last listing, for completion.
   public let names = NameCache()
-  private let transportLock = NSLock()
-  private var activeTransport: ControlTransport?
 
   /// Creates a session with the given environment and commands (default: all of fsh's).
   public init(
@@ -90,6 +82,9 @@ public final class Session {
     self.commands = commands
     self.host = host
     self.configuration = Configuration()
+    connection.onNote = { [weak self] note in
+      self?.host?.report(Diagnostic(note, severity: .warning))
+    }
     reconfigure()
   }
 
@@ -106,7 +101,7 @@ public final class Session {
 
   /// Drops a client built for the old configuration.
   func configurationChanged() {
-    clientCache = nil
+    connection.close()
   }
 
   func configurationInputs() -> ConfigurationInputs {
@@ -158,20 +153,7 @@ public final class Session {
   /// Cancels what is running: the current request is aborted and the script stops.
   public func cancel() {
     cancelled.store(true, ordering: .sequentiallyConsistent)
-    cancelTransport()
-  }
-
-  func cancelTransport() {
-    transportLock.lock()
-    let t = activeTransport
-    transportLock.unlock()
-    t?.cancel()
-  }
-
-  func setActiveTransport(_ t: ControlTransport?) {
-    transportLock.lock()
-    activeTransport = t
-    transportLock.unlock()
+    connection.cancel()
   }
 
   /// Whether `cancel()` was called since the current run started.

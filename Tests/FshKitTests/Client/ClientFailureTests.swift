@@ -4,7 +4,10 @@ import FshPKI
 import FshSandbox
 import Testing
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 #if canImport(Glibc)
   import Glibc
@@ -140,8 +143,11 @@ struct ClientFailureTests {
     let e404 = expectError(.http) { _ = try client.moveDataset(unknown, to: server.nodeA) }
     #expect(e404?.status == 404)
     #expect(e404?.description == "Dataset not found.")
+    // The client says what happened; fsh adds the command that lists the ids.
     #expect(
-      e404?.message
+      e404?.message == "dataset not found ('POST /v1/configuration/datasets/\(unknown)', HTTP 404)")
+    #expect(
+      e404.map { Diagnostic($0).message }
         == "dataset not found ('POST /v1/configuration/datasets/\(unknown)', HTTP 404); no "
         + "dataset has the id '\(unknown)'; list them with 'datasets'")
 
@@ -192,12 +198,12 @@ struct ClientFailureTests {
 
   @Test func nonJSON404And405() throws {
     let client = try server.settings().client()
-    let e = expectError(.badResponse) { _ = try client.request(method: "GET", path: "/v1/x") }
+    let e = expectError(.badResponse) { _ = try client.sendChecked(method: "GET", path: "/v1/x") }
     #expect(
       e?.message == "the control service does not know 'GET /v1/x' (HTTP 404); is it a Flocker "
         + "control service of version 1.x?")
     let e405 = expectError(.badResponse) {
-      _ = try client.request(method: "DELETE", path: "/v1/version")
+      _ = try client.sendChecked(method: "DELETE", path: "/v1/version")
     }
     #expect(e405?.status == 405)
   }

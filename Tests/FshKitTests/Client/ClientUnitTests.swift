@@ -3,7 +3,10 @@ import Foundation
 import FshPKI
 import Testing
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 /// An in-process transport answering from a closure (what the sandbox may also provide).
 final class CannedTransport: ControlTransport {
@@ -34,10 +37,10 @@ struct ClientUnitTests {
   }
 
   @Test func shellQuoting() {
-    #expect(FlockerClient.shellQuote("/etc/flocker/cluster.crt") == "/etc/flocker/cluster.crt")
-    #expect(FlockerClient.shellQuote("/my certs/a.crt") == "'/my certs/a.crt'")
-    #expect(FlockerClient.shellQuote("it's") == #"'it'\''s'"#)
-    #expect(FlockerClient.shellQuote("") == "''")
+    #expect(shellQuote("/etc/flocker/cluster.crt") == "/etc/flocker/cluster.crt")
+    #expect(shellQuote("/my certs/a.crt") == "'/my certs/a.crt'")
+    #expect(shellQuote("it's") == #"'it'\''s'"#)
+    #expect(shellQuote("") == "''")
   }
 
   @Test func settingsURLs() {
@@ -87,8 +90,8 @@ struct ClientUnitTests {
         "the request body could not be decoded according to the value of the Content-Type header ('GET /v1/version', HTTP 400)"
       ) == true)
 
-    #expect(FlockerClient.sentence("X-Thing is bad.") == "X-Thing is bad")
-    #expect(FlockerClient.sentence("Lease not found.") == "lease not found")
+    #expect(sentence("X-Thing is bad.") == "X-Thing is bad")
+    #expect(sentence("Lease not found.") == "lease not found")
   }
 
   @Test func idsAreCheckedAndLowerCased() throws {

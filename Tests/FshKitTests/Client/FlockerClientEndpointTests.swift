@@ -5,7 +5,10 @@ import FshSandbox
 import FshTestSupport
 import Testing
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 @Suite("Client: endpoints")
 struct FlockerClientEndpointTests {
@@ -117,30 +120,29 @@ struct FlockerClientEndpointTests {
   }
 
   @Test func rawRequest() throws {
+    // `send` (what the `api` command uses): any request, any answer returned as it is.
     let server = try SandboxPeer()
     let client = try server.settings().client()
-    let r = try client.request(method: "get", path: "/v1/version")
-    #expect(r.response.status == 200)
-    #expect((r.json as? [String: Any])?["flocker"] as? String == "1.15.0")
-    #expect(try client.request(method: "GET", path: "state/nodes").response.status == 200)
-
-    let bad = #expect(throws: ClientError.self) {
-      try client.request(method: "POST", path: "/v1/configuration/datasets", jsonText: "{nope")
-    }
-    #expect(bad?.code == .invalidRequest)
+    let r = try client.send(HTTPRequest(method: "GET", path: "/v1/version"))
+    #expect(r.status == 200)
+    #expect(try JSON.decode(r.body)["flocker"] == .string("1.15.0"))
+    #expect(try client.send(HTTPRequest(method: "GET", path: "/v1/state/nodes")).status == 200)
+    #expect(client.lastRequest?.path == "/v1/state/nodes")
 
     let schema = #expect(throws: ClientError.self) {
-      try client.request(
-        method: "POST", path: "/v1/configuration/datasets", jsonBody: ["junk": 1])
+      let request = HTTPRequest(
+        method: "POST", path: "/v1/configuration/datasets",
+        headers: [("Content-Type", "application/json")], body: Array(#"{"junk": 1}"#.utf8))
+      let response = try client.send(request)
+      throw FlockerClient.httpError(response, request: request, hints: [:])
     }
     #expect(schema?.code == .http)
     #expect(schema?.status == 400)
     #expect(schema?.errors.isEmpty == false)
     #expect(schema?.message.contains("doesn't match the required schema") == true)
 
-    let noThrow = try client.request(
-      method: "GET", path: "/v1/nothing", jsonText: nil, throwOnHTTPError: false)
-    #expect(noThrow.response.status == 404)
+    let noThrow = try client.send(HTTPRequest(method: "GET", path: "/v1/nothing"))
+    #expect(noThrow.status == 404)
   }
 
   @Test func curlCommandLine() throws {

@@ -4,7 +4,10 @@ import FshPKI
 import FshSandbox
 import Testing
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 /// A started sandbox in a fresh temporary directory (2048-bit keys, fast convergence).
 final class RunningSandbox: @unchecked Sendable {
@@ -95,7 +98,7 @@ struct SandboxInteropTests {
     }
     #expect(e405?.status == 405)
     let e404 = #expect(throws: ClientError.self) {
-      try client.request(method: "GET", path: "/v1/nothing-here")
+      try client.sendChecked(method: "GET", path: "/v1/nothing-here")
     }
     #expect(e404?.status == 404)
   }

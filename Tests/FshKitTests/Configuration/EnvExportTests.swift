@@ -105,8 +105,8 @@ struct EnvExportTests {
   }
 
   @Test func quotingSurvivesTheShell() throws {
-    #expect(EnvExport.shellQuote("/a b/it's") == "'/a b/it'\\''s'")
-    #expect(EnvExport.shellQuote("/plain/path.crt") == "/plain/path.crt")
+    #expect(shellQuote("/a b/it's") == "'/a b/it'\\''s'")
+    #expect(shellQuote("/plain/path.crt") == "/plain/path.crt")
   }
 
   /// `eval` the sh output in bash and read the variables back.

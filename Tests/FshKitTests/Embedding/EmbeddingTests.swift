@@ -74,6 +74,18 @@ struct EmbeddingTests {
     #expect(!o.exited)
   }
 
+  @Test func outcomeValuesAreTheTopLevelCommandsOnly() {
+    // As docs/embedding.md says: commands inside `if` and `for` are shown, not collected.
+    let host = CollectingHost()
+    let s = session(host)
+    let o = s.run(
+      "echo first\nif true { echo inside }\nfor x in a b { echo $x }\ntry echo last",
+      name: "job.fsh")
+    #expect(o.status == 0)
+    #expect(o.values == [.string("first"), .string("last")])
+    #expect(host.results.count == 5)
+  }
+
   @Test func inProcessTransportToTheSandbox() throws {
     let sandbox = TestSandbox.shared
     let host = CollectingHost()

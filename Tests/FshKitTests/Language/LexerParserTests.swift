@@ -1,6 +1,9 @@
 import Testing
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 struct LexerTests {
   func words(_ text: String) throws -> [Word] {

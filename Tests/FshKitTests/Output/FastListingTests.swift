@@ -3,7 +3,10 @@
 import Foundation
 import Testing
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 @Suite("Output: fast listing")
 struct FastListingTests {

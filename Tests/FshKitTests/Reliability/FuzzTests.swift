@@ -6,7 +6,10 @@ import Foundation
 import FshPKI
 import Testing
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 @Suite("Reliability: fuzzing")
 struct ReliabilityFuzzTests {
@@ -302,7 +305,7 @@ struct ReliabilityFuzzTests {
       { _ = try $0.leases() },
       { _ = try $0.acquireLease(datasetID: id, nodeUUID: node, expires: 10) },
       { _ = try $0.releaseLease(datasetID: id) },
-      { _ = try $0.request(method: "GET", path: "/v1/version") },
+      { _ = try $0.send(HTTPRequest(method: "GET", path: "/v1/version")) },
       { _ = try ClusterView.load($0) },
     ]
     var errors = 0

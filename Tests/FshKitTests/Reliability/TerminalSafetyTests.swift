@@ -5,7 +5,10 @@ import Foundation
 import FshSandbox
 import Testing
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 @Suite("Reliability: terminal safety")
 struct ReliabilityTerminalSafetyTests {

@@ -6,7 +6,10 @@
 import Foundation
 import FshTestSupport
 
+@testable import FshClient
+@testable import FshJSON
 @testable import FshKit
+@testable import FshLanguage
 
 /// Certificates made the flocker-ca way (enough of it for the client): a cluster CA, a control
 /// certificate with SAN DNS:control-service + IP:127.0.0.1, user and node certificates, and an

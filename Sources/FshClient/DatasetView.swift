@@ -1,0 +1,47 @@
+/// Where a dataset stands, from the configuration (what was asked), the state (what the agents
+/// report) and the node list (which agents report). See `ClusterView.status(...)`.
+public enum DatasetStatus: String, Sendable, CaseIterable {
+  /// Configured, not in the state, its configured node reporting: not created yet.
+  case pending
+  /// Reported mounted on its configured node.
+  case attached
+  /// Reported attached on a node other than the configured one: a move in progress or stuck.
+  case moving
+  /// Reported, attached nowhere (between stages, or detached).
+  case detached
+  /// Not in the state and its configured node not reporting: where the volume is cannot be told.
+  case unknown
+  /// Deleted in the configuration, still reported (or its configured node not reporting).
+  case deleting
+  /// Deleted, its configured node reporting, and absent from the state.
+  case deleted
+}
+
+/// One dataset as fsh shows it: configuration, state and nodes merged. The configured node
+/// (`primary`, `node`, `host`) and the node the state reports it attached to (`attachedNode`)
+/// are kept apart: they differ while a move is under way or stuck.
+public struct DatasetView: Sendable, Equatable {
+  public var configuration: DatasetConfiguration
+  /// The state entry (the mounted one when the state lists the dataset twice).
+  public var state: DatasetState?
+  public var status: DatasetStatus
+  /// The configured primary, when that node is reporting.
+  public var node: Node?
+  /// The node the state reports the dataset attached to (host nil when it is not in the list).
+  public var attachedNode: Node?
+  /// Position in the configuration list as the API returned it (Kubernetes takes the first
+  /// live dataset with a name in this order).
+  public var order: Int
+
+  public init(
+    configuration: DatasetConfiguration, state: DatasetState?, status: DatasetStatus,
+    node: Node?, attachedNode: Node? = nil, order: Int = 0
+  ) {
+    self.configuration = configuration
+    self.state = state
+    self.status = status
+    self.node = node
+    self.attachedNode = attachedNode
+    self.order = order
+  }
+}

@@ -1,0 +1,35 @@
+// A client error as fsh shows it: the client's message, the fsh command that fixes it when
+// there is one, the server's schema errors as notes.
+import FshClient
+
+extension Diagnostic {
+  /// A client error as a diagnostic: its message, the server's schema errors as notes.
+  public init(_ e: ClientError, verbose: Bool = false) {
+    let code: Code
+    switch e.code {
+    case .cancelled: code = .cancelled
+    case .timeout: code = .timeout
+    default: code = .cluster
+    }
+    var notes = e.errors.map { "server: \($0)" }
+    if verbose, let d = e.detail { notes.append("curl: \(d)") }
+    var message = e.message
+    if let advice = e.shellAdvice { message += "; " + advice }
+    self.init(message, code: code, notes: notes)
+  }
+}
+
+extension ClientError {
+  /// The fsh command that fixes an HTTP error, for the answers whose fix is one.
+  var shellAdvice: String? {
+    guard code == .http, let method, let path, let status else { return nil }
+    let datasets = "/v1/configuration/datasets/"
+    if status == 404, method == "POST" || method == "DELETE", path.hasPrefix(datasets) {
+      return "no dataset has the id '\(path.dropFirst(datasets.count))'; list them with 'datasets'"
+    }
+    if status == 409, method == "POST", path == "/v1/configuration/leases" {
+      return "another node holds the lease; release it first with 'lease release'"
+    }
+    return nil
+  }
+}

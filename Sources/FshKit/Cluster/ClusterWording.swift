@@ -1,0 +1,88 @@
+// The cluster view in fsh's words: a dataset as the record scripts read, and a failed lookup
+// as a diagnostic that names the fsh command to run.
+import FshClient
+
+extension DatasetView {
+  /// The record commands return and scripts read (`$ds.name`, `$ds.status`, …).
+  public var value: Value {
+    let c = configuration
+    var r = Record([
+      ("dataset_id", .string(c.datasetID)),
+      ("name", .from(c.name)),
+      ("status", .string(status.rawValue)),
+      ("size", .from(c.maximumSize)),
+      ("primary", .from(c.primary)),
+      ("node", .from(c.primary.map { String($0.prefix(8)) })),
+      ("host", .from(node?.host)),
+      ("attached_node", .from(attachedNode?.uuid)),
+      ("attached_host", .from(attachedNode.flatMap { $0.host.isEmpty ? nil : $0.host })),
+      ("path", .from(state?.path)),
+      ("deleted", .bool(c.deleted)),
+      (
+        "metadata",
+        .record(Record.map(c.metadata.keys.sorted().map { ($0, Value.string(c.metadata[$0]!)) }))
+      ),
+    ])
+    if let s = state?.maximumSize { r["actual_size"] = .int(s) }
+    return .record(r)
+  }
+}
+
+extension Diagnostic {
+  /// A failed lookup as fsh says it, with the command that lists what there is.
+  public init(_ e: ClusterView.LookupError) {
+    switch e {
+    case .sameName(let ref, let views):
+      self.init(
+        "\(views.count) datasets are named '\(ref)'", code: .ambiguous,
+        notes: [
+          "name one by id: "
+            + views.map { "\($0.configuration.datasetID) (\($0.status.rawValue))" }.joined(
+              separator: ", ")
+        ])
+    case .deleted(let ref):
+      self.init(
+        "dataset '\(ref)' was deleted", code: .notFound,
+        notes: ["deleted datasets stay in the configuration; `datasets --deleted` lists them"])
+    case .shortPrefix(let ref, let kind, let matches):
+      var notes = [
+        "give at least \(ClusterView.minimumPrefix) characters of the \(kind.rawValue) id"
+      ]
+      if matches.isEmpty {
+        notes.append("no \(kind.rawValue) id starts with '\(ref)'")
+      } else {
+        notes.append(
+          "ids starting with '\(ref)': "
+            + matches.prefix(8).joined(separator: ", ") + (matches.count > 8 ? ", …" : ""))
+      }
+      self.init(
+        "id prefix '\(ref)' is too short to name a \(kind.rawValue)", code: .usage, notes: notes)
+    case .ambiguousPrefix(let ref, let kind, let matches):
+      self.init(
+        "'\(ref)' matches \(matches.count) \(kind.rawValue)s", code: .ambiguous,
+        notes: ["give more of the id: " + ClusterView.candidates(matches)])
+    case .sameHost(let ref, let nodes):
+      self.init(
+        "\(nodes.count) nodes report host \(ref)", code: .ambiguous,
+        notes: [
+          "name one by id: " + nodes.map(\.uuid).joined(separator: ", "),
+          "two nodes behind one address usually means a copied node.crt; give each node its own certificate",
+        ])
+    case .noDataset(let ref, let names):
+      var notes = ["`datasets` lists them"]
+      if let near = Suggest.nearest(ref, in: names) {
+        notes.insert("did you mean '\(near)'?", at: 0)
+      }
+      self.init(
+        "no dataset named '\(ref)' or with an id starting '\(ref)'", code: .notFound, notes: notes)
+    case .noNode(let ref, let nodes):
+      self.init(
+        "no node with an id starting '\(ref)' or with host '\(ref)'", code: .notFound,
+        notes: [
+          nodes.isEmpty
+            ? "no node is reporting to the control service; are the dataset agents running?"
+            : "nodes: " + nodes.map { "\($0.uuid.prefix(8)) (\($0.host))" }.joined(separator: ", ")
+        ])
+    }
+  }
+}

@@ -30,10 +30,14 @@ let package = Package(
       name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .target(name: "CFshSupport"),
 
+    // MARK: Writing files safely: one atomic and one exclusive writer (EINTR retried)
+    .target(name: "FshFiles"),
+
     // MARK: Certificates the way flocker-ca makes and checks them
     .target(
       name: "FshPKI",
       dependencies: [
+        "FshFiles",
         .product(name: "X509", package: "swift-certificates"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -57,6 +61,7 @@ let package = Package(
         "FshLanguage",
         "FshJSON",
         "FshClient",
+        "FshFiles",
         "FshPKI",
         .product(name: "Yams", package: "Yams"),
       ]),
@@ -65,7 +70,9 @@ let package = Package(
     .target(
       name: "FshSandbox",
       dependencies: [
+        "FshFiles",
         "FshPKI",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -77,6 +84,7 @@ let package = Package(
       name: "fsh",
       dependencies: [
         "FshKit",
+        "FshFiles",
         "FshSandbox",
         "CEditLine",
         "CFshSupport",

@@ -402,55 +402,35 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     else { return }
     sanChecked = true
     ccurl_setopt_long(easy, CURLOPT_CERTINFO, 0)
-    var san = ""
     var chain: [String] = []
     for index in 0..<Int(info.pointee.num_of_certs) {
       var node = lists[index]
       while let n = node {
         let entry = String(cString: n.pointee.data)
-        if index == 0, entry.hasPrefix("X509v3 Subject Alternative Name:") {
-          san = String(entry.dropFirst("X509v3 Subject Alternative Name:".count))
-        }
         if entry.hasPrefix("Cert:") { chain.append(String(entry.dropFirst("Cert:".count))) }
         node = n.pointee.next
       }
     }
     serverCertificates = chain
-    let names = Self.parseSubjectAltNames(san)
-    if !Self.names(names, contain: settings.host) {
-      let listed = names.isEmpty ? "no subject alternative names" : names.joined(separator: ", ")
-      addNote(
-        "the control certificate names \(listed) but not '\(settings.host)'; fsh verifies the name "
-          + "'control-service' so it works, but curl, Go clients and kubelets dialling "
-          + "'\(settings.host)' will fail hostname verification; dial a host the certificate names, "
-          + "or re-issue it with 'flocker-ca create-control-certificate \(settings.host)'")
-    }
+    if let note = Self.serverNameNote(leafPEM: chain.first, host: settings.host) { addNote(note) }
+  }
+
+  /// The note for a server certificate that does not name the dialled host (matched by FshPKI
+  /// as Go's `VerifyHostname` does, wildcards included), or nil when it names it.
+  static func serverNameNote(leafPEM: String?, host: String) -> String? {
+    let leaf = leafPEM.flatMap { try? CertificateInfo.parseAll(pem: $0).first }
+    if leaf?.matchesHost(host) == true { return nil }
+    let names = leaf?.subjectAlternativeNames ?? []
+    let listed = names.isEmpty ? "no subject alternative names" : names.joined(separator: ", ")
+    return "the control certificate names \(listed) but not '\(host)'; fsh verifies the name "
+      + "'control-service' so it works, but curl, Go clients and kubelets dialling "
+      + "'\(host)' will fail hostname verification; dial a host the certificate names, "
+      + "or re-issue it with 'flocker-ca create-control-certificate \(host)'"
   }
 
   private func addNote(_ note: String) {
     notes.append(note)
     onNote?(note)
-  }
-
-  /// "DNS:control-service, IP Address:127.0.0.1" → ["DNS:control-service", "IP:127.0.0.1"].
-  static func parseSubjectAltNames(_ text: String) -> [String] {
-    text.split(separator: ",").compactMap { part in
-      let p = part.trimmingCharacters(in: .whitespaces)
-      if p.hasPrefix("IP Address:") { return "IP:" + p.dropFirst("IP Address:".count) }
-      return p.isEmpty ? nil : p
-    }
-  }
-
-  static func names(_ names: [String], contain host: String) -> Bool {
-    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-    if let address = FlockerCA.ipAddressBytes(bare) {
-      return names.contains {
-        $0.hasPrefix("IP:") && FlockerCA.ipAddressBytes(String($0.dropFirst(3))) == address
-      }
-    }
-    return names.contains {
-      $0.hasPrefix("DNS:") && $0.dropFirst(4).lowercased() == bare.lowercased()
-    }
   }
 
   // MARK: - Errors

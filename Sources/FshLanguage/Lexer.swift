@@ -68,14 +68,6 @@ public struct Lexer {
     }
   }
 
-  private static func isNameStart(_ c: Unicode.Scalar) -> Bool {
-    c == "_" || ("a"..."z").contains(c) || ("A"..."Z").contains(c)
-  }
-
-  private static func isNameChar(_ c: Unicode.Scalar) -> Bool {
-    isNameStart(c) || ("0"..."9").contains(c)
-  }
-
   /// Returns the next token.
   public mutating func next() throws -> Token {
     // Skip blanks, comments and line continuations.
@@ -255,19 +247,19 @@ public struct Lexer {
       }
       return .variable(name: name, path: [], range: SourceRange(start, position))
     }
-    guard Lexer.isNameStart(n) else { return nil }
+    guard Identifier.isStart(n) else { return nil }
     advance()
     var name = ""
-    while let c = peek(), Lexer.isNameChar(c) {
+    while let c = peek(), Identifier.isContinuation(c) {
       name.unicodeScalars.append(c)
       advance()
     }
     var path: [String] = []
     // `.field` continues the reference when a name character follows the dot.
-    while peek() == ".", let f = peek(1), Lexer.isNameChar(f) {
+    while peek() == ".", let f = peek(1), Identifier.isContinuation(f) {
       advance()
       var field = ""
-      while let c = peek(), Lexer.isNameChar(c) {
+      while let c = peek(), Identifier.isContinuation(c) {
         field.unicodeScalars.append(c)
         advance()
       }

@@ -112,7 +112,7 @@ public struct Parser {
     case "let":
       i += 1
       guard case .word(let nameWord) = current, let name = nameWord.bareText,
-        Parser.isName(name)
+        Identifier.isValid(name)
       else {
         if case .end = current {
           throw incomplete("missing variable name after 'let'", note: "write: let NAME = VALUE")
@@ -142,7 +142,8 @@ public struct Parser {
         notes: ["write: } else { … }"], range: current.range)
     case "for":
       i += 1
-      guard case .word(let nameWord) = current, let name = nameWord.bareText, Parser.isName(name)
+      guard case .word(let nameWord) = current, let name = nameWord.bareText,
+        Identifier.isValid(name)
       else {
         if case .end = current {
           throw incomplete("missing loop variable after 'for'", note: "write: for x in a b c { … }")
@@ -387,18 +388,4 @@ public struct Parser {
     }
     return CommandCall(words: words, range: first.range.union(last.range))
   }
-
-  static func isName(_ s: String) -> Bool {
-    guard let f = s.unicodeScalars.first, f == "_" || CharacterSetASCII.isLetter(f) else {
-      return false
-    }
-    return s.unicodeScalars.allSatisfy { $0 == "_" || CharacterSetASCII.isAlnum($0) }
-  }
-}
-
-enum CharacterSetASCII {
-  static func isLetter(_ c: Unicode.Scalar) -> Bool {
-    ("a"..."z").contains(c) || ("A"..."Z").contains(c)
-  }
-  static func isAlnum(_ c: Unicode.Scalar) -> Bool { isLetter(c) || ("0"..."9").contains(c) }
 }

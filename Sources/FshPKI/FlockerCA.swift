@@ -8,6 +8,7 @@
 
 import Crypto
 import Foundation
+import FshFiles
 import SwiftASN1
 import X509
 import _CryptoExtras
@@ -391,23 +392,10 @@ public func writeCredentialFiles(
 }
 
 private func writeExclusive(path: String, contents: String) throws {
-  let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-  if fd < 0 {
-    if errno == EEXIST { throw FlockerPKIError.fileExists(path: path) }
-    throw FlockerPKIError.writeFailed(path: path, errno: errno)
+  do {
+    try ExclusiveFile.write(contents, to: path, mode: 0o600)
+  } catch let e as FileWriteError {
+    if e.fileExists { throw FlockerPKIError.fileExists(path: path) }
+    throw FlockerPKIError.writeFailed(path: path, errno: e.code)
   }
-  defer { close(fd) }
-  // The umask may have narrowed the mode further; make it exactly 0600.
-  fchmod(fd, 0o600)
-  let bytes = Array(contents.utf8)
-  var written = 0
-  while written < bytes.count {
-    let result = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    if result < 0 {
-      if errno == EINTR { continue }
-      throw FlockerPKIError.writeFailed(path: path, errno: errno)
-    }
-    written += result
-  }
-  if fsync(fd) != 0 { throw FlockerPKIError.writeFailed(path: path, errno: errno) }
 }

@@ -3,6 +3,7 @@
 //
 // Not thread-safe: `Sandbox` serialises all access with one lock.
 
+import Crypto
 import Foundation
 
 /// Where a dataset's volume is, as its agents know it (reference flocker-convergence.md).
@@ -286,11 +287,14 @@ final class ClusterModel {
     return out
   }
 
-  /// `X-Configuration-Tag`: MurmurHash3 x64 128 of the serialized configuration, 32 hex chars
-  /// (Flocker: `b16encode(mmh3_hash_bytes(data)).lower()`).
+  /// `X-Configuration-Tag`: 32 hex chars that change whenever the serialized configuration
+  /// does, and only then. Clients treat it as opaque (they send it back in
+  /// `X-If-Configuration-Matches`), so the first half of a SHA-256 serves as well as Flocker's
+  /// MurmurHash3 x64 128, and swift-crypto already has it.
   func tag() -> String {
     if let cachedTag { return cachedTag }
-    let tag = murmur3Hex(serializedConfiguration())
+    let tag = SHA256.hash(data: serializedConfiguration()).prefix(16)
+      .map { String(format: "%02x", $0) }.joined()
     cachedTag = tag
     return tag
   }

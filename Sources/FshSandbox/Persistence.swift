@@ -2,6 +2,7 @@
 // its errors: saved before a change is acknowledged, atomically, and read back at start.
 
 import Foundation
+import FshFiles
 
 extension ClusterModel {
 
@@ -86,32 +87,11 @@ enum SandboxError: Error, CustomStringConvertible {
   }
 }
 
+/// The sandbox's state files, through the one atomic writer (`FshFiles.AtomicFile`).
 func writeAtomically(path: String, bytes: [UInt8], mode: mode_t = 0o600) throws {
-  let temporary = path + ".tmp"
-  let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-  guard fd >= 0 else { throw SandboxError.io(path: temporary, errno: errno) }
-  var written = 0
-  while written < bytes.count {
-    let result = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    if result < 0 {
-      if errno == EINTR { continue }
-      let code = errno
-      close(fd)
-      throw SandboxError.io(path: temporary, errno: code)
-    }
-    written += result
-  }
-  if fsync(fd) != 0 {
-    let code = errno
-    close(fd)
-    throw SandboxError.io(path: temporary, errno: code)
-  }
-  close(fd)
-  guard rename(temporary, path) == 0 else { throw SandboxError.io(path: path, errno: errno) }
-  let directory = (path as NSString).deletingLastPathComponent
-  let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
-  if directoryFD >= 0 {
-    fsync(directoryFD)
-    close(directoryFD)
+  do {
+    try AtomicFile.write(bytes, to: path, mode: mode)
+  } catch let e as FileWriteError {
+    throw SandboxError.io(path: e.path, errno: e.code)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FshFiles
 
 /// The persistent history: one entry per line (newlines inside an entry written as `\n`,
 /// backslashes as `\\`). Each entry is appended under an exclusive lock, so two sessions never
@@ -62,12 +63,7 @@ struct HistoryFile {
     let lines = text.split(separator: "\n")
     guard lines.count > limit + limit / 4 else { return }
     let kept = lines.suffix(limit).joined(separator: "\n") + "\n"
-    let tmp = path + ".tmp.\(getpid())"
-    guard
-      FileManager.default.createFile(
-        atPath: tmp, contents: Data(kept.utf8), attributes: [.posixPermissions: 0o600])
-    else { return }
-    if rename(tmp, path) != 0 { unlink(tmp) }
+    try? AtomicFile.write(kept, to: path, mode: 0o600)
   }
 
   static func encode(_ s: String) -> String {

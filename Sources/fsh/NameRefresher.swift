@@ -1,4 +1,5 @@
 import Foundation
+import FshFiles
 import FshKit
 
 /// The dataset and node words of one cluster, persisted under `$XDG_STATE_HOME/fsh/names/` so
@@ -32,12 +33,7 @@ struct NameStore {
     guard let data = try? JSONEncoder().encode(entry) else { return }
     try? FileManager.default.createDirectory(
       atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    let tmp = path(key) + ".tmp.\(getpid())"
-    guard
-      FileManager.default.createFile(
-        atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600])
-    else { return }
-    if rename(tmp, path(key)) != 0 { unlink(tmp) }
+    try? AtomicFile.write([UInt8](data), to: path(key), mode: 0o600)
   }
 
   private func path(_ key: String) -> String { directory + "/" + key + ".json" }

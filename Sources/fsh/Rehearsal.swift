@@ -1,4 +1,5 @@
 import Foundation
+import FshFiles
 import FshKit
 import FshSandbox
 
@@ -108,7 +109,7 @@ enum Rehearsal {
     profiles.clusters[label] = profile
     profiles.defaultCluster = label
     try files.createDirectory(atPath: env.configDirectory, withIntermediateDirectories: true)
-    try profiles.serialized().write(toFile: env.profilesPath, atomically: true, encoding: .utf8)
+    try AtomicFile.write(try profiles.serialized(), to: env.profilesPath, mode: 0o600)
     ownFiles[env.profilesPath] = try profiles.serialized()
     env.cluster = label
     env.rehearsalOf = label

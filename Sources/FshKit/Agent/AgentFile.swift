@@ -122,39 +122,3 @@ public struct AgentFile: Sendable {
     return out + "\""
   }
 }
-
-/// Writes a new file with exactly `mode`, never replacing one (O_EXCL), synced to disk.
-enum ExclusiveFile {
-  static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-    guard fd >= 0 else {
-      let code = errno
-      if code == EEXIST {
-        throw Diagnostic(
-          "'\(path)' already exists; fsh never overwrites it", code: .io,
-          notes: ["move it away or choose another path"])
-      }
-      throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(code)))", code: .io)
-    }
-    defer { close(fd) }
-    fchmod(fd, mode)  // the umask may have narrowed it
-    var written = 0
-    while written < bytes.count {
-      let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else {
-        let reason = String(cString: strerror(errno))
-        unlink(path)
-        throw Diagnostic("cannot write '\(path)': \(reason)", code: .io)
-      }
-      written += n
-    }
-    guard fsync(fd) == 0 else {
-      throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(errno)))", code: .io)
-    }
-  }
-
-  static func write(_ text: String, to path: String, mode: mode_t) throws {
-    try write(Array(text.utf8), to: path, mode: mode)
-  }
-}

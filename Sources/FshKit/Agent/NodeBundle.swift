@@ -166,7 +166,7 @@ public struct NodeBundle: Sendable {
     chmod(tmp, 0o700)
     do {
       for f in files {
-        try ExclusiveFile.write(f.contents, to: Paths.join(tmp, f.name), mode: mode_t(f.mode))
+        try FileWrites.create(f.contents, at: Paths.join(tmp, f.name), mode: mode_t(f.mode))
       }
       guard !NodeBundle.exists(path) else {
         throw Diagnostic("'\(path)' already exists; fsh never overwrites a bundle", code: .io)
@@ -186,7 +186,7 @@ public struct NodeBundle: Sendable {
     var tar = Tarball()
     tar.addDirectory(top, mode: 0o700)
     for f in files { tar.addFile("\(top)/\(f.name)", contents: f.contents, mode: f.mode) }
-    try ExclusiveFile.write(tar.archive, to: path, mode: 0o600)
+    try FileWrites.create(tar.archive, at: path, mode: 0o600)
   }
 
   static func exists(_ path: String) -> Bool {
@@ -252,7 +252,7 @@ struct NodeRegistry {
     let text =
       "# node certificates issued by `fsh node bundle` with this CA; one name and UUID per node\n"
       + (try encoder.encode(File(nodes: entries)))
-    try AtomicFile.write(text, to: path, mode: 0o600)
+    try FileWrites.replace(text, at: path, mode: 0o600)
     return result
   }
 }

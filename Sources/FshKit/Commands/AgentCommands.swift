@@ -162,7 +162,7 @@ extension AgentCommands {
       let file = try AgentCommands.agentFile(backend: backend, settings: settings, in: context)
       if out?.text == "-" { return CommandResult(.string(file.text), .rendered(file.text)) }
       let p = AgentCommands.path(out?.text ?? "agent.yml", in: context)
-      try ExclusiveFile.write(file.text, to: p, mode: 0o600)
+      try FileWrites.create(file.text, at: p, mode: 0o600)
       return .text(
         "wrote \(p) (0600): \(backend), control service \(file.hostname):\(file.port)")
     }

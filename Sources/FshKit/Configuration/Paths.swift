@@ -26,4 +26,8 @@ enum Paths {
     let d = String(path[..<slash])
     return d.isEmpty ? "/" : d
   }
+
+  static func basename(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+  }
 }

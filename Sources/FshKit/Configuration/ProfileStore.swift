@@ -46,43 +46,6 @@ struct ProfileStore {
     defer { flock(fd, LOCK_UN) }
     var file = try load()
     try change(&file)
-    try AtomicFile.write(try file.serialized(), to: path, mode: 0o600)
-  }
-}
-
-/// Writes files so that readers see the old or the new content, never a mix.
-enum AtomicFile {
-  static func write(_ text: String, to path: String, mode: mode_t) throws {
-    let dir = Paths.directory(of: path)
-    let tmp = Paths.join(
-      dir, ".\(Paths.basename(path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-    let fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode)
-    guard fd >= 0 else {
-      throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(errno)))", code: .io)
-    }
-    var ok = true
-    let bytes = Array(text.utf8)
-    var written = 0
-    while written < bytes.count {
-      let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if n <= 0 {
-        ok = false
-        break
-      }
-      written += n
-    }
-    if ok && fsync(fd) != 0 { ok = false }
-    close(fd)
-    guard ok, rename(tmp, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      unlink(tmp)
-      throw Diagnostic("cannot write '\(path)': \(reason)", code: .io)
-    }
-  }
-}
-
-extension Paths {
-  static func basename(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
+    try FileWrites.replace(try file.serialized(), at: path, mode: 0o600)
   }
 }

@@ -50,14 +50,23 @@ struct ClientUnitTests {
     #expect(s.hostPort == "[::1]:4523")
   }
 
-  @Test func subjectAltNameMatching() {
-    let names = CurlTransport.parseSubjectAltNames(
-      "DNS:control-service, IP Address:10.0.0.5, DNS:Ctl.example")
-    #expect(names == ["DNS:control-service", "IP:10.0.0.5", "DNS:Ctl.example"])
-    #expect(CurlTransport.names(names, contain: "10.0.0.5"))
-    #expect(CurlTransport.names(names, contain: "ctl.EXAMPLE"))
-    #expect(!CurlTransport.names(names, contain: "10.0.0.6"))
-    #expect(CurlTransport.names(["IP:0:0:0:0:0:0:0:1"], contain: "[::1]"))
+  @Test func serverNameNoteUsesTheCertificatesNames() throws {
+    // The dialled host is matched against the leaf's SANs by FshPKI (wildcards included).
+    let control = CertFixtures.control
+    #expect(CurlTransport.serverNameNote(leafPEM: control.certificatePEM, host: "10.0.0.5") == nil)
+    #expect(
+      CurlTransport.serverNameNote(leafPEM: control.certificatePEM, host: "CONTROL-SERVICE") == nil)
+    let note = CurlTransport.serverNameNote(leafPEM: control.certificatePEM, host: "10.0.0.6")
+    #expect(
+      note?.hasPrefix(
+        "the control certificate names DNS:control-service, IP:10.0.0.5 but not '10.0.0.6'")
+        == true)
+    let wild = try CertFixtures.ca.issueControl(hostname: "*.example.com", keyBits: 2048)
+    #expect(
+      CurlTransport.serverNameNote(leafPEM: wild.certificatePEM, host: "ctl.EXAMPLE.com") == nil)
+    #expect(
+      CurlTransport.serverNameNote(leafPEM: nil, host: "h")?.hasPrefix(
+        "the control certificate names no subject alternative names but not 'h'") == true)
   }
 
   @Test func statusMapping() throws {

@@ -1,0 +1,53 @@
+// The names the last listing saw, kept by the session for completion (and refreshed by the
+// executable in the background).
+import Foundation
+
+/// Dataset and node names for completion, replaced as a whole when a refresh finishes.
+public final class NameCache: @unchecked Sendable {
+  private let lock = NSLock()
+  private var datasets: [String] = []
+  private var nodes: [String] = []
+  private var generation = 0
+
+  public init() {}
+
+  /// Replaces the cached words: dataset names and ids, node id prefixes and hosts.
+  public func update(datasets: [String], nodes: [String]) {
+    lock.lock()
+    self.datasets = datasets
+    self.nodes = nodes
+    generation += 1
+    lock.unlock()
+  }
+
+  /// Counts updates: a background refresh that started before a newer update drops its result.
+  public var updates: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return generation
+  }
+
+  /// Replaces the words only if nothing updated them since `updates` was `expected`.
+  @discardableResult
+  public func update(datasets: [String], nodes: [String], ifUpdatesAre expected: Int) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    guard generation == expected else { return false }
+    self.datasets = datasets
+    self.nodes = nodes
+    generation += 1
+    return true
+  }
+
+  public var datasetWords: [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return datasets
+  }
+
+  public var nodeWords: [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return nodes
+  }
+}

@@ -10,18 +10,6 @@ import Synchronization
   import Darwin
 #endif
 
-/// Timing and connection facts about the last request, for `--verbose` and tests.
-public struct TransferInfo: Sendable, Equatable {
-  /// New connections made by the last attempt (0 = the kept-alive connection was reused).
-  public var newConnections: Int = 0
-  /// Attempts made (1 + GET retries).
-  public var attempts: Int = 0
-  /// Seconds for the last attempt, and until TCP connect and TLS handshake were done.
-  public var totalTime: Double = 0
-  public var connectTime: Double = 0
-  public var tlsTime: Double = 0
-}
-
 /// Carries requests to a Flocker control service over HTTPS with a client certificate.
 ///
 /// - Trusts only `settings.caFile` (CAINFO, CAPATH unset) and presents `certFile`/`keyFile`.
@@ -34,7 +22,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   public var trace: ((String) -> Void)?
   /// One-time observations about the connection (e.g. the dialled host is not in the server
   /// certificate). Also passed to `onNote` as they are made.
-  public private(set) var notes: [String] = []
+  public internal(set) var notes: [String] = []
   public var onNote: ((String) -> Void)?
   /// Facts about the last request.
   public private(set) var lastInfo = TransferInfo()
@@ -42,26 +30,26 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   public func setTrace(_ trace: ((String) -> Void)?) { self.trace = trace }
   /// The certificates the server presented on the first connection, leaf first, PEM (from
   /// libcurl's CERTINFO, after OpenSSL verified them). Empty until a request succeeded.
-  public private(set) var serverCertificates: [String] = []
+  public internal(set) var serverCertificates: [String] = []
 
   /// Responses larger than this are refused (a garbage server must not exhaust memory). 64 MiB
   /// is the configuration of about 250,000 datasets; a stream that never ends is cut here with
   /// the process at about 200 MiB (docs/reliability.md).
   public var maximumResponseBytes = 64 << 20
 
-  private let easy: UnsafeMutableRawPointer
+  let easy: UnsafeMutableRawPointer
   private let multi: UnsafeMutableRawPointer
-  private let errorBuffer: UnsafeMutablePointer<CChar>
+  let errorBuffer: UnsafeMutablePointer<CChar>
   private let connectTo: UnsafeMutablePointer<curl_slist>?
   private let cancelRequested = Atomic<Bool>(false)
   private let lock = NSLock()
-  private var sanChecked = false
-  private var localCertificate: CertificateSummary??
+  var sanChecked = false
+  var localCertificate: CertificateSummary??
 
   // Per-transfer state, touched by the C callbacks (always on the performing thread).
   fileprivate var responseBody: [UInt8] = []
   fileprivate var responseHeaders: [(String, String)] = []
-  fileprivate var bodyTooLarge = false
+  var bodyTooLarge = false
   /// Where a streamed request's 200 body goes (see `perform(_:streamingBody:)`).
   fileprivate var bodyConsumer: ((UnsafeBufferPointer<UInt8>, Int) -> Void)?
   fileprivate var streamedBytes = 0
@@ -380,247 +368,15 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     return result
   }
 
-  private func getLong(_ info: CURLINFO) -> Int {
+  func getLong(_ info: CURLINFO) -> Int {
     var v = 0
     ccurl_getinfo_long(easy, info, &v)
     return v
   }
 
-  private func getDouble(_ info: CURLINFO) -> Double {
+  func getDouble(_ info: CURLINFO) -> Double {
     var v = 0.0
     ccurl_getinfo_double(easy, info, &v)
     return v
-  }
-
-  // MARK: - The dialled host vs the server certificate
-
-  private func checkServerNames() {
-    guard !sanChecked else { return }
-    var info: UnsafeMutablePointer<curl_certinfo>? = nil
-    guard ccurl_getinfo_certinfo(easy, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
-      let lists = info.pointee.certinfo
-    else { return }
-    sanChecked = true
-    ccurl_setopt_long(easy, CURLOPT_CERTINFO, 0)
-    var chain: [String] = []
-    for index in 0..<Int(info.pointee.num_of_certs) {
-      var node = lists[index]
-      while let n = node {
-        let entry = String(cString: n.pointee.data)
-        if entry.hasPrefix("Cert:") { chain.append(String(entry.dropFirst("Cert:".count))) }
-        node = n.pointee.next
-      }
-    }
-    serverCertificates = chain
-    if let note = Self.serverNameNote(leafPEM: chain.first, host: settings.host) { addNote(note) }
-  }
-
-  /// The note for a server certificate that does not name the dialled host (matched by FshPKI
-  /// as Go's `VerifyHostname` does, wildcards included), or nil when it names it.
-  static func serverNameNote(leafPEM: String?, host: String) -> String? {
-    let leaf = leafPEM.flatMap { try? CertificateInfo.parseAll(pem: $0).first }
-    if leaf?.matchesHost(host) == true { return nil }
-    let names = leaf?.subjectAlternativeNames ?? []
-    let listed = names.isEmpty ? "no subject alternative names" : names.joined(separator: ", ")
-    return "the control certificate names \(listed) but not '\(host)'; fsh verifies the name "
-      + "'control-service' so it works, but curl, Go clients and kubelets dialling "
-      + "'\(host)' will fail hostname verification; dial a host the certificate names, "
-      + "or re-issue it with 'flocker-ca create-control-certificate \(host)'"
-  }
-
-  private func addNote(_ note: String) {
-    notes.append(note)
-    onNote?(note)
-  }
-
-  // MARK: - Errors
-
-  private func localCertificateSummary() -> CertificateSummary? {
-    if let cached = localCertificate { return cached }
-    let s = FileManager.default.contents(atPath: settings.certFile).flatMap {
-      try? CertificateSummary(pem: String(decoding: $0, as: UTF8.self))
-    }
-    localCertificate = .some(s)
-    return s
-  }
-
-  func mapError(_ code: CURLcode, request: HTTPRequest) -> ClientError {
-    let text = String(cString: errorBuffer)
-    let curlText = text.isEmpty ? String(cString: curl_easy_strerror(code)) : text
-    let detail = "curl error \(code.rawValue): \(curlText)"
-    let hp = "'\(settings.hostPort)'"
-    let lower = curlText.lowercased()
-    func err(_ c: ClientError.Code, _ m: String) -> ClientError {
-      ClientError(c, m, detail: detail)
-    }
-    func nodeCertificateError() -> ClientError? {
-      guard let cn = localCertificateSummary()?.commonName, cn.hasPrefix("node-") else {
-        return nil
-      }
-      return err(
-        .tlsNodeCertificate,
-        "the client certificate '\(settings.certFile)' is a node (agent) certificate with CN "
-          + "'\(cn)'; the control service API accepts only user certificates (CN 'user-…'): "
-          + "create one with 'flocker-ca create-api-certificate NAME' and use its .crt and .key")
-    }
-    let portHint =
-      settings.port == 4524
-      ? "; port 4524 is the agents' port, the API listens on 4523" : ""
-
-    switch code {
-    case CURLE_COULDNT_RESOLVE_HOST:
-      return err(
-        .unreachable,
-        "cannot resolve host '\(settings.host)'; check the control service host name and DNS")
-    case CURLE_COULDNT_CONNECT:
-      if lower.contains("refused") || getLong(CURLINFO_OS_ERRNO) == Int(ECONNREFUSED) {
-        return err(
-          .refused,
-          "cannot reach control service at \(hp): connection refused; is flocker-control "
-            + "running and is port \(settings.port) open?")
-      }
-      let reason =
-        lower.contains("no route")
-        ? "no route to host"
-        : lower.contains("unreachable") ? "network unreachable" : "connection failed"
-      return err(
-        .unreachable,
-        "cannot reach control service at \(hp): \(reason); check the host address, the network "
-          + "and any firewall")
-    case CURLE_OPERATION_TIMEDOUT:
-      if lower.contains("connection timed out") || lower.contains("resolving timed out")
-        || (lastInfo.tlsTime == 0 && !lower.contains("operation timed out"))
-      {
-        return err(
-          .timeout,
-          "connecting to the control service at \(hp) timed out after "
-            + "\(Self.format(settings.connectTimeout)) s (connect timeout); check the host, port "
-            + "and firewall, or raise the connect timeout")
-      }
-      return err(
-        .timeout,
-        "'\(request.summary)' got no complete answer from \(hp) within "
-          + "\(Self.format(settings.requestTimeout)) s (request timeout); the control service may "
-          + "be overloaded or hung; raise the request timeout if it is only slow")
-    case CURLE_PEER_FAILED_VERIFICATION:
-      if lower.contains("expired") {
-        return err(
-          .expired,
-          "the control service's certificate at \(hp) has expired; re-issue it with "
-            + "'flocker-ca create-control-certificate' and restart flocker-control")
-      }
-      if lower.contains("not yet valid") {
-        return err(
-          .expired,
-          "the control service's certificate at \(hp) is not yet valid; check the clocks of "
-            + "both machines")
-      }
-      if lower.contains("subject name") || lower.contains("host name")
-        || lower.contains("hostname")
-      {
-        return err(
-          .tlsServerName,
-          "the certificate of the server at \(hp) does not carry the name 'control-service'; "
-            + "it is not a flocker-ca control certificate: re-issue it with "
-            + "'flocker-ca create-control-certificate'")
-      }
-      return err(
-        .tlsUnknownCA,
-        "the server at \(hp) presented a certificate that '\(settings.caFile)' does not trust; "
-          + "check that this cluster.crt belongs to the cluster you are dialling")
-    case CURLE_SSL_CERTPROBLEM:
-      let fm = FileManager.default
-      if !fm.isReadableFile(atPath: settings.certFile) {
-        return err(
-          .tlsLocalCredentials,
-          "cannot read the client certificate '\(settings.certFile)'; check that it exists and "
-            + "is readable")
-      }
-      if !fm.isReadableFile(atPath: settings.keyFile) {
-        return err(
-          .tlsLocalCredentials,
-          "cannot read the client key '\(settings.keyFile)'; check that it exists and is readable")
-      }
-      if localCertificateSummary() == nil {
-        return err(
-          .tlsLocalCredentials,
-          "the client certificate '\(settings.certFile)' is not a PEM certificate; use the .crt "
-            + "file flocker-ca wrote")
-      }
-      return err(
-        .tlsLocalCredentials,
-        "the client key '\(settings.keyFile)' does not match the certificate "
-          + "'\(settings.certFile)' or is not a PEM key; use the .key issued with that certificate")
-    case CURLE_SSL_CACERT_BADFILE:
-      return err(
-        .caFileUnreadable,
-        "cannot read the CA file '\(settings.caFile)'; check that cluster.crt exists, is "
-          + "readable and is PEM")
-    case CURLE_SSL_CONNECT_ERROR, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING:
-      let tlsAlert =
-        lower.contains("alert") || lower.contains("ssl") || lower.contains("errno 107")
-        || code == CURLE_SSL_CONNECT_ERROR
-      if lower.contains("wrong version number") || lower.contains("packet length too long") {
-        return err(
-          .tlsClientRejected,
-          "the server at \(hp) does not speak TLS; is this the control service's API port "
-            + "(4523)?")
-      }
-      if let nodeError = nodeCertificateError() { return nodeError }
-      if lower.contains("certificate expired") {
-        return err(
-          .expired,
-          "the control service rejected the client certificate '\(settings.certFile)' as "
-            + "expired; issue a new one with 'flocker-ca create-api-certificate'")
-      }
-      if !tlsAlert {
-        return err(
-          .connectionDropped,
-          "the control service at \(hp) closed the connection before answering "
-            + "'\(request.summary)'; check its log, and retry")
-      }
-      var message =
-        "the server refused the client certificate '\(settings.certFile)': it must be signed by "
-        + "cluster.crt and have a CN starting with 'user-'"
-      if let s = localCertificateSummary(), let cn = s.commonName {
-        message += " (its CN is '\(cn)'"
-        if let issuer = s.issuerCommonName { message += ", issued by '\(issuer)'" }
-        message += ")"
-      }
-      if lower.contains("unknown ca") {
-        message += "; this certificate was signed by another CA than the server's cluster.crt"
-      }
-      return err(.tlsClientRejected, message + portHint)
-    case CURLE_ABORTED_BY_CALLBACK:
-      return err(.cancelled, "'\(request.summary)' was cancelled")
-    case CURLE_PARTIAL_FILE:
-      return err(
-        .badResponse,
-        "the response to '\(request.summary)' was cut off before its end; retry, and check the "
-          + "control service's log")
-    case CURLE_WRITE_ERROR where bodyTooLarge:
-      return err(
-        .badResponse,
-        "the response to '\(request.summary)' is larger than "
-          + "\(maximumResponseBytes >> 20) MiB; this is not a Flocker control service answer")
-    default:
-      return err(
-        .transport,
-        "'\(request.summary)' to \(hp) failed: \(curlText) (curl error \(code.rawValue)); retry "
-          + "with --verbose for details")
-    }
-  }
-
-  /// Seconds as curl's milliseconds: at least 1, and at most 2^31-1 (about 24 days; curl's
-  /// `long` on every platform) so that a huge `set timeout` cannot trap in `Int(_:)`.
-  static func milliseconds(_ seconds: Double) -> Int {
-    guard seconds.isFinite else { return seconds.isNaN ? 1 : Int(Int32.max) }
-    return Int(min(Double(Int32.max), max(1, (seconds * 1000).rounded())))
-  }
-
-  static func format(_ seconds: Double) -> String {
-    guard seconds.isFinite, abs(seconds) < 1e15 else { return String(seconds) }
-    return seconds == seconds.rounded()
-      ? String(Int(seconds)) : String(format: "%.1f", seconds)
   }
 }

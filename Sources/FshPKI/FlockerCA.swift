@@ -8,7 +8,6 @@
 
 import Crypto
 import Foundation
-import FshFiles
 import SwiftASN1
 import X509
 import _CryptoExtras
@@ -301,101 +300,5 @@ public struct FlockerCA: Sendable {
     self.version = version
     self.certificate = certificate
     self.key = key
-  }
-}
-
-/// The few facts about a certificate that Flocker cares about, read with swift-certificates.
-public struct CertificateSummary: Sendable, Equatable {
-  /// The subject's commonName (the last one if there are several), if any.
-  public let commonName: String?
-  /// The subject's organizationalUnitName (the cluster UUID), if any.
-  public let organizationalUnit: String?
-  /// The X.509 version field.
-  public let version: CertificateVersion
-  /// Whether the certificate is a CA (basicConstraints CA:TRUE).
-  public let isCertificateAuthority: Bool
-  /// The issuer's commonName, if any.
-  public let issuerCommonName: String?
-
-  /// Parses a DER certificate.
-  public init(derBytes: [UInt8]) throws {
-    self.init(try Certificate(derEncoded: derBytes))
-  }
-
-  /// Parses the first certificate in PEM text.
-  public init(pem: String) throws {
-    self.init(try Certificate(pemEncoded: pem))
-  }
-
-  init(_ certificate: Certificate) {
-    var commonName: String?
-    var unit: String?
-    for rdn in certificate.subject {
-      for attribute in rdn {
-        if attribute.type == .RDNAttributeType.commonName {
-          commonName = Self.string(attribute.value)
-        } else if attribute.type == .RDNAttributeType.organizationalUnitName {
-          unit = Self.string(attribute.value)
-        }
-      }
-    }
-    self.commonName = commonName
-    self.organizationalUnit = unit
-    var issuerName: String?
-    for rdn in certificate.issuer {
-      for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
-        issuerName = Self.string(attribute.value)
-      }
-    }
-    self.issuerCommonName = issuerName
-    self.version = certificate.version == .v1 ? .v1 : .v3
-    let constraints = try? certificate.extensions.basicConstraints
-    if case .isCertificateAuthority = constraints {
-      self.isCertificateAuthority = true
-    } else {
-      self.isCertificateAuthority = false
-    }
-  }
-
-  private static func string(_ value: RelativeDistinguishedName.Attribute.Value) -> String {
-    String(value) ?? String(describing: value)
-  }
-}
-
-/// Writes `<directory>/<name>.crt` and `<directory>/<name>.key` the way flocker-ca does: mode
-/// 0600, created with `O_EXCL` so an existing file is never overwritten (throws
-/// `FlockerPKIError.fileExists` naming it, before anything is written).
-/// - Returns: the two paths, certificate first.
-@discardableResult
-public func writeCredentialFiles(
-  certificatePEM: String, privateKeyPEM: String, directory: String, name: String
-) throws -> (certificate: String, key: String) {
-  let base = directory.hasSuffix("/") ? directory : directory + "/"
-  let certificatePath = base + name + ".crt"
-  let keyPath = base + name + ".key"
-  for path in [certificatePath, keyPath] where FileManager.default.fileExists(atPath: path) {
-    throw FlockerPKIError.fileExists(path: path)
-  }
-  try writeExclusive(path: certificatePath, contents: certificatePEM)
-  try writeExclusive(path: keyPath, contents: privateKeyPEM)
-  return (certificatePath, keyPath)
-}
-
-/// Writes an issued credential as `<directory>/<fileName>.crt|.key` (see the other overload).
-@discardableResult
-public func writeCredentialFiles(
-  _ credential: IssuedCredential, directory: String, name: String? = nil
-) throws -> (certificate: String, key: String) {
-  try writeCredentialFiles(
-    certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM,
-    directory: directory, name: name ?? credential.suggestedFileName)
-}
-
-private func writeExclusive(path: String, contents: String) throws {
-  do {
-    try ExclusiveFile.write(contents, to: path, mode: 0o600)
-  } catch let e as FileWriteError {
-    if e.fileExists { throw FlockerPKIError.fileExists(path: path) }
-    throw FlockerPKIError.writeFailed(path: path, errno: e.code)
   }
 }

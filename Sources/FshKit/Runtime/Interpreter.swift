@@ -119,11 +119,11 @@ struct Interpreter {
     session.host?.show(result, options: options)
   }
 
-  private func recordSuccess() {
+  func recordSuccess() {
     session.variables["?"] = .int(0)
   }
 
-  private func recordFailure(_ d: Diagnostic) { session.recordFailure(d) }
+  func recordFailure(_ d: Diagnostic) { session.recordFailure(d) }
 }
 
 extension Session {
@@ -142,84 +142,6 @@ extension Session {
 }
 
 extension Interpreter {
-
-  // MARK: - Conditions
-
-  private func test(_ c: Condition) throws -> Bool {
-    switch c {
-    case .truthy(let w): return try evaluate(w).value.isTruthy
-    case .not(let inner): return try !test(inner)
-    case .and(let a, let b): return try test(a) && test(b)
-    case .or(let a, let b): return try test(a) || test(b)
-    case .succeeds(let call):
-      do {
-        try run(call).throwingFailure()
-        recordSuccess()
-        return true
-      } catch let d as Diagnostic where d.code != .cancelled {
-        recordFailure(d.located(in: source, at: call.range))
-        return false
-      }
-    case .compare(let lw, let op, let rw):
-      let l = try evaluate(lw).value
-      let r = try evaluate(rw).value
-      if op == "=~" { return Glob.matches(r.text, l.text) }
-      if op == "!~" { return !Glob.matches(r.text, l.text) }
-      let a = Interpreter.number(l)
-      let b = Interpreter.number(r)
-      if op == "==" || op == "!=" {
-        // A number or a size with a unit against a number compares by value
-        // (`$d.size == 1024M`); two words compare as text ("1.10" is not "1.1").
-        let byValue =
-          a != nil && b != nil && (Interpreter.isQuantity(l) || Interpreter.isQuantity(r))
-        let same = byValue ? a == b : l.text == r.text
-        return op == "==" ? same : !same
-      }
-      let order: ComparisonResult
-      if let a, let b {
-        order = a < b ? .orderedAscending : (a > b ? .orderedDescending : .orderedSame)
-      } else if a != nil || b != nil {
-        let other = a == nil ? l : r
-        let shown = other.text.isEmpty ? "an empty value" : "'\(other.text)'"
-        throw Diagnostic(
-          "cannot compare a number with \(shown) using '\(op)'", code: .usage,
-          notes: [
-            "'<', '<=', '>' and '>=' compare numbers and sizes (1G, 512M) with each other, or text with text"
-          ], range: SourceRange(lw.range.start, rw.range.end))
-      } else {
-        order =
-          l.text < r.text
-          ? .orderedAscending : (l.text > r.text ? .orderedDescending : .orderedSame)
-      }
-      switch op {
-      case "<": return order == .orderedAscending
-      case "<=": return order != .orderedDescending
-      case ">": return order == .orderedDescending
-      default: return order != .orderedAscending
-      }
-    }
-  }
-
-  /// Whether a value is a number, or a size written with its unit (`1G`), rather than a word.
-  static func isQuantity(_ v: Value) -> Bool {
-    switch v {
-    case .int, .double: return true
-    case .string(let s): return Double(s) == nil && Sizes.value(s) != nil
-    default: return false
-    }
-  }
-
-  /// A value as a number for comparisons: numbers, numeric text, and sizes as bytes (`1G`).
-  static func number(_ v: Value) -> Double? {
-    switch v {
-    case .int(let i): return Double(i)
-    case .double(let d): return d
-    case .string(let s):
-      if let d = Double(s) { return d }
-      return Sizes.value(s).map(Double.init)
-    default: return nil
-    }
-  }
 
   // MARK: - Commands
 
@@ -343,110 +265,5 @@ extension Interpreter {
     }
     return Diagnostic(
       "unknown command '\(first)'", code: .unknownCommand, notes: notes, range: call.words[0].range)
-  }
-
-  // MARK: - Words
-
-  /// `$@` as a whole word expands to one argument per script argument.
-  private func splat(_ w: Word) throws -> [String]? {
-    guard w.substitution == nil, w.parts.count == 1, case .variable("@", let path, _) = w.parts[0],
-      path.isEmpty
-    else { return nil }
-    return session.positional
-  }
-
-  /// Expands a word into an argument: variables, fields and command substitution.
-  func evaluate(_ w: Word) throws -> CommandArgument {
-    if let call = w.substitution {
-      var value = try run(call).throwingFailure().value
-      var walked = "(\(call.words.compactMap(\.bareText).joined(separator: " ")))"
-      for field in w.substitutionPath {
-        guard let next = value[field] else {
-          throw Interpreter.noField(walked, field, in: value, range: w.range)
-        }
-        value = next
-        walked += "." + field
-      }
-      return CommandArgument(value, isBare: false, range: w.range)
-    }
-    if w.parts.count == 1, case .variable(let name, let path, let range) = w.parts[0] {
-      return CommandArgument(try lookup(name, path, range), isBare: false, range: w.range)
-    }
-    var text = ""
-    var bare = true
-    for p in w.parts {
-      switch p {
-      case .literal(let s, let quoted):
-        text += s
-        if quoted { bare = false }
-      case .variable(let name, let path, let range):
-        text += try lookup(name, path, range).text
-        bare = false
-      }
-    }
-    return CommandArgument(.string(text), isBare: bare, range: w.range)
-  }
-
-  private func lookup(_ name: String, _ path: [String], _ range: SourceRange) throws -> Value {
-    var value: Value
-    if name == "@" {
-      value = .list(session.positional.map(Value.string))
-    } else if name == "#" {
-      value = .int(session.positional.count)
-    } else if let n = Int(name) {
-      if n == 0 {
-        value = .string(session.scriptName)
-      } else if n <= session.positional.count {
-        value = .string(session.positional[n - 1])
-      } else {
-        throw Diagnostic(
-          "script argument $\(n) was not given", code: .undefinedVariable,
-          notes: [
-            session.positional.isEmpty
-              ? "the script was run without arguments: fsh script.fsh ARG…"
-              : "the script has \(session.positional.count) argument(s); check with `if $# >= \(n)`"
-          ], range: range)
-      }
-    } else if let v = session.variables[name] {
-      value = v
-    } else if let e = session.environment.variables[name] {
-      value = .string(e)
-    } else {
-      var notes = ["define it with `let \(name) = …`"]
-      let known = session.variables.keys.filter { !$0.hasPrefix("\u{0}") && $0 != "?" }
-      if let near = Suggest.nearest(name, in: Array(known)) {
-        notes.insert("did you mean '$\(near)'?", at: 0)
-      }
-      throw Diagnostic(
-        "undefined variable '\(name)'", code: .undefinedVariable, notes: notes, range: range)
-    }
-    var walked = name
-    for field in path {
-      guard let next = value[field] else {
-        throw Interpreter.noField(walked, field, in: value, range: range)
-      }
-      value = next
-      walked += "." + field
-    }
-    return value
-  }
-
-  static func noField(_ walked: String, _ field: String, in value: Value, range: SourceRange)
-    -> Diagnostic
-  {
-    var notes: [String] = []
-    if case .record(let r) = value {
-      notes.append("'\(walked)' has the fields: \(r.keys.joined(separator: ", "))")
-      if let near = Suggest.nearest(field, in: r.keys) {
-        notes.insert("did you mean '\(near)'?", at: 0)
-      }
-    } else if case .list(let l) = value {
-      notes.append(
-        "'\(walked)' is a list of \(l.count); use an index from 0 to \(max(0, l.count - 1))")
-    } else {
-      notes.append("'\(walked)' is '\(value.text)', which has no fields")
-    }
-    return Diagnostic(
-      "'\(walked)' has no field '\(field)'", code: .undefinedVariable, notes: notes, range: range)
   }
 }

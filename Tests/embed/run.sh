@@ -24,7 +24,7 @@ demo="$root/.build-embed/debug/embed-demo"
 # A stale binary from an earlier build must not stand in for this one: remove it, build, and
 # fail (with the compiler's output) when the build fails.
 rm -f "$demo"
-(cd "$root/examples/embed" && swift build --scratch-path "$root/.build-embed") >"$work/build.log" 2>&1
+(cd "$root/examples/embed" && swift build --scratch-path "$root/.build-embed" --explicit-target-dependency-import-check=error) >"$work/build.log" 2>&1
 built=$?
 [ "$built" -eq 0 ] || grep -E 'error|warning: ' "$work/build.log" | sed 's/^/     /'
 check "example builds" test "$built" -eq 0 -a -x "$demo"

@@ -1,6 +1,9 @@
 // JSON read straight from bytes, without Foundation: the client decodes the API's answers with
 // it and the runtime builds its `Value`s with it. Errors name the byte offset.
 
+// The small, hot readers are `@inlinable`: a listing calls them millions of times from the
+// client's module, and across modules an ordinary call would not be inlined.
+
 /// A strict RFC 8259 parser over UTF-8 bytes; errors name the byte offset.
 package struct JSONParser {
   /// The document.
@@ -60,7 +63,7 @@ package struct JSONParser {
     }
   }
 
-  package mutating func skipSpace() {
+  @inlinable package mutating func skipSpace() {
     while i < bytes.count {
       switch bytes[i] {
       case 0x20, 0x0A, 0x0D, 0x09: i += 1
@@ -84,7 +87,7 @@ package struct JSONParser {
     i += w.count
   }
 
-  package mutating func enter() throws {
+  @inlinable package mutating func enter() throws {
     depth += 1
     if depth > 512 { throw Failure(message: "JSON nested too deeply", offset: i) }
   }

@@ -22,7 +22,8 @@ extension JSONParser {
   }
 
   /// Consumes `c` after any space; `opening` counts it as one more level of nesting.
-  private mutating func expect(_ c: UInt8, _ what: String, opening: Bool = false) throws {
+  @inlinable package mutating func expect(_ c: UInt8, _ what: String, opening: Bool = false) throws
+  {
     skipSpace()
     guard i < bytes.count, bytes[i] == c else {
       throw Failure(message: "expected \(what)", offset: i)
@@ -32,7 +33,8 @@ extension JSONParser {
   }
 
   /// Calls `field` for each key of an object; the closure must consume the value.
-  package mutating func object(_ field: (inout JSONParser, String) throws -> Void) throws {
+  @inlinable package mutating func object(_ field: (inout JSONParser, String) throws -> Void) throws
+  {
     try expect(UInt8(ascii: "{"), "an object", opening: true)
     defer { depth -= 1 }
     skipSpace()
@@ -96,7 +98,7 @@ extension JSONParser {
     }
   }
 
-  package mutating func isNull() -> Bool {
+  @inlinable package mutating func isNull() -> Bool {
     skipSpace()
     if i + 4 <= bytes.count, bytes[i] == UInt8(ascii: "n"), bytes[i + 1] == UInt8(ascii: "u"),
       bytes[i + 2] == UInt8(ascii: "l"), bytes[i + 3] == UInt8(ascii: "l")
@@ -107,7 +109,7 @@ extension JSONParser {
     return false
   }
 
-  package mutating func string(_ key: String) throws -> String {
+  @inlinable package mutating func string(_ key: String) throws -> String {
     skipSpace()
     guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
       throw Failure(message: "'\(key)' is not a string", offset: i)
@@ -115,7 +117,7 @@ extension JSONParser {
     return try parseString()
   }
 
-  package mutating func optionalString(_ key: String) throws -> String? {
+  @inlinable package mutating func optionalString(_ key: String) throws -> String? {
     isNull() ? nil : try string(key)
   }
 

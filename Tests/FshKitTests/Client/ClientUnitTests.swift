@@ -50,6 +50,30 @@ struct ClientUnitTests {
     #expect(s.hostPort == "[::1]:4523")
   }
 
+  @Test func shellAdviceIsFshsNotTheClients() {
+    // The client's message names no fsh command; the diagnostic adds the one that helps.
+    var lease = ClientError(
+      .http, "another node holds it ('POST /v1/configuration/leases', HTTP 409)", status: 409)
+    lease.method = "POST"
+    lease.path = "/v1/configuration/leases"
+    #expect(
+      Diagnostic(lease).message
+        == "another node holds it ('POST /v1/configuration/leases', HTTP 409); another node "
+        + "holds the lease; release it first with 'lease release'")
+    var move = ClientError(.http, "dataset not found (…)", status: 404)
+    move.method = "DELETE"
+    move.path = "/v1/configuration/datasets/abc"
+    #expect(
+      Diagnostic(move).message
+        == "dataset not found (…); no dataset has the id 'abc'; list them with 'datasets'")
+    let other = ClientError(.http, "nope", status: 404)
+    #expect(Diagnostic(other).message == "nope")
+    #expect(
+      Diagnostic(ClusterView.LookupError.deleted("x")).notes == [
+        "deleted datasets stay in the configuration; `datasets --deleted` lists them"
+      ])
+  }
+
   @Test func serverNameNoteUsesTheCertificatesNames() throws {
     // The dialled host is matched against the leaf's SANs by FshPKI (wildcards included).
     let control = CertFixtures.control

@@ -70,13 +70,6 @@ public struct ClientError: Error, Equatable, Sendable {
     self.errors = errors
     self.detail = detail
   }
-
-  /// The message plus curl's own text, for `--verbose`.
-  public var verboseText: String {
-    var s = message
-    if let detail { s += " [\(detail)]" }
-    return s
-  }
 }
 
 extension ClientError: LocalizedError {

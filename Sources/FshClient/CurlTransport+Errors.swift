@@ -181,8 +181,7 @@ extension CurlTransport {
     default:
       return err(
         .transport,
-        "'\(request.summary)' to \(hp) failed: \(curlText) (curl error \(code.rawValue)); retry "
-          + "with --verbose for details")
+        "'\(request.summary)' to \(hp) failed: \(curlText) (curl error \(code.rawValue))")
     }
   }
 

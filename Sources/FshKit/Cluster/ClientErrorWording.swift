@@ -20,8 +20,10 @@ extension Diagnostic {
 }
 
 extension ClientError {
-  /// The fsh command that fixes an HTTP error, for the answers whose fix is one.
+  /// The fsh command or flag that helps, for the errors where one does.
   var shellAdvice: String? {
+    // A libcurl failure fsh cannot name (the client keeps curl's own text in `detail`).
+    if code == .transport, detail != nil { return "retry with --verbose for details" }
     guard code == .http, let method, let path, let status else { return nil }
     let datasets = "/v1/configuration/datasets/"
     if status == 404, method == "POST" || method == "DELETE", path.hasPrefix(datasets) {

@@ -151,12 +151,12 @@ extension Certs {
             rows.append(
               CertificateCheck(
                 "L2", "API call", .fail,
-                "GET /v1/configuration/datasets: \(e.message)",
+                "GET /v1/configuration/datasets: \(Diagnostic(e).message)",
                 fix: "the TLS handshake worked; check the control service's log"))
           } else {
             rows.append(
               CertificateCheck(
-                "L1", "TLS handshake", .fail, "\(settings.hostPort): \(e.message)",
+                "L1", "TLS handshake", .fail, "\(settings.hostPort): \(Diagnostic(e).message)",
                 fix:
                   "a refused handshake usually means the CN is not 'user-…' or the certificate "
                   + "is from another CA; see the offline checks above"))
@@ -202,7 +202,7 @@ extension Certs {
       } catch let e as ClientError {
         rows.append(
           CertificateCheck(
-            "L3", "node list", .fail, "GET /v1/state/nodes: \(e.message)",
+            "L3", "node list", .fail, "GET /v1/state/nodes: \(Diagnostic(e).message)",
             fix: "check the control service's log"))
       }
       rows += CertificateChecks.datasetNames(datasets ?? [])

@@ -1,6 +1,5 @@
 import Foundation
 import FshClient
-import FshPKI
 import Synchronization
 
 /// The result of running source text: what a host maps to an exit status and shows.
@@ -60,10 +59,7 @@ public final class Session {
   var loopDepth = 0
   private let cancelled = Atomic<Bool>(false)
   /// Reads the subject CN of a certificate file (for user discovery).
-  public var certificateCommonName: (String) -> String? = { path in
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    return (try? CertificateSummary(pem: String(decoding: data, as: UTF8.self)))?.commonName
-  }
+  public var certificateCommonName: (String) -> String? = SessionEnvironment.certificateCommonName
   /// The link to the control service: transport, kept client, cancel.
   public let connection = Connection()
   /// The width of the terminal results are shown on, nil when there is none (help and
@@ -105,26 +101,14 @@ public final class Session {
   }
 
   func configurationInputs() -> ConfigurationInputs {
-    var inputs = ConfigurationInputs()
-    inputs.environment = environment.variables
-    inputs.workingDirectory = environment.workingDirectory
-    inputs.profilesPath = environment.profilesPath
-    inputs.profilesText = try? String(contentsOfFile: environment.profilesPath, encoding: .utf8)
+    var selected: (String, ConfigSource)?
     if let u = usedCluster {
-      inputs.selectedCluster = (u, .set)
+      selected = (u, .set)
     } else if let c = environment.cluster {
-      inputs.selectedCluster = (c, .flag("--cluster"))
+      selected = (c, .flag("--cluster"))
     }
-    inputs.flags = environment.flags
-    inputs.sets = sets
-    inputs.readFile = { path in
-      guard FileManager.default.isReadableFile(atPath: path) else { return nil }
-      return try? String(contentsOfFile: path, encoding: .utf8)
-    }
-    inputs.listDirectory = { try? FileManager.default.contentsOfDirectory(atPath: $0) }
-    let cn = certificateCommonName
-    inputs.certificateCommonName = { cn($0) }
-    return inputs
+    return environment.configurationInputs(
+      sets: sets, selectedCluster: selected, certificateCommonName: certificateCommonName)
   }
 
   /// Sets a configuration value for this session (`set host …`).

@@ -100,7 +100,8 @@ let package = Package(
     .testTarget(
       name: "FshKitTests",
       dependencies: [
-        "FshKit", "FshLanguage", "FshJSON", "FshClient", "FshSandbox", "FshPKI", "FshTestSupport",
+        "FshKit", "FshLanguage", "FshJSON", "FshClient", "FshFiles", "FshSandbox", "FshPKI",
+        "FshTestSupport",
         .product(name: "X509", package: "swift-certificates"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -74,9 +74,9 @@ public struct Arguments {
     }
     if let f = found[GlobalOptions.output.key]?.last { format = OutputFormat(rawValue: f.text) }
     for p in declaration.parameters where !p.isOptional && found[p.key] == nil {
-      let what = p.kind == .positional ? p.key : "'\(p.usage)'"
+      let what = p.kind == .positional ? p.key : "'\(p.spelling)'"
       throw Diagnostic.usage(
-        "'\(command)' needs \(what)", notes: ["\(p.usage): \(p.summary)"] + usageNote(),
+        "'\(command)' needs \(what)", notes: ["\(p.spelling): \(p.summary)"] + usageNote(),
         range: end)
     }
   }

@@ -142,16 +142,24 @@ public struct Parameter: Sendable {
     return names.joined(separator: ", ") + (valueName.map { " <\($0.lowercased())>" } ?? "")
   }
 
-  /// How it reads in a usage line: `NAME`, `[on NODE]`, `[meta K=V …]`, `[--yes]`.
+  /// How it reads in a usage line: `NAME`, `[on NODE]`, `[meta K=V …]`, `[--yes]`; a
+  /// positional's few choices are spelled out (`attached|detached|deleted`).
   public var usage: String {
     var text: String
     switch kind {
-    case .positional: text = key + (repeats ? " …" : "")
+    case .positional:
+      let spelled = choices.flatMap { $0.count <= 5 ? $0.joined(separator: "|") : nil }
+      text = (spelled ?? key) + (repeats ? " …" : "")
     case .flag, .word: text = key
     case .option, .keyword: text = key + " " + (valueName ?? "") + (repeats ? " …" : "")
     }
     if isOptional { text = "[" + text + "]" }
     return text
+  }
+
+  /// How messages name it: `NAME`, `on NODE`.
+  var spelling: String {
+    kind == .positional || valueName == nil ? key : key + " " + (valueName ?? "")
   }
 }
 
@@ -211,10 +219,16 @@ public struct CommandHelp: Sendable {
 public enum GlobalOptions {
   /// `-o FORMAT`: the result's format for this command only.
   public static let output = Parameter.option(
-    ["-o", "--output"], "FORMAT", "table, json or csv (this command only)",
+    ["-o", "--output"], "FORMAT", formats + " (this command only)",
     choices: OutputFormat.allCases.map(\.rawValue), label: "output format")
   /// `-h`, `--help`: the command's help instead of running it.
   public static let help = Parameter.flag(["-h", "--help"], "show this help")
 
   public static let all = [output, help]
+
+  /// The output formats in words, wherever they are named: `table, json or csv`.
+  public static let formats: String = {
+    let names = OutputFormat.allCases.map(\.rawValue)
+    return names.dropLast().joined(separator: ", ") + " or " + names.last!
+  }()
 }

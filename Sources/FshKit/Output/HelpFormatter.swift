@@ -139,10 +139,9 @@ public enum HelpFormatter {
     var out = "# Command reference\n\n"
     out += "Generated from the command table by `fsh help --markdown`; do not edit by hand.\n"
     let global = GlobalOptions.all.map {
-      "`\($0.names.joined(separator: ", "))" + ($0.valueName.map { " \($0)" } ?? "")
-        + "` (\($0.summary))"
+      "`\($0.names.joined(separator: ", "))\($0.valueName.map { " " + $0 } ?? "")`: \($0.summary)"
     }
-    out += "Every command also takes \(global.joined(separator: " and ")).\n"
+    out += "Every command also takes \(global.joined(separator: "; ")).\n"
     let visible = table.commands.filter { !$0.help.hidden }.sorted { $0.help.name < $1.help.name }
     for c in visible {
       let h = c.help

@@ -120,7 +120,7 @@ public struct Arguments {
   }
 
   /// The note that shows the command's whole usage line.
-  public func usageNote() -> [String] { ["usage: \(declaration.usageLine)"] }
+  func usageNote() -> [String] { ["usage: \(declaration.usageLine)"] }
 
   // MARK: - Values
 
@@ -137,9 +137,6 @@ public struct Arguments {
 
   /// Every value of a repeating parameter (or of a parameter written several times).
   public func all(_ p: Parameter) -> [CommandArgument] { found[p.key] ?? [] }
-
-  /// Whether a repeating keyword was written at all (`meta` with its words).
-  public func contains(_ p: Parameter) -> Bool { found[p.key] != nil }
 
   // MARK: - Typed conversions
 

@@ -137,7 +137,8 @@ extension Builtins {
       "NAME", "an option or configuration key (see below)", completion: .sessionOption,
       optional: true)
     static let valueParameter = Parameter.positional(
-      "VALUE", "its new value", completion: .sessionOptionValue, optional: true)
+      "VALUE", "its new value", completion: .sessionOptionValue, optional: true,
+      pairsWithPrevious: true)
     static let help = CommandHelp(
       ["set"], summary: "set a session option or configuration value, or list them",
       parameters: [nameParameter, valueParameter],
@@ -151,10 +152,6 @@ extension Builtins {
     init(arguments: inout Arguments) throws {
       name = arguments.optional(Self.nameParameter)
       value = arguments.optional(Self.valueParameter)
-      if let name, value == nil {
-        throw arguments.usageError(
-          "'\(arguments.command)' needs \(Self.valueParameter.key) for '\(name.text)'")
-      }
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let session = context.session

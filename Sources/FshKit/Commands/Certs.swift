@@ -10,11 +10,9 @@ extension Certs {
   struct Check: Command {
     static let liveFlag = Parameter.flag(
       ["--live"], "also connect: handshake, API call, node list, kubelet env")
-    static let nodeFlag = Parameter.flag(
-      ["--node"], "check an agent node's DIR (default /etc/flocker) instead")
-    static let directory = Parameter.positional(
-      "DIR", "with --node: the node's directory (default /etc/flocker)", completion: .file,
-      optional: true)
+    static let nodeOption = Parameter.option(
+      ["--node"], "DIR", "check an agent node's DIR (default /etc/flocker) instead",
+      completion: .file, valueIsOptional: true)
     static let controlOption = Parameter.option(
       ["--control"], "FILE",
       "the control service certificate (default "
@@ -24,7 +22,7 @@ extension Certs {
     static let help = CommandHelp(
       ["certs", "check"],
       summary: "check the certificates, key and variables a client (the kubelet) uses",
-      parameters: [liveFlag, nodeFlag, directory, controlOption, nodeIPOption],
+      parameters: [liveFlag, nodeOption, controlOption, nodeIPOption],
       discussion: """
         One line per check; it passes, warns or fails, and a failure says what to do. Offline \
         (C1–C8): files and permissions, the CA, certificate and key parse and match, signed by \
@@ -46,14 +44,10 @@ extension Certs {
 
     init(arguments: inout Arguments) throws {
       live = arguments.flag(Self.liveFlag)
-      node = arguments.flag(Self.nodeFlag)
+      node = arguments.flag(Self.nodeOption)
+      nodeDirectory = arguments.optional(Self.nodeOption)
       control = arguments.optional(Self.controlOption)
       nodeIP = arguments.optional(Self.nodeIPOption)
-      nodeDirectory = arguments.optional(Self.directory)
-      if let dir = nodeDirectory, !node {
-        throw arguments.usageError(
-          "'\(dir.text)': a directory is checked with \(Self.nodeFlag.key)", at: dir)
-      }
     }
 
     func run(in context: CommandContext) throws -> CommandResult {

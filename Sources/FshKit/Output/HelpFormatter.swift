@@ -158,7 +158,8 @@ public enum HelpFormatter {
       if !h.options.isEmpty {
         out += "\n| option or keyword | meaning |\n| --- | --- |\n"
         for o in h.options {
-          let names = o.names.joined(separator: ", ") + (o.valueName.map { " \($0)" } ?? "")
+          let value = o.valueName.map { o.valueIsOptional ? " [\($0)]" : " \($0)" }
+          let names = o.names.joined(separator: ", ") + (value ?? "")
           out += "| `\(names)` | \(o.summary) |\n"
         }
       }

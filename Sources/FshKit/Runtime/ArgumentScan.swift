@@ -63,6 +63,8 @@ struct ArgumentScan {
     let leading = declaration.parameters.first.map { $0.kind == .positional && !$0.isOptional }
     var next = 0
     var pending: (index: Int, parameter: Parameter)? = nil
+    // An option whose value may be left out (`--node [DIR]`) takes the next plain word.
+    var maybe: Parameter? = nil
     var list: (index: Int, parameter: Parameter)? = nil
     var listCount = 0
     var missing: (index: Int, parameter: Parameter)? = nil
@@ -83,6 +85,15 @@ struct ArgumentScan {
         }
         if missing == nil { missing = p }
       }
+      let keyword =
+        w.bare ? declaration.options.first(where: { $0.names.contains(w.text) }) : nil
+      if let p = maybe {
+        maybe = nil
+        if !option, keyword == nil {
+          roles.append(.value(p))
+          continue
+        }
+      }
       if option {
         closeList()
         guard let (p, inline) = matched else {
@@ -93,15 +104,16 @@ struct ArgumentScan {
           roles.append(.flag(p))
         } else {
           roles.append(.name(p, inline: inline))
-          if inline == nil { pending = (i, p) }
+          if inline == nil, p.valueIsOptional {
+            maybe = p
+          } else if inline == nil {
+            pending = (i, p)
+          }
         }
         continue
       }
       let isLeading = i == 0 && leading == true
-      if w.bare, !isLeading,
-        let p = declaration.options.first(where: { $0.names.contains(w.text) }),
-        p.kind == .keyword || p.kind == .word
-      {
+      if !isLeading, let p = keyword, p.kind == .keyword || p.kind == .word {
         if p.kind == .keyword {
           closeList()
           roles.append(.name(p, inline: nil))
@@ -128,7 +140,7 @@ struct ArgumentScan {
       }
       roles.append(.unexpected)
     }
-    awaiting = pending?.parameter ?? list?.parameter
+    awaiting = pending?.parameter ?? maybe ?? list?.parameter
     if !more {
       closeList()
       if let p = pending, missing == nil { missing = p }

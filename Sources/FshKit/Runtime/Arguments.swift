@@ -58,7 +58,7 @@ public struct Arguments {
       switch role {
       case .flag(let p), .word(let p): found[p.key, default: []].append(a)
       case .name(let p, let inline):
-        if p.repeats { found[p.key, default: []] += [] }
+        if p.repeats || p.valueIsOptional { found[p.key, default: []] += [] }
         if let inline {
           var v = a
           v.value = .string(inline)
@@ -73,7 +73,11 @@ public struct Arguments {
       }
     }
     if let f = found[GlobalOptions.output.key]?.last { format = OutputFormat(rawValue: f.text) }
-    for p in declaration.parameters where !p.isOptional && found[p.key] == nil {
+    var previous: Parameter? = nil
+    for p in declaration.parameters {
+      defer { if p.kind == .positional { previous = p } }
+      let paired = p.pairsWithPrevious && previous.map { found[$0.key] != nil } == true
+      guard !p.isOptional || paired, found[p.key] == nil else { continue }
       let what = p.kind == .positional ? p.key : "'\(p.spelling)'"
       throw Diagnostic.usage(
         "'\(command)' needs \(what)", notes: ["\(p.spelling): \(p.summary)"] + usageNote(),

@@ -70,6 +70,10 @@ public struct Parameter: Sendable {
   public var choices: [String]?
   /// How messages name the value: `invalid timeout '3x'`. Default: the value name, lowercased.
   public var label: String
+  /// A positional given exactly when the optional one before it is: `set [NAME VALUE]`.
+  public var pairsWithPrevious = false
+  /// An option whose value may be left out: `--node [DIR]`.
+  public var valueIsOptional = false
 
   init(
     _ kind: Kind, _ names: [String], _ valueName: String?, _ summary: String,
@@ -89,11 +93,14 @@ public struct Parameter: Sendable {
   /// A positional argument: `NAME`.
   public static func positional(
     _ name: String, _ summary: String, completion: CompletionKind = .none, optional: Bool = false,
-    repeats: Bool = false, choices: [String]? = nil, label: String? = nil
+    repeats: Bool = false, choices: [String]? = nil, label: String? = nil,
+    pairsWithPrevious: Bool = false
   ) -> Parameter {
-    Parameter(
+    var p = Parameter(
       .positional, [], name, summary, completion: completion, optional: optional,
       repeats: repeats, choices: choices, label: label)
+    p.pairsWithPrevious = pairsWithPrevious
+    return p
   }
 
   /// A flag: `--yes`, `-y`.
@@ -106,11 +113,14 @@ public struct Parameter: Sendable {
   /// An option with a value: `--for CONSUMER`.
   public static func option(
     _ names: [String], _ valueName: String, _ summary: String, completion: CompletionKind = .none,
-    required: Bool = false, choices: [String]? = nil, label: String? = nil
+    required: Bool = false, choices: [String]? = nil, label: String? = nil,
+    valueIsOptional: Bool = false
   ) -> Parameter {
-    Parameter(
+    var p = Parameter(
       .option, names, valueName, summary, completion: completion, optional: !required,
       repeats: false, choices: choices, label: label)
+    p.valueIsOptional = valueIsOptional
+    return p
   }
 
   /// A keyword with a value: `on NODE`; repeating, it takes the words up to the next keyword.
@@ -139,22 +149,27 @@ public struct Parameter: Sendable {
   /// How it reads in help: `--for <consumer>`, `<name>`.
   var helpLabel: String {
     if kind == .positional { return "<\(key.lowercased())>" + (repeats ? " …" : "") }
-    return names.joined(separator: ", ") + (valueName.map { " <\($0.lowercased())>" } ?? "")
+    let value = valueName.map {
+      valueIsOptional ? " [<\($0.lowercased())>]" : " <\($0.lowercased())>"
+    }
+    return names.joined(separator: ", ") + (value ?? "")
   }
 
   /// How it reads in a usage line: `NAME`, `[on NODE]`, `[meta K=V …]`, `[--yes]`; a
   /// positional's few choices are spelled out (`attached|detached|deleted`).
-  public var usage: String {
-    var text: String
+  public var usage: String { isOptional ? "[" + bareUsage + "]" : bareUsage }
+
+  /// The usage without the brackets of an optional parameter.
+  var bareUsage: String {
     switch kind {
     case .positional:
       let spelled = choices.flatMap { $0.count <= 5 ? $0.joined(separator: "|") : nil }
-      text = (spelled ?? key) + (repeats ? " …" : "")
-    case .flag, .word: text = key
-    case .option, .keyword: text = key + " " + (valueName ?? "") + (repeats ? " …" : "")
+      return (spelled ?? key) + (repeats ? " …" : "")
+    case .flag, .word: return key
+    case .option, .keyword:
+      let value = valueIsOptional ? "[\(valueName ?? "")]" : (valueName ?? "")
+      return key + " " + value + (repeats ? " …" : "")
     }
-    if isOptional { text = "[" + text + "]" }
-    return text
   }
 
   /// How messages name it: `NAME`, `on NODE`.
@@ -202,7 +217,17 @@ public struct CommandHelp: Sendable {
   public var name: String { path.joined(separator: " ") }
 
   /// The synopsis after the command words, derived: `NAME SIZE on NODE [meta K=V …] [--yes]`.
-  public var usage: String { parameters.map(\.usage).joined(separator: " ") }
+  public var usage: String {
+    var parts: [String] = []
+    for p in parameters {
+      if p.pairsWithPrevious, let last = parts.last, last.hasSuffix("]") {
+        parts[parts.count - 1] = last.dropLast() + " " + p.bareUsage + "]"
+      } else {
+        parts.append(p.usage)
+      }
+    }
+    return parts.joined(separator: " ")
+  }
 
   /// The whole usage line: `create NAME SIZE on NODE …`.
   public var usageLine: String { usage.isEmpty ? name : name + " " + usage }

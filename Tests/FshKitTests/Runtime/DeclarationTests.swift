@@ -190,6 +190,23 @@ struct DeclaredCommandTests {
     #expect(host.results.last?.value.text.contains("USAGE: cluster add NAME") == true)
   }
 
+  @Test func pairedPositionalsAndOptionalValues() throws {
+    #expect(Builtins.SetOption.help.usage == "[NAME VALUE]")
+    #expect(error("set output")?.message == "'set' needs VALUE")
+    #expect(session.run("set output json", name: "t").status == 0)
+    let check = Certs.Check.help
+    #expect(check.usage.contains("[--node [DIR]]"))
+    var a = try Arguments(strings: ["--node", "/x", "--live"], for: check)
+    #expect(a.flag(Certs.Check.nodeOption) && a.optional(Certs.Check.nodeOption)?.text == "/x")
+    #expect(a.flag(Certs.Check.liveFlag))
+    a = try Arguments(strings: ["--node", "--live"], for: check)
+    #expect(a.flag(Certs.Check.nodeOption) && a.optional(Certs.Check.nodeOption) == nil)
+    a = try Arguments(strings: ["--live"], for: check)
+    #expect(!a.flag(Certs.Check.nodeOption))
+    let c = Completion(session: session)
+    #expect(c.result(for: "certs check --node ").kind == .file)
+  }
+
   @Test func tolerantLexerFindsTheWords() throws {
     let w = try #require(Completion.words("move 'my vol"))
     #expect(w.words.map(\.text) == ["move"])

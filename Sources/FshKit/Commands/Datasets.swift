@@ -108,20 +108,21 @@ enum Datasets {
     static func unexpected(_ p: CommandArgument) -> Diagnostic {
       let word = p.text
       let fix: String
-      if DatasetStatus(rawValue: word.lowercased()) != nil {
-        fix = "status \(word.lowercased())"
-      } else if let near = Suggest.nearest(word, in: DatasetStatus.allCases.map(\.rawValue)) {
-        fix = "status \(near)"
+      if let choice = status.choices?.first(where: { $0 == word.lowercased() }) {
+        fix = "\(status.key) \(choice)"
+      } else if let near = Suggest.nearest(word, in: status.choices ?? []) {
+        fix = "\(status.key) \(near)"
       } else if word.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
-        fix = "on \(word)"
+        fix = "\(on.key) \(word)"
       } else {
-        fix = "name '\(word)'"
+        fix = "\(name.key) '\(word)'"
       }
+      let keywords = help.options.filter { $0.kind == .keyword }.map(\.spelling)
       return Diagnostic.usage(
-        "unexpected argument '\(word)' to 'datasets'",
+        "unexpected argument '\(word)' to '\(help.name)'",
         notes: [
-          "did you mean 'datasets \(fix)'?",
-          "filters are keywords: status STATUS, on NODE, name PATTERN, meta K=V",
+          "did you mean '\(help.name) \(fix)'?",
+          "filters are keywords: \(keywords.joined(separator: ", "))",
         ], range: p.range)
     }
 

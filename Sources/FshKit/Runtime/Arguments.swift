@@ -68,8 +68,12 @@ public struct Arguments {
       case .unknownOption: throw unknownOption(a)
       case .unexpected:
         if let d = declaration.unexpected?(a) { throw d }
+        // A misspelt keyword is the likeliest stray word: `move db too n`.
+        let words = declaration.options.filter { $0.kind == .keyword || $0.kind == .word }
+        let near = a.isBare ? Suggest.nearest(a.text, in: words.flatMap(\.names)) : nil
         throw Diagnostic.usage(
-          "unexpected argument '\(a.text)' for '\(command)'", notes: usageNote(), range: a.range)
+          "unexpected argument '\(a.text)' for '\(command)'",
+          notes: (near.map { ["did you mean '\($0)'?"] } ?? []) + usageNote(), range: a.range)
       }
     }
     if let f = found[GlobalOptions.output.key]?.last { format = OutputFormat(rawValue: f.text) }

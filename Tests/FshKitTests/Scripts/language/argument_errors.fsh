@@ -23,6 +23,9 @@ echo $error.message / $error.notes.0
 try move db
 echo $error.message
 # expect: 'move' needs 'to NODE'
+try move db too n
+echo $error.message / $error.notes.0
+# expect: unexpected argument 'too' for 'move' / did you mean 'to'?
 try echo -o yaml x
 echo $error.message
 # expect: invalid output format 'yaml'

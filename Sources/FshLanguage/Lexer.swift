@@ -27,9 +27,17 @@ public struct Lexer {
   private var index = 0
   private var line = 1
   private var column = 1
+  /// Tolerant mode, for unfinished input (completion): an unclosed quote or a trailing
+  /// backslash ends the last word instead of being an error. Off, the lexer is strict.
+  public var tolerant = false
+  /// In tolerant mode: the quote the input ended inside, if any.
+  public private(set) var openQuote: Character?
+  /// In tolerant mode: whether the input ended inside a comment.
+  public private(set) var endsInComment = false
 
-  public init(_ text: String) {
+  public init(_ text: String, tolerant: Bool = false) {
     scalars = Array(text.unicodeScalars)
+    self.tolerant = tolerant
   }
 
   /// Tokenizes the whole text. Throws a diagnostic with code `.incompleteInput` when the text
@@ -80,11 +88,13 @@ public struct Lexer {
       } else if c == "\\", peek(1) == nil {
         let start = position
         advance()
+        if tolerant { break }
         throw Diagnostic(
           "line continuation at the end of the input", code: .incompleteInput,
           range: SourceRange(start, position))
       } else if c == "#" {
         while let d = peek(), d != "\n" { advance() }
+        if peek() == nil { endsInComment = true }
       } else {
         break
       }
@@ -138,7 +148,9 @@ public struct Lexer {
           }
           appendLiteral(d, quoted: true)
         }
-        if !closed {
+        if !closed, tolerant {
+          openQuote = "'"
+        } else if !closed {
           throw Diagnostic(
             "unterminated single quote", code: .incompleteInput,
             notes: ["close the string with '"], range: SourceRange(quoteStart, position))
@@ -175,7 +187,9 @@ public struct Lexer {
             appendLiteral(d, quoted: true)
           }
         }
-        if !closed {
+        if !closed, tolerant {
+          openQuote = "\""
+        } else if !closed {
           throw Diagnostic(
             "unterminated double quote", code: .incompleteInput,
             notes: ["close the string with \""], range: SourceRange(quoteStart, position))

@@ -51,7 +51,7 @@ struct FshCommand: ParsableCommand {
 
   @Option(
     name: [.short, .long],
-    help: ArgumentHelp("Result format: table, json or csv.", valueName: "format"))
+    help: ArgumentHelp("Result format: \(GlobalOptions.formats).", valueName: "format"))
   var output: OutputFormat?
   @Option(
     help: ArgumentHelp("Colour: auto, always or never (NO_COLOR is honoured).", valueName: "when"))

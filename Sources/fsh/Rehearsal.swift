@@ -188,14 +188,14 @@ enum Rehearsal {
 /// The `rehearse` command inside a session (registered by the executable: the library knows
 /// nothing of the sandbox).
 struct RehearseCommand: Command {
+  static let scriptParameter = Parameter.positional(
+    "SCRIPT", "the .fsh script to rehearse", completion: .file)
+  static let scriptArguments = Parameter.positional(
+    "ARGS", "its arguments ($1, $2, …)", optional: true, repeats: true)
   static let help = CommandHelp(
     ["rehearse"],
     summary: "run a script against a throwaway copy of this cluster and show the plan",
-    usage: "SCRIPT [ARGS …]",
-    arguments: [
-      ParameterHelp("SCRIPT", "the .fsh script to rehearse", completion: .file),
-      ParameterHelp("ARGS", "its arguments ($1, $2, …)", optional: true),
-    ],
+    parameters: [scriptParameter, scriptArguments],
     discussion: """
       Reads the cluster with GET requests only (configuration, state, nodes, leases, version), \
       starts a private sandbox holding exactly that (the same ids, names, sizes, nodes, leases \
@@ -209,8 +209,8 @@ struct RehearseCommand: Command {
   var script: CommandArgument
   var arguments: [String] = []
   init(arguments args: inout Arguments) throws {
-    script = try args.positional("a script to rehearse")
-    while let more = try args.optionalPositional() { arguments.append(more.text) }
+    script = args.value(Self.scriptParameter)
+    arguments = args.all(Self.scriptArguments).map(\.text)
   }
 
   func run(in context: CommandContext) throws -> CommandResult {

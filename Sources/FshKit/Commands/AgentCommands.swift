@@ -3,10 +3,10 @@ import FshPKI
 
 /// Node onboarding: check and write `agent.yml`, and make per-node bundles.
 enum AgentCommands {
-  static let backendOption = OptionHelp(
+  static let backendOption = Parameter.option(
     ["--backend"], "BACKEND",
     "the dataset backend: \(AgentFacts.backendNames.joined(separator: ", "))",
-    completion: .values(AgentFacts.backendNames))
+    required: true, choices: AgentFacts.backendNames)
 
   static func path(_ p: String, in context: CommandContext) -> String {
     let env = context.session.environment
@@ -14,11 +14,13 @@ enum AgentCommands {
   }
 
   /// Reads `KEY VALUE` pairs.
-  static func settings(_ args: [CommandArgument], command: String) throws -> [(String, String)] {
+  static func settings(_ args: [CommandArgument], _ arguments: Arguments) throws
+    -> [(String, String)]
+  {
     guard args.count % 2 == 0 else {
       let last = args.last!
       throw Diagnostic.usage(
-        "'\(last.text)' in '\(command)' needs a value after it",
+        "'\(last.text)' in '\(arguments.command)' needs a value after it",
         notes: ["give dataset keys as KEY VALUE pairs: region RegionOne zone …"],
         range: last.range)
     }
@@ -73,12 +75,11 @@ enum AgentCommands {
 
 extension AgentCommands {
   struct Check: Command {
+    static let fileParameter = Parameter.positional(
+      "FILE", "default /etc/flocker/agent.yml", completion: .file, optional: true)
     static let help = CommandHelp(
       ["agent", "check"], summary: "check an agent.yml the way the Flocker agent reads it",
-      usage: "[FILE]",
-      arguments: [
-        ParameterHelp("FILE", "default /etc/flocker/agent.yml", completion: .file, optional: true)
-      ],
+      parameters: [fileParameter],
       discussion: """
         Checks what the agent validates (version 1, control-service.hostname, dataset.backend, \
         each built-in backend's required keys) and what it silently gets wrong: unknown keys it \
@@ -90,7 +91,7 @@ extension AgentCommands {
       examples: ["agent check", "agent check ./node-a/agent.yml -o json"])
     var file: CommandArgument?
     init(arguments: inout Arguments) throws {
-      file = try arguments.optionalPositional()
+      file = arguments.optional(Self.fileParameter)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let p = AgentCommands.path(file?.text ?? "/etc/flocker/agent.yml", in: context)
@@ -120,18 +121,13 @@ extension AgentCommands {
   }
 
   struct Init: Command {
+    static let settingsParameter = Parameter.positional(
+      "KEY VALUE", "dataset settings: region RegionOne …", optional: true, repeats: true)
+    static let outOption = Parameter.option(
+      ["--out"], "FILE", "where to write (default ./agent.yml; - prints it)", completion: .file)
     static let help = CommandHelp(
       ["agent", "init"], summary: "write an agent.yml for this session's control service",
-      usage: "--backend BACKEND [KEY VALUE …] [--out FILE]",
-      arguments: [
-        ParameterHelp("KEY VALUE", "dataset settings: region RegionOne …", optional: true)
-      ],
-      options: [
-        AgentCommands.backendOption,
-        OptionHelp(
-          ["--out"], "FILE", "where to write (default ./agent.yml; - prints it)",
-          completion: .file),
-      ],
+      parameters: [AgentCommands.backendOption, settingsParameter, outOption],
       discussion: """
         The control-service hostname is the session's host (never localhost or 127.0.0.1: the \
         node would register as 127.0.0.1), the port the agent port 4524. Keys are checked \
@@ -149,14 +145,9 @@ extension AgentCommands {
     var settings: [(String, String)]
     var out: CommandArgument?
     init(arguments: inout Arguments) throws {
-      guard let b = try arguments.option("--backend") else {
-        throw Diagnostic.usage(
-          "'agent init' needs --backend",
-          notes: ["backends: \(AgentFacts.backendNames.joined(separator: ", "))"])
-      }
-      backend = try arguments.choice(b, name: "backend", from: AgentFacts.backendNames)
-      out = try arguments.option("--out")
-      settings = try AgentCommands.settings(try arguments.rest(), command: "agent init")
+      backend = arguments.value(AgentCommands.backendOption).text
+      out = arguments.optional(Self.outOption)
+      settings = try AgentCommands.settings(arguments.all(Self.settingsParameter), arguments)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let file = try AgentCommands.agentFile(backend: backend, settings: settings, in: context)
@@ -171,27 +162,26 @@ extension AgentCommands {
 
 extension AgentCommands {
   struct Bundle: Command {
+    static let nameParameter = Parameter.positional(
+      "NAME", "the node's name (its host name): one bundle per name")
+    static let settingsParameter = Parameter.positional(
+      "KEY VALUE", "dataset settings, as for `agent init`", optional: true, repeats: true)
+    static let outOption = Parameter.option(
+      ["--out"], "DIR", "the folder to create (never an existing one)", completion: .file,
+      required: true)
+    static let tarFlag = Parameter.flag(
+      ["--tar"], "write DIR.tar (0600, members root:root with their modes) instead")
+    static let caDirOption = Parameter.option(
+      ["--ca-dir"], "DIR",
+      "where cluster.crt and cluster.key are (default: the session's CA's folder)",
+      completion: .file)
+    static let apiUserOption = Parameter.option(
+      ["--api-user"], "USER", "also issue USER.crt/.key for the kubelet")
     static let help = CommandHelp(
       ["node", "bundle"], summary: "make everything one node needs: certificate, agent.yml, env",
-      usage:
-        "NAME --backend BACKEND [KEY VALUE …] --out DIR [--tar] [--ca-dir DIR] [--api-user USER]",
-      arguments: [
-        ParameterHelp("NAME", "the node's name (its host name): one bundle per name"),
-        ParameterHelp("KEY VALUE", "dataset settings, as for `agent init`", optional: true),
-      ],
-      options: [
-        AgentCommands.backendOption,
-        OptionHelp(
-          ["--out"], "DIR", "the folder to create (never an existing one)", completion: .file),
-        OptionHelp(
-          ["--tar"], nil, "write DIR.tar (0600, members root:root with their modes) instead"),
-        OptionHelp(
-          ["--ca-dir"], "DIR",
-          "where cluster.crt and cluster.key are (default: the session's CA's folder)",
-          completion: .file),
-        OptionHelp(["--api-user"], "USER", "also issue USER.crt/.key for the kubelet"),
-        OptionHelp(
-          ["--key-bits"], "BITS", "RSA key size: 2048, 3072 or 4096 (default, like flocker-ca)"),
+      parameters: [
+        nameParameter, AgentCommands.backendOption, settingsParameter, outOption, tarFlag,
+        caDirOption, apiUserOption, Certs.keyBitsOption,
       ],
       discussion: """
         The folder is laid out as /etc/flocker expects: cluster.crt, a fresh node.crt and \
@@ -215,27 +205,14 @@ extension AgentCommands {
     var keyBits = 4096
 
     init(arguments: inout Arguments) throws {
-      tar = arguments.flag("--tar")
-      let b = try arguments.option("--backend")
-      let o = try arguments.option("--out")
-      caDir = try arguments.option("--ca-dir")
-      apiUser = try arguments.option("--api-user")?.text
-      if let k = try arguments.option("--key-bits") {
-        keyBits = Int(try arguments.choice(k, name: "key size", from: ["2048", "3072", "4096"]))!
-      }
-      name = try arguments.positional("a node name")
-      guard let b else {
-        throw Diagnostic.usage(
-          "'node bundle' needs --backend: every node's agent.yml names the cluster's backend",
-          notes: ["backends: \(AgentFacts.backendNames.joined(separator: ", "))"])
-      }
-      guard let o else {
-        throw Diagnostic.usage(
-          "'node bundle' needs --out DIR", notes: ["for example --out ./\(name.text)"])
-      }
-      backend = try arguments.choice(b, name: "backend", from: AgentFacts.backendNames)
-      out = o
-      settings = try AgentCommands.settings(try arguments.rest(), command: "node bundle")
+      tar = arguments.flag(Self.tarFlag)
+      caDir = arguments.optional(Self.caDirOption)
+      apiUser = arguments.optional(Self.apiUserOption)?.text
+      keyBits = try Certs.GeneratorOptions(arguments).keyBits
+      name = arguments.value(Self.nameParameter)
+      backend = arguments.value(AgentCommands.backendOption).text
+      out = arguments.value(Self.outOption)
+      settings = try AgentCommands.settings(arguments.all(Self.settingsParameter), arguments)
       let valid = { (s: String) in
         !s.isEmpty && s.count <= 64
           && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }

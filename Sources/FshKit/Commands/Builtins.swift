@@ -5,13 +5,16 @@ enum Builtins {}
 
 extension Builtins {
   struct Echo: Command {
+    static let wordsParameter = Parameter.positional(
+      "WORD", "text or $variables to print", optional: true, repeats: true)
     static let help = CommandHelp(
       ["echo"], summary: "print words, joined by spaces",
-      usage: "[WORD …]",
-      arguments: [ParameterHelp("WORD", "text or $variables to print", optional: true)],
+      parameters: [wordsParameter],
       examples: ["echo \"$app-data is $ds.dataset_id\"", "echo -o json $ds"])
     var words: [CommandArgument]
-    init(arguments: inout Arguments) throws { words = try arguments.rest() }
+    init(arguments: inout Arguments) throws {
+      words = arguments.all(Self.wordsParameter)
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       if words.count == 1, context.options.output != .table {
         // `echo -o json $x` / `echo -o csv $list`: the value itself, in that format.
@@ -31,17 +34,18 @@ extension Builtins {
   }
 
   struct Sleep: Command {
+    static let durationParameter = Parameter.positional(
+      "DURATION", "such as 500ms, 10s, 2m or 1.5 (seconds)")
     static let help = CommandHelp(
-      ["sleep"], summary: "wait for a duration (Ctrl-C cancels)", usage: "DURATION",
-      arguments: [ParameterHelp("DURATION", "such as 500ms, 10s, 2m or 1.5 (seconds)")])
+      ["sleep"], summary: "wait for a duration (Ctrl-C cancels)",
+      parameters: [durationParameter])
     var seconds: Double
     init(arguments: inout Arguments) throws {
-      let a = try arguments.positional("a duration such as 10s")
+      let a = arguments.value(Self.durationParameter)
       guard let s = Durations.parse(a.text), s <= 86400 else {
-        throw Diagnostic.usage(
-          "invalid duration '\(a.text)'",
-          notes: ["give a duration such as 500ms, 10s or 2m (at most 24h)"],
-          range: a.range)
+        throw arguments.invalid(
+          a, of: Self.durationParameter,
+          notes: ["give a duration such as 500ms, 10s or 2m (at most 24h)"])
       }
       seconds = s
     }
@@ -52,14 +56,14 @@ extension Builtins {
   }
 
   struct Exit: Command {
+    static let statusParameter = Parameter.positional(
+      "STATUS", "exit status, 0 to 255 (default 0)", optional: true, label: "exit status")
     static let help = CommandHelp(
-      ["exit"], aliases: [["quit"]], summary: "end the script or the session", usage: "[STATUS]",
-      arguments: [ParameterHelp("STATUS", "exit status, 0 to 255 (default 0)", optional: true)])
+      ["exit"], aliases: [["quit"]], summary: "end the script or the session",
+      parameters: [statusParameter])
     var status: Int32 = 0
     init(arguments: inout Arguments) throws {
-      if let a = try arguments.optionalPositional() {
-        status = Int32(try arguments.integer(a, name: "exit status", in: 0...255))
-      }
+      status = Int32(try arguments.integer(Self.statusParameter, in: 0...255) ?? 0)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       throw ExitRequest(status: status)
@@ -67,20 +71,20 @@ extension Builtins {
   }
 
   struct Source: Command {
+    static let file = Parameter.positional(
+      "FILE", "an .fsh script; its variables stay defined", completion: .file)
+    static let scriptArguments = Parameter.positional(
+      "ARG", "the script's $1, $2, … while it runs (then the caller's come back)",
+      optional: true, repeats: true)
     static let help = CommandHelp(
-      ["source"], summary: "run a script file in this session", usage: "FILE [ARG …]",
-      arguments: [
-        ParameterHelp("FILE", "an .fsh script; its variables stay defined", completion: .file),
-        ParameterHelp(
-          "ARG", "the script's $1, $2, … while it runs (then the caller's come back)",
-          optional: true),
-      ],
+      ["source"], summary: "run a script file in this session",
+      parameters: [file, scriptArguments],
       examples: ["source lib.fsh", "source provision.fsh prod 10.0.0.2"])
     var path: CommandArgument
     var args: [String]?
     init(arguments: inout Arguments) throws {
-      path = try arguments.positional("a script file")
-      let rest = try arguments.rest().map(\.text)
+      path = arguments.value(Self.file)
+      let rest = arguments.all(Self.scriptArguments).map(\.text)
       args = rest.isEmpty ? nil : rest
     }
     func run(in context: CommandContext) throws -> CommandResult {
@@ -129,15 +133,15 @@ extension Builtins {
   }
 
   struct SetOption: Command {
+    static let nameParameter = Parameter.positional(
+      "NAME", "an option or configuration key (see below)", completion: .sessionOption,
+      optional: true)
+    static let valueParameter = Parameter.positional(
+      "VALUE", "its new value", completion: .sessionOptionValue, optional: true,
+      pairsWithPrevious: true)
     static let help = CommandHelp(
       ["set"], summary: "set a session option or configuration value, or list them",
-      usage: "[NAME VALUE]",
-      arguments: [
-        ParameterHelp(
-          "NAME", "an option or configuration key (see below)", completion: .sessionOption,
-          optional: true),
-        ParameterHelp("VALUE", "its new value", optional: true),
-      ],
+      parameters: [nameParameter, valueParameter],
       discussion: """
         Options: \(SessionOptions.descriptors.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).
         Configuration: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")) — these override every other source for this session; `config` shows the result.
@@ -146,8 +150,8 @@ extension Builtins {
     var name: CommandArgument?
     var value: CommandArgument?
     init(arguments: inout Arguments) throws {
-      name = try arguments.optionalPositional()
-      if let name { value = try arguments.positional("a value for '\(name.text)'") }
+      name = arguments.optional(Self.nameParameter)
+      value = arguments.optional(Self.valueParameter)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let session = context.session
@@ -181,14 +185,15 @@ extension Builtins {
   }
 
   struct UnsetOption: Command {
+    static let nameParameter = Parameter.positional(
+      "NAME", "an option or configuration key", completion: .sessionOption)
     static let help = CommandHelp(
       ["unset"], summary: "restore a session option's default, or drop a `set` configuration value",
-      usage: "NAME",
-      arguments: [
-        ParameterHelp("NAME", "an option or configuration key", completion: .sessionOption)
-      ])
+      parameters: [nameParameter])
     var name: CommandArgument
-    init(arguments: inout Arguments) throws { name = try arguments.positional("an option name") }
+    init(arguments: inout Arguments) throws {
+      name = arguments.value(Self.nameParameter)
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       let session = context.session
       if let d = SessionOptions.descriptor(name.text) {
@@ -213,14 +218,14 @@ extension Builtins {
   }
 
   struct History: Command {
+    static let countParameter = Parameter.positional(
+      "COUNT", "show only the last COUNT lines", optional: true)
     static let help = CommandHelp(
-      ["history"], summary: "list the lines entered at the prompt", usage: "[COUNT]",
-      arguments: [ParameterHelp("COUNT", "show only the last COUNT lines", optional: true)])
+      ["history"], summary: "list the lines entered at the prompt",
+      parameters: [countParameter])
     var count: Int?
     init(arguments: inout Arguments) throws {
-      if let a = try arguments.optionalPositional() {
-        count = try arguments.integer(a, name: "count", in: 1...1_000_000)
-      }
+      count = try arguments.integer(Self.countParameter, in: 1...1_000_000)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let lines = context.session.host?.history ?? []

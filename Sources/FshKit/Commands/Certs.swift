@@ -8,21 +8,21 @@ enum Certs {}
 
 extension Certs {
   struct Check: Command {
+    static let liveFlag = Parameter.flag(
+      ["--live"], "also connect: handshake, API call, node list, kubelet env")
+    static let nodeOption = Parameter.option(
+      ["--node"], "DIR", "check an agent node's DIR (default /etc/flocker) instead",
+      completion: .file, valueIsOptional: true)
+    static let controlOption = Parameter.option(
+      ["--control"], "FILE",
+      "the control service certificate (default "
+        + "<certs>/control-service.crt when present)", completion: .file)
+    static let nodeIPOption = Parameter.option(
+      ["--node-ip"], "IP", "the kubelet's node IP for L3 (default: this machine's)")
     static let help = CommandHelp(
       ["certs", "check"],
       summary: "check the certificates, key and variables a client (the kubelet) uses",
-      usage: "[--live] [--node [DIR]] [--control FILE] [--node-ip IP]",
-      options: [
-        OptionHelp(["--live"], nil, "also connect: handshake, API call, node list, kubelet env"),
-        OptionHelp(
-          ["--node"], nil, "check an agent node's DIR (default /etc/flocker) instead",
-          completion: .file),
-        OptionHelp(
-          ["--control"], "FILE",
-          "the control service certificate (default "
-            + "<certs>/control-service.crt when present)", completion: .file),
-        OptionHelp(["--node-ip"], "IP", "the kubelet's node IP for L3 (default: this machine's)"),
-      ],
+      parameters: [liveFlag, nodeOption, controlOption, nodeIPOption],
       discussion: """
         One line per check; it passes, warns or fails, and a failure says what to do. Offline \
         (C1–C8): files and permissions, the CA, certificate and key parse and match, signed by \
@@ -43,16 +43,11 @@ extension Certs {
     var nodeIP: CommandArgument?
 
     init(arguments: inout Arguments) throws {
-      live = arguments.flag("--live")
-      node = arguments.flag("--node")
-      if let dir = try arguments.option("--node") {
-        node = true
-        nodeDirectory = dir
-      }
-      control = try arguments.option("--control")
-      nodeIP = try arguments.option("--node-ip")
-      if node { nodeDirectory = try nodeDirectory ?? arguments.optionalPositional() }
-      try arguments.finish()
+      live = arguments.flag(Self.liveFlag)
+      node = arguments.flag(Self.nodeOption)
+      nodeDirectory = arguments.optional(Self.nodeOption)
+      control = arguments.optional(Self.controlOption)
+      nodeIP = arguments.optional(Self.nodeIPOption)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {
@@ -283,10 +278,11 @@ extension Certs {
 
 extension Certs {
   struct Show: Command {
+    static let fileParameter = Parameter.positional(
+      "FILE", "a PEM certificate or key", completion: .file)
     static let help = CommandHelp(
       ["certs", "show"], summary: "show what a certificate (or key) file holds",
-      usage: "FILE",
-      arguments: [ParameterHelp("FILE", "a PEM certificate or key", completion: .file)],
+      parameters: [fileParameter],
       discussion: """
         Subject, issuer, X.509 version, serial, validity, SAN, EKU, key type and size, SHA-256 \
         fingerprint and its Flocker role. For a key file: only its kind and whether it is \
@@ -297,8 +293,7 @@ extension Certs {
     var file: CommandArgument
 
     init(arguments: inout Arguments) throws {
-      file = try arguments.positional("a certificate or key file")
-      try arguments.finish()
+      file = arguments.value(Self.fileParameter)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {

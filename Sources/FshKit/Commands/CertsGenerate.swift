@@ -6,12 +6,13 @@ import FshPKI
 // into the 0600 files; it is never in a result, a message or a trace.
 
 extension Certs {
-  static let keyBitsOption = OptionHelp(
-    ["--key-bits"], "N", "RSA key size: 2048, 3072 or 4096 (default 4096, like flocker-ca)")
-  static let caDirOption = OptionHelp(
+  static let keyBitsOption = Parameter.option(
+    ["--key-bits"], "N", "RSA key size: 2048, 3072 or 4096 (default 4096, like flocker-ca)",
+    choices: ["2048", "3072", "4096"], label: "key size")
+  static let caDirOption = Parameter.option(
     ["--ca-dir"], "DIR", "directory holding cluster.crt and cluster.key (default: current)",
     completion: .file)
-  static let outOption = OptionHelp(
+  static let outOption = Parameter.option(
     ["--out"], "DIR", "where to write the files (default: current directory)", completion: .file)
 
   /// The options every generator takes.
@@ -20,16 +21,10 @@ extension Certs {
     var caDir: CommandArgument?
     var out: CommandArgument?
 
-    init(_ arguments: inout Arguments, outName: String = "--out") throws {
-      if let a = try arguments.option("--key-bits") {
-        keyBits = try arguments.integer(a, name: "key size", in: 2048...4096)
-        guard [2048, 3072, 4096].contains(keyBits) else {
-          throw Diagnostic.usage(
-            "invalid key size '\(a.text)'", notes: ["use 2048, 3072 or 4096"], range: a.range)
-        }
-      }
-      if outName == "--out" { caDir = try arguments.option("--ca-dir") }
-      out = try arguments.option(outName)
+    init(_ arguments: Arguments, out outOption: Parameter = Certs.outOption) throws {
+      keyBits = arguments.optional(Certs.keyBitsOption).flatMap { Int($0.text) } ?? keyBits
+      caDir = arguments.optional(Certs.caDirOption)
+      out = arguments.optional(outOption)
     }
 
     func directory(_ a: CommandArgument?, _ context: CommandContext) -> String {
@@ -164,14 +159,12 @@ extension Certs {
   // MARK: certs init
 
   struct Init: Command {
+    static let nameParameter = Parameter.positional("NAME", "the cluster's name (the CA's CN)")
+    static let dirOption = Parameter.option(
+      ["--dir"], "DIR", "where to write them (default: current)", completion: .file)
     static let help = CommandHelp(
       ["certs", "init"], summary: "create a cluster CA: cluster.crt and cluster.key",
-      usage: "NAME [--dir DIR] [--key-bits N]",
-      arguments: [ParameterHelp("NAME", "the cluster's name (the CA's CN)")],
-      options: [
-        OptionHelp(["--dir"], "DIR", "where to write them (default: current)", completion: .file),
-        keyBitsOption,
-      ],
+      parameters: [nameParameter, dirOption, keyBitsOption],
       discussion: """
         Like `flocker-ca initialize NAME`: subject CN=NAME, OU=<new cluster UUID>, self-signed, \
         basicConstraints CA:TRUE pathlen:0, keyUsage keyCertSign+cRLSign, 20 years, RSA 4096; \
@@ -183,9 +176,8 @@ extension Certs {
     var options: GeneratorOptions
 
     init(arguments: inout Arguments) throws {
-      options = try GeneratorOptions(&arguments, outName: "--dir")
-      name = try arguments.positional("a cluster name")
-      try arguments.finish()
+      options = try GeneratorOptions(arguments, out: Self.dirOption)
+      name = arguments.value(Self.nameParameter)
       guard !name.text.isEmpty else {
         throw Diagnostic.usage("the cluster name is empty", range: name.range)
       }
@@ -221,11 +213,10 @@ extension Certs {
   // MARK: certs control
 
   struct Control: Command {
+    static let hostParameter = Parameter.positional("HOST", "the name or IP clients dial")
     static let help = CommandHelp(
       ["certs", "control"], summary: "issue the control service certificate",
-      usage: "HOST [--ca-dir DIR] [--out DIR] [--key-bits N]",
-      arguments: [ParameterHelp("HOST", "the name or IP clients dial")],
-      options: [caDirOption, outOption, keyBitsOption],
+      parameters: [hostParameter, caDirOption, outOption, keyBitsOption],
       discussion: """
         Like `flocker-ca create-control-certificate HOST`: CN=control-service, OU=<cluster>, \
         subjectAltName DNS:control-service plus IP:HOST or DNS:HOST. Writes control-HOST.crt \
@@ -237,9 +228,8 @@ extension Certs {
     var options: GeneratorOptions
 
     init(arguments: inout Arguments) throws {
-      options = try GeneratorOptions(&arguments)
-      host = try arguments.positional("the control service's host name or IP")
-      try arguments.finish()
+      options = try GeneratorOptions(arguments)
+      host = arguments.value(Self.hostParameter)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {
@@ -275,8 +265,7 @@ extension Certs {
   struct NodeCertificate: Command {
     static let help = CommandHelp(
       ["certs", "node"], summary: "issue a node (agent) certificate; one per node",
-      usage: "[--ca-dir DIR] [--out DIR] [--key-bits N]",
-      options: [caDirOption, outOption, keyBitsOption],
+      parameters: [caDirOption, outOption, keyBitsOption],
       discussion: """
         Like `flocker-ca create-node-certificate`: CN=node-<new uuid>, OU=<cluster>, no \
         extensions. Writes <uuid>.crt and <uuid>.key, which go to ONE node as \
@@ -288,8 +277,7 @@ extension Certs {
     var options: GeneratorOptions
 
     init(arguments: inout Arguments) throws {
-      options = try GeneratorOptions(&arguments)
-      try arguments.finish()
+      options = try GeneratorOptions(arguments)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {
@@ -323,11 +311,10 @@ extension Certs {
   // MARK: certs user
 
   struct User: Command {
+    static let nameParameter = Parameter.positional("NAME", "the user name (CN user-NAME)")
     static let help = CommandHelp(
       ["certs", "user"], summary: "issue an API user certificate (for fsh, flockerctl, kubelets)",
-      usage: "NAME [--ca-dir DIR] [--out DIR] [--key-bits N]",
-      arguments: [ParameterHelp("NAME", "the user name (CN user-NAME)")],
-      options: [caDirOption, outOption, keyBitsOption],
+      parameters: [nameParameter, caDirOption, outOption, keyBitsOption],
       discussion: """
         Like `flocker-ca create-api-certificate NAME`: CN=user-NAME, OU=<cluster>, \
         extendedKeyUsage clientAuth. Writes NAME.crt and NAME.key.
@@ -338,9 +325,8 @@ extension Certs {
     var options: GeneratorOptions
 
     init(arguments: inout Arguments) throws {
-      options = try GeneratorOptions(&arguments)
-      name = try arguments.positional("a user name")
-      try arguments.finish()
+      options = try GeneratorOptions(arguments)
+      name = arguments.value(Self.nameParameter)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {

@@ -6,8 +6,7 @@ enum ClusterBasics {}
 extension ClusterBasics {
   struct Version: Command {
     static let help = CommandHelp(
-      ["version"], summary: "show the control service's Flocker version and fsh's",
-      usesCluster: true)
+      ["version"], summary: "show the control service's Flocker version and fsh's")
     init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
       let v = try context.cluster { try $0.version() }
@@ -21,38 +20,34 @@ extension ClusterBasics {
   }
 
   struct API: Command {
+    static let methodParameter = Parameter.positional(
+      "METHOD", "GET, POST or DELETE", choices: ["GET", "POST", "DELETE"])
+    static let pathParameter = Parameter.positional(
+      "PATH", "a path under /v1, e.g. /v1/state/nodes or state/nodes")
+    static let bodyParameter = Parameter.positional(
+      "JSON", "the request body for POST (quote it)", optional: true)
+    static let ifMatchOption = Parameter.option(
+      ["--if-match"], "TAG", "send X-If-Configuration-Matches: TAG")
     static let help = CommandHelp(
       ["api"], summary: "send a raw request to the v1 API and print the JSON answer",
-      usage: "GET|POST|DELETE PATH [JSON]",
-      arguments: [
-        ParameterHelp(
-          "METHOD", "GET, POST or DELETE", completion: .values(["GET", "POST", "DELETE"])),
-        ParameterHelp("PATH", "a path under /v1, e.g. /v1/state/nodes or state/nodes"),
-        ParameterHelp("JSON", "the request body for POST (quote it)", optional: true),
-      ],
-      options: [OptionHelp(["--if-match"], "TAG", "send X-If-Configuration-Matches: TAG")],
+      parameters: [methodParameter, pathParameter, bodyParameter, ifMatchOption],
       discussion: "Any status is shown with its body; a 4xx or 5xx status makes the command fail.",
       examples: [
         "api GET /v1/state/nodes",
         "api POST /v1/configuration/leases '{\"dataset_id\": \"…\", \"node_uuid\": \"…\", \"expires\": null}'",
-      ],
-      usesCluster: true)
+      ])
     var method: String
     var path: String
     var body: CommandArgument?
     var ifMatch: String?
     init(arguments: inout Arguments) throws {
-      ifMatch = try arguments.option("--if-match")?.text
-      let m = try arguments.positional("a method (GET, POST or DELETE)")
-      method = try arguments.choice(
-        CommandArgument(.string(m.text.uppercased()), range: m.range), name: "method",
-        from: ["GET", "POST", "DELETE"])
-      let p = try arguments.positional("a path such as /v1/version")
-      var text = p.text
+      ifMatch = arguments.optional(Self.ifMatchOption)?.text
+      method = arguments.value(Self.methodParameter).text
+      var text = arguments.value(Self.pathParameter).text
       if !text.hasPrefix("/") { text = "/" + text }
       if !text.hasPrefix("/v1/") && text != "/v1" { text = "/v1" + text }
       path = text
-      body = try arguments.optionalPositional()
+      body = arguments.optional(Self.bodyParameter)
       if let body, method != "POST" {
         throw Diagnostic.usage(
           "\(method) takes no body", notes: ["only POST sends JSON"], range: body.range)

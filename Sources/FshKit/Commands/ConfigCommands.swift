@@ -101,19 +101,18 @@ extension ConfigCommands {
   }
 
   struct Use: Command {
+    static let clusterWord = Parameter.word("cluster", "reads well; changes nothing")
+    static let nameParameter = Parameter.positional(
+      "NAME", "a profile from `clusters`", completion: .cluster)
     static let help = CommandHelp(
-      ["use"], summary: "switch this session to a cluster profile", usage: "[cluster] NAME",
-      arguments: [ParameterHelp("NAME", "a profile from `clusters`", completion: .cluster)],
+      ["use"], summary: "switch this session to a cluster profile",
+      parameters: [clusterWord, nameParameter],
       discussion:
         "The profile gives the whole connection: host, port, certificates, user, CA, cert and key. Clears values given with `set`; `FLOCKER_*` variables, flockerctl's files and fsh's start-up flags are ignored while a cluster is in use (`config` lists them).",
       examples: ["use cluster prod", "use staging"])
     var name: CommandArgument
     init(arguments: inout Arguments) throws {
-      var first = try arguments.positional("a cluster name")
-      if first.isBare, first.text == "cluster", let second = try arguments.optionalPositional() {
-        first = second
-      }
-      name = first
+      name = arguments.value(Self.nameParameter)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       if let copy = context.session.environment.rehearsalOf, name.text != copy {
@@ -150,26 +149,26 @@ extension ConfigCommands {
     }
   }
 
-  static let profileKeywords: [OptionHelp] = [
-    OptionHelp(["host"], "HOST", "control service host name or IP"),
-    OptionHelp(["port"], "PORT", "REST API port (default 4523)"),
-    OptionHelp(["certs"], "DIR", "certificate directory", completion: .file),
-    OptionHelp(["user"], "USER", "API user: <certs>/<user>.crt and .key"),
-    OptionHelp(["ca"], "FILE", "cluster CA certificate", completion: .file),
-    OptionHelp(["cert"], "FILE", "user certificate", completion: .file),
-    OptionHelp(["key"], "FILE", "user private key", completion: .file),
+  static let profileKeywords: [Parameter] = [
+    .keyword("host", "HOST", "control service host name or IP"),
+    .keyword("port", "PORT", "REST API port (default 4523)"),
+    .keyword("certs", "DIR", "certificate directory", completion: .file),
+    .keyword("user", "USER", "API user: <certs>/<user>.crt and .key"),
+    .keyword("ca", "FILE", "cluster CA certificate", completion: .file),
+    .keyword("cert", "FILE", "user certificate", completion: .file),
+    .keyword("key", "FILE", "user private key", completion: .file),
   ]
 
   struct Add: Command {
+    static let nameParameter = Parameter.positional(
+      "NAME", "the profile's name (letters, digits, - _ .)")
+    static let defaultFlag = Parameter.flag(
+      ["--default"], "use this profile when no other is selected")
+    static let replaceFlag = Parameter.flag(
+      ["--replace"], "start the profile over: drop the settings not given")
     static let help = CommandHelp(
       ["cluster", "add"], summary: "add a cluster profile, or change settings of one",
-      usage:
-        "NAME [host H] [port P] [certs DIR] [user U] [ca F] [cert F] [key F] [--default] [--replace]",
-      arguments: [ParameterHelp("NAME", "the profile's name (letters, digits, - _ .)")],
-      options: profileKeywords + [
-        OptionHelp(["--default"], nil, "use this profile when no other is selected"),
-        OptionHelp(["--replace"], nil, "start the profile over: drop the settings not given"),
-      ],
+      parameters: [nameParameter] + profileKeywords + [defaultFlag, replaceFlag],
       discussion: """
         On an existing profile, only the settings given change; --replace starts it over. \
         A profile needs a host. A host written as HOST:PORT sets the port too. A certs \
@@ -185,15 +184,14 @@ extension ConfigCommands {
     var makeDefault: Bool
     var replace: Bool
     init(arguments: inout Arguments) throws {
-      makeDefault = arguments.flag("--default")
-      replace = arguments.flag("--replace")
-      for key in ConfigKey.allCases {
-        if let a = try arguments.keyword(key.rawValue) {
-          if key == .port {
-            profile.port = try arguments.integer(a, name: "port", in: 1...65535)
-          } else {
-            profile[key] = a.text
-          }
+      makeDefault = arguments.flag(Self.defaultFlag)
+      replace = arguments.flag(Self.replaceFlag)
+      for p in ConfigCommands.profileKeywords {
+        guard let a = arguments.optional(p), let key = ConfigKey(rawValue: p.key) else { continue }
+        if key == .port {
+          profile.port = try arguments.integer(p, in: 1...65535)
+        } else {
+          profile[key] = a.text
         }
       }
       if let h = profile.host, h.filter({ $0 == ":" }).count == 1, let colon = h.lastIndex(of: ":"),
@@ -202,7 +200,7 @@ extension ConfigCommands {
         profile.host = String(h[..<colon])
         profile.port = p
       }
-      name = try arguments.positional("a profile name")
+      name = arguments.value(Self.nameParameter)
       guard !name.text.isEmpty,
         name.text.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
       else {
@@ -283,11 +281,15 @@ extension ConfigCommands {
   }
 
   struct Remove: Command {
+    static let nameParameter = Parameter.positional(
+      "NAME", "a profile from `clusters`", completion: .cluster)
     static let help = CommandHelp(
-      ["cluster", "remove"], summary: "remove a cluster profile", usage: "NAME",
-      arguments: [ParameterHelp("NAME", "a profile from `clusters`", completion: .cluster)])
+      ["cluster", "remove"], summary: "remove a cluster profile",
+      parameters: [nameParameter])
     var name: CommandArgument
-    init(arguments: inout Arguments) throws { name = try arguments.positional("a profile name") }
+    init(arguments: inout Arguments) throws {
+      name = arguments.value(Self.nameParameter)
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       let env = context.session.environment
       try ProfileStore(path: env.profilesPath).update { file in

@@ -3,24 +3,27 @@ import Foundation
 /// Commands that change datasets: create, destroy, move, and wait for convergence.
 extension Datasets {
   struct Create: Command {
+    static let name = Parameter.positional(
+      "NAME", "stored as metadata 'name' (Kubernetes finds datasets by it)")
+    static let size = Parameter.positional(
+      "SIZE",
+      "10G, 1.5T, 512M, 10Gi or bytes; at least 64M; units are binary (10G = 10Gi = 10GB = 10×1024³ bytes)",
+      completion: .values(["1G", "10G", "50G", "100G"]))
+    static let on = Parameter.keyword(
+      "on", "NODE", "the primary node: a unique id prefix or its host IP", completion: .node,
+      required: true)
+    static let meta = Parameter.keyword(
+      "meta", "K=V", "more metadata (16 keys at most, 256 characters each)", repeats: true)
+    static let id = Parameter.keyword(
+      "id", "UUID", "the dataset id to use (a version 4 UUID); default: a new one",
+      label: "dataset id")
+    static let force = Parameter.flag(
+      ["--force"], "create even when a live dataset already has this name")
+    static let yes = Parameter.flag(
+      ["--yes", "-y"], "do not ask about a size above 64T (needed in scripts)")
     static let help = CommandHelp(
       ["create"], summary: "create a named dataset on a node",
-      usage: "NAME SIZE on NODE [meta K=V …] [id UUID] [--force] [--yes]",
-      arguments: [
-        ParameterHelp("NAME", "stored as metadata 'name' (Kubernetes finds datasets by it)"),
-        ParameterHelp(
-          "SIZE",
-          "10G, 1.5T, 512M, 10Gi or bytes; at least 64M; units are binary (10G = 10Gi = 10GB = 10×1024³ bytes)",
-          completion: .values(["1G", "10G", "50G", "100G"])),
-      ],
-      options: [
-        OptionHelp(
-          ["on"], "NODE", "the primary node: a unique id prefix or its host IP", completion: .node),
-        OptionHelp(["meta"], "K=V", "more metadata (16 keys at most, 256 characters each)"),
-        OptionHelp(["id"], "UUID", "the dataset id to use (a version 4 UUID); default: a new one"),
-        OptionHelp(["--force"], nil, "create even when a live dataset already has this name"),
-        OptionHelp(["--yes", "-y"], nil, "do not ask about a size above 64T (needed in scripts)"),
-      ],
+      parameters: [name, size, on, meta, id, force, yes],
       discussion: """
         A second live dataset with the same name is refused (Kubernetes would pick one silently) \
         unless --force. The check and the create are one conditional request \
@@ -31,8 +34,7 @@ extension Datasets {
       examples: [
         "create my-volume 50G on 265a0498",
         "let ds = create \"$app-data\" 10G on $node meta team=storage",
-      ],
-      usesCluster: true)
+      ])
     var name: CommandArgument
     var size: Int
     var node: CommandArgument
@@ -41,27 +43,18 @@ extension Datasets {
     var force: Bool
     var yes: Bool
     init(arguments: inout Arguments) throws {
-      force = arguments.flag("--force")
-      yes = arguments.flag("--yes", "-y")
-      guard let n = try arguments.keyword("on") else {
-        throw Diagnostic.usage(
-          "'create' needs 'on NODE'", notes: ["usage: create NAME SIZE on NODE [meta K=V …]"],
-          range: arguments.end)
-      }
-      node = n
-      if let i = try arguments.keyword("id") {
+      force = arguments.flag(Self.force)
+      yes = arguments.flag(Self.yes)
+      node = arguments.value(Self.on)
+      if let i = arguments.optional(Self.id) {
         guard UUIDs.isV4(i.text) else {
-          throw Diagnostic.usage(
-            "invalid dataset id '\(i.text)'",
-            notes: ["the API accepts version 4 UUIDs only, e.g. from uuidgen"], range: i.range)
+          throw arguments.invalid(
+            i, of: Self.id, notes: ["the API accepts version 4 UUIDs only, e.g. from uuidgen"])
         }
         id = i.text.lowercased()
       }
-      var pairs: [(String, String)] = []
-      if let m = arguments.keywordList("meta", stops: ["on", "id"]) {
-        pairs = try m.map { try Metadata.pair($0) }
-      }
-      name = try arguments.positional("a dataset name")
+      let pairs = try arguments.all(Self.meta).map { try Metadata.pair($0) }
+      name = arguments.value(Self.name)
       // Measured as the server measures it: Unicode code points.
       guard !name.text.isEmpty, name.text.unicodeScalars.count <= 256 else {
         throw Diagnostic.usage(
@@ -69,7 +62,7 @@ extension Datasets {
           notes: ["give a name of 1 to 256 characters (Unicode code points)"],
           range: name.range)
       }
-      let s = try arguments.positional("a size such as 10G")
+      let s = arguments.value(Self.size)
       do { size = try Sizes.parse(s.text) } catch var d as Diagnostic {
         d.range = s.range
         throw d
@@ -162,21 +155,22 @@ extension Datasets {
   }
 
   struct Destroy: Command {
+    static let dataset = Parameter.positional(
+      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
+    static let yesFlag = Parameter.flag(["--yes", "-y"], "do not ask (needed in scripts)")
     static let help = CommandHelp(
-      ["destroy"], summary: "delete a dataset (asks first on a terminal)", usage: "NAME|ID [--yes]",
-      arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
-      options: [OptionHelp(["--yes", "-y"], nil, "do not ask (needed in scripts)")],
+      ["destroy"], summary: "delete a dataset (asks first on a terminal)",
+      parameters: [dataset, yesFlag],
       discussion: """
         The dataset stays in the configuration marked deleted; its agent unmounts, detaches and \
         destroys the volume (status deleting, then deleted). A lease blocks the agent, not the \
         request: fsh warns, and the volume stays until the lease is released or expires.
-        """,
-      usesCluster: true)
+        """)
     var ref: CommandArgument
     var yes: Bool
     init(arguments: inout Arguments) throws {
-      yes = arguments.flag("--yes", "-y")
-      ref = try arguments.positional("a dataset name or id")
+      yes = arguments.flag(Self.yesFlag)
+      ref = arguments.value(Self.dataset)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
@@ -205,29 +199,26 @@ extension Datasets {
   }
 
   struct Move: Command {
+    static let dataset = Parameter.positional(
+      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
+    static let to = Parameter.keyword(
+      "to", "NODE", "the new primary: a unique id prefix or its host IP", completion: .node,
+      required: true)
     static let help = CommandHelp(
-      ["move"], summary: "move a dataset to another node", usage: "NAME|ID to NODE",
-      arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
-      options: [
-        OptionHelp(
-          ["to"], "NODE", "the new primary: a unique id prefix or its host IP", completion: .node)
-      ],
+      ["move"], summary: "move a dataset to another node",
+      parameters: [dataset, to],
       discussion: """
         The agents unmount and detach it on the old node, then attach and mount it on the new \
         one; until then its status is moving (`wait NAME attached` waits for the end). A lease \
         held by the old node stops the move there until the lease is released or expires: the \
         request is accepted all the same, and fsh warns.
         """,
-      examples: ["move db to 10.0.0.3", "move $ds to 4f2a"], usesCluster: true)
+      examples: ["move db to 10.0.0.3", "move $ds to 4f2a"])
     var ref: CommandArgument
     var target: CommandArgument
     init(arguments: inout Arguments) throws {
-      guard let t = try arguments.keyword("to") else {
-        throw Diagnostic.usage(
-          "'move' needs 'to NODE'", notes: ["usage: move NAME|ID to NODE"], range: arguments.end)
-      }
-      target = t
-      ref = try arguments.positional("a dataset name or id")
+      target = arguments.value(Self.to)
+      ref = arguments.value(Self.dataset)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
@@ -253,20 +244,17 @@ extension Datasets {
   }
 
   struct Wait: Command {
+    static let dataset = Parameter.positional(
+      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
+    static let status = Parameter.positional(
+      "STATUS", "attached, detached or deleted", choices: ["attached", "detached", "deleted"])
+    static let on = Parameter.keyword(
+      "on", "NODE", "attached on this node (after a move)", completion: .node)
+    static let timeoutKeyword = Parameter.keyword(
+      "timeout", "DURATION", "give up after this long (default 2m, like the kubelet)")
     static let help = CommandHelp(
       ["wait"], summary: "wait until a dataset is attached, detached or deleted",
-      usage: "NAME|ID attached|detached|deleted [on NODE] [timeout DURATION]",
-      arguments: [
-        ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset),
-        ParameterHelp(
-          "STATUS", "attached, detached or deleted",
-          completion: .values(["attached", "detached", "deleted"])),
-      ],
-      options: [
-        OptionHelp(["on"], "NODE", "attached on this node (after a move)", completion: .node),
-        OptionHelp(
-          ["timeout"], "DURATION", "give up after this long (default 2m, like the kubelet)"),
-      ],
+      parameters: [dataset, status, on, timeoutKeyword],
       discussion: """
         Polls the state until the agents report what was asked: attached means mounted on its \
         configured node (on NODE, when given); deleted means its configured node reports and the \
@@ -275,21 +263,16 @@ extension Datasets {
         blocks it (a lease, a node that does not report); at the timeout it fails saying where \
         the dataset is, where it should be, and the fix. Ctrl-C stops it.
         """,
-      examples: ["wait $ds attached timeout 2m", "wait db attached on 10.0.0.3"], usesCluster: true)
+      examples: ["wait $ds attached timeout 2m", "wait db attached on 10.0.0.3"])
     var ref: CommandArgument
     var want: DatasetStatus
     var node: CommandArgument?
     var timeout: Double = 120
     init(arguments: inout Arguments) throws {
-      node = try arguments.keyword("on")
-      if let t = try arguments.keyword("timeout") {
-        timeout = try arguments.duration(t, name: "timeout")
-      }
-      ref = try arguments.positional("a dataset name or id")
-      let w = try arguments.positional("a status: attached, detached or deleted")
-      want = DatasetStatus(
-        rawValue: try arguments.choice(
-          w, name: "status", from: ["attached", "detached", "deleted"]))!
+      node = arguments.optional(Self.on)
+      timeout = try arguments.duration(Self.timeoutKeyword) ?? timeout
+      ref = arguments.value(Self.dataset)
+      want = DatasetStatus(rawValue: arguments.value(Self.status).text)!
     }
 
     /// Reads in a row that must find a deleted dataset absent from the state.

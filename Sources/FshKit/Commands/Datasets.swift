@@ -62,23 +62,22 @@ enum Datasets {
   }
 
   struct List: Command {
+    static let status = Parameter.keyword(
+      "status", "STATUS", "pending, attached, moving, detached, unknown, deleting or deleted",
+      choices: DatasetStatus.allCases.map(\.rawValue))
+    static let on = Parameter.keyword(
+      "on", "NODE", "only datasets configured on, or attached to, this node", completion: .node)
+    static let name = Parameter.keyword(
+      "name", "PATTERN", "names matching a glob such as 'web-*'", completion: .dataset)
+    static let meta = Parameter.keyword(
+      "meta", "K=V", "metadata equal to a value (repeat for several)", repeats: true)
+    static let deletedFlag = Parameter.flag(
+      ["--deleted", "-d"], "include deleted datasets that are gone")
+    static let longFlag = Parameter.flag(["--long", "-l"], "full dataset and node ids")
     static let help = CommandHelp(
       ["datasets"], aliases: [["ls"]], summary: "list datasets with their status, node and path",
-      usage: "[status S] [on NODE] [name PATTERN] [meta K=V …] [--deleted] [-l]",
-      options: [
-        OptionHelp(
-          ["status"], "STATUS",
-          "pending, attached, moving, detached, unknown, deleting or deleted",
-          completion: .values(DatasetStatus.allCases.map(\.rawValue))),
-        OptionHelp(
-          ["on"], "NODE", "only datasets configured on, or attached to, this node",
-          completion: .node),
-        OptionHelp(
-          ["name"], "PATTERN", "names matching a glob such as 'web-*'", completion: .dataset),
-        OptionHelp(["meta"], "K=V", "metadata equal to a value (repeat for several)"),
-        OptionHelp(["--deleted", "-d"], nil, "include deleted datasets that are gone"),
-        OptionHelp(["--long", "-l"], nil, "full dataset and node ids"),
-      ],
+      parameters: [status, on, name, meta, deletedFlag, longFlag],
+      unexpected: { List.unexpected($0) },
       discussion: """
         Status merges the configuration (where a dataset should be) with what the agents \
         report (where it is): pending (configured, not yet in the state), attached (mounted on \
@@ -90,8 +89,7 @@ enum Datasets {
       examples: [
         "datasets", "datasets status pending", "datasets on 265a0498 -o json",
         "for d in (datasets name 'db-*') { echo $d.path }",
-      ],
-      usesCluster: true)
+      ])
     var status: DatasetStatus?
     var node: String?
     var pattern: String?
@@ -99,40 +97,32 @@ enum Datasets {
     var deleted: Bool
     var long: Bool
     init(arguments: inout Arguments) throws {
-      deleted = arguments.flag("--deleted", "-d")
-      long = arguments.flag("--long", "-l")
-      if let s = try arguments.keyword("status") {
-        status = DatasetStatus(
-          rawValue: try arguments.choice(
-            s, name: "status", from: DatasetStatus.allCases.map(\.rawValue)))
-      }
-      node = try arguments.keyword("on")?.text
-      pattern = try arguments.keyword("name")?.text
-      if let m = arguments.keywordList("meta", stops: ["status", "on", "name"]) {
-        meta = try m.map { try Metadata.pair($0) }
-      }
-      if let p = try arguments.optionalPositional() {
-        throw List.unexpected(p)
-      }
+      deleted = arguments.flag(Self.deletedFlag)
+      long = arguments.flag(Self.longFlag)
+      status = arguments.optional(Self.status).flatMap { DatasetStatus(rawValue: $0.text) }
+      node = arguments.optional(Self.on)?.text
+      pattern = arguments.optional(Self.name)?.text
+      meta = try arguments.all(Self.meta).map { try Metadata.pair($0) }
     }
     /// A bare word after `datasets` filters nothing: say which keyword was meant.
     static func unexpected(_ p: CommandArgument) -> Diagnostic {
       let word = p.text
       let fix: String
-      if DatasetStatus(rawValue: word.lowercased()) != nil {
-        fix = "status \(word.lowercased())"
-      } else if let near = Suggest.nearest(word, in: DatasetStatus.allCases.map(\.rawValue)) {
-        fix = "status \(near)"
+      if let choice = status.choices?.first(where: { $0 == word.lowercased() }) {
+        fix = "\(status.key) \(choice)"
+      } else if let near = Suggest.nearest(word, in: status.choices ?? []) {
+        fix = "\(status.key) \(near)"
       } else if word.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
-        fix = "on \(word)"
+        fix = "\(on.key) \(word)"
       } else {
-        fix = "name '\(word)'"
+        fix = "\(name.key) '\(word)'"
       }
+      let keywords = help.options.filter { $0.kind == .keyword }.map(\.spelling)
       return Diagnostic.usage(
-        "unexpected argument '\(word)' to 'datasets'",
+        "unexpected argument '\(word)' to '\(help.name)'",
         notes: [
-          "did you mean 'datasets \(fix)'?",
-          "filters are keywords: status STATUS, on NODE, name PATTERN, meta K=V",
+          "did you mean '\(help.name) \(fix)'?",
+          "filters are keywords: \(keywords.joined(separator: ", "))",
         ], range: p.range)
     }
 
@@ -167,13 +157,14 @@ enum Datasets {
   }
 
   struct Show: Command {
+    static let dataset = Parameter.positional(
+      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
     static let help = CommandHelp(
-      ["dataset"], summary: "show everything known about one dataset", usage: "NAME|ID",
-      arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
-      usesCluster: true)
+      ["dataset"], summary: "show everything known about one dataset",
+      parameters: [dataset])
     var ref: CommandArgument
     init(arguments: inout Arguments) throws {
-      ref = try arguments.positional("a dataset name or id")
+      ref = arguments.value(Self.dataset)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let (view, v, leases) = try Datasets.loadWithLeases(context, ref)

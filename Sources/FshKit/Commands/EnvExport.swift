@@ -159,18 +159,16 @@ public enum EnvExport {
 
 extension ConfigCommands {
   struct Export: Command {
+    static let forOption = Parameter.option(
+      ["--for"], "CONSUMER", "kubernetes (default), kube-deploy or flockerctl",
+      choices: EnvExport.Consumer.allCases.map(\.rawValue))
+    static let formatOption = Parameter.option(
+      ["--format"], "FORMAT",
+      "sh, fish, systemd, docker or json (default: what the consumer reads)",
+      choices: EnvExport.Format.allCases.map(\.rawValue))
     static let help = CommandHelp(
       ["env", "export"], summary: "print the variables a Flocker consumer needs",
-      usage: "[--for kubernetes|kube-deploy|flockerctl] [--format sh|fish|systemd|docker|json]",
-      options: [
-        OptionHelp(
-          ["--for"], "CONSUMER", "kubernetes (default), kube-deploy or flockerctl",
-          completion: .values(EnvExport.Consumer.allCases.map(\.rawValue))),
-        OptionHelp(
-          ["--format"], "FORMAT",
-          "sh, fish, systemd, docker or json (default: what the consumer reads)",
-          completion: .values(EnvExport.Format.allCases.map(\.rawValue))),
-      ],
+      parameters: [forOption, formatOption],
       discussion: """
         Paths are absolute, no value is ever empty, and no key material is printed. \
         kubernetes defaults to systemd EnvironmentFile syntax (save as /etc/flocker/env); \
@@ -185,16 +183,10 @@ extension ConfigCommands {
     var consumer = EnvExport.Consumer.kubernetes
     var format: EnvExport.Format?
     init(arguments: inout Arguments) throws {
-      if let a = try arguments.option("--for") {
-        consumer = EnvExport.Consumer(
-          rawValue: try arguments.choice(
-            a, name: "consumer", from: EnvExport.Consumer.allCases.map(\.rawValue)))!
-      }
-      if let a = try arguments.option("--format") {
-        format = EnvExport.Format(
-          rawValue: try arguments.choice(
-            a, name: "format", from: EnvExport.Format.allCases.map(\.rawValue)))!
-      }
+      consumer =
+        arguments.optional(Self.forOption).flatMap { EnvExport.Consumer(rawValue: $0.text) }
+        ?? consumer
+      format = arguments.optional(Self.formatOption).flatMap { EnvExport.Format(rawValue: $0.text) }
     }
     func run(in context: CommandContext) throws -> CommandResult {
       // `-o json` means `--format json`; `-o csv`, or `-o json` with another `--format`, is

@@ -4,10 +4,11 @@ extension Datasets {
   /// `explain DATASET`: desired and actual side by side, then a checklist of what keeps them
   /// apart, in the style of `certs check`.
   struct Explain: Command {
+    static let dataset = Parameter.positional(
+      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
     static let help = CommandHelp(
       ["explain"], summary: "say why a dataset is where it is: desired, actual, and what blocks it",
-      usage: "NAME|ID",
-      arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
+      parameters: [dataset],
       discussion: """
         Shows where the dataset should be (the configuration) beside where the agents report it \
         (the state), then checks: E1 a lease that keeps it where it is, E2 its configured node's \
@@ -17,10 +18,10 @@ extension Datasets {
         `let e = explain db`) whose `checks` list holds the same lines; the command itself \
         succeeds whatever they say.
         """,
-      examples: ["explain db-data", "explain $ds -o json"], usesCluster: true)
+      examples: ["explain db-data", "explain $ds -o json"])
     var ref: CommandArgument
     init(arguments: inout Arguments) throws {
-      ref = try arguments.positional("a dataset name or id")
+      ref = arguments.value(Self.dataset)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {

@@ -3,14 +3,17 @@ import Foundation
 /// `nodes` and the lease commands.
 enum NodesAndLeases {
   struct Nodes: Command {
+    static let longFlag = Parameter.flag(["--long", "-l"], "full node ids")
     static let help = CommandHelp(
       ["nodes"], summary: "list the nodes whose agents report to the control service",
-      options: [OptionHelp(["--long", "-l"], nil, "full node ids")],
+      parameters: [longFlag],
       discussion:
-        "A node appears only while its agent is connected (state expires after 120 s). Two nodes with one UUID, or one UUID flipping between hosts, mean a copied node.crt.",
-      usesCluster: true)
+        "A node appears only while its agent is connected (state expires after 120 s). Two nodes with one UUID, or one UUID flipping between hosts, mean a copied node.crt."
+    )
     var long: Bool
-    init(arguments: inout Arguments) throws { long = arguments.flag("--long", "-l") }
+    init(arguments: inout Arguments) throws {
+      long = arguments.flag(Self.longFlag)
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       var attached: [String: Int] = [:]
@@ -70,14 +73,17 @@ enum NodesAndLeases {
   }
 
   struct Leases: Command {
+    static let longFlag = Parameter.flag(["--long", "-l"], "full dataset and node ids")
     static let help = CommandHelp(
       ["leases"], summary: "list leases: which node holds which dataset, and for how long",
-      options: [OptionHelp(["--long", "-l"], nil, "full dataset and node ids")],
+      parameters: [longFlag],
       discussion:
-        "A lease keeps other nodes from taking over, unmounting or deleting a dataset; it does not block API calls. EXPIRES is a duration from now (in JSON: seconds, null for never).",
-      usesCluster: true)
+        "A lease keeps other nodes from taking over, unmounting or deleting a dataset; it does not block API calls. EXPIRES is a duration from now (in JSON: seconds, null for never)."
+    )
     var long: Bool
-    init(arguments: inout Arguments) throws { long = arguments.flag("--long", "-l") }
+    init(arguments: inout Arguments) throws {
+      long = arguments.flag(Self.longFlag)
+    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let leases = try context.cluster { try $0.leases() }
@@ -108,29 +114,23 @@ enum NodesAndLeases {
   }
 
   struct Acquire: Command {
+    static let dataset = Parameter.positional(
+      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
+    static let on = Parameter.keyword(
+      "on", "NODE", "the node that holds the lease", completion: .node, required: true)
+    static let forKeyword = Parameter.keyword(
+      "for", "DURATION", "expire after this long (default: never)", label: "duration")
     static let help = CommandHelp(
       ["lease", "acquire"], summary: "acquire or renew a lease on a dataset for a node",
-      usage: "NAME|ID on NODE [for DURATION]",
-      arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
-      options: [
-        OptionHelp(["on"], "NODE", "the node that holds the lease", completion: .node),
-        OptionHelp(["for"], "DURATION", "expire after this long (default: never)"),
-      ],
-      examples: ["lease acquire db on 10.0.0.3 for 10m"], usesCluster: true)
+      parameters: [dataset, on, forKeyword],
+      examples: ["lease acquire db on 10.0.0.3 for 10m"])
     var ref: CommandArgument
     var node: CommandArgument
     var duration: Double?
     init(arguments: inout Arguments) throws {
-      guard let n = try arguments.keyword("on") else {
-        throw Diagnostic.usage(
-          "'lease acquire' needs 'on NODE'",
-          notes: ["usage: lease acquire NAME|ID on NODE [for DURATION]"], range: arguments.end)
-      }
-      node = n
-      if let f = try arguments.keyword("for") {
-        duration = try arguments.duration(f, name: "duration")
-      }
-      ref = try arguments.positional("a dataset name or id")
+      node = arguments.value(Self.on)
+      duration = try arguments.duration(Self.forKeyword)
+      ref = arguments.value(Self.dataset)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
@@ -161,14 +161,14 @@ enum NodesAndLeases {
   }
 
   struct Release: Command {
+    static let dataset = Parameter.positional(
+      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
     static let help = CommandHelp(
       ["lease", "release"], summary: "release the lease on a dataset, whichever node holds it",
-      usage: "NAME|ID",
-      arguments: [ParameterHelp("DATASET", "a name or a unique id prefix", completion: .dataset)],
-      usesCluster: true)
+      parameters: [dataset])
     var ref: CommandArgument
     init(arguments: inout Arguments) throws {
-      ref = try arguments.positional("a dataset name or id")
+      ref = arguments.value(Self.dataset)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)

@@ -44,12 +44,6 @@ public final class Completion {
   public var willReadNames: (() -> Void)?
 
   static let languageWords = ["let", "if", "for", "try", "else"]
-  /// Options every command takes (handled by `Arguments`).
-  static let globalOptions = [
-    OptionHelp(
-      ["-o", "--output"], "FORMAT", "result format",
-      completion: .values(OutputFormat.allCases.map(\.rawValue)))
-  ]
 
   public init(session: Session, names: NameCache? = nil) {
     self.session = session
@@ -65,104 +59,90 @@ public final class Completion {
 
   /// Everything about completing the last word of `line` (the text before the cursor).
   public func result(for line: String) -> CompletionResult {
-    let split = Completion.split(line)
-    if split.comment {
+    guard let typed = Completion.words(line) else {
       return CompletionResult(
         wordStart: line.endIndex, prefix: "", openQuote: nil, candidates: [], kind: .none)
     }
-    let (kind, all) = candidates(before: split.words, current: split.current)
+    let (kind, all) = candidates(before: typed.words, current: typed.current)
     var pool = all
     if kind == .file {
       pool += Completion.paths(
-        split.current, workingDirectory: session.environment.workingDirectory,
+        typed.current, workingDirectory: session.environment.workingDirectory,
         home: session.environment.variables["HOME"])
     }
-    var matching = Set(pool.filter { $0.hasPrefix(split.current) })
-    if matching.isEmpty && (kind == .node || kind == .dataset) {
-      let lower = split.current.lowercased()
+    var matching = Set(pool.filter { $0.hasPrefix(typed.current) })
+    if matching.isEmpty && kind.ignoresCase {
+      let lower = typed.current.lowercased()
       matching = Set(pool.filter { $0.lowercased().hasPrefix(lower) })
     }
     return CompletionResult(
-      wordStart: split.start, prefix: split.current, openQuote: split.quote,
+      wordStart: typed.start, prefix: typed.current, openQuote: typed.quote,
       candidates: matching.sorted(), kind: kind)
   }
 
-  /// Splits the text of the current statement into complete words and the partial last word
-  /// (unquoted), where that word starts and the quote it is still inside.
-  static func split(_ line: String) -> (
-    words: [String], current: String, start: String.Index, quote: Character?, comment: Bool
-  ) {
-    var words: [String] = []
-    var current = ""
-    var start = line.startIndex
-    var inWord = false
-    var quote: Character? = nil
-    var escape = false
-    var i = line.startIndex
-    while i < line.endIndex {
-      let c = line[i]
-      if escape {
-        current.append(c)
-        escape = false
-      } else if let q = quote {
-        if c == q {
-          quote = nil
-        } else if c == "\\" && q == "\"" {
-          escape = true
-        } else {
-          current.append(c)
-        }
-      } else if c == "\\" {
-        if !inWord { start = i }
-        inWord = true
-        escape = true
-      } else if c == "'" || c == "\"" {
-        if !inWord { start = i }
-        inWord = true
-        quote = c
-      } else if c == " " || c == "\t" {
-        if inWord { words.append(current) }
-        current = ""
-        inWord = false
-        start = line.index(after: i)
-      } else if c == "#" && !inWord {
-        // A comment: nothing to complete after it.
-        return ([], "", line.endIndex, nil, true)
-      } else if ";{}()\n".contains(c) {
-        words = []
-        current = ""
-        inWord = false
-        start = line.index(after: i)
-      } else {
-        if !inWord { start = i }
-        inWord = true
-        current.append(c)
-      }
-      i = line.index(after: i)
+  /// The words of the statement being typed, read by the language's own lexer (tolerant of an
+  /// open quote or a trailing backslash): the complete words, the partial last word (unquoted),
+  /// where it starts and the quote it is still inside. Nil inside a comment.
+  static func words(_ line: String) -> (
+    words: [(text: String, bare: Bool)], current: String, start: String.Index, quote: Character?
+  )? {
+    var lexer = Lexer(line, tolerant: true)
+    var tokens: [Token] = []
+    while let t = try? lexer.next() {
+      if case .end = t { break }
+      tokens.append(t)
     }
-    if !inWord { start = line.endIndex }
-    return (words, current, start, quote, false)
+    if lexer.endsInComment { return nil }
+    // Only the statement after the last separator counts: `a; b`, `for x in (datasets`.
+    var words: [Word] = []
+    for t in tokens {
+      if case .word(let w) = t { words.append(w) } else { words = [] }
+    }
+    let scalars = line.unicodeScalars
+    var current = ""
+    var start = line.endIndex
+    if let last = words.last, last.range.end.offset == scalars.count,
+      tokens.last.map({ if case .word = $0 { return true } else { return false } }) == true
+    {
+      words.removeLast()
+      current = text(last)
+      start = scalars.index(scalars.startIndex, offsetBy: last.range.start.offset)
+    }
+    return (words.map { (text($0), $0.bareText != nil) }, current, start, lexer.openQuote)
+  }
+
+  /// A word as typed, variables as `$name`.
+  static func text(_ w: Word) -> String {
+    w.parts.map {
+      switch $0 {
+      case .literal(let s, _): return s
+      case .variable(let name, let path, _): return "$" + ([name] + path).joined(separator: ".")
+      }
+    }.joined()
   }
 
   /// The kind of the word being typed after `input`, and the candidates (before filtering).
-  func candidates(before input: [String], current: String) -> (CompletionKind, [String]) {
-    var words = input
+  func candidates(before input: [(text: String, bare: Bool)], current: String)
+    -> (CompletionKind, [String])
+  {
     if current.hasPrefix("$") {
       return (
         .none,
         session.variables.keys.filter { !$0.hasPrefix("\u{0}") && $0 != "?" }.map { "$" + $0 }
       )
     }
+    var typed = input
     // Language forms before the command.
-    if words.first == "let" {
-      if words.count < 3 { return (.none, []) }
-      words = Array(words.dropFirst(3))
+    if typed.first?.text == "let" {
+      if typed.count < 3 { return (.none, []) }
+      typed = Array(typed.dropFirst(3))
     }
-    while let f = words.first, ["try", "if", "else", "!"].contains(f) { words.removeFirst() }
-    if words.first == "for" {
+    while let f = typed.first?.text, ["try", "if", "else", "!"].contains(f) { typed.removeFirst() }
+    if typed.first?.text == "for" {
       // `for x in (datasets …` is reset by the parenthesis; `for x in a b` lists words.
-      return (.none, words.count == 2 ? ["in"] : [])
+      return (.none, typed.count == 2 ? ["in"] : [])
     }
+    let words = typed.map(\.text)
     let table = session.commands
     if words.isEmpty {
       return (.command, table.firstWords + (input.isEmpty ? Completion.languageWords : []))
@@ -172,117 +152,47 @@ public final class Completion {
       return (.command, table.subcommands(of: words))
     }
     let help = found.command.help
-    let args = Array(words.dropFirst(found.length))
-    var subcommands: [String] = []
-    if args.isEmpty { subcommands = table.subcommands(of: words) }
-    let options = help.options + Completion.globalOptions
-
+    let args = Array(typed.dropFirst(found.length))
+    let scan = ArgumentScan(args, for: help, more: true)
+    var positionals: [String] = []
+    var used = Set<String>()
+    for (a, role) in zip(args, scan.roles) {
+      switch role {
+      case .positional: positionals.append(a.text)
+      case .name(let p, _), .word(let p): used.insert(p.key)
+      default: break
+      }
+    }
     // The value of an option or keyword just typed.
-    if let last = args.last, let option = options.first(where: { $0.names.contains(last) }),
-      option.valueName != nil
-    {
-      return (option.completion, values(option.completion))
+    if let p = scan.awaiting, !p.repeats {
+      return (p.completion, values(p.completion, positionals))
     }
     if current.hasPrefix("-") {
-      return (.none, options.filter { !$0.isKeyword }.flatMap(\.names))
+      let named = help.options + GlobalOptions.all
+      return (.none, named.filter { $0.kind == .flag || $0.kind == .option }.flatMap(\.names))
     }
-    // Positionals: the words that are not options, keywords, their values or noise words
-    // (`use [cluster] NAME`).
-    let noise = Completion.noiseWords(help)
-    var positionals: [String] = []
-    var skip = false
-    for a in args {
-      if skip {
-        skip = false
-        continue
-      }
-      if let o = options.first(where: { $0.names.contains(a) }) {
-        skip = o.valueName != nil
-        continue
-      }
-      if positionals.isEmpty && noise.contains(a) { continue }
-      positionals.append(a)
-    }
-    let index = positionals.count
+    var extra = args.isEmpty ? table.subcommands(of: words) : []
     // Keywords once the required positionals are given (`move NAME to`, not `move to`).
-    let usedKeywords = Set(args)
-    let required = help.arguments.filter { !$0.optional }.count
-    let keywords =
-      index < required
-      ? []
-      : help.options.filter(\.isKeyword).flatMap(\.names).filter {
-        !usedKeywords.contains($0) || $0 == "meta"
-      }
-    var extra = subcommands + keywords
-    if index == 0 && !args.contains(where: { noise.contains($0) }) { extra += noise }
-    // `set NAME VALUE`: the value of the option or configuration key named.
-    if index == 1, help.arguments.first?.completion == .sessionOption {
-      let (k, v) = Completion.optionValues(positionals[0])
-      return (k, v + extra)
+    let required = help.arguments.filter { !$0.isOptional }.count
+    if positionals.count >= required {
+      extra += help.options.filter { $0.kind == .keyword && (!used.contains($0.key) || $0.repeats) }
+        .flatMap(\.names)
     }
-    guard let arg = Completion.positional(help, index: index) else { return (.none, extra) }
-    return (arg.completion, values(arg.completion) + extra)
-  }
-
-  /// The positional parameter at `index`, or nil past the last (unless it repeats: `WORD …`).
-  static func positional(_ help: CommandHelp, index: Int) -> ParameterHelp? {
-    guard let last = help.arguments.last else { return nil }
-    if index < help.arguments.count { return help.arguments[index] }
-    let repeats =
-      last.name.hasSuffix("…") || help.usage.contains("\(last.name) …]")
-      || help.usage.contains("\(last.name) …")
-    return repeats ? last : nil
-  }
-
-  /// Optional literal words in a command's usage that are not options: `[cluster]` in
-  /// `use [cluster] NAME`.
-  static func noiseWords(_ help: CommandHelp) -> [String] {
-    let known = Set(help.options.flatMap(\.names))
-    var out: [String] = []
-    for token in help.usage.split(separator: " ") where token.hasPrefix("[") && token.hasSuffix("]")
-    {
-      let w = token.dropFirst().dropLast()
-      if !w.isEmpty, w.allSatisfy({ $0.isLowercase && $0.isLetter }), !known.contains(String(w)) {
-        out.append(String(w))
-      }
+    // Optional words before the first positional: `use [cluster] NAME`.
+    if positionals.isEmpty {
+      extra += help.options.filter { $0.kind == .word && !used.contains($0.key) }.flatMap(\.names)
     }
-    return out
-  }
-
-  /// The values of a session option or configuration key (`set output <Tab>`).
-  static func optionValues(_ name: String) -> (CompletionKind, [String]) {
-    if let d = SessionOptions.descriptor(name) { return (.values(d.values), d.values) }
-    switch ConfigKey(rawValue: name) {
-    case .certs?, .ca?, .cert?, .key?: return (.file, [])
-    default: return (.none, [])
+    if let p = scan.awaiting {
+      return (p.completion, values(p.completion, positionals) + extra)
     }
+    guard var kind = scan.nextPositional?.completion else { return (.none, extra) }
+    if let refine = kind.refine { kind = refine(positionals) }
+    return (kind, values(kind, positionals) + extra)
   }
 
-  /// Candidates for a kind of value.
-  func values(_ kind: CompletionKind) -> [String] {
-    switch kind {
-    case .none, .file: return []
-    case .values(let v): return v
-    case .command: return session.commands.firstWords + ["language"]
-    case .sessionOption:
-      return SessionOptions.descriptors.map(\.name) + ConfigKey.allCases.map(\.rawValue)
-    case .configKey: return ConfigKey.allCases.map(\.rawValue)
-    case .cluster: return Completion.profileNames(session.environment)
-    case .dataset:
-      willReadNames?()
-      return (names ?? session.names).datasetWords
-    case .node:
-      willReadNames?()
-      return (names ?? session.names).nodeWords
-    }
-  }
-
-  /// The cluster profile names in the profiles file.
-  public static func profileNames(_ environment: SessionEnvironment) -> [String] {
-    guard let text = try? String(contentsOfFile: environment.profilesPath, encoding: .utf8),
-      let file = try? ProfilesFile.parse(text)
-    else { return [] }
-    return file.clusters.keys.sorted()
+  /// Candidates from a completion source.
+  func values(_ kind: CompletionKind, _ positionals: [String] = []) -> [String] {
+    kind == .file ? [] : kind.words(self, positionals)
   }
 
   /// Characters that cannot stand in a bare word.

@@ -74,32 +74,24 @@ public enum HelpFormatter {
       HelpFormatter.row(label, text, width: width)
     }
     var out = "OVERVIEW: " + hang(command.summary, width: width, indent: 10) + "\n\n"
-    let usage = command.name + (command.usage.isEmpty ? "" : " " + command.usage)
-    out += "USAGE: " + hang(usage, width: width, indent: 7) + "\n"
+    out += "USAGE: " + hang(command.usageLine, width: width, indent: 7) + "\n"
     if !command.aliases.isEmpty {
       out +=
         "       (also: \(command.aliases.map { $0.joined(separator: " ") }.joined(separator: ", ")))\n"
     }
     if !command.arguments.isEmpty {
       out += "\nARGUMENTS:\n"
-      for a in command.arguments { out += row("<\(a.name.lowercased())>", a.summary) }
+      for a in command.arguments { out += row(a.helpLabel, a.summary) }
     }
-    let keywords = command.options.filter(\.isKeyword)
+    let keywords = command.options.filter { $0.kind == .keyword || $0.kind == .word }
     if !keywords.isEmpty {
       out += "\nKEYWORDS:\n"
-      for k in keywords {
-        out += row(
-          k.names.joined(separator: ", ") + (k.valueName.map { " <\($0.lowercased())>" } ?? ""),
-          k.summary)
-      }
+      for k in keywords { out += row(k.helpLabel, k.summary) }
     }
     out += "\nOPTIONS:\n"
-    for o in command.options where !o.isKeyword {
-      out += row(
-        o.names.joined(separator: ", ") + (o.valueName.map { " <\($0.lowercased())>" } ?? ""),
-        o.summary)
+    for o in command.options + GlobalOptions.all where o.kind == .flag || o.kind == .option {
+      out += row(o.helpLabel, o.summary)
     }
-    out += row("-o, --output <format>", "table, json or csv (this command only)")
     if let d = command.discussion { out += "\n" + wrap(d, width: min(78, width - 2)) }
     if !command.examples.isEmpty {
       out += "\nEXAMPLES:\n"
@@ -146,12 +138,14 @@ public enum HelpFormatter {
   public static func markdown(_ table: CommandTable) -> String {
     var out = "# Command reference\n\n"
     out += "Generated from the command table by `fsh help --markdown`; do not edit by hand.\n"
-    out += "Every command also takes `-o table|json|csv`.\n"
+    let global = GlobalOptions.all.map {
+      "`\($0.names.joined(separator: ", "))\($0.valueName.map { " " + $0 } ?? "")`: \($0.summary)"
+    }
+    out += "Every command also takes \(global.joined(separator: "; ")).\n"
     let visible = table.commands.filter { !$0.help.hidden }.sorted { $0.help.name < $1.help.name }
     for c in visible {
       let h = c.help
-      out +=
-        "\n## \(h.name)\n\n\(h.summary).\n\n```\n\(h.name)\(h.usage.isEmpty ? "" : " " + h.usage)\n```\n"
+      out += "\n## \(h.name)\n\n\(h.summary).\n\n```\n\(h.usageLine)\n```\n"
       if !h.aliases.isEmpty {
         out +=
           "\nAlso: " + h.aliases.map { "`\($0.joined(separator: " "))`" }.joined(separator: ", ")
@@ -159,12 +153,13 @@ public enum HelpFormatter {
       }
       if !h.arguments.isEmpty {
         out += "\n| argument | meaning |\n| --- | --- |\n"
-        for a in h.arguments { out += "| `\(a.name)` | \(a.summary) |\n" }
+        for a in h.arguments { out += "| `\(a.key)` | \(a.summary) |\n" }
       }
       if !h.options.isEmpty {
         out += "\n| option or keyword | meaning |\n| --- | --- |\n"
         for o in h.options {
-          let names = o.names.joined(separator: ", ") + (o.valueName.map { " \($0)" } ?? "")
+          let value = o.valueName.map { o.valueIsOptional ? " [\($0)]" : " \($0)" }
+          let names = o.names.joined(separator: ", ") + (value ?? "")
           out += "| `\(names)` | \(o.summary) |\n"
         }
       }
@@ -289,55 +284,5 @@ extension HelpFormatter {
   /// The language topic a word names (`if`, `let`, `$error`), if any.
   public static func languageTopic(_ word: String) -> String? {
     languageTopics.first { $0.words.contains(word.lowercased()) }?.text
-  }
-}
-
-extension Builtins {
-  struct Help: Command {
-    static let help = CommandHelp(
-      ["help"], summary: "list the commands, or show one command's help",
-      usage: "[COMMAND …] [--markdown]",
-      arguments: [
-        ParameterHelp(
-          "COMMAND",
-          "a command's words, e.g. help cluster add; or a part of the language: let, if, for, try, $error",
-          completion: .command,
-          optional: true)
-      ],
-      options: [OptionHelp(["--markdown"], nil, "the whole command reference as Markdown")])
-    var words: [String]
-    var markdown: Bool
-    init(arguments: inout Arguments) throws {
-      markdown = arguments.flag("--markdown")
-      words = try arguments.rest().map(\.text)
-    }
-    func run(in context: CommandContext) throws -> CommandResult {
-      let table = context.session.commands
-      if markdown { return .text(HelpFormatter.markdown(table)) }
-      // Wrapped to the terminal, never narrower than 40 (not wrapped when there is none).
-      let width = context.session.terminalWidth().map { max(40, $0) } ?? 10_000
-      if words.isEmpty { return .text(HelpFormatter.overview(table, width: width)) }
-      if words == ["language"] {
-        return .text(HelpFormatter.fit(HelpFormatter.language, width: width))
-      }
-      if let found = table.lookup(words), found.length == words.count {
-        return .text(HelpFormatter.help(for: found.command.help, width: width))
-      }
-      if words.count == 1, let topic = HelpFormatter.languageTopic(words[0]) {
-        return .text(HelpFormatter.fit(topic, width: width))
-      }
-      let group = table.commands(under: words)
-      if !group.isEmpty {
-        var out = "COMMANDS:\n"
-        for c in group { out += HelpFormatter.row(c.help.name, c.help.summary, width: width) }
-        return .text(out)
-      }
-      var notes = ["`help` lists the commands"]
-      let names = table.commands.map { $0.help.name } + table.firstWords
-      if let near = Suggest.nearest(words.joined(separator: " "), in: names) {
-        notes.insert("did you mean '\(near)'?", at: 0)
-      }
-      throw Diagnostic.usage("no command '\(words.joined(separator: " "))'", notes: notes)
-    }
   }
 }

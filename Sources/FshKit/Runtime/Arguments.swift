@@ -17,202 +17,168 @@ public struct CommandArgument: Sendable {
   public var text: String { value.text }
 }
 
-/// The arguments of one command, consumed by its `init(arguments:)`.
-///
-/// Options (`--yes`, `--for X`, `--for=X`) and keywords (`on NODE`) are taken from anywhere;
-/// positionals are then taken in order. Every helper words its errors the same way and points
-/// at the offending argument.
+/// A command's arguments, parsed against its declaration (`CommandHelp`) before its `init`
+/// runs: anything undeclared, missing or outside its choices is already an error, worded the
+/// same way for every command and pointing at the offending word. `init` reads the values
+/// through the declared `Parameter`s.
 public struct Arguments {
-  /// The command as typed, for messages: `cluster add`.
-  public let command: String
-  private var items: [CommandArgument]
-  private var used: [Bool]
+  /// The command's declaration.
+  public let declaration: CommandHelp
   /// Where the command's words end, for "missing argument" errors.
   public let end: SourceRange?
-  /// The help of the command being parsed (for "did you mean" on unknown options).
-  let help: CommandHelp?
+  private var found: [String: [CommandArgument]] = [:]
+  /// `-o FORMAT`, when given.
+  public private(set) var format: OutputFormat?
+  /// `-h` or `--help` was given: show the command's help instead of running it.
+  public private(set) var wantsHelp = false
 
-  public init(
-    command: String, _ items: [CommandArgument], end: SourceRange? = nil, help: CommandHelp? = nil
-  ) {
-    self.command = command
-    self.items = items
-    self.used = Array(repeating: false, count: items.count)
+  /// The command as typed, for messages: `cluster add`.
+  public var command: String { declaration.name }
+
+  /// Parses `items` (the words after the command's words) against `declaration`.
+  public init(_ items: [CommandArgument], for declaration: CommandHelp, end: SourceRange? = nil)
+    throws
+  {
+    self.declaration = declaration
     self.end = end
-    self.help = help
+    if items.contains(where: { $0.isBare && GlobalOptions.help.names.contains($0.text) }) {
+      wantsHelp = true
+      return
+    }
+    let scan = ArgumentScan(items.map { ($0.text, $0.isBare) }, for: declaration)
+    if let (index, p) = scan.missingValue {
+      let message =
+        p.kind == .keyword
+        ? "'\(p.key)' in '\(command)' needs a value after it"
+        : "option '\(items[index].text)' of '\(command)' needs a value"
+      throw Diagnostic.usage(
+        message, notes: choiceNotes(p) + usageNote(), range: items[index].range)
+    }
+    for (a, role) in zip(items, scan.roles) {
+      switch role {
+      case .flag(let p), .word(let p): found[p.key, default: []].append(a)
+      case .name(let p, let inline):
+        if p.repeats || p.valueIsOptional { found[p.key, default: []] += [] }
+        if let inline {
+          var v = a
+          v.value = .string(inline)
+          try record(v, for: p)
+        }
+      case .value(let p), .positional(let p): try record(a, for: p)
+      case .unknownOption: throw unknownOption(a)
+      case .unexpected:
+        if let d = declaration.unexpected?(a) { throw d }
+        // A misspelt keyword is the likeliest stray word: `move db too n`.
+        let words = declaration.options.filter { $0.kind == .keyword || $0.kind == .word }
+        let near = a.isBare ? Suggest.nearest(a.text, in: words.flatMap(\.names)) : nil
+        throw Diagnostic.usage(
+          "unexpected argument '\(a.text)' for '\(command)'",
+          notes: (near.map { ["did you mean '\($0)'?"] } ?? []) + usageNote(), range: a.range)
+      }
+    }
+    if let f = found[GlobalOptions.output.key]?.last { format = OutputFormat(rawValue: f.text) }
+    var previous: Parameter? = nil
+    for p in declaration.parameters {
+      defer { if p.kind == .positional { previous = p } }
+      let paired = p.pairsWithPrevious && previous.map { found[$0.key] != nil } == true
+      guard !p.isOptional || paired, found[p.key] == nil else { continue }
+      let what = p.kind == .positional ? p.key : "'\(p.spelling)'"
+      throw Diagnostic.usage(
+        "'\(command)' needs \(what)", notes: ["\(p.spelling): \(p.summary)"] + usageNote(),
+        range: end)
+    }
   }
 
   /// Arguments made from plain strings, for programs and tests.
-  public init(command: String, strings: [String]) {
-    self.init(command: command, strings.map { CommandArgument(.string($0)) })
+  public init(strings: [String], for declaration: CommandHelp) throws {
+    try self.init(strings.map { CommandArgument(.string($0)) }, for: declaration)
   }
 
-  public var isEmpty: Bool { !used.contains(false) }
-
-  // MARK: - Flags and options
-
-  /// Consumes every occurrence of a flag; true when present.
-  public mutating func flag(_ names: String...) -> Bool {
-    var found = false
-    for (i, a) in items.enumerated() where !used[i] && a.isBare && names.contains(a.text) {
-      used[i] = true
-      found = true
-    }
-    return found
-  }
-
-  /// Consumes `NAME VALUE` or `NAME=VALUE`; nil when absent. The last occurrence wins.
-  public mutating func option(_ names: String...) throws -> CommandArgument? {
-    var result: CommandArgument? = nil
-    var i = 0
-    while i < items.count {
-      defer { i += 1 }
-      guard !used[i], items[i].isBare else { continue }
-      let t = items[i].text
-      if names.contains(t) {
-        used[i] = true
-        guard i + 1 < items.count, !used[i + 1] else {
-          throw Diagnostic.usage(
-            "option '\(t)' of '\(command)' needs a value", notes: usageNote(), range: items[i].range
-          )
+  private mutating func record(_ a: CommandArgument, for p: Parameter) throws {
+    var a = a
+    if let choices = p.choices {
+      guard let canonical = choices.first(where: { $0.lowercased() == a.text.lowercased() }) else {
+        var notes = choiceNotes(p)
+        if let near = Suggest.nearest(a.text, in: choices) {
+          notes.insert("did you mean '\(near)'?", at: 0)
         }
-        used[i + 1] = true
-        result = items[i + 1]
-        i += 1
-      } else if let eq = t.firstIndex(of: "="), names.contains(String(t[..<eq])) {
-        used[i] = true
-        var a = items[i]
-        a.value = .string(String(t[t.index(after: eq)...]))
-        result = a
+        throw Diagnostic.usage("invalid \(p.label) '\(a.text)'", notes: notes, range: a.range)
       }
+      a.value = .string(canonical)
     }
-    return result
+    found[p.key, default: []].append(a)
   }
 
-  /// Consumes `WORD VALUE` where WORD is a bare keyword (`on NODE`, `timeout 2m`).
-  public mutating func keyword(_ word: String) throws -> CommandArgument? {
-    var result: CommandArgument? = nil
-    for i in items.indices where !used[i] && items[i].isBare && items[i].text == word {
-      used[i] = true
-      guard i + 1 < items.count, !used[i + 1] else {
-        throw Diagnostic.usage(
-          "'\(word)' in '\(command)' needs a value after it", notes: usageNote(),
-          range: items[i].range)
-      }
-      used[i + 1] = true
-      result = items[i + 1]
-    }
-    return result
+  private func choiceNotes(_ p: Parameter) -> [String] {
+    p.choices.map { ["expected one of: \($0.joined(separator: ", "))"] } ?? []
   }
 
-  /// Consumes a keyword and everything after it up to the next of `stops`: `meta a=b c=d`.
-  public mutating func keywordList(_ word: String, stops: Set<String>) -> [CommandArgument]? {
-    guard
-      let k = items.indices.first(where: { !used[$0] && items[$0].isBare && items[$0].text == word }
-      )
-    else { return nil }
-    used[k] = true
-    var out: [CommandArgument] = []
-    var i = k + 1
-    while i < items.count, !used[i], !(items[i].isBare && stops.contains(items[i].text)) {
-      used[i] = true
-      out.append(items[i])
-      i += 1
-    }
-    return out
-  }
-
-  /// Whether a bare word appears among the unconsumed arguments (without consuming it).
-  public func contains(_ word: String) -> Bool {
-    items.indices.contains { !used[$0] && items[$0].isBare && items[$0].text == word }
-  }
-
-  // MARK: - Positionals
-
-  /// Consumes the next positional argument; throws when it is missing.
-  public mutating func positional(_ name: String) throws -> CommandArgument {
-    if let a = try optionalPositional() { return a }
-    throw Diagnostic.usage(
-      "'\(command)' needs \(name)", notes: usageNote(), range: end)
-  }
-
-  /// Consumes the next positional argument, if any. An unknown option is an error here.
-  public mutating func optionalPositional() throws -> CommandArgument? {
-    for i in items.indices where !used[i] {
-      try rejectUnknownOption(items[i])
-      used[i] = true
-      return items[i]
-    }
-    return nil
-  }
-
-  /// Consumes all remaining arguments.
-  public mutating func rest() throws -> [CommandArgument] {
-    var out: [CommandArgument] = []
-    while let a = try optionalPositional() { out.append(a) }
-    return out
-  }
-
-  /// Throws when arguments are left over.
-  public func finish() throws {
-    for i in items.indices where !used[i] {
-      try rejectUnknownOption(items[i])
-      throw Diagnostic.usage(
-        "unexpected argument '\(items[i].text)' for '\(command)'", notes: usageNote(),
-        range: items[i].range)
-    }
-  }
-
-  private func rejectUnknownOption(_ a: CommandArgument) throws {
+  private func unknownOption(_ a: CommandArgument) -> Diagnostic {
     let t = a.text
-    guard a.isBare, t.hasPrefix("-"), t.count > 1, Int(t) == nil else { return }
     let name = t.split(separator: "=").first.map(String.init) ?? t
     var notes = usageNote()
-    let known =
-      (help?.options ?? []).flatMap(\.names).filter { $0.hasPrefix("-") } + ["-o", "--output"]
+    let known = (declaration.options + GlobalOptions.all).filter {
+      $0.kind == .flag || $0.kind == .option
+    }.flatMap(\.names)
     if let near = Suggest.nearest(name, in: known) {
       notes.insert("did you mean '\(near)'?", at: 0)
     }
-    throw Diagnostic.usage(
+    return Diagnostic.usage(
       "unknown option '\(name)' for '\(command)'", notes: notes, range: a.range)
   }
 
-  func usageNote() -> [String] {
-    guard let help else { return ["see `help \(command)`"] }
-    return ["usage: \(help.name)\(help.usage.isEmpty ? "" : " " + help.usage)"]
+  /// The note that shows the command's whole usage line.
+  func usageNote() -> [String] { ["usage: \(declaration.usageLine)"] }
+
+  // MARK: - Values
+
+  /// Whether a flag (or an optional word) was given.
+  public func flag(_ p: Parameter) -> Bool { found[p.key] != nil }
+
+  /// The value of a required parameter (the parser made sure it is there).
+  public func value(_ p: Parameter) -> CommandArgument {
+    found[p.key]?.last ?? CommandArgument(.string(""), range: end)
   }
+
+  /// The value of an optional parameter; the last one written wins.
+  public func optional(_ p: Parameter) -> CommandArgument? { found[p.key]?.last }
+
+  /// Every value of a repeating parameter (or of a parameter written several times).
+  public func all(_ p: Parameter) -> [CommandArgument] { found[p.key] ?? [] }
 
   // MARK: - Typed conversions
 
-  /// Converts an argument to an integer in a range.
-  public func integer(_ a: CommandArgument, name: String, in range: ClosedRange<Int>? = nil) throws
-    -> Int
+  /// An error about a value, worded as every command words it: `invalid timeout '3x'`.
+  public func invalid(_ a: CommandArgument, of p: Parameter, notes: [String] = []) -> Diagnostic {
+    Diagnostic.usage("invalid \(p.label) '\(a.text)'", notes: notes, range: a.range)
+  }
+
+  /// A usage error that ends with the command's usage line.
+  public func usageError(_ message: String, notes: [String] = [], at a: CommandArgument? = nil)
+    -> Diagnostic
   {
+    Diagnostic.usage(message, notes: notes + usageNote(), range: a?.range ?? end)
+  }
+
+  /// The value of `p` as an integer in a range, if given.
+  public func integer(_ p: Parameter, in range: ClosedRange<Int>? = nil) throws -> Int? {
+    guard let a = optional(p) else { return nil }
     guard let n = Int(a.text), range?.contains(n) ?? true else {
       let expect =
         range.map { "a whole number from \($0.lowerBound) to \($0.upperBound)" } ?? "a whole number"
-      throw Diagnostic.usage("invalid \(name) '\(a.text)': expected \(expect)", range: a.range)
+      throw Diagnostic.usage("invalid \(p.label) '\(a.text)': expected \(expect)", range: a.range)
     }
     return n
   }
 
-  /// Converts an argument to a positive duration in seconds (`30s`, `2m`, `1h30m`, `1.5`).
-  public func duration(_ a: CommandArgument, name: String) throws -> Double {
-    guard let s = Durations.parse(a.text), s > 0 else {
-      throw Diagnostic.usage(
-        "invalid \(name) '\(a.text)'", notes: ["give a duration such as 30s, 10m or 1h"],
-        range: a.range)
+  /// The value of `p` as a positive duration in seconds (`30s`, `2m`, `1h30m`, `1.5`), if given.
+  public func duration(_ p: Parameter, atMost limit: Double? = nil, hint: String? = nil) throws
+    -> Double?
+  {
+    guard let a = optional(p) else { return nil }
+    guard let s = Durations.parse(a.text), s > 0, s <= (limit ?? .infinity) else {
+      throw invalid(a, of: p, notes: [hint ?? "give a duration such as 30s, 10m or 1h"])
     }
     return s
-  }
-
-  /// Converts an argument to one of a fixed set of words.
-  public func choice(_ a: CommandArgument, name: String, from choices: [String]) throws -> String {
-    if choices.contains(a.text) { return a.text }
-    var notes = ["expected one of: \(choices.joined(separator: ", "))"]
-    if let near = Suggest.nearest(a.text, in: choices) {
-      notes.insert("did you mean '\(near)'?", at: 0)
-    }
-    throw Diagnostic.usage("invalid \(name) '\(a.text)'", notes: notes, range: a.range)
   }
 }

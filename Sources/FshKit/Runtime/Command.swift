@@ -1,97 +1,3 @@
-/// What a command word can be completed with.
-public enum CompletionKind: Equatable, Sendable {
-  case none
-  case dataset
-  case node
-  case cluster
-  case file
-  case command
-  case sessionOption
-  case configKey
-  /// A fixed set of words.
-  case values([String])
-}
-
-/// Help for one positional argument.
-public struct ParameterHelp: Sendable {
-  public var name: String
-  public var summary: String
-  public var completion: CompletionKind
-  public var optional: Bool
-
-  public init(
-    _ name: String, _ summary: String, completion: CompletionKind = .none, optional: Bool = false
-  ) {
-    self.name = name
-    self.summary = summary
-    self.completion = completion
-    self.optional = optional
-  }
-}
-
-/// Help for an option (`--for kubernetes`) or a keyword (`on NODE`).
-public struct OptionHelp: Sendable {
-  /// Spellings: `["-o", "--output"]`, or a keyword such as `["on"]`.
-  public var names: [String]
-  /// The value's placeholder (`FORMAT`), nil for a flag.
-  public var valueName: String?
-  public var summary: String
-  public var completion: CompletionKind
-
-  public init(
-    _ names: [String], _ valueName: String? = nil, _ summary: String,
-    completion: CompletionKind = .none
-  ) {
-    self.names = names
-    self.valueName = valueName
-    self.summary = summary
-    self.completion = completion
-  }
-
-  public var isKeyword: Bool { !(names.first?.hasPrefix("-") ?? false) }
-}
-
-/// Everything a command tells about itself: its words, help, usage and completion.
-/// `help`, completion and "did you mean" all read these.
-public struct CommandHelp: Sendable {
-  /// The words that invoke the command: `["cluster", "add"]`.
-  public var path: [String]
-  /// Other spellings: `[["ls"]]`.
-  public var aliases: [[String]]
-  /// One line, lowercase start is fine: shown in command lists.
-  public var summary: String
-  /// The synopsis after the command words: `NAME SIZE on NODE [meta K=V …]`.
-  public var usage: String
-  public var arguments: [ParameterHelp]
-  public var options: [OptionHelp]
-  public var discussion: String?
-  public var examples: [String]
-  /// Whether the command talks to the control service.
-  public var usesCluster: Bool
-  /// Hidden from `help` listings (still callable).
-  public var hidden: Bool
-
-  public init(
-    _ path: [String], aliases: [[String]] = [], summary: String, usage: String = "",
-    arguments: [ParameterHelp] = [], options: [OptionHelp] = [], discussion: String? = nil,
-    examples: [String] = [], usesCluster: Bool = false, hidden: Bool = false
-  ) {
-    self.path = path
-    self.aliases = aliases
-    self.summary = summary
-    self.usage = usage
-    self.arguments = arguments
-    self.options = options
-    self.discussion = discussion
-    self.examples = examples
-    self.usesCluster = usesCluster
-    self.hidden = hidden
-  }
-
-  /// The command words as typed: `cluster add`.
-  public var name: String { path.joined(separator: " ") }
-}
-
 /// How a command's result is shown when it is not captured.
 public enum Presentation: Equatable, Sendable {
   /// Nothing is shown (the value can still be captured with `let`).
@@ -193,9 +99,10 @@ public struct CommandResult: Sendable {
 /// Parsing (`init(arguments:)`) is kept apart from running (`run(in:)`): a command that parses
 /// has valid arguments; `run` does the work and returns a value.
 public protocol Command {
-  /// The command's words, help and completion.
+  /// The command's one declaration: words, parameters, help and completion.
   static var help: CommandHelp { get }
-  /// Parses the arguments after the command words. Throws a usage diagnostic on bad input.
+  /// Reads its values from arguments already parsed against `help` (through the declared
+  /// `Parameter`s); throws a usage diagnostic when a value is invalid.
   init(arguments: inout Arguments) throws
   /// Runs the command.
   func run(in context: CommandContext) throws -> CommandResult

@@ -179,37 +179,17 @@ extension Interpreter {
     let type = found.command
     let length = found.length
     let help = type.help
-    var rest = Array(args.dropFirst(length))
-    var options = session.options
-    var format: OutputFormat? = nil
-    // `-o FORMAT` / `--output FORMAT` works on every command.
-    if let i = rest.firstIndex(where: { $0.isBare && ($0.text == "-o" || $0.text == "--output") }) {
-      guard i + 1 < rest.count else {
-        throw Diagnostic.usage(
-          "option '\(rest[i].text)' needs a value", notes: ["use table, json or csv"],
-          range: rest[i].range)
-      }
-      guard let f = OutputFormat(rawValue: rest[i + 1].text) else {
-        throw Diagnostic.usage(
-          "invalid output format '\(rest[i + 1].text)'", notes: ["use table, json or csv"],
-          range: rest[i + 1].range)
-      }
-      format = f
-      rest.removeSubrange(i...(i + 1))
-    } else if let i = rest.firstIndex(where: { $0.isBare && $0.text.hasPrefix("--output=") }) {
-      let v = String(rest[i].text.dropFirst("--output=".count))
-      guard let f = OutputFormat(rawValue: v) else {
-        throw Diagnostic.usage(
-          "invalid output format '\(v)'", notes: ["use table, json or csv"], range: rest[i].range)
-      }
-      format = f
-      rest.remove(at: i)
-    }
     let end = call.range.end
-    var arguments = Arguments(
-      command: help.name, rest, end: SourceRange(end, end), help: help)
+    // Parsed against the declaration: options every command takes (`-o`, `--help`) included.
+    var arguments = try Arguments(
+      Array(args.dropFirst(length)), for: help, end: SourceRange(end, end))
+    if arguments.wantsHelp {
+      let width = session.terminalWidth().map { max(40, $0) } ?? 10_000
+      return .text(HelpFormatter.help(for: help, width: width))
+    }
     let command = try type.init(arguments: &arguments)
-    try arguments.finish()
+    let format = arguments.format
+    var options = session.options
     if let format { options.output = format }
     let context = CommandContext(
       session: session, options: options, range: call.range)

@@ -53,11 +53,12 @@ public struct SessionOptions: Sendable {
   /// Every option `set` knows, in `help set` order.
   public static let descriptors: [Descriptor] = [
     Descriptor(
-      name: "output", summary: "result format: table, json or csv",
+      name: "output", summary: "result format: " + GlobalOptions.formats,
       values: OutputFormat.allCases.map(\.rawValue), get: { $0.output.rawValue },
       set: { o, v in
         guard let f = OutputFormat(rawValue: v) else {
-          throw Diagnostic.usage("invalid output format '\(v)'", notes: ["use table, json or csv"])
+          throw Diagnostic.usage(
+            "invalid output format '\(v)'", notes: ["use " + GlobalOptions.formats])
         }
         o.output = f
       }),

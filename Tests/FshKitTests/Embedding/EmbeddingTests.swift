@@ -7,17 +7,16 @@ import Testing
 struct EmbeddingTests {
   /// A command of the embedding program.
   struct Greet: Command {
+    static let who = Parameter.positional(
+      "NAME", "who to greet", completion: .values(["world", "flocker"]))
+    static let loudFlag = Parameter.flag(["--loud"], "shout")
     static let help = CommandHelp(
-      ["greet"], summary: "say hello to someone", usage: "NAME [--loud]",
-      arguments: [
-        ParameterHelp("NAME", "who to greet", completion: .values(["world", "flocker"]))
-      ],
-      options: [OptionHelp(["--loud"], nil, "shout")])
+      ["greet"], summary: "say hello to someone", parameters: [who, loudFlag])
     var name: String
     var loud: Bool
     init(arguments: inout Arguments) throws {
-      loud = arguments.flag("--loud")
-      name = try arguments.positional("a name").text
+      loud = arguments.flag(Self.loudFlag)
+      name = arguments.value(Self.who).text
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let text = "hello, \(name)"
@@ -52,7 +51,7 @@ struct EmbeddingTests {
     // Argument errors are worded and placed like the built-ins'.
     o = s.run("greet", name: "embed")
     #expect(o.status == 1)
-    #expect(o.stoppedBy?.message == "'greet' needs a name")
+    #expect(o.stoppedBy?.message == "'greet' needs NAME")
     o = s.run("greet bob --quiet", name: "embed")
     #expect(o.stoppedBy?.message == "unknown option '--quiet' for 'greet'")
     #expect(o.stoppedBy?.range?.start.column == 11)

@@ -7,18 +7,15 @@ import FshKit
 
 /// A command of this program: `capacity [on NODE]` adds up the configured size of datasets.
 struct Capacity: Command {
+  static let on = Parameter.keyword(
+    "on", "NODE", "only datasets whose primary is this node", completion: .node)
   static let help = CommandHelp(
-    ["capacity"], summary: "add up the configured size of the live datasets",
-    usage: "[on NODE]",
-    options: [
-      OptionHelp(["on"], "NODE", "only datasets whose primary is this node", completion: .node)
-    ],
-    usesCluster: true)
+    ["capacity"], summary: "add up the configured size of the live datasets", parameters: [on])
 
   var node: String?
 
   init(arguments: inout Arguments) throws {
-    node = try arguments.keyword("on")?.text
+    node = arguments.optional(Self.on)?.text
   }
 
   func run(in context: CommandContext) throws -> CommandResult {

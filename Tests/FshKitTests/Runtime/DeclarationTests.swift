@@ -1,0 +1,221 @@
+import Foundation
+import Testing
+
+@testable import FshKit
+
+/// A session with its own configuration and state folders.
+private func privateSession(_ host: CollectingHost) -> Session {
+  let dir = NSTemporaryDirectory() + "fsh-declaration-\(UUID().uuidString)"
+  let env = SessionEnvironment(
+    variables: ["HOME": dir], workingDirectory: "/", configDirectory: dir + "/config",
+    stateDirectory: dir + "/state")
+  return Session(environment: env, host: host)
+}
+
+/// A command added with one declaration and one table row: its help, usage line, completion,
+/// argument errors and docs row all follow from the declaration, with no other line.
+struct DeclarationTests {
+  struct Pour: Command {
+    static let some = Parameter.word("some", "reads well")
+    static let drink = Parameter.positional(
+      "DRINK", "what to pour", completion: .values(["tea", "coffee"]))
+    static let cups = Parameter.positional("CUP", "more cups", optional: true, repeats: true)
+    static let into = Parameter.keyword(
+      "into", "VESSEL", "where it goes", completion: .values(["mug", "glass"]), required: true)
+    static let with = Parameter.keyword("with", "EXTRA", "what goes in too", repeats: true)
+    static let size = Parameter.option(
+      ["--size", "-s"], "SIZE", "how much", choices: ["small", "large"])
+    static let hot = Parameter.flag(["--hot"], "heat it first")
+    static let help = CommandHelp(
+      ["pour"], summary: "pour a drink",
+      parameters: [some, drink, cups, into, with, size, hot], examples: ["pour tea into mug"])
+
+    var record: Record
+    init(arguments: inout Arguments) throws {
+      record = Record([
+        ("drink", .string(arguments.value(Self.drink).text)),
+        ("cups", .list(arguments.all(Self.cups).map(\.value))),
+        ("into", .string(arguments.value(Self.into).text)),
+        ("with", .list(arguments.all(Self.with).map(\.value))),
+        ("size", .string(arguments.optional(Self.size)?.text ?? "")),
+        ("hot", .bool(arguments.flag(Self.hot))),
+        ("some", .bool(arguments.flag(Self.some))),
+      ])
+    }
+    func run(in context: CommandContext) throws -> CommandResult {
+      CommandResult(.record(record), .record)
+    }
+  }
+
+  let host = CollectingHost()
+  let session: Session
+
+  init() {
+    session = privateSession(host)
+    session.register(Pour.self)  // the one table row
+  }
+
+  func error(_ text: String) -> Diagnostic? { session.run(text, name: "t").stoppedBy }
+
+  func candidates(_ line: String) -> [String] {
+    Completion(session: session).result(for: line).candidates
+  }
+
+  @Test func usageAndHelpFollow() throws {
+    let usage = "pour [some] DRINK [CUP …] into VESSEL [with EXTRA …] [--size SIZE] [--hot]"
+    #expect(Pour.help.usageLine == usage)
+    _ = session.run("help pour", name: "t")
+    let help = try #require(host.results.last?.value.text)
+    #expect(help.contains("USAGE: " + usage))
+    for line in [
+      "<drink>", "what to pour", "into <vessel>", "with <extra>", "--size, -s <size>", "--hot",
+      "some", "-o, --output <format>",
+    ] {
+      #expect(help.contains(line), "help lacks \(line)")
+    }
+    // `--help` and `-h` show the same help instead of running the command.
+    for flag in ["--help", "-h"] {
+      _ = session.run("pour \(flag)", name: "t")
+      #expect(host.results.last?.value.text == help)
+    }
+  }
+
+  @Test func docsRowFollows() {
+    let md = HelpFormatter.markdown(session.commands)
+    #expect(md.contains("## pour\n\npour a drink.\n"))
+    #expect(md.contains("pour [some] DRINK [CUP …] into VESSEL"))
+    #expect(md.contains("| `--size, -s SIZE` | how much |"))
+    #expect(md.contains("| `DRINK` | what to pour |"))
+  }
+
+  @Test func everyKindCompletes() {
+    #expect(candidates("po") == ["pour"])
+    #expect(candidates("pour ") == ["coffee", "some", "tea"])  // positional values and a word
+    #expect(candidates("pour some ") == ["coffee", "tea"])
+    #expect(candidates("pour tea ") == ["into", "with"])  // keywords once DRINK is there
+    #expect(candidates("pour tea into ") == ["glass", "mug"])  // a keyword's value
+    #expect(candidates("pour tea into mug --s") == ["--size"])
+    #expect(candidates("pour tea into mug --size ") == ["large", "small"])  // an option's choices
+    #expect(candidates("pour tea into mug --h") == ["--help", "--hot"])
+    #expect(candidates("pour tea into mug -o j") == ["json"])  // a global option
+  }
+
+  @Test func valuesReachInit() {
+    let o = session.run(
+      "pour some tea c1 c2 into mug with milk sugar --size=LARGE --hot", name: "t")
+    #expect(o.status == 0)
+    guard case .record(let r)? = host.results.last?.value else {
+      Issue.record("no record")
+      return
+    }
+    #expect(r["drink"] == .string("tea"))
+    #expect(r["cups"] == .list([.string("c1"), .string("c2")]))
+    #expect(r["with"] == .list([.string("milk"), .string("sugar")]))
+    #expect(r["size"] == .string("large"))
+    #expect(r["hot"] == .bool(true))
+    #expect(r["some"] == .bool(true))
+    _ = session.run("pour tea into glass -slarge", name: "t")
+    #expect(host.results.last?.value["size"] == .string("large"))
+  }
+
+  @Test func argumentErrorsFollow() throws {
+    let usage = "usage: " + Pour.help.usageLine
+    var d = try #require(error("pour"))
+    #expect(d.message == "'pour' needs DRINK")
+    #expect(d.notes.last == usage)
+    d = try #require(error("pour tea"))
+    #expect(d.message == "'pour' needs 'into VESSEL'")
+    #expect(d.notes == ["into VESSEL: where it goes", usage])
+    d = try #require(error("pour tea into mug --hto"))
+    #expect(d.message == "unknown option '--hto' for 'pour'")
+    #expect(d.notes.first == "did you mean '--hot'?")
+    #expect(d.range?.start.column == 19)
+    d = try #require(error("pour tea into mug --size huge"))
+    #expect(d.message == "invalid size 'huge'")
+    #expect(d.notes == ["expected one of: small, large"])
+    d = try #require(error("pour tea into"))
+    #expect(d.message == "'into' in 'pour' needs a value after it")
+    d = try #require(error("pour tea into mug with"))
+    #expect(d.message == "'with' in 'pour' needs a value after it")
+    d = try #require(error("pour tea into mug --size"))
+    #expect(d.message == "option '--size' of 'pour' needs a value")
+    d = try #require(error("pour tea into mug -o yaml"))
+    #expect(d.message == "invalid output format 'yaml'")
+  }
+}
+
+/// The fixes the one declaration brought to fsh's own commands.
+struct DeclaredCommandTests {
+  let host = CollectingHost()
+  let session: Session
+
+  init() { session = privateSession(host) }
+
+  func error(_ text: String) -> Diagnostic? { session.run(text, name: "t").stoppedBy }
+
+  @Test func createNamesWhatIsMissing() throws {
+    let usage = "usage: create NAME SIZE on NODE [meta K=V …] [id UUID] [--force] [--yes]"
+    #expect(error("create")?.message == "'create' needs NAME")
+    #expect(error("create a")?.message == "'create' needs SIZE")
+    let d = try #require(error("create x 1G"))
+    #expect(d.message == "'create' needs 'on NODE'")
+    #expect(d.notes.last == usage)
+    #expect(error("create a -5G on n")?.message == "invalid size '-5G'")
+  }
+
+  @Test func outputSpellings() {
+    for spelling in ["-o json", "-o=json", "--output=json", "--output json", "-ojson"] {
+      let o = session.run("echo \(spelling) x", name: "t")
+      #expect(o.status == 0, "\(spelling)")
+      #expect(host.results.last?.format == .json, "\(spelling)")
+    }
+  }
+
+  @Test func firstWordAfterClusterAddIsTheName() {
+    let o = session.run("cluster add ca host h", name: "t")
+    #expect(o.status == 0)
+    _ = session.run("clusters", name: "t")
+    guard case .list(let rows)? = host.results.last?.value else {
+      Issue.record("no list")
+      return
+    }
+    #expect(rows.map { $0["name"] } == [.string("ca")])
+    #expect(rows.map { $0["host"] } == [.string("h")])
+  }
+
+  @Test func commandHelpFlag() {
+    _ = session.run("create --help", name: "t")
+    #expect(host.results.last?.value.text.hasPrefix("OVERVIEW: create a named dataset") == true)
+    _ = session.run("cluster add -h", name: "t")
+    #expect(host.results.last?.value.text.contains("USAGE: cluster add NAME") == true)
+  }
+
+  @Test func pairedPositionalsAndOptionalValues() throws {
+    #expect(Builtins.SetOption.help.usage == "[NAME VALUE]")
+    #expect(error("set output")?.message == "'set' needs VALUE")
+    #expect(session.run("set output json", name: "t").status == 0)
+    let check = Certs.Check.help
+    #expect(check.usage.contains("[--node [DIR]]"))
+    var a = try Arguments(strings: ["--node", "/x", "--live"], for: check)
+    #expect(a.flag(Certs.Check.nodeOption) && a.optional(Certs.Check.nodeOption)?.text == "/x")
+    #expect(a.flag(Certs.Check.liveFlag))
+    a = try Arguments(strings: ["--node", "--live"], for: check)
+    #expect(a.flag(Certs.Check.nodeOption) && a.optional(Certs.Check.nodeOption) == nil)
+    a = try Arguments(strings: ["--live"], for: check)
+    #expect(!a.flag(Certs.Check.nodeOption))
+    let c = Completion(session: session)
+    #expect(c.result(for: "certs check --node ").kind == .file)
+  }
+
+  @Test func tolerantLexerFindsTheWords() throws {
+    let w = try #require(Completion.words("move 'my vol"))
+    #expect(w.words.map(\.text) == ["move"])
+    #expect(w.current == "my vol")
+    #expect(w.quote == "'")
+    let b = try #require(Completion.words("echo a\\"))
+    #expect(b.current == "a")
+    #expect(Completion.words("echo # note") == nil)
+    // Scripts stay strict.
+    #expect(throws: Diagnostic.self) { try Lexer.tokenize("echo 'open") }
+  }
+}

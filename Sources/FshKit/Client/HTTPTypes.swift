@@ -68,10 +68,15 @@ public protocol ControlTransport: AnyObject {
   func perform(
     _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
   ) throws -> HTTPResponse
+  /// Runs `body` with a second, independent connection to the same service, for reading two
+  /// lists side by side (`cancel()` reaches it too); nil when the transport has none.
+  func withCompanion(_ body: (ControlTransport?) throws -> Void) rethrows
 }
 
 extension ControlTransport {
   public func url(for path: String) -> String { path }
+
+  public func withCompanion(_ body: (ControlTransport?) throws -> Void) rethrows { try body(nil) }
 
   /// Without streaming: the whole body, in one chunk, once it is in.
   public func perform(

@@ -77,7 +77,8 @@ public final class Completion {
         split.current, workingDirectory: session.environment.workingDirectory,
         home: session.environment.variables["HOME"])
     }
-    var matching = Set(pool.filter { $0.hasPrefix(split.current) })
+    let ascii = Completion.asciiBytes(split.current)
+    var matching = Set(pool.filter { Completion.hasPrefix($0, ascii, split.current) })
     if matching.isEmpty && (kind == .node || kind == .dataset) {
       let lower = split.current.lowercased()
       matching = Set(pool.filter { $0.lowercased().hasPrefix(lower) })

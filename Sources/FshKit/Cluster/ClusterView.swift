@@ -114,12 +114,12 @@ public struct ClusterView: Sendable {
     var stateByID: [String: Int] = [:]
     stateByID.reserveCapacity(state.count)
     for n in state.indices {
-      if let seen = stateByID[state[n].datasetID], state[seen].primary != nil,
-        state[n].primary == nil
+      // One hash an entry; a mounted entry seen before an unmounted one is put back.
+      if let seen = stateByID.updateValue(n, forKey: state[n].datasetID),
+        state[seen].primary != nil, state[n].primary == nil
       {
-        continue
+        stateByID[state[n].datasetID] = seen
       }
-      stateByID[state[n].datasetID] = n
     }
     // A handful of nodes are compared in turn (hashing a 36-byte id per lookup costs more).
     var nodeByID: [String: Int] = [:]

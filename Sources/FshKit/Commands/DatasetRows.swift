@@ -81,45 +81,53 @@ struct DatasetRows: RowSource {
 
   /// The record of `DatasetView.value`, field for field, as pretty JSON.
   func writeJSON(at i: Int, indent: Int, to out: inout [UInt8]) {
-    let v = views[rows[i]]
-    let c = v.configuration
+    let r = rows[i]
     let d = indent + 1
     out.append(UInt8(ascii: "{"))
     JSONBytes.key("dataset_id", first: true, indent: d, to: &out)
-    JSONBytes.string(c.datasetID, to: &out)
+    JSONBytes.string(views[r].configuration.datasetID, to: &out)
     JSONBytes.key("name", first: false, indent: d, to: &out)
-    JSONBytes.string(c.name, to: &out)
+    JSONBytes.string(views[r].configuration.name, to: &out)
     JSONBytes.key("status", first: false, indent: d, to: &out)
-    JSONBytes.string(v.status.rawValue, to: &out)
+    JSONBytes.string(views[r].status.rawValue, to: &out)
     JSONBytes.key("size", first: false, indent: d, to: &out)
-    JSONBytes.int(c.maximumSize, to: &out)
+    JSONBytes.int(views[r].configuration.maximumSize, to: &out)
     JSONBytes.key("primary", first: false, indent: d, to: &out)
-    JSONBytes.string(c.primary, to: &out)
+    JSONBytes.string(views[r].configuration.primary, to: &out)
     JSONBytes.key("node", first: false, indent: d, to: &out)
-    JSONBytes.string(c.primary.map(Datasets.shortID), to: &out)
+    JSONBytes.string(views[r].configuration.primary.map(Datasets.shortID), to: &out)
     JSONBytes.key("host", first: false, indent: d, to: &out)
-    JSONBytes.string(v.node?.host, to: &out)
+    JSONBytes.string(views[r].node?.host, to: &out)
     JSONBytes.key("attached_node", first: false, indent: d, to: &out)
-    JSONBytes.string(v.attachedNode?.uuid, to: &out)
+    JSONBytes.string(views[r].attachedNode?.uuid, to: &out)
     JSONBytes.key("attached_host", first: false, indent: d, to: &out)
     JSONBytes.string(attachedHost(rows[i]), to: &out)
     JSONBytes.key("path", first: false, indent: d, to: &out)
-    JSONBytes.string(v.state?.path, to: &out)
+    JSONBytes.string(views[r].state?.path, to: &out)
     JSONBytes.key("deleted", first: false, indent: d, to: &out)
-    out.append(contentsOf: (c.deleted ? "true" : "false").utf8)
+    out.append(contentsOf: (views[r].configuration.deleted ? "true" : "false").utf8)
     JSONBytes.key("metadata", first: false, indent: d, to: &out)
-    if c.metadata.isEmpty {
+    if views[r].configuration.metadata.isEmpty {
       out.append(contentsOf: "{}".utf8)
+    } else if views[r].configuration.metadata.count == 1,
+      let (k, value) = views[r].configuration.metadata.first
+    {
+      // One key (usually `name`): no sorted copy of the keys.
+      out.append(UInt8(ascii: "{"))
+      JSONBytes.key(k, first: true, indent: d + 1, to: &out)
+      JSONBytes.string(value, to: &out)
+      newline(indent: d, &out)
+      out.append(UInt8(ascii: "}"))
     } else {
       out.append(UInt8(ascii: "{"))
-      for (n, k) in c.metadata.keys.sorted().enumerated() {
+      for (n, k) in views[r].configuration.metadata.keys.sorted().enumerated() {
         JSONBytes.key(k, first: n == 0, indent: d + 1, to: &out)
-        JSONBytes.string(c.metadata[k]!, to: &out)
+        JSONBytes.string(views[r].configuration.metadata[k]!, to: &out)
       }
       newline(indent: d, &out)
       out.append(UInt8(ascii: "}"))
     }
-    if let s = v.state?.maximumSize {
+    if let s = views[r].state?.maximumSize {
       JSONBytes.key("actual_size", first: false, indent: d, to: &out)
       JSONBytes.int(s, to: &out)
     }

@@ -21,6 +21,8 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
   private var opened = false
   private var afterElement = false
   private var sawComma = false
+  /// Node ids, shared across the elements (see `StringInterner`).
+  private var interner = StringInterner()
 
   /// Takes the next chunk; one at offset 0 after others starts the body over (a retry).
   func feed(_ chunk: UnsafeBufferPointer<UInt8>, at offset: Int) throws {
@@ -40,6 +42,7 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
     var r = JSONParser(bytes: buffer)
     r.i = next
     r.depth = 1
+    r.interner = interner
     if !opened {
       r.skipSpace()
       guard r.i < buffer.count, buffer[r.i] == UInt8(ascii: "[") else { return }  // see finish
@@ -71,6 +74,7 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
   func finish() throws -> [T] {
     var r = JSONParser(bytes: buffer)
     r.i = next
+    r.interner = interner
     do {
       if !opened {
         r.skipSpace()
@@ -124,6 +128,7 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
     opened = false
     afterElement = false
     sawComma = false
+    interner = StringInterner()
   }
 }
 

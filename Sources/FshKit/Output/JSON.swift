@@ -91,6 +91,8 @@ struct JSONParser {
   let bytes: [UInt8]
   var i = 0
   var depth = 0
+  /// Shares the storage of strings that repeat across a listing (node ids; FastJSON.swift).
+  var interner: StringInterner?
 
   init(bytes: [UInt8]) { self.bytes = bytes }
 

@@ -62,8 +62,8 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
         continue
       }
       if !sawComma && buffer[r.i] == UInt8(ascii: "]") { return }
-      guard let item = try? T(json: &r) else { return }  // not all in yet (or malformed)
-      items.append(item)
+      // Appended straight from the parse (through an optional, each element was copied).
+      do { items.append(try T(json: &r)) } catch { return }  // not all in yet (or malformed)
       afterElement = true
       next = r.i
     }

@@ -57,6 +57,11 @@ w("(hyperfine `-N`, no shell), as fsh is. Medians; spreads below.")
 w("")
 w("Machine: %s, %d cores; %s; %s; %s." % (cpu, os.cpu_count(), platform.platform(), swift, curlv))
 w("")
+w("Load average (1, 5, 15 min) at the start of the run: %s; at the end: %s. On a 2-core machine" % (
+    text("load-start.txt", "?").strip(), text("load-end.txt", "?").strip()))
+w("a load above 2 means other work (other sessions' builds) shared the cores with both programs;")
+w("the ratios are taken within the run, so both sides saw the same machine.")
+w("")
 w("| goal | fsh | curl | ratio | target | |")
 w("| --- | --- | --- | --- | --- | --- |")
 

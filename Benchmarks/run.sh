@@ -60,6 +60,9 @@ hf() { # name, hyperfine arguments…
   hyperfine -N --warmup 3 --export-json "$out/$name.json" "$@" >/dev/null 2>"$out/$name.err"
 }
 
+# The machine may be shared (other builds): its load is recorded with the results.
+cut -d' ' -f1-3 /proc/loadavg >"$out/load-start.txt"
+
 echo "== starting sandboxes (2048- and 4096-bit keys; 100 000 datasets on 10 nodes)"
 serve K2048 --nodes 3 --delay 0.1 --key-bits 2048
 serve K4096 --nodes 3 --delay 0.1 --key-bits 4096
@@ -121,6 +124,7 @@ with MID hf r-rehearse --runs "$runs_big" \
   -n "fsh --rehearse (10 creates, 9 moves)" "$(q "$FSH" --rehearse "$work/rehearse.fsh")"
 
 echo "== writing BENCHMARKS.md"
+cut -d' ' -f1-3 /proc/loadavg >"$out/load-end.txt"
 ls -l "$FSH" | awk '{print $5}' >"$out/binary-size.txt"
 python3 "$root/Benchmarks/report.py" "$out" "$root/BENCHMARKS.md"
 echo "done: BENCHMARKS.md"

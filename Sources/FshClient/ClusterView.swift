@@ -7,15 +7,15 @@ public struct ClusterView: Sendable {
   /// The configuration tag that was current when the datasets were read.
   public var tag: String?
 
-  /// Reads the three lists and merges them (three GETs on one connection).
+  /// Reads the three lists (see `ClusterLists.read`) and merges them.
   /// `timing`, when given, receives each phase's name and seconds (for `FSH_TIMING`).
   public static func load(
     _ client: FlockerClient, timing: ((String, Double) -> Void)? = nil
   ) throws -> ClusterView {
-    func timed<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
+    func timed(_ what: String, _ body: () throws -> Void) rethrows {
       guard let timing else { return try body() }
       let start = DispatchTime.now().uptimeNanoseconds
-      let result = try body()
+      try body()
       let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       if let transfer = client.transport.lastTransfer?.totalTime {
         timing("\(what): transfer", transfer)
@@ -23,15 +23,11 @@ public struct ClusterView: Sendable {
       } else {
         timing(what, total)
       }
-      return result
     }
-    let (config, tag) = try timed("GET /v1/configuration/datasets") {
-      try client.configurationDatasets()
-    }
-    let state = try timed("GET /v1/state/datasets") { try client.stateDatasets() }
-    let nodes = try timed("GET /v1/state/nodes") { try client.nodes() }
+    let lists = try ClusterLists.read(client, timing: timing, timed: timed)
     let start = DispatchTime.now().uptimeNanoseconds
-    let view = ClusterView(configuration: config, state: state, nodes: nodes, tag: tag)
+    let view = ClusterView(
+      configuration: lists.configuration, state: lists.state, nodes: lists.nodes, tag: lists.tag)
     timing?("merge and sort", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     return view
   }
@@ -41,22 +37,33 @@ public struct ClusterView: Sendable {
   public init(
     configuration: [DatasetConfiguration], state: [DatasetState], nodes: [Node], tag: String?
   ) {
-    var stateByID: [String: DatasetState] = [:]
+    // Positions, not copies: a copy of an entry retains each of its strings.
+    var stateByID: [String: Int] = [:]
     stateByID.reserveCapacity(state.count)
-    for s in state {
-      if let seen = stateByID[s.datasetID], seen.primary != nil, s.primary == nil { continue }
-      stateByID[s.datasetID] = s
+    for n in state.indices {
+      // One hash an entry; a mounted entry seen before an unmounted one is put back.
+      if let seen = stateByID.updateValue(n, forKey: state[n].datasetID),
+        state[seen].primary != nil, state[n].primary == nil
+      {
+        stateByID[state[n].datasetID] = seen
+      }
     }
-    var nodeByID: [String: Node] = [:]
-    for n in nodes { nodeByID[n.uuid] = n }
+    // A handful of nodes are compared in turn (hashing a 36-byte id per lookup costs more).
+    var nodeByID: [String: Int] = [:]
+    if nodes.count > 16 { for n in nodes.indices { nodeByID[nodes[n].uuid] = n } }
+    func node(_ id: String) -> Node? {
+      if nodes.count > 16 { return nodeByID[id].map { nodes[$0] } }
+      for n in nodes.indices.reversed() where nodes[n].uuid == id { return nodes[n] }
+      return nil
+    }
     // Views are made in their final order (by name, then id), so no second array is made.
     var views: [DatasetView] = []
     views.reserveCapacity(configuration.count)
     for order in Self.nameOrder(configuration) {
       var c = configuration[order]
-      var s = stateByID[c.datasetID]
-      let configured = c.primary.flatMap { nodeByID[$0] }
-      let attached = s?.primary.map { nodeByID[$0] ?? Node(uuid: $0, host: "") }
+      var s = stateByID[c.datasetID].map { state[$0] }
+      let configured = c.primary.flatMap { node($0) }
+      let attached = s?.primary.map { node($0) ?? Node(uuid: $0, host: "") }
       // Equal strings, one storage: each decoded copy of a node id or dataset id is freed
       // with the lists (about 25 MB over 100 000 datasets).
       if let configured { c.primary = configured.uuid }
@@ -107,9 +114,10 @@ public struct ClusterView: Sendable {
   /// Words for completion: dataset names and short ids, node short ids and hosts.
   public var completionWords: (datasets: [String], nodes: [String]) {
     var d: [String] = []
-    for v in datasets where !v.configuration.deleted {
-      if let n = v.configuration.name { d.append(n) }
-      d.append(String(v.configuration.datasetID.prefix(8)))
+    d.reserveCapacity(2 * datasets.count)
+    for i in datasets.indices where !datasets[i].configuration.deleted {
+      if let n = datasets[i].configuration.name { d.append(n) }
+      d.append(ClusterView.shortID(datasets[i].configuration.datasetID))
     }
     let n = nodes.flatMap { [String($0.uuid.prefix(8)), $0.host] }
     return (d, n)

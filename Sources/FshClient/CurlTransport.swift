@@ -43,6 +43,8 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   private let connectTo: UnsafeMutablePointer<curl_slist>?
   private let cancelRequested = Atomic<Bool>(false)
   private let lock = NSLock()
+  /// Second connections for lists read side by side (CurlTransport+Concurrent.swift).
+  let companions = CompanionTransports()
   var sanChecked = false
   var localCertificate: CertificateSummary??
 
@@ -214,6 +216,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   public func cancel() {
     cancelRequested.store(true, ordering: .sequentiallyConsistent)
     curl_multi_wakeup(multi)
+    companions.cancelAll()
   }
 
   private var isCancelled: Bool { cancelRequested.load(ordering: .sequentiallyConsistent) }

@@ -12,6 +12,8 @@ extension VersionInfo: JSONPullDecodable {
 }
 
 extension DatasetConfiguration: JSONPullDecodable {
+  static let keys = JSONKeys(["dataset_id", "primary", "deleted", "metadata", "maximum_size"])
+
   package init(json r: inout JSONParser) throws {
     let at = r.i
     var id: String?
@@ -19,13 +21,14 @@ extension DatasetConfiguration: JSONPullDecodable {
     var deleted = false
     var metadata: [String: String] = [:]
     var size: Int?
-    try r.object { r, k in
+    let keys = Self.keys
+    try r.object(keys: keys) { r, k in
       switch k {
-      case "dataset_id": id = try r.string(k)
-      case "primary": primary = try r.optionalString(k)
-      case "deleted": deleted = try r.bool(k)
-      case "metadata": metadata = r.isNull() ? [:] : try r.stringMap(k)
-      case "maximum_size": size = try r.size(k)
+      case 0: id = try r.string(keys.names[0])
+      case 1: primary = try r.optionalInternedString(keys.names[1])
+      case 2: deleted = try r.bool(keys.names[2])
+      case 3: metadata = r.isNull() ? [:] : try r.stringMap(keys.names[3])
+      case 4: size = try r.size(keys.names[4])
       default: try r.skipValue()
       }
     }
@@ -36,18 +39,21 @@ extension DatasetConfiguration: JSONPullDecodable {
 }
 
 extension DatasetState: JSONPullDecodable {
+  static let keys = JSONKeys(["dataset_id", "primary", "path", "maximum_size"])
+
   package init(json r: inout JSONParser) throws {
     let at = r.i
     var id: String?
     var primary: String?
     var path: String?
     var size: Int?
-    try r.object { r, k in
+    let keys = Self.keys
+    try r.object(keys: keys) { r, k in
       switch k {
-      case "dataset_id": id = try r.string(k)
-      case "primary": primary = try r.optionalString(k)
-      case "path": path = try r.optionalString(k)
-      case "maximum_size": size = try r.size(k)
+      case 0: id = try r.string(keys.names[0])
+      case 1: primary = try r.optionalInternedString(keys.names[1])
+      case 2: path = try r.optionalString(keys.names[2])
+      case 3: size = try r.size(keys.names[3])
       default: try r.skipValue()
       }
     }

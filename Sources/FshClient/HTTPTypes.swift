@@ -76,6 +76,9 @@ public protocol ControlTransport: AnyObject {
   var lastTransfer: TransferInfo? { get }
   /// The chain (PEM) the server presented on the last new connection; empty without TLS.
   var serverCertificates: [String] { get }
+  /// Runs `body` with a second, independent connection to the same service, for reading two
+  /// lists side by side (`cancel()` reaches it too); nil when the transport has none.
+  func withCompanion(_ body: (ControlTransport?) throws -> Void) rethrows
 }
 
 extension ControlTransport {
@@ -83,6 +86,8 @@ extension ControlTransport {
   public func setTrace(_ trace: ((String) -> Void)?) {}
   public var lastTransfer: TransferInfo? { nil }
   public var serverCertificates: [String] { [] }
+
+  public func withCompanion(_ body: (ControlTransport?) throws -> Void) rethrows { try body(nil) }
 
   /// Without streaming: the whole body, in one chunk, once it is in.
   public func perform(

@@ -22,6 +22,8 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
   private var opened = false
   private var afterElement = false
   private var sawComma = false
+  /// Node ids, shared across the elements (see `StringInterner`).
+  private var interner = StringInterner()
 
   /// Takes the next chunk; one at offset 0 after others starts the body over (a retry).
   func feed(_ chunk: UnsafeBufferPointer<UInt8>, at offset: Int) throws {
@@ -41,6 +43,7 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
     var r = JSONParser(bytes: buffer)
     r.i = next
     r.depth = 1
+    r.interner = interner
     if !opened {
       r.skipSpace()
       guard r.i < buffer.count, buffer[r.i] == UInt8(ascii: "[") else { return }  // see finish
@@ -60,8 +63,8 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
         continue
       }
       if !sawComma && buffer[r.i] == UInt8(ascii: "]") { return }
-      guard let item = try? T(json: &r) else { return }  // not all in yet (or malformed)
-      items.append(item)
+      // Appended straight from the parse (through an optional, each element was copied).
+      do { items.append(try T(json: &r)) } catch { return }  // not all in yet (or malformed)
       afterElement = true
       next = r.i
     }
@@ -72,6 +75,7 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
   func finish() throws -> [T] {
     var r = JSONParser(bytes: buffer)
     r.i = next
+    r.interner = interner
     do {
       if !opened {
         r.skipSpace()
@@ -125,6 +129,7 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
     opened = false
     afterElement = false
     sawComma = false
+    interner = StringInterner()
   }
 }
 

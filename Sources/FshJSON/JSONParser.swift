@@ -12,6 +12,8 @@ package struct JSONParser {
   package var i = 0
   /// How many objects and arrays are open (at most 512).
   package var depth = 0
+  /// Shares the storage of strings that repeat across a listing (node ids; StringInterner.swift).
+  package var interner: StringInterner?
 
   package init(bytes: [UInt8]) { self.bytes = bytes }
 

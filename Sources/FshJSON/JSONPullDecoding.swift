@@ -65,6 +65,62 @@ extension JSONParser {
     }
   }
 
+  /// `object`, with the keys matched as bytes against `keys` (no `String` per key: in a
+  /// listing, keys are most of the strings): `field` gets the key's position in `keys`, or nil
+  /// for another key. A key with escapes is decoded first and compared as text.
+  @inlinable package mutating func object(
+    keys: JSONKeys, _ field: (inout JSONParser, Int?) throws -> Void
+  ) throws {
+    try expect(UInt8(ascii: "{"), "an object", opening: true)
+    defer { depth -= 1 }
+    skipSpace()
+    if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+      i += 1
+      return
+    }
+    while true {
+      skipSpace()
+      guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+        throw Failure(message: "expected a string key", offset: i)
+      }
+      let start = i + 1
+      let end: Int = bytes.withUnsafeBufferPointer { p in
+        var j = start
+        while j < p.count {
+          let b = p[j]
+          if b == UInt8(ascii: "\"") { return j }
+          if b == UInt8(ascii: "\\") || b < 0x20 { return -1 }
+          j += 1
+        }
+        return -1
+      }
+      let index: Int?
+      if end >= 0 {
+        index = bytes.withUnsafeBufferPointer {
+          keys.index(of: UnsafeBufferPointer(rebasing: $0[start..<end]))
+        }
+        i = end + 1
+      } else {
+        let key = try parseString()
+        index = keys.names.firstIndex(of: key)
+      }
+      try expect(UInt8(ascii: ":"), "':'")
+      skipSpace()
+      try field(&self, index)
+      skipSpace()
+      guard i < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: i) }
+      if bytes[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if bytes[i] == UInt8(ascii: "}") {
+        i += 1
+        return
+      }
+      throw Failure(message: "expected ',' or '}'", offset: i)
+    }
+  }
+
   /// Reads an array of `T`.
   package mutating func array<T: JSONPullDecodable>(of type: T.Type) throws -> [T] {
     var out: [T] = []
@@ -109,10 +165,11 @@ extension JSONParser {
     return false
   }
 
-  @inlinable package mutating func string(_ key: String) throws -> String {
+  /// A string; `key` (made only for the message) names it when it is not one.
+  @inlinable package mutating func string(_ key: @autoclosure () -> String) throws -> String {
     skipSpace()
     guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
-      throw Failure(message: "'\(key)' is not a string", offset: i)
+      throw Failure(message: "'\(key())' is not a string", offset: i)
     }
     return try parseString()
   }

@@ -36,7 +36,12 @@ public struct Lexer {
   public private(set) var endsInComment = false
 
   public init(_ text: String, tolerant: Bool = false) {
-    scalars = Array(text.unicodeScalars)
+    // Reserved up front (at most one scalar a byte): growing by doubling copied a long
+    // script's scalars, and then its tokens, several times over.
+    var scalars: [Unicode.Scalar] = []
+    scalars.reserveCapacity(text.utf8.count)
+    scalars.append(contentsOf: text.unicodeScalars)
+    self.scalars = scalars
     self.tolerant = tolerant
   }
 
@@ -45,6 +50,7 @@ public struct Lexer {
   public static func tokenize(_ text: String) throws -> [Token] {
     var lexer = Lexer(text)
     var tokens: [Token] = []
+    tokens.reserveCapacity(lexer.scalars.count / 4 + 1)
     while true {
       let t = try lexer.next()
       tokens.append(t)

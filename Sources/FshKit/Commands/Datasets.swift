@@ -35,7 +35,7 @@ enum Datasets {
   static func nodeCell(
     primary: String?, host: String?, attached: String?, attachedHost: String?, long: Bool
   ) -> String {
-    func short(_ s: String) -> String { long ? s : shortID(s) }
+    func short(_ s: String) -> String { long ? s : ClusterView.shortID(s) }
     guard let p = primary else { return "-" }
     var configured = "\(short(p)) (not reporting)"
     if let h = host { configured = "\(short(p)) (\(h))" }
@@ -132,18 +132,22 @@ enum Datasets {
       if let node { nodeID = try view.node(node).uuid }
       let showDeleted = deleted || status == .deleted
       let start = DispatchTime.now().uptimeNanoseconds
-      let rows = view.datasets.indices.filter { i in
-        let v = view.datasets[i]
-        let c = v.configuration
-        if v.status == .deleted && !showDeleted { return false }
-        if let status, v.status != status { return false }
-        if let nodeID, c.primary != nodeID && v.attachedNode?.uuid != nodeID { return false }
-        if let pattern,
-          !Glob.matches(pattern, c.name ?? "") && !c.datasetID.hasPrefix(pattern.lowercased())
+      // Read through `all[i]`, not a copy of each view (a dozen retains and releases a row).
+      let all = view.datasets
+      let rows = all.indices.filter { i in
+        if all[i].status == .deleted && !showDeleted { return false }
+        if let status, all[i].status != status { return false }
+        if let nodeID, all[i].configuration.primary != nodeID && all[i].attachedNode?.uuid != nodeID
         {
           return false
         }
-        for (k, val) in meta where c.metadata[k] != val { return false }
+        if let pattern,
+          !Glob.matches(pattern, all[i].configuration.name ?? "")
+            && !all[i].configuration.datasetID.hasPrefix(pattern.lowercased())
+        {
+          return false
+        }
+        for (k, val) in meta where all[i].configuration.metadata[k] != val { return false }
         return true
       }
       let columns = Datasets.columns(long: long)

@@ -70,7 +70,8 @@ public final class Completion {
         typed.current, workingDirectory: session.environment.workingDirectory,
         home: session.environment.variables["HOME"])
     }
-    var matching = Set(pool.filter { $0.hasPrefix(typed.current) })
+    let ascii = Completion.asciiBytes(typed.current)
+    var matching = Set(pool.filter { Completion.hasPrefix($0, ascii, typed.current) })
     if matching.isEmpty && kind.ignoresCase {
       let lower = typed.current.lowercased()
       matching = Set(pool.filter { $0.lowercased().hasPrefix(lower) })

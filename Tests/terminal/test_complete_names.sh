@@ -8,8 +8,9 @@ type_text "create my-volume 10G on "; send Tab Tab
 wait_for "10.0.0.1" 3 || fail "no node list after 'on <Tab><Tab>'"
 node=$(screen | grep -oE '\b[0-9a-f]{8}\b' | head -n 1)
 [ -n "$node" ] || fail "no node id prefix in the listing"
-# A node prefix: three characters complete to the eight-character prefix.
-type_text "${node:0:3}"; send Tab
+# A node prefix: three characters complete to the eight-character prefix. The line is typed
+# anew: the first Tab may have inserted a common prefix (hosts 10.0.0.x and ids may all start "1").
+send C-u; type_text "create my-volume 10G on ${node:0:3}"; send Tab
 wait_last "fsh:sandbox> create my-volume 10G on $node" 3 || fail "node prefix did not complete"
 send Enter
 wait_for "name: my-volume" 10 || fail "create failed"

@@ -29,21 +29,7 @@ final class PairedTransport: ControlTransport, @unchecked Sendable {
 @Suite("Client: lists read side by side")
 struct ConcurrentListsTests {
   static func answers(_ count: Int, failing: Set<String> = []) -> (HTTPRequest) -> HTTPResponse {
-    let (config, state, nodes) = FastListingTests.cluster(count)
-    return { request in
-      if failing.contains(request.path) {
-        return HTTPResponse(status: 500, body: Array("broken \(request.path)".utf8))
-      }
-      let body: String
-      switch request.path {
-      case "/v1/configuration/datasets": body = config
-      case "/v1/state/datasets": body = state
-      case "/v1/state/nodes": body = nodes
-      default: return HTTPResponse(status: 404)
-      }
-      return HTTPResponse(
-        status: 200, headers: [("X-Configuration-Tag", "t1")], body: Array(body.utf8))
-    }
+    FastListingTests.answers(count, failing: failing)
   }
 
   @Test func theSameViewAsReadingInTurn() throws {

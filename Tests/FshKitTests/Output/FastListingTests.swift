@@ -86,26 +86,35 @@ struct FastListingTests {
     )
   }
 
-  static func session(_ count: Int) -> (Session, CollectingHost) {
+  /// The three lists of `cluster(count)` as a control service answers them; a path in
+  /// `failing` answers 500.
+  static func answers(_ count: Int, failing: Set<String> = []) -> (HTTPRequest) -> HTTPResponse {
     let (config, state, nodes) = cluster(count)
+    return { request in
+      if failing.contains(request.path) {
+        return HTTPResponse(status: 500, body: Array("broken \(request.path)".utf8))
+      }
+      let body: String
+      switch request.path {
+      case "/v1/configuration/datasets": body = config
+      case "/v1/state/datasets": body = state
+      case "/v1/state/nodes": body = nodes
+      default: return HTTPResponse(status: 404)
+      }
+      return HTTPResponse(
+        status: 200,
+        headers: [("Content-Type", "application/json"), ("X-Configuration-Tag", "t1")],
+        body: Array(body.utf8))
+    }
+  }
+
+  static func session(_ count: Int) -> (Session, CollectingHost) {
     let host = CollectingHost()
     let s = Session(
       environment: SessionEnvironment(
         variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/"),
       host: host)
-    s.transportFactory = { _, _ in
-      InProcessTransport { request in
-        let body: String
-        switch request.path {
-        case "/v1/configuration/datasets": body = config
-        case "/v1/state/datasets": body = state
-        case "/v1/state/nodes": body = nodes
-        default: return HTTPResponse(status: 404)
-        }
-        return HTTPResponse(
-          status: 200, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
-      }
-    }
+    s.transportFactory = { _, _ in InProcessTransport(answers(count)) }
     s.set(.host, to: "canned")
     return (s, host)
   }

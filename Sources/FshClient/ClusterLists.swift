@@ -1,10 +1,11 @@
 import Foundation
 
-/// The three lists a `ClusterView` merges, read from the control service.
-struct ClusterLists {
-  var configuration: [DatasetConfiguration]
+/// The three lists a `ClusterView` or a `DatasetListing` merges, read from the control service:
+/// the configuration and the state as models or as columns (`Configuration`, `State`).
+struct ClusterLists<Configuration, State> {
+  var configuration: Configuration
   var tag: String?
-  var state: [DatasetState]
+  var state: State
   var nodes: [Node]
 
   /// Reads the configuration, the state and the nodes. When the transport can open a second
@@ -14,44 +15,49 @@ struct ClusterLists {
   /// of reading the lists one after the other: the configuration's first, then the state's.
   static func read(
     _ client: FlockerClient, timing: ((String, Double) -> Void)?,
-    timed: (String, () throws -> Void) throws -> Void
+    timed: (String, () throws -> Void) throws -> Void,
+    configuration readConfiguration: @escaping (FlockerClient) throws -> (Configuration, String?),
+    state readState: @escaping (FlockerClient) throws -> State
   ) throws -> ClusterLists {
-    var lists = ClusterLists(configuration: [], tag: nil, state: [], nodes: [])
+    var configuration: (Configuration, String?)?
+    var state: State?
+    var nodes: [Node] = []
     try client.transport.withCompanion { companion in
       guard let companion else {
         try timed("GET /v1/configuration/datasets") {
-          (lists.configuration, lists.tag) = try client.configurationDatasets()
+          configuration = try readConfiguration(client)
         }
-        try timed("GET /v1/state/datasets") { lists.state = try client.stateDatasets() }
-        try timed("GET /v1/state/nodes") { lists.nodes = try client.nodes() }
+        try timed("GET /v1/state/datasets") { state = try readState(client) }
+        try timed("GET /v1/state/nodes") { nodes = try client.nodes() }
         return
       }
-      let side = SideRead()
+      let side = SideRead<State>()
       let other = FlockerClient(transport: companion)
       DispatchQueue.global(qos: .userInitiated).async {
         let start = DispatchTime.now().uptimeNanoseconds
-        side.result = Result { try other.stateDatasets() }
+        side.result = Result { try readState(other) }
         side.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         side.done.signal()
       }
       let start = DispatchTime.now().uptimeNanoseconds
-      let configuration = Result { try client.configurationDatasets() }
+      let first = Result { try readConfiguration(client) }
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-      if case .failure = configuration { companion.cancel() }
+      if case .failure = first { companion.cancel() }
       side.done.wait()
-      (lists.configuration, lists.tag) = try configuration.get()
-      lists.state = try side.result!.get()
+      configuration = try first.get()
+      state = try side.result!.get()
       timing?("GET /v1/configuration/datasets (transfer and decoding)", seconds)
       timing?("GET /v1/state/datasets (second connection, at the same time)", side.seconds)
-      try timed("GET /v1/state/nodes") { lists.nodes = try client.nodes() }
+      try timed("GET /v1/state/nodes") { nodes = try client.nodes() }
     }
-    return lists
+    return ClusterLists(
+      configuration: configuration!.0, tag: configuration!.1, state: state!, nodes: nodes)
   }
 }
 
 /// The state list read on the second connection, handed back to the reading thread.
-private final class SideRead: @unchecked Sendable {
+private final class SideRead<T>: @unchecked Sendable {
   let done = DispatchSemaphore(value: 0)
-  var result: Result<[DatasetState], Error>?
+  var result: Result<T, Error>?
   var seconds = 0.0
 }

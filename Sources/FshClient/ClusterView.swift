@@ -12,7 +12,21 @@ public struct ClusterView: Sendable {
   public static func load(
     _ client: FlockerClient, timing: ((String, Double) -> Void)? = nil
   ) throws -> ClusterView {
-    func timed(_ what: String, _ body: () throws -> Void) rethrows {
+    let lists = try ClusterLists.read(
+      client, timing: timing, timed: timed(client, timing),
+      configuration: { try $0.configurationDatasets() }, state: { try $0.stateDatasets() })
+    let start = DispatchTime.now().uptimeNanoseconds
+    let view = ClusterView(
+      configuration: lists.configuration, state: lists.state, nodes: lists.nodes, tag: lists.tag)
+    timing?("merge and sort", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    return view
+  }
+
+  /// Runs `body`, giving `timing` its transfer and decoding times.
+  static func timed(_ client: FlockerClient, _ timing: ((String, Double) -> Void)?) -> (
+    String, () throws -> Void
+  ) throws -> Void {
+    { what, body in
       guard let timing else { return try body() }
       let start = DispatchTime.now().uptimeNanoseconds
       try body()
@@ -24,12 +38,6 @@ public struct ClusterView: Sendable {
         timing(what, total)
       }
     }
-    let lists = try ClusterLists.read(client, timing: timing, timed: timed)
-    let start = DispatchTime.now().uptimeNanoseconds
-    let view = ClusterView(
-      configuration: lists.configuration, state: lists.state, nodes: lists.nodes, tag: lists.tag)
-    timing?("merge and sort", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    return view
   }
 
   /// Merges configuration, state and nodes; state entries of datasets not in the configuration

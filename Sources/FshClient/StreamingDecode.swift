@@ -4,14 +4,29 @@
 // are complete is decoded at once, and only the unfinished element is kept.
 import FshJSON
 
-/// Decodes a JSON array of `T` from chunks. Offsets in failures count from the body's start.
+/// Where a streamed list's elements go: an array of models, or columns (DatasetListing.swift).
+protocol ListElementSink {
+  init()
+  /// Reads one element. When it throws (most often: the element's bytes are not all in yet),
+  /// nothing of the element may be kept: the same bytes are read again with more after them.
+  mutating func read(_ r: inout JSONParser) throws
+}
+
+/// The elements as models.
+struct ArraySink<T: JSONPullDecodable>: ListElementSink {
+  var items: [T] = []
+  mutating func read(_ r: inout JSONParser) throws { items.append(try T(json: &r)) }
+}
+
+/// Decodes a JSON array from chunks into `Sink`. Offsets in failures count from the body's
+/// start.
 ///
 /// Each feed parses as many whole elements as the buffer holds. An element is an object, so a
 /// parse that runs out of bytes always fails (its `}` is missing): the decoder then keeps the
 /// element's bytes and tries again with the next chunk, with no separate scan of the bytes.
 /// A real syntax error stops progress the same way, and `finish` reports it with its offset.
-final class StreamingArrayDecoder<T: JSONPullDecodable> {
-  private(set) var items: [T] = []
+final class StreamingArrayDecoder<Sink: ListElementSink> {
+  private(set) var sink = Sink()
   /// Bytes received so far.
   private(set) var received = 0
   private var buffer: [UInt8] = []
@@ -63,16 +78,15 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
         continue
       }
       if !sawComma && buffer[r.i] == UInt8(ascii: "]") { return }
-      // Appended straight from the parse (through an optional, each element was copied).
-      do { items.append(try T(json: &r)) } catch { return }  // not all in yet (or malformed)
+      do { try sink.read(&r) } catch { return }  // not all in yet (or malformed)
       afterElement = true
       next = r.i
     }
   }
 
-  /// The items, once the last chunk is in. What is left is parsed strictly: the remaining
+  /// The elements, once the last chunk is in. What is left is parsed strictly: the remaining
   /// elements, `]` and nothing after it; a failure names its offset in the whole body.
-  func finish() throws -> [T] {
+  func finish() throws -> Sink {
     var r = JSONParser(bytes: buffer)
     r.i = next
     r.interner = interner
@@ -89,7 +103,7 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
         r.skipSpace()
         if !afterElement {
           if !sawComma, r.i < buffer.count, buffer[r.i] == UInt8(ascii: "]") { break }
-          items.append(try T(json: &r))
+          try sink.read(&r)
           afterElement = true
           continue
         }
@@ -117,11 +131,11 @@ final class StreamingArrayDecoder<T: JSONPullDecodable> {
       throw f
     }
     buffer = []
-    return items
+    return sink
   }
 
   private func reset() {
-    items = []
+    sink = Sink()
     received = 0
     buffer = []
     base = 0
@@ -138,8 +152,16 @@ extension FlockerClient {
   func streamedList<T: JSONPullDecodable>(_ path: String, of type: T.Type) throws -> (
     [T], HTTPResponse
   ) {
+    let (sink, response) = try streamedList(path, into: ArraySink<T>.self)
+    return (sink.items, response)
+  }
+
+  /// `GET path`, a JSON array read into `Sink` while it arrives.
+  func streamedList<Sink: ListElementSink>(_ path: String, into: Sink.Type) throws -> (
+    Sink, HTTPResponse
+  ) {
     let request = HTTPRequest(method: "GET", path: path)
-    let decoder = StreamingArrayDecoder<T>()
+    let decoder = StreamingArrayDecoder<Sink>()
     var failure: Error?
     let response = try perform(request) { chunk, offset in
       if offset == 0 { failure = nil }

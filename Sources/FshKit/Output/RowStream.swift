@@ -17,6 +17,27 @@ public protocol RowSource: Sendable {
   func field(at i: Int, column: Int) -> String?
   /// Appends row `i`'s record as `JSON.encode` writes it at nesting depth `indent`.
   func writeJSON(at i: Int, indent: Int, to out: inout [UInt8])
+  /// Appends `cell(at:column:)`'s UTF-8; true when every byte is printable ASCII (then the
+  /// formatter neither escapes nor measures it). A source with its cells as bytes writes them
+  /// without a `String` a cell.
+  func appendCell(at i: Int, column: Int, to out: inout [UInt8]) -> Bool
+  /// Appends `field(at:column:)`'s UTF-8, unquoted; nil (nothing appended) for a null field,
+  /// true when every byte is printable ASCII.
+  func appendField(at i: Int, column: Int, to out: inout [UInt8]) -> Bool?
+}
+
+extension RowSource {
+  public func appendCell(at i: Int, column: Int, to out: inout [UInt8]) -> Bool {
+    let s = cell(at: i, column: column)
+    out.append(contentsOf: s.utf8)
+    return Formatter.isPlainASCII(s)
+  }
+
+  public func appendField(at i: Int, column: Int, to out: inout [UInt8]) -> Bool? {
+    guard let s = field(at: i, column: column) else { return nil }
+    out.append(contentsOf: s.utf8)
+    return Formatter.isPlainASCII(s)
+  }
 }
 
 extension Formatter {
@@ -55,13 +76,13 @@ extension Formatter {
     var widths = columns.map { $0.title.count }
     for i in 0..<n {
       for j in 0..<k {
-        let raw = rows.cell(at: i, column: j)
+        let mark = text.count
         let w: Int
-        if Self.isPlainASCII(raw) {
-          w = raw.utf8.count
-          text.append(contentsOf: raw.utf8)
+        if rows.appendCell(at: i, column: j, to: &text) {
+          w = text.count - mark
         } else {
-          let c = TerminalText.safe(raw)
+          let c = TerminalText.safe(String(decoding: text[mark...], as: UTF8.self))
+          text.removeSubrange(mark...)
           w = columnWidth(c)
           text.append(contentsOf: c.utf8)
         }
@@ -140,9 +161,12 @@ extension Formatter {
       for j in columns.indices {
         if j > 0 { out.append(",") }
         // A newline in a value stays one, inside quotes (RFC 4180), as the general path does.
-        if let f = rows.field(at: i, column: j) {
-          field(Self.isPlainASCII(f) ? f : TerminalText.safe(f, keepNewlines: true))
-        }
+        let mark = out.bytes.count
+        guard let plain = rows.appendField(at: i, column: j, to: &out.bytes) else { continue }
+        if plain && !out.bytes[mark...].contains(where: { $0 == 0x2C || $0 == 0x22 }) { continue }
+        let f = String(decoding: out.bytes[mark...], as: UTF8.self)
+        out.bytes.removeSubrange(mark...)
+        field(plain ? f : TerminalText.safe(f, keepNewlines: true))
       }
       out.append("\r\n")
       out.flushIfFull()
@@ -252,6 +276,20 @@ struct JSONBytes {
     out.append(0x22)
     out.append(contentsOf: s.utf8)
     out.append(0x22)
+  }
+
+  /// `"text"` for the bytes `write` appends (returning true when they are printable ASCII):
+  /// copied as they are unless they hold `"` or `\`; anything else goes through `string`.
+  static func quoted(to out: inout [UInt8], _ write: (inout [UInt8]) -> Bool) {
+    out.append(0x22)
+    let mark = out.count
+    if write(&out) && !out[mark...].contains(where: { $0 == 0x22 || $0 == 0x5C }) {
+      out.append(0x22)
+      return
+    }
+    let s = String(decoding: out[mark...], as: UTF8.self)
+    out.removeSubrange((mark - 1)...)
+    string(s, to: &out)
   }
 
   static func string(_ s: String?, to out: inout [UInt8]) {

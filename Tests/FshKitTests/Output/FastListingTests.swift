@@ -29,6 +29,9 @@ struct FastListingTests {
     nil, "web", "db-1", "データベース", "数据-卷", "📦 box", "cafe\u{301}", "a,b", "say \"hi\"",
     "tab\there", "line\nbreak", "\u{1B}[31mred", "rtl\u{202E}txt", "back\\slash", "ünïcødé",
     String(repeating: "long-", count: 70), "dup", "dup", ",\u{301}comma-mark", "",
+    // Equal as `String`s, different bytes (sorted by id between themselves); past 16 bytes.
+    "\u{212A}elvin", "Kelvin", "\u{E9}", "e\u{301}", "a\u{0}", "a", "del\u{7F}x",
+    "seed-000000000000001", "seed-000000000000002", "seed-00000000000000",
   ]
 
   /// The three API answers for `count` datasets on 12 nodes, 10 of them reporting: every status,
@@ -56,6 +59,8 @@ struct FastListingTests {
       ]
       let size = sizes[mix.next(sizes.count)]
       if size != .null { c.append(("maximum_size", size)) }
+      // Keys in any order, as a server's dictionary may write them.
+      if mix.next(3) == 0 { c.reverse() }
       config.append(.record(Record(c)))
       // In the state: attached here, elsewhere (reporting or not), detached, twice, or absent.
       func entry(_ node: String?, path: Bool) -> Value {
@@ -108,12 +113,14 @@ struct FastListingTests {
     }
   }
 
-  static func session(_ count: Int) -> (Session, CollectingHost) {
+  /// A session on `cluster(count)`; `general`: one that lists the general way (a view and a
+  /// record a dataset, as `FSH_PER_RECORD=1`).
+  static func session(_ count: Int, general: Bool = false) -> (Session, CollectingHost) {
     let host = CollectingHost()
+    var variables = ["HOME": NSTemporaryDirectory()]
+    if general { variables["FSH_PER_RECORD"] = "1" }
     let s = Session(
-      environment: SessionEnvironment(
-        variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/"),
-      host: host)
+      environment: SessionEnvironment(variables: variables, workingDirectory: "/"), host: host)
     s.transportFactory = { _, _ in InProcessTransport(answers(count)) }
     s.set(.host, to: "canned")
     return (s, host)
@@ -131,7 +138,8 @@ struct FastListingTests {
 
   @Test(arguments: [
     "datasets --deleted", "datasets --deleted -l", "datasets", "datasets status moving",
-    "datasets name 'dup*'", "datasets status deleted",
+    "datasets name 'dup*'", "datasets status deleted", "datasets on 10.0.0.2 -l",
+    "datasets meta team=ストレージ --deleted", "datasets name 'seed-*'",
   ])
   func fastListingIsTheGeneralPath(command: String) throws {
     let (session, host) = Self.session(2_400)
@@ -139,8 +147,12 @@ struct FastListingTests {
     #expect(outcome.status == 0, "\(outcome.stoppedBy.map { "\($0)" } ?? "")")
     let result = try #require(host.results.last)
     #expect(result.rows != nil, "datasets should return a row source")
-    let general = CommandResult(result.value, result.presentation)
+    // The general way: `ClusterView`'s models and a record a dataset.
+    let (generalSession, generalHost) = Self.session(2_400, general: true)
+    #expect(generalSession.run(command, name: "test").status == 0)
+    let general = try #require(generalHost.results.last)
     #expect(general.rows == nil)
+    #expect(result.value == general.value, "\(command): the records differ")
     let formatters = [
       Formatter(), Formatter(width: 100, color: true), Formatter(width: 40),
     ]
@@ -190,5 +202,51 @@ struct FastListingTests {
       "let all = datasets --deleted\nfor d in $all { let last = $d.name }", name: "test")
     #expect(outcome.status == 0)
     #expect(session.variables["all"]?.elements.count == 200)
+  }
+
+  /// The listing read as columns fails as the models fail: the same message for a body cut
+  /// short, a value of the wrong type, a missing id, a server error.
+  @Test func columnsFailAsTheModelsFail() throws {
+    let good = Self.answers(30)
+    let bodies = [
+      #"[{"dataset_id": "a", "metadata": {"name": 1}}]"#,
+      #"[{"dataset_id": "a", "metadata": {"x": "1", "y": null}}]"#,
+      #"[{"primary": "p"}]"#,
+      #"[{"dataset_id": "a", "maximum_size": "big"}]"#,
+      #"[{"dataset_id": "a", "deleted": 1}]"#,
+      #"[{"dataset_id": "a"}, {"dataset_id": "b""#,
+      #"[{"dataset_id": "a\q"}]"#,
+      #"[{"dataset_id": "a"}] x"#,
+      #"{"dataset_id": "a"}"#,
+    ]
+    for body in bodies {
+      for path in ["/v1/configuration/datasets", "/v1/state/datasets"] {
+        let answer: (HTTPRequest) -> HTTPResponse = { request in
+          guard request.path == path else { return good(request) }
+          return HTTPResponse(status: 200, body: Array(body.utf8))
+        }
+        func message(_ load: (FlockerClient) throws -> Void) -> String {
+          do {
+            try load(FlockerClient(transport: InProcessTransport(answer)))
+            return "no error"
+          } catch { return "\(error)" }
+        }
+        let models = message { _ = try ClusterView.load($0) }
+        let columns = message { _ = try DatasetListing.load($0) }
+        #expect(models == columns, "\(path) \(body)")
+        if !(path.contains("state") && body.contains("metadata")) && !body.contains("deleted") {
+          #expect(columns != "no error", "\(path) \(body)")
+        }
+      }
+    }
+    for failing in ["/v1/configuration/datasets", "/v1/state/datasets", "/v1/state/nodes"] {
+      let models = Result { try ClusterView.load(FlockerClient(transport: InProcessTransport(Self.answers(5, failing: [failing])))) }
+      let columns = Result { try DatasetListing.load(FlockerClient(transport: InProcessTransport(Self.answers(5, failing: [failing])))) }
+      guard case .failure(let m) = models, case .failure(let c) = columns else {
+        Issue.record("\(failing) should fail")
+        continue
+      }
+      #expect("\(m)" == "\(c)")
+    }
   }
 }

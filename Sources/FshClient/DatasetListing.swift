@@ -1,0 +1,236 @@
+// `datasets` over a cluster of any size: the three lists merged into rows with no model per
+// dataset. The columns are joined by the ids' bytes and sorted by the names' bytes; the result
+// is exactly `ClusterView`'s (row `r` is its `datasets[r]`: `view(_:)` builds that view, and
+// the tests compare the two).
+import Foundation
+import FshJSON
+
+/// The merged dataset lists, one row a dataset in `ClusterView`'s order (by name, then id).
+package struct DatasetListing: Sendable {
+  let configuration: ConfigurationColumns
+  let state: StateColumns
+  /// Nodes with a live agent, sorted by id (as `ClusterView.nodes`).
+  package let nodes: [Node]
+  package let tag: String?
+  /// Configuration positions in the listing's order.
+  let order: [Int32]
+  /// Per row: the state entry (the mounted one when the state lists the dataset twice), -1.
+  let stateRow: [Int32]
+  package let statuses: [DatasetStatus]
+  /// Per configured node id (its number in the configuration's `nodeIDs`): the node when it
+  /// reports, and the primary as the view holds it.
+  let configuredNodes: [Node?]
+  let primaries: [String]
+  /// Per attached node id (its number in the state's `nodeIDs`): the node (host "" when it is
+  /// not in the node list).
+  let attachedNodes: [Node]
+
+  package var count: Int { order.count }
+
+  /// Reads the three lists (side by side, as `ClusterView.load`) and merges them.
+  package static func load(
+    _ client: FlockerClient, timing: ((String, Double) -> Void)? = nil
+  ) throws -> DatasetListing {
+    let lists = try ClusterLists.read(
+      client, timing: timing, timed: ClusterView.timed(client, timing),
+      configuration: { client in
+        let (columns, response) = try client.streamedList(
+          "/v1/configuration/datasets", into: ConfigurationColumns.self)
+        return (columns, response.header("X-Configuration-Tag"))
+      },
+      state: { try $0.streamedList("/v1/state/datasets", into: StateColumns.self).0 })
+    let start = DispatchTime.now().uptimeNanoseconds
+    let listing = DatasetListing(lists)
+    timing?("merge and sort", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    return listing
+  }
+
+  init(_ lists: ClusterLists<ConfigurationColumns, StateColumns>) {
+    let c = lists.configuration
+    let s = lists.state
+    let nodes = lists.nodes
+    // The node `ClusterView` finds for an id: the last one with that id.
+    var nodeByID: [String: Int] = [:]
+    for n in nodes.indices { nodeByID[nodes[n].uuid] = n }
+    let configured = c.nodeIDs.strings.map { id in nodeByID[id].map { nodes[$0] } }
+    let primaries = zip(configured, c.nodeIDs.strings).map { $0?.uuid ?? $1 }
+    let attached = s.nodeIDs.strings.map { id in
+      nodeByID[id].map { nodes[$0] } ?? Node(uuid: id, host: "")
+    }
+    // Node ids compared as `String ==` compares them, by number.
+    var canonical: [String: Int32] = [:]
+    func number(_ id: String) -> Int32 {
+      if let n = canonical[id] { return n }
+      canonical[id] = Int32(canonical.count)
+      return Int32(canonical.count - 1)
+    }
+    let configuredNumber = primaries.map(number)
+    let attachedNumber = attached.map { number($0.uuid) }
+
+    let stateByID = IDTable(s)
+    let order = Self.nameOrder(c)
+    var stateRow: [Int32] = []
+    var statuses: [DatasetStatus] = []
+    stateRow.reserveCapacity(order.count)
+    statuses.reserveCapacity(order.count)
+    c.bytes.withUnsafeBufferPointer { bytes in
+      for p in order {
+        let n = Int(p)
+        let key = c.idKey(n).range
+        let row = stateByID.find(UnsafeBufferPointer(rebasing: bytes[key]))
+        stateRow.append(row)
+        let primary = c.primaries[n]
+        let reporting = primary >= 0 && configured[Int(primary)] != nil
+        let status: DatasetStatus
+        if c.flags[n].contains(.deleted) {
+          status = row < 0 && reporting ? .deleted : .deleting
+        } else if row < 0 {
+          status = reporting ? .pending : .unknown
+        } else if s.primaries[Int(row)] < 0 {
+          status = .detached
+        } else {
+          let same =
+            primary >= 0
+            && attachedNumber[Int(s.primaries[Int(row)])] == configuredNumber[Int(primary)]
+          status = same ? .attached : .moving
+        }
+        statuses.append(status)
+      }
+    }
+    configuration = c
+    state = s
+    self.nodes = nodes.sorted { $0.uuid < $1.uuid }
+    tag = lists.tag
+    self.order = order
+    self.stateRow = stateRow
+    self.statuses = statuses
+    configuredNodes = configured
+    self.primaries = primaries
+    attachedNodes = attached
+  }
+
+  /// Positions in a stable order: by name (unnamed last), then id, as `String` orders them
+  /// (NFC bytes). Each name's first 16 bytes are read once into the sort key; the bytes are
+  /// compared only past them.
+  static func nameOrder(_ c: ConfigurationColumns) -> [Int32] {
+    struct Key {
+      var p0: UInt64
+      var p1: UInt64
+      var count: Int32
+      var position: Int32
+    }
+    var keys: [Key] = []
+    keys.reserveCapacity(c.count)
+    c.bytes.withUnsafeBufferPointer { b in
+      for n in 0..<c.count {
+        guard let span = c.nameKey(n) else {
+          keys.append(Key(p0: 0, p1: 0, count: -1, position: Int32(n)))
+          continue
+        }
+        var p0: UInt64 = 0
+        var p1: UInt64 = 0
+        let r = span.range
+        for k in 0..<min(16, r.count) {
+          let byte = UInt64(b[r.lowerBound + k])
+          if k < 8 { p0 |= byte << (56 - 8 * UInt64(k)) } else { p1 |= byte << (120 - 8 * UInt64(k)) }
+        }
+        keys.append(Key(p0: p0, p1: p1, count: span.count, position: Int32(n)))
+      }
+    }
+    c.bytes.withUnsafeBufferPointer { b in
+      func compare(_ x: ByteSpan, _ y: ByteSpan) -> Int32 {
+        let m = Int(min(x.count, y.count))
+        let d = m == 0 ? 0 : memcmp(b.baseAddress! + Int(x.start), b.baseAddress! + Int(y.start), m)
+        if d != 0 { return d }
+        return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
+      }
+      keys.sort { a, z in
+        if (a.count < 0) != (z.count < 0) { return z.count < 0 }
+        if a.count >= 0 {
+          if a.p0 != z.p0 { return a.p0 < z.p0 }
+          if a.p1 != z.p1 { return a.p1 < z.p1 }
+          if a.count <= 16 && z.count <= 16 {
+            if a.count != z.count { return a.count < z.count }
+          } else {
+            let d = compare(c.nameKey(Int(a.position))!, c.nameKey(Int(z.position))!)
+            if d != 0 { return d < 0 }
+          }
+        }
+        return compare(c.idKey(Int(a.position)), c.idKey(Int(z.position))) < 0
+      }
+    }
+    return keys.map(\.position)
+  }
+}
+
+/// State entries by id: open addressing over the ids' NFC bytes (what `String` hashes), one
+/// hash an entry; a mounted entry is kept over an unmounted one seen after it.
+struct IDTable {
+  private var slots: [Int32]
+  private let mask: Int
+  private let state: StateColumns
+
+  init(_ state: StateColumns) {
+    self.state = state
+    var capacity = 16
+    while capacity < 2 * state.count { capacity *= 2 }
+    mask = capacity - 1
+    slots = Array(repeating: -1, count: capacity)
+    state.bytes.withUnsafeBufferPointer { b in
+      for n in 0..<state.count {
+        let key = UnsafeBufferPointer(rebasing: b[state.idKey(n).range])
+        var h = Int(truncatingIfNeeded: Self.hash(key)) & mask
+        while true {
+          let seen = slots[h]
+          if seen < 0 {
+            slots[h] = Int32(n)
+            break
+          }
+          if Self.same(key, UnsafeBufferPointer(rebasing: b[state.idKey(Int(seen)).range])) {
+            if !(state.primaries[Int(seen)] >= 0 && state.primaries[n] < 0) { slots[h] = Int32(n) }
+            break
+          }
+          h = (h + 1) & mask
+        }
+      }
+    }
+  }
+
+  /// The entry for an id's key bytes, -1 for none.
+  func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+    var h = Int(truncatingIfNeeded: Self.hash(key)) & mask
+    return state.bytes.withUnsafeBufferPointer { b in
+      while true {
+        let seen = slots[h]
+        if seen < 0 { return -1 }
+        if Self.same(key, UnsafeBufferPointer(rebasing: b[state.idKey(Int(seen)).range])) {
+          return seen
+        }
+        h = (h + 1) & mask
+      }
+    }
+  }
+
+  static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+  }
+
+  /// 64-bit words multiplied and folded (the ids are 36 random hex digits: any mix will do).
+  static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
+    guard let base = p.baseAddress else { return h }
+    let raw = UnsafeRawPointer(base)
+    var k = 0
+    while k + 8 <= p.count {
+      h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+      h ^= h >> 32
+      k += 8
+    }
+    while k < p.count {
+      h = (h ^ UInt64(p[k])) &* 0x0000_0100_0000_01B3
+      k += 1
+    }
+    h ^= h >> 29
+    return h &* 0xC4CE_B9FE_1A85_EC53
+  }
+}

@@ -1,0 +1,270 @@
+// The two dataset lists as columns, read while they arrive: every id, name, path and raw
+// metadata in one byte buffer, a few numbers a dataset. Over 100 000 datasets the models
+// (`DatasetConfiguration`, `DatasetState`) made five heap objects a dataset; these make none.
+// The values are exactly the models' (see `DatasetListing.view(_:)`; tests compare the two).
+import Foundation
+import FshJSON
+
+/// Per-dataset bits of a column table.
+struct ListingFlags: OptionSet, Sendable {
+  let rawValue: UInt8
+  static let idASCII = ListingFlags(rawValue: 1)
+  static let idPlain = ListingFlags(rawValue: 2)
+  /// The name, or the path for a state entry.
+  static let textASCII = ListingFlags(rawValue: 4)
+  static let textPlain = ListingFlags(rawValue: 8)
+  static let deleted = ListingFlags(rawValue: 16)
+  static let hasSize = ListingFlags(rawValue: 32)
+
+  static func id(_ t: SpanText) -> ListingFlags {
+    ListingFlags(rawValue: (t.contains(.ascii) ? 1 : 0) | (t.contains(.plain) ? 2 : 0))
+  }
+  static func text(_ t: SpanText) -> ListingFlags {
+    ListingFlags(rawValue: (t.contains(.ascii) ? 4 : 0) | (t.contains(.plain) ? 8 : 0))
+  }
+}
+
+/// Node ids as they repeat on every dataset: each distinct one numbered once.
+struct NodeIDTable: Sendable {
+  private(set) var ids: [[UInt8]] = []
+  private var byBytes: [[UInt8]: Int32] = [:]
+
+  /// The number of the id in `bytes[span]`, added if new.
+  mutating func number(_ bytes: [UInt8], _ span: ByteSpan) -> Int32 {
+    let r = span.range
+    // A handful of nodes: compared in turn (hashing costs more); past 16, hashed.
+    if ids.count <= 16 {
+      for (n, id) in ids.enumerated() where id.count == r.count {
+        if id.withUnsafeBufferPointer({ a in
+          bytes.withUnsafeBufferPointer { b in
+            memcmp(a.baseAddress!, b.baseAddress! + r.lowerBound, r.count) == 0
+          }
+        }) {
+          return Int32(n)
+        }
+      }
+    }
+    let id = Array(bytes[r])
+    if ids.count > 16, let n = byBytes[id] { return n }
+    ids.append(id)
+    if ids.count > 16 {
+      if byBytes.isEmpty { for (n, e) in ids.enumerated() { byBytes[e] = Int32(n) } }
+      byBytes[id] = Int32(ids.count - 1)
+    }
+    return Int32(ids.count - 1)
+  }
+
+  var strings: [String] { ids.map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// Fields shared by the two tables: the bytes, ids, node ids, sizes and flags.
+protocol ListingColumns: ListElementSink {
+  var bytes: [UInt8] { get }
+  var ids: [ByteSpan] { get }
+  var flags: [ListingFlags] { get }
+  /// NFC forms of the ids that are not ASCII (what `String` compares and hashes).
+  var idKeys: [Int32: ByteSpan] { get }
+}
+
+extension ListingColumns {
+  var count: Int { ids.count }
+  /// The bytes `String ==` and `<` compare the id `n` by.
+  func idKey(_ n: Int) -> ByteSpan { flags[n].contains(.idASCII) ? ids[n] : idKeys[Int32(n)]! }
+  func string(_ span: ByteSpan) -> String? {
+    span.isNone ? nil : String(decoding: bytes[span.range], as: UTF8.self)
+  }
+}
+
+/// Appends the NFC form of `bytes[span]` and returns where it is.
+func appendNFC(_ span: ByteSpan, in bytes: inout [UInt8]) -> ByteSpan {
+  let s = String(decoding: bytes[span.range], as: UTF8.self).precomposedStringWithCanonicalMapping
+  let from = bytes.count
+  bytes.append(contentsOf: s.utf8)
+  return ByteSpan(start: UInt32(from), count: Int32(bytes.count - from))
+}
+
+/// `GET /v1/configuration/datasets` as columns.
+struct ConfigurationColumns: ListingColumns {
+  static let keys = DatasetConfiguration.keys
+  static let metadataName: [UInt8] = Array("name".utf8)
+
+  var bytes: [UInt8] = []
+  var ids: [ByteSpan] = []
+  var idKeys: [Int32: ByteSpan] = [:]
+  /// `metadata["name"]`; `.none` when there is none.
+  var names: [ByteSpan] = []
+  var nameKeys: [Int32: ByteSpan] = [:]
+  /// The metadata object's own bytes, when it has keys other than `name` (read again on
+  /// demand); `.none` otherwise.
+  var metadata: [ByteSpan] = []
+  /// The configured primary's number in `nodeIDs`, -1 for none.
+  var primaries: [Int32] = []
+  var sizes: [Int] = []
+  var flags: [ListingFlags] = []
+  var nodeIDs = NodeIDTable()
+  /// Where a node id is read before it is numbered (its bytes are kept once, in `nodeIDs`).
+  private var scratch: [UInt8] = []
+
+  init() {}
+
+  mutating func read(_ r: inout JSONParser) throws {
+    let at = r.i
+    let mark = bytes.count
+    var id = ByteSpan.none
+    var flag: ListingFlags = []
+    var primary = ByteSpan.none
+    var name = ByteSpan.none
+    var extra = ByteSpan.none
+    var size = 0
+    let keys = Self.keys
+    do {
+      try r.object(keys: keys) { r, k in
+        switch k {
+        case 0:
+          let (span, text) = try r.appendString(keys.names[0], to: &bytes)
+          id = span
+          flag.subtract([.idASCII, .idPlain])
+          flag.formUnion(.id(text))
+        case 1:
+          scratch.removeAll(keepingCapacity: true)
+          primary = r.isNull() ? .none : try r.appendString(keys.names[1], to: &scratch).0
+        case 2:
+          if try r.bool(keys.names[2]) { flag.insert(.deleted) } else { flag.remove(.deleted) }
+        case 3:
+          name = .none
+          extra = .none
+          flag.subtract([.textASCII, .textPlain])
+          if r.isNull() { break }
+          let start = r.i
+          var others = false
+          // As `stringMap`: every value a string; the last `name` wins.
+          try r.object { r, key in
+            if key == "name" {
+              let (span, text) = try r.appendString("\(keys.names[3]).name", to: &bytes)
+              name = span
+              flag.subtract([.textASCII, .textPlain])
+              flag.formUnion(.text(text))
+            } else {
+              others = true
+              _ = try r.string("\(keys.names[3]).\(key)")
+            }
+          }
+          if others {
+            let from = bytes.count
+            bytes.append(contentsOf: r.bytes[start..<r.i])
+            extra = ByteSpan(start: UInt32(from), count: Int32(r.i - start))
+          }
+        case 4:
+          if let n = try r.quickSize(keys.names[4]) {
+            size = n
+            flag.insert(.hasSize)
+          } else {
+            flag.remove(.hasSize)
+          }
+        default: try r.skipValue()
+        }
+      }
+      guard !id.isNone else { throw JSONParser.missing("dataset_id", at) }
+    } catch {
+      bytes.removeSubrange(mark...)
+      throw error
+    }
+    let n = Int32(ids.count)
+    if !flag.contains(.idASCII) { idKeys[n] = appendNFC(id, in: &bytes) }
+    if !name.isNone && !flag.contains(.textASCII) { nameKeys[n] = appendNFC(name, in: &bytes) }
+    ids.append(id)
+    names.append(name)
+    metadata.append(extra)
+    primaries.append(primary.isNone ? -1 : nodeIDs.number(scratch, primary))
+    sizes.append(size)
+    flags.append(flag)
+  }
+
+  /// `metadata["name"]`'s sort key (NFC bytes), nil for none.
+  func nameKey(_ n: Int) -> ByteSpan? {
+    if names[n].isNone { return nil }
+    return flags[n].contains(.textASCII) ? names[n] : nameKeys[Int32(n)]!
+  }
+
+  /// The metadata as `DatasetConfiguration.metadata` holds it.
+  func metadataMap(_ n: Int) -> [String: String] {
+    if !metadata[n].isNone {
+      var r = JSONParser(bytes: Array(bytes[metadata[n].range]))
+      return (try? r.stringMap("metadata")) ?? [:]
+    }
+    guard let name = string(names[n]) else { return [:] }
+    return ["name": name]
+  }
+}
+
+/// `GET /v1/state/datasets` as columns.
+struct StateColumns: ListingColumns {
+  static let keys = DatasetState.keys
+
+  var bytes: [UInt8] = []
+  var ids: [ByteSpan] = []
+  var idKeys: [Int32: ByteSpan] = [:]
+  /// The node it is attached to (its number in `nodeIDs`), -1 for none.
+  var primaries: [Int32] = []
+  var paths: [ByteSpan] = []
+  var sizes: [Int] = []
+  var flags: [ListingFlags] = []
+  var nodeIDs = NodeIDTable()
+  /// Where a node id is read before it is numbered (its bytes are kept once, in `nodeIDs`).
+  private var scratch: [UInt8] = []
+
+  init() {}
+
+  mutating func read(_ r: inout JSONParser) throws {
+    let at = r.i
+    let mark = bytes.count
+    var id = ByteSpan.none
+    var flag: ListingFlags = []
+    var primary = ByteSpan.none
+    var path = ByteSpan.none
+    var size = 0
+    let keys = Self.keys
+    do {
+      try r.object(keys: keys) { r, k in
+        switch k {
+        case 0:
+          let (span, text) = try r.appendString(keys.names[0], to: &bytes)
+          id = span
+          flag.subtract([.idASCII, .idPlain])
+          flag.formUnion(.id(text))
+        case 1:
+          scratch.removeAll(keepingCapacity: true)
+          primary = r.isNull() ? .none : try r.appendString(keys.names[1], to: &scratch).0
+        case 2:
+          flag.subtract([.textASCII, .textPlain])
+          if r.isNull() {
+            path = .none
+          } else {
+            let (span, text) = try r.appendString(keys.names[2], to: &bytes)
+            path = span
+            flag.formUnion(.text(text))
+          }
+        case 3:
+          if let n = try r.quickSize(keys.names[3]) {
+            size = n
+            flag.insert(.hasSize)
+          } else {
+            flag.remove(.hasSize)
+          }
+        default: try r.skipValue()
+        }
+      }
+      guard !id.isNone else { throw JSONParser.missing("dataset_id", at) }
+    } catch {
+      bytes.removeSubrange(mark...)
+      throw error
+    }
+    let n = Int32(ids.count)
+    if !flag.contains(.idASCII) { idKeys[n] = appendNFC(id, in: &bytes) }
+    ids.append(id)
+    primaries.append(primary.isNone ? -1 : nodeIDs.number(scratch, primary))
+    paths.append(path)
+    sizes.append(size)
+    flags.append(flag)
+  }
+}

@@ -71,7 +71,7 @@ extension DatasetListing {
   /// Appends the dataset id's UTF-8; true when every byte is printable ASCII.
   package func appendID(_ r: Int, to out: inout [UInt8]) -> Bool {
     let n = c(r)
-    out.append(contentsOf: configuration.bytes[configuration.ids[n].range])
+    out.append(configuration.bytes, configuration.ids[n].range)
     return configuration.flags[n].contains(.idPlain)
   }
 
@@ -82,7 +82,7 @@ extension DatasetListing {
     let n = c(r)
     guard configuration.flags[n].contains(.idPlain) else { return false }
     let range = configuration.ids[n].range
-    out.append(contentsOf: configuration.bytes[range.prefix(8)])
+    out.append(configuration.bytes, range.prefix(8))
     return true
   }
 
@@ -92,7 +92,7 @@ extension DatasetListing {
     let n = c(r)
     let span = configuration.names[n]
     if span.isNone { return true }
-    out.append(contentsOf: configuration.bytes[span.range])
+    out.append(configuration.bytes, span.range)
     return configuration.flags[n].contains(.textPlain)
   }
   package func hasName(_ r: Int) -> Bool { !configuration.names[c(r)].isNone }
@@ -101,7 +101,7 @@ extension DatasetListing {
   package func appendPath(_ r: Int, to out: inout [UInt8]) -> Bool {
     let s = Int(stateRow[r])
     guard s >= 0, !state.paths[s].isNone else { return true }
-    out.append(contentsOf: state.bytes[state.paths[s].range])
+    out.append(state.bytes, state.paths[s].range)
     return state.flags[s].contains(.textPlain)
   }
   package func hasPath(_ r: Int) -> Bool {
@@ -117,11 +117,20 @@ extension DatasetListing {
       if let n = name(r) { d.append(n) }
       let n = c(r)
       if configuration.flags[n].contains(.idPlain) {
-        d.append(String(decoding: configuration.bytes[configuration.ids[n].range.prefix(8)], as: UTF8.self))
+        d.append(
+          String(decoding: configuration.bytes[configuration.ids[n].range.prefix(8)], as: UTF8.self)
+        )
       } else {
         d.append(ClusterView.shortID(datasetID(r)))
       }
     }
     return (d, nodes.flatMap { [String($0.uuid.prefix(8)), $0.host] })
+  }
+}
+
+extension [UInt8] {
+  /// Appends `bytes[range]` (through a pointer: a slice would retain and release the array).
+  fileprivate mutating func append(_ bytes: [UInt8], _ range: Range<Int>) {
+    bytes.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
   }
 }

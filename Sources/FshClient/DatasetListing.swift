@@ -6,7 +6,7 @@ import Foundation
 import FshJSON
 
 /// The merged dataset lists, one row a dataset in `ClusterView`'s order (by name, then id).
-package struct DatasetListing: Sendable {
+package final class DatasetListing: Sendable {
   let configuration: ConfigurationColumns
   let state: StateColumns
   /// Nodes with a live agent, sorted by id (as `ClusterView.nodes`).
@@ -132,7 +132,11 @@ package struct DatasetListing: Sendable {
         let r = span.range
         for k in 0..<min(16, r.count) {
           let byte = UInt64(b[r.lowerBound + k])
-          if k < 8 { p0 |= byte << (56 - 8 * UInt64(k)) } else { p1 |= byte << (120 - 8 * UInt64(k)) }
+          if k < 8 {
+            p0 |= byte << (56 - 8 * UInt64(k))
+          } else {
+            p1 |= byte << (120 - 8 * UInt64(k))
+          }
         }
         keys.append(Key(p0: p0, p1: p1, count: span.count, position: Int32(n)))
       }

@@ -86,7 +86,7 @@ func appendNFC(_ span: ByteSpan, in bytes: inout [UInt8]) -> ByteSpan {
 /// `GET /v1/configuration/datasets` as columns.
 struct ConfigurationColumns: ListingColumns {
   static let keys = DatasetConfiguration.keys
-  static let metadataName: [UInt8] = Array("name".utf8)
+  static let metadataKeys = JSONKeys(["name"])
 
   var bytes: [UInt8] = []
   var ids: [ByteSpan] = []
@@ -138,15 +138,21 @@ struct ConfigurationColumns: ListingColumns {
           let start = r.i
           var others = false
           // As `stringMap`: every value a string; the last `name` wins.
-          try r.object { r, key in
-            if key == "name" {
+          try r.object(keys: Self.metadataKeys) { r, key in
+            if key == 0 {
               let (span, text) = try r.appendString("\(keys.names[3]).name", to: &bytes)
               name = span
               flag.subtract([.textASCII, .textPlain])
               flag.formUnion(.text(text))
             } else {
               others = true
-              _ = try r.string("\(keys.names[3]).\(key)")
+              r.skipSpace()
+              guard r.i < r.bytes.count, r.bytes[r.i] == UInt8(ascii: "\"") else {
+                let key = r.lastKey()
+                throw JSONParser.Failure(
+                  message: "'\(keys.names[3]).\(key)' is not a string", offset: r.i)
+              }
+              _ = try r.parseString()
             }
           }
           if others {

@@ -61,6 +61,26 @@ extension JSONParser {
       var j = start
       var high: UInt8 = 0
       var del = false
+      // Eight bytes at a time while none is `"`, `\` or a control byte (ids and paths are
+      // most of a listing's bytes); the byte loop below finds the end.
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      var wide: UInt64 = 0
+      if let base = p.baseAddress {
+        let raw = UnsafeRawPointer(base)
+        while j + 8 <= p.count {
+          let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+          let q = w ^ (ones &* 0x22)
+          let b = w ^ (ones &* 0x5C)
+          let special = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)
+          if special & highs != 0 { break }
+          let d = w ^ (ones &* 0x7F)
+          if (d &- ones) & ~d & highs != 0 { del = true }
+          wide |= w
+          j += 8
+        }
+      }
+      if wide & highs != 0 { high = 0x80 }
       while j < p.count {
         let b = p[j]
         if b == UInt8(ascii: "\"") { return (j, high, del) }

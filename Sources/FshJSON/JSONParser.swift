@@ -14,6 +14,8 @@ package struct JSONParser {
   package var depth = 0
   /// Shares the storage of strings that repeat across a listing (node ids; StringInterner.swift).
   package var interner: StringInterner?
+  /// Where the key `object(keys:_:)` read last starts (its `"`).
+  package var keyStart = 0
 
   package init(bytes: [UInt8]) { self.bytes = bytes }
 

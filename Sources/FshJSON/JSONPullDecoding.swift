@@ -83,6 +83,7 @@ extension JSONParser {
       guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
         throw Failure(message: "expected a string key", offset: i)
       }
+      keyStart = i
       let start = i + 1
       let end: Int = bytes.withUnsafeBufferPointer { p in
         var j = start
@@ -225,6 +226,13 @@ extension JSONParser {
 
   /// Skips a value of any type.
   package mutating func skipValue() throws { _ = try scalar() }
+
+  /// The key `object(keys:_:)` read last, as text (for a message).
+  package func lastKey() -> String {
+    var p = JSONParser(bytes: bytes)
+    p.i = keyStart
+    return (try? p.parseString()) ?? ""
+  }
 
   package static func missing(_ key: String, _ at: Int) -> Failure {
     Failure(message: "missing '\(key)'", offset: at)

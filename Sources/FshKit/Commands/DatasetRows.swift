@@ -13,12 +13,15 @@ struct DatasetRows: RowSource {
   let rows: [Int32]
   let long: Bool
   let fields: [Field]
-  /// `Sizes.format` of each distinct size (it formats through Foundation; sizes repeat).
-  let sizes: [Int: [UInt8]]
+  /// `Sizes.format` of each distinct size (it formats through Foundation; sizes repeat), and
+  /// its decimal digits.
+  let sizes: [Int: (cell: [UInt8], decimal: [UInt8])]
   /// The NODE cell of each listed row, by its number in `nodeCells`: a handful of nodes make a
   /// handful of distinct cells.
   let nodeCell: [Int32]
   let nodeCells: [(text: [UInt8], plain: Bool)]
+  /// The node fields of a row's JSON (`nodeFields` at depth 1), by the same number.
+  let nodeJSON: [[UInt8]]
 
   init(_ listing: DatasetListing, rows: [Int32], columns: [Column], long: Bool) {
     self.listing = listing
@@ -35,15 +38,18 @@ struct DatasetRows: RowSource {
       default: return .other(c.key)
       }
     }
-    var sizes: [Int: [UInt8]] = [:]
+    var sizes: [Int: (cell: [UInt8], decimal: [UInt8])] = [:]
     var cellNumber: [Int: Int32] = [:]
     var cells: [(text: [UInt8], plain: Bool)] = []
+    var json: [[UInt8]] = []
     var nodeCell: [Int32] = []
     nodeCell.reserveCapacity(rows.count)
     let attachedCount = listing.attachedNodeCount + 1
     for row in rows {
       let r = Int(row)
-      if let n = listing.size(r), sizes[n] == nil { sizes[n] = Array(Sizes.format(n).utf8) }
+      if let n = listing.size(r), sizes[n] == nil {
+        sizes[n] = (Array(Sizes.format(n).utf8), Array(String(n).utf8))
+      }
       let key = (listing.primaryNumber(r) + 1) * attachedCount + listing.attachedNumber(r) + 1
       if let n = cellNumber[key] {
         nodeCell.append(n)
@@ -52,15 +58,22 @@ struct DatasetRows: RowSource {
       let attached = listing.attachedNode(r)
       let text = Datasets.nodeCell(
         primary: listing.primary(r), host: listing.configuredNode(r)?.host,
-        attached: attached?.uuid, attachedHost: attached.flatMap { $0.host.isEmpty ? nil : $0.host },
+        attached: attached?.uuid,
+        attachedHost: attached.flatMap { $0.host.isEmpty ? nil : $0.host },
         long: long)
       cellNumber[key] = Int32(cells.count)
       nodeCell.append(Int32(cells.count))
       cells.append((Array(text.utf8), Formatter.isPlainASCII(text)))
+      var fields: [UInt8] = []
+      Self.nodeFields(
+        primary: listing.primary(r), host: listing.configuredNode(r)?.host, attached: attached,
+        frame: Self.rowFrame, to: &fields)
+      json.append(fields)
     }
     self.sizes = sizes
     self.nodeCell = nodeCell
     nodeCells = cells
+    nodeJSON = json
   }
 
   var count: Int { rows.count }
@@ -85,7 +98,7 @@ struct DatasetRows: RowSource {
       return listing.appendName(r, to: &out)
     case .size:
       guard let n = listing.size(r) else { return append("default", to: &out) }
-      out.append(contentsOf: sizes[n]!)
+      out.append(contentsOf: sizes[n]!.cell)
       return true
     case .status: return append(listing.statuses[r].rawValue, to: &out)
     case .node:
@@ -110,7 +123,10 @@ struct DatasetRows: RowSource {
     switch fields[column] {
     case .id: return listing.appendID(r, to: &out)
     case .name: return listing.hasName(r) ? listing.appendName(r, to: &out) : nil
-    case .size: return listing.size(r).map { append(String($0), to: &out) }
+    case .size:
+      guard let n = listing.size(r) else { return nil }
+      out.append(contentsOf: sizes[n]!.decimal)
+      return true
     case .status: return append(listing.statuses[r].rawValue, to: &out)
     case .node: return listing.primary(r).map { append($0, to: &out) }
     case .path: return listing.hasPath(r) ? listing.appendPath(r, to: &out) : nil
@@ -125,70 +141,118 @@ struct DatasetRows: RowSource {
     return Formatter.isPlainASCII(s)
   }
 
+  /// The keys of `DatasetView.value`, in its order.
+  static let recordKeys = [
+    "dataset_id", "name", "status", "size", "primary", "node", "host", "attached_node",
+    "attached_host", "path", "deleted", "metadata", "actual_size",
+  ]
+
+  /// The JSON around a row's values at nesting depth `indent`: each key's line, the opening
+  /// of a metadata object holding only `name`, and its close.
+  struct JSONFrame {
+    var keys: [[UInt8]]
+    var metadataName: [UInt8]
+    var metadataClose: [UInt8]
+
+    init(indent: Int) {
+      let d = indent + 1
+      keys = DatasetRows.recordKeys.enumerated().map { n, k in
+        var line: [UInt8] = []
+        JSONBytes.key(k, first: n == 0, indent: d, to: &line)
+        return line
+      }
+      metadataName = [UInt8(ascii: "{")]
+      JSONBytes.key("name", first: true, indent: d + 1, to: &metadataName)
+      metadataClose = [0x0A] + Array(repeating: 0x20, count: 2 * d) + [UInt8(ascii: "}")]
+    }
+  }
+
+  /// A listing's rows are at depth 1: their frame is made once.
+  static let rowFrame = JSONFrame(indent: 1)
+
+  /// `primary`, `node`, `host`, `attached_node` and `attached_host` with their keys: the same
+  /// for every row on the same nodes.
+  static func nodeFields(
+    primary: String?, host: String?, attached: Node?, frame: JSONFrame, to out: inout [UInt8]
+  ) {
+    out.append(contentsOf: frame.keys[4])
+    JSONBytes.string(primary, to: &out)
+    out.append(contentsOf: frame.keys[5])
+    JSONBytes.string(primary.map(ClusterView.shortID), to: &out)
+    out.append(contentsOf: frame.keys[6])
+    JSONBytes.string(host, to: &out)
+    out.append(contentsOf: frame.keys[7])
+    JSONBytes.string(attached?.uuid, to: &out)
+    out.append(contentsOf: frame.keys[8])
+    JSONBytes.string(attached.flatMap { $0.host.isEmpty ? nil : $0.host }, to: &out)
+  }
+
   /// The record of `DatasetView.value`, field for field, as pretty JSON.
   func writeJSON(at i: Int, indent: Int, to out: inout [UInt8]) {
     let r = Int(rows[i])
-    let d = indent + 1
+    let frame = indent == 1 ? Self.rowFrame : JSONFrame(indent: indent)
+    let keys = frame.keys
     out.append(UInt8(ascii: "{"))
-    JSONBytes.key("dataset_id", first: true, indent: d, to: &out)
-    JSONBytes.quoted(to: &out) { listing.appendID(r, to: &$0) }
-    JSONBytes.key("name", first: false, indent: d, to: &out)
+    out.append(contentsOf: keys[0])
+    JSONBytes.quoted(to: &out) { [listing] in listing.appendID(r, to: &$0) }
+    out.append(contentsOf: keys[1])
     if listing.hasName(r) {
-      JSONBytes.quoted(to: &out) { listing.appendName(r, to: &$0) }
+      JSONBytes.quoted(to: &out) { [listing] in listing.appendName(r, to: &$0) }
     } else {
-      out.append(contentsOf: "null".utf8)
+      out.append(contentsOf: Self.null)
     }
-    JSONBytes.key("status", first: false, indent: d, to: &out)
-    JSONBytes.string(listing.statuses[r].rawValue, to: &out)
-    JSONBytes.key("size", first: false, indent: d, to: &out)
-    JSONBytes.int(listing.size(r), to: &out)
-    let primary = listing.primary(r)
-    JSONBytes.key("primary", first: false, indent: d, to: &out)
-    JSONBytes.string(primary, to: &out)
-    JSONBytes.key("node", first: false, indent: d, to: &out)
-    JSONBytes.string(primary.map(ClusterView.shortID), to: &out)
-    JSONBytes.key("host", first: false, indent: d, to: &out)
-    JSONBytes.string(listing.configuredNode(r)?.host, to: &out)
-    let attached = listing.attachedNode(r)
-    JSONBytes.key("attached_node", first: false, indent: d, to: &out)
-    JSONBytes.string(attached?.uuid, to: &out)
-    JSONBytes.key("attached_host", first: false, indent: d, to: &out)
-    JSONBytes.string(attached.flatMap { $0.host.isEmpty ? nil : $0.host }, to: &out)
-    JSONBytes.key("path", first: false, indent: d, to: &out)
+    out.append(contentsOf: keys[2])
+    out.append(contentsOf: Self.statusJSON[listing.statuses[r]]!)
+    out.append(contentsOf: keys[3])
+    if let n = listing.size(r) {
+      out.append(contentsOf: sizes[n]!.decimal)
+    } else {
+      out.append(contentsOf: Self.null)
+    }
+    if indent == 1 {
+      out.append(contentsOf: nodeJSON[Int(nodeCell[i])])
+    } else {
+      let attached = listing.attachedNode(r)
+      Self.nodeFields(
+        primary: listing.primary(r), host: listing.configuredNode(r)?.host, attached: attached,
+        frame: frame, to: &out)
+    }
+    out.append(contentsOf: keys[9])
     if listing.hasPath(r) {
-      JSONBytes.quoted(to: &out) { listing.appendPath(r, to: &$0) }
+      JSONBytes.quoted(to: &out) { [listing] in listing.appendPath(r, to: &$0) }
     } else {
-      out.append(contentsOf: "null".utf8)
+      out.append(contentsOf: Self.null)
     }
-    JSONBytes.key("deleted", first: false, indent: d, to: &out)
+    out.append(contentsOf: keys[10])
     out.append(contentsOf: (listing.isDeleted(r) ? "true" : "false").utf8)
-    JSONBytes.key("metadata", first: false, indent: d, to: &out)
+    out.append(contentsOf: keys[11])
     if listing.hasOtherMetadata(r) {
       let metadata = listing.metadata(r)
       out.append(UInt8(ascii: "{"))
       for (n, k) in metadata.keys.sorted().enumerated() {
-        JSONBytes.key(k, first: n == 0, indent: d + 1, to: &out)
+        JSONBytes.key(k, first: n == 0, indent: indent + 2, to: &out)
         JSONBytes.string(metadata[k]!, to: &out)
       }
-      newline(indent: d, &out)
-      out.append(UInt8(ascii: "}"))
+      out.append(contentsOf: frame.metadataClose)
     } else if listing.hasName(r) {
       // Only `name`: no dictionary.
-      out.append(UInt8(ascii: "{"))
-      JSONBytes.key("name", first: true, indent: d + 1, to: &out)
-      JSONBytes.quoted(to: &out) { listing.appendName(r, to: &$0) }
-      newline(indent: d, &out)
-      out.append(UInt8(ascii: "}"))
+      out.append(contentsOf: frame.metadataName)
+      JSONBytes.quoted(to: &out) { [listing] in listing.appendName(r, to: &$0) }
+      out.append(contentsOf: frame.metadataClose)
     } else {
       out.append(contentsOf: "{}".utf8)
     }
     if let s = listing.actualSize(r) {
-      JSONBytes.key("actual_size", first: false, indent: d, to: &out)
+      out.append(contentsOf: keys[12])
       JSONBytes.int(s, to: &out)
     }
     newline(indent: indent, &out)
     out.append(UInt8(ascii: "}"))
   }
+
+  static let null: [UInt8] = Array("null".utf8)
+  static let statusJSON: [DatasetStatus: [UInt8]] = Dictionary(
+    uniqueKeysWithValues: DatasetStatus.allCases.map { ($0, Array("\"\($0.rawValue)\"".utf8)) })
 
   private func newline(indent: Int, _ out: inout [UInt8]) {
     out.append(0x0A)

@@ -92,7 +92,9 @@ extension Formatter {
       }
     }
     if let width { Formatter.shrink(&widths, toFit: width, whole: columns.map(\.whole)) }
-    func put(_ j: Int, _ bytes: ArraySlice<UInt8>?, _ title: String, width tw: Int, header: Bool) {
+    func put(
+      _ j: Int, _ bytes: UnsafeBufferPointer<UInt8>?, _ title: String, width tw: Int, header: Bool
+    ) {
       let w = widths[j]
       var cut: String? = nil
       var shown = tw
@@ -127,14 +129,19 @@ extension Formatter {
     if color { out.append("\u{1B}[0m") }
     out.newline()
     var start = 0
-    for i in 0..<n {
-      for j in 0..<k {
-        let c = i * k + j
-        let end = Int(ends[c])
-        put(j, text[start..<end], "", width: Int(cellWidths[c]), header: false)
-        start = end
+    // Cells read through a pointer (a slice a cell retained and released the buffer).
+    text.withUnsafeBufferPointer { text in
+      for i in 0..<n {
+        for j in 0..<k {
+          let c = i * k + j
+          let end = Int(ends[c])
+          put(
+            j, UnsafeBufferPointer(rebasing: text[start..<end]), "", width: Int(cellWidths[c]),
+            header: false)
+          start = end
+        }
+        out.newline()
       }
-      out.newline()
     }
   }
 

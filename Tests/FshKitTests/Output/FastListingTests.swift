@@ -240,8 +240,14 @@ struct FastListingTests {
       }
     }
     for failing in ["/v1/configuration/datasets", "/v1/state/datasets", "/v1/state/nodes"] {
-      let models = Result { try ClusterView.load(FlockerClient(transport: InProcessTransport(Self.answers(5, failing: [failing])))) }
-      let columns = Result { try DatasetListing.load(FlockerClient(transport: InProcessTransport(Self.answers(5, failing: [failing])))) }
+      let models = Result {
+        try ClusterView.load(
+          FlockerClient(transport: InProcessTransport(Self.answers(5, failing: [failing]))))
+      }
+      let columns = Result {
+        try DatasetListing.load(
+          FlockerClient(transport: InProcessTransport(Self.answers(5, failing: [failing]))))
+      }
       guard case .failure(let m) = models, case .failure(let c) = columns else {
         Issue.record("\(failing) should fail")
         continue

@@ -307,6 +307,10 @@ struct ReliabilityFuzzTests {
       { _ = try $0.releaseLease(datasetID: id) },
       { _ = try $0.send(HTTPRequest(method: "GET", path: "/v1/version")) },
       { _ = try ClusterView.load($0) },
+      // The listing as columns, and every row of it read back as a view.
+      { l in
+        let listing = try DatasetListing.load(l); for r in 0..<listing.count { _ = listing.view(r) }
+      },
     ]
     var errors = 0
     var messages = Set<ClientError.Code>()

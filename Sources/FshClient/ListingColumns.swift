@@ -27,6 +27,8 @@ struct ListingFlags: OptionSet, Sendable {
 /// Node ids as they repeat on every dataset: each distinct one numbered once.
 struct NodeIDTable: Sendable {
   private(set) var ids: [[UInt8]] = []
+  /// Each id's first eight bytes (zero-padded), compared before the rest.
+  private var prefixes: [UInt64] = []
   private var byBytes: [[UInt8]: Int32] = [:]
 
   /// The number of the id in `bytes[span]`, added if new.
@@ -34,24 +36,33 @@ struct NodeIDTable: Sendable {
     let r = span.range
     // A handful of nodes: compared in turn (hashing costs more); past 16, hashed.
     if ids.count <= 16 {
-      for (n, id) in ids.enumerated() where id.count == r.count {
-        if id.withUnsafeBufferPointer({ a in
-          bytes.withUnsafeBufferPointer { b in
-            memcmp(a.baseAddress!, b.baseAddress! + r.lowerBound, r.count) == 0
+      let found: Int32? = bytes.withUnsafeBufferPointer { b in
+        let key = UnsafeBufferPointer(rebasing: b[r])
+        let prefix = Self.prefix(key)
+        for n in prefixes.indices where prefixes[n] == prefix && ids[n].count == key.count {
+          if key.count <= 8 || ids[n].withUnsafeBufferPointer({ IDTable.same($0, key) }) {
+            return Int32(n)
           }
-        }) {
-          return Int32(n)
         }
+        return nil
       }
+      if let found { return found }
     }
     let id = Array(bytes[r])
     if ids.count > 16, let n = byBytes[id] { return n }
     ids.append(id)
+    prefixes.append(id.withUnsafeBufferPointer { Self.prefix($0) })
     if ids.count > 16 {
       if byBytes.isEmpty { for (n, e) in ids.enumerated() { byBytes[e] = Int32(n) } }
       byBytes[id] = Int32(ids.count - 1)
     }
     return Int32(ids.count - 1)
+  }
+
+  static func prefix(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var v: UInt64 = 0
+    for k in 0..<min(8, p.count) { v |= UInt64(p[k]) << (8 * UInt64(k)) }
+    return v
   }
 
   var strings: [String] { ids.map { String(decoding: $0, as: UTF8.self) } }

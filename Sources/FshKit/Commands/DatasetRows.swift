@@ -15,11 +15,11 @@ struct DatasetRows: RowSource {
   let fields: [Field]
   /// `Sizes.format` of each distinct size (it formats through Foundation; sizes repeat), and
   /// its decimal digits.
-  let sizes: [Int: (cell: [UInt8], decimal: [UInt8])]
+  let sizes: [Int: (cell: [UInt8], decimal: [UInt8], width: Int)]
   /// The NODE cell of each listed row, by its number in `nodeCells`: a handful of nodes make a
   /// handful of distinct cells.
   let nodeCell: [Int32]
-  let nodeCells: [(text: [UInt8], plain: Bool)]
+  let nodeCells: [(text: [UInt8], plain: Bool, width: Int)]
   /// The node fields of a row's JSON (`nodeFields` at depth 1), by the same number.
   let nodeJSON: [[UInt8]]
 
@@ -38,9 +38,9 @@ struct DatasetRows: RowSource {
       default: return .other(c.key)
       }
     }
-    var sizes: [Int: (cell: [UInt8], decimal: [UInt8])] = [:]
+    var sizes: [Int: (cell: [UInt8], decimal: [UInt8], width: Int)] = [:]
     var cellNumber: [Int: Int32] = [:]
-    var cells: [(text: [UInt8], plain: Bool)] = []
+    var cells: [(text: [UInt8], plain: Bool, width: Int)] = []
     var json: [[UInt8]] = []
     var nodeCell: [Int32] = []
     nodeCell.reserveCapacity(rows.count)
@@ -48,7 +48,8 @@ struct DatasetRows: RowSource {
     for row in rows {
       let r = Int(row)
       if let n = listing.size(r), sizes[n] == nil {
-        sizes[n] = (Array(Sizes.format(n).utf8), Array(String(n).utf8))
+        let cell = Sizes.format(n)
+        sizes[n] = (Array(cell.utf8), Array(String(n).utf8), Formatter.shownWidth(cell))
       }
       let key = (listing.primaryNumber(r) + 1) * attachedCount + listing.attachedNumber(r) + 1
       if let n = cellNumber[key] {
@@ -63,7 +64,7 @@ struct DatasetRows: RowSource {
         long: long)
       cellNumber[key] = Int32(cells.count)
       nodeCell.append(Int32(cells.count))
-      cells.append((Array(text.utf8), Formatter.isPlainASCII(text)))
+      cells.append((Array(text.utf8), Formatter.isPlainASCII(text), Formatter.shownWidth(text)))
       var fields: [UInt8] = []
       Self.nodeFields(
         primary: listing.primary(r), host: listing.configuredNode(r)?.host, attached: attached,
@@ -77,6 +78,41 @@ struct DatasetRows: RowSource {
   }
 
   var count: Int { rows.count }
+
+  /// The widest cell of each column: a handful of distinct sizes, statuses and node cells, and
+  /// the ids, names and paths measured from their bytes (a width is their length when they are
+  /// printable ASCII).
+  func columnWidths() -> [Int]? {
+    var scratch: [UInt8] = []
+    return fields.indices.map { j in
+      switch fields[j] {
+      case .size:
+        var widest = 0
+        for (_, size) in sizes { widest = max(widest, size.width) }
+        if rows.contains(where: { listing.size(Int($0)) == nil }) { widest = max(widest, 7) }
+        return widest
+      case .status:
+        var seen = Set<DatasetStatus>()
+        for r in rows { seen.insert(listing.statuses[Int(r)]) }
+        return seen.map(\.rawValue.count).max() ?? 0
+      case .node:
+        var used = [Bool](repeating: false, count: nodeCells.count)
+        for n in nodeCell { used[Int(n)] = true }
+        return nodeCells.indices.filter { used[$0] }.map { nodeCells[$0].width }.max() ?? 0
+      default:
+        var widest = 0
+        for i in rows.indices {
+          scratch.removeAll(keepingCapacity: true)
+          let plain = appendCell(at: i, column: j, to: &scratch)
+          let w =
+            plain
+            ? scratch.count : Formatter.shownWidth(String(decoding: scratch, as: UTF8.self))
+          widest = max(widest, w)
+        }
+        return widest
+      }
+    }
+  }
 
   func value(at i: Int) -> Value { listing.view(Int(rows[i])).value }
 

@@ -144,8 +144,7 @@ enum Datasets {
         return CommandResult(.list(records), .table(columns), emptyNote: emptyNote)
       }
       let listing = try context.cluster { try DatasetListing.load($0, timing: context.timing) }
-      let words = listing.completionWords
-      context.session.names.update(datasets: words.datasets, nodes: words.nodes)
+      context.session.names.update { listing.completionWords }
       let start = DispatchTime.now().uptimeNanoseconds
       let nodeID = try node.map {
         try ClusterView(configuration: [], state: [], nodes: listing.nodes, tag: nil).node($0).uuid

@@ -24,9 +24,15 @@ public protocol RowSource: Sendable {
   /// Appends `field(at:column:)`'s UTF-8, unquoted; nil (nothing appended) for a null field,
   /// true when every byte is printable ASCII.
   func appendField(at i: Int, column: Int, to out: inout [UInt8]) -> Bool?
+  /// The display width of each column's widest cell (escaped as the formatter escapes it), or
+  /// nil to have the formatter measure the cells. A source that knows them lets the table be
+  /// written in one pass, with no buffer of the whole table.
+  func columnWidths() -> [Int]?
 }
 
 extension RowSource {
+  public func columnWidths() -> [Int]? { nil }
+
   public func appendCell(at i: Int, column: Int, to out: inout [UInt8]) -> Bool {
     let s = cell(at: i, column: column)
     out.append(contentsOf: s.utf8)
@@ -58,90 +64,6 @@ extension Formatter {
       case .json: streamJSON(rows, to: &out)
       }
       out.flush()
-    }
-  }
-
-  /// The table in two passes: cells are made, escaped and measured once into one byte buffer
-  /// (no string per cell to keep or free), then laid out.
-  func streamTable(_ rows: any RowSource, _ columns: [Column], to out: inout ChunkedOutput) {
-    let n = rows.count
-    let k = columns.count
-    guard n > 0 else { return }
-    var text: [UInt8] = []
-    var ends: [Int32] = []
-    var cellWidths: [Int32] = []
-    text.reserveCapacity(n * k * 12)
-    ends.reserveCapacity(n * k)
-    cellWidths.reserveCapacity(n * k)
-    var widths = columns.map { $0.title.count }
-    for i in 0..<n {
-      for j in 0..<k {
-        let mark = text.count
-        let w: Int
-        if rows.appendCell(at: i, column: j, to: &text) {
-          w = text.count - mark
-        } else {
-          let c = TerminalText.safe(String(decoding: text[mark...], as: UTF8.self))
-          text.removeSubrange(mark...)
-          w = columnWidth(c)
-          text.append(contentsOf: c.utf8)
-        }
-        ends.append(Int32(truncatingIfNeeded: text.count))
-        cellWidths.append(Int32(truncatingIfNeeded: w))
-        widths[j] = max(widths[j], min(w, Formatter.maximumCellWidth))
-      }
-    }
-    if let width { Formatter.shrink(&widths, toFit: width, whole: columns.map(\.whole)) }
-    func put(
-      _ j: Int, _ bytes: UnsafeBufferPointer<UInt8>?, _ title: String, width tw: Int, header: Bool
-    ) {
-      let w = widths[j]
-      var cut: String? = nil
-      var shown = tw
-      if tw > w {
-        cut = truncate(bytes.map { String(decoding: $0, as: UTF8.self) } ?? title, w)
-        shown = columnWidth(cut!)
-      }
-      let pad = max(0, w - shown)
-      let isLast = j == k - 1
-      func text() {
-        if let cut {
-          out.append(cut)
-        } else if let bytes {
-          out.bytes.append(contentsOf: bytes)
-        } else {
-          out.append(title)
-        }
-      }
-      if columns[j].alignRight && !header {
-        out.spaces(pad)
-        text()
-      } else {
-        text()
-        if !isLast { out.spaces(pad) }
-      }
-      if !isLast { out.spaces(2) }
-    }
-    if color { out.append("\u{1B}[1m") }
-    for j in 0..<k {
-      put(j, nil, columns[j].title, width: columnWidth(columns[j].title), header: true)
-    }
-    if color { out.append("\u{1B}[0m") }
-    out.newline()
-    var start = 0
-    // Cells read through a pointer (a slice a cell retained and released the buffer).
-    text.withUnsafeBufferPointer { text in
-      for i in 0..<n {
-        for j in 0..<k {
-          let c = i * k + j
-          let end = Int(ends[c])
-          put(
-            j, UnsafeBufferPointer(rebasing: text[start..<end]), "", width: Int(cellWidths[c]),
-            header: false)
-          start = end
-        }
-        out.newline()
-      }
     }
   }
 

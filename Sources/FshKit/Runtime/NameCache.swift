@@ -8,12 +8,31 @@ public final class NameCache: @unchecked Sendable {
   private var datasets: [String] = []
   private var nodes: [String] = []
   private var generation = 0
+  /// Words not made yet: a listing of 100 000 datasets hands over how to make them, and they
+  /// are made when completion first asks (a one-shot `fsh -c datasets` never does).
+  private var pending: (@Sendable () -> (datasets: [String], nodes: [String]))?
 
   public init() {}
+
+  /// Replaces the cached words with those `words` makes, when they are first read.
+  public func update(_ words: @escaping @Sendable () -> (datasets: [String], nodes: [String])) {
+    lock.lock()
+    pending = words
+    generation += 1
+    lock.unlock()
+  }
+
+  /// Makes the pending words (under the lock).
+  private func resolve() {
+    guard let words = pending else { return }
+    pending = nil
+    (datasets, nodes) = words()
+  }
 
   /// Replaces the cached words: dataset names and ids, node id prefixes and hosts.
   public func update(datasets: [String], nodes: [String]) {
     lock.lock()
+    pending = nil
     self.datasets = datasets
     self.nodes = nodes
     generation += 1
@@ -33,6 +52,7 @@ public final class NameCache: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     guard generation == expected else { return false }
+    pending = nil
     self.datasets = datasets
     self.nodes = nodes
     generation += 1
@@ -42,12 +62,14 @@ public final class NameCache: @unchecked Sendable {
   public var datasetWords: [String] {
     lock.lock()
     defer { lock.unlock() }
+    resolve()
     return datasets
   }
 
   public var nodeWords: [String] {
     lock.lock()
     defer { lock.unlock() }
+    resolve()
     return nodes
   }
 }

@@ -178,6 +178,12 @@ struct FastListingTests {
     #expect(session.run("datasets --deleted", name: "test").status == 0)
     let rows = try #require(host.results.last).value.elements
     #expect(rows.count == 2_400)
+    // Completion gets the listing's words (made when first asked for), as from `ClusterView`.
+    let (general, _) = Self.session(2_400, general: true)
+    #expect(general.run("datasets", name: "test").status == 0)
+    #expect(session.names.datasetWords == general.names.datasetWords)
+    #expect(session.names.nodeWords == general.names.nodeWords)
+    #expect(session.names.datasetWords.contains("web"))
     let statuses = Set(rows.compactMap { $0["status"]?.text })
     #expect(statuses == Set(DatasetStatus.allCases.map(\.rawValue)))
     #expect(rows.contains { $0["size"] == .null })

@@ -38,16 +38,20 @@ package final class DatasetListing: Sendable {
           "/v1/configuration/datasets", into: ConfigurationColumns.self)
         return (columns, response.header("X-Configuration-Tag"))
       },
-      state: { try $0.streamedList("/v1/state/datasets", into: StateColumns.self).0 })
+      state: { client in
+        // The state's table by id is made on the thread that read it (it is done first).
+        let state = try client.streamedList("/v1/state/datasets", into: StateColumns.self).0
+        return (state, IDTable(state))
+      })
     let start = DispatchTime.now().uptimeNanoseconds
     let listing = DatasetListing(lists)
     timing?("merge and sort", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     return listing
   }
 
-  init(_ lists: ClusterLists<ConfigurationColumns, StateColumns>) {
+  init(_ lists: ClusterLists<ConfigurationColumns, (StateColumns, IDTable)>) {
     let c = lists.configuration
-    let s = lists.state
+    let (s, stateByID) = lists.state
     let nodes = lists.nodes
     // The node `ClusterView` finds for an id: the last one with that id.
     var nodeByID: [String: Int] = [:]
@@ -67,7 +71,6 @@ package final class DatasetListing: Sendable {
     let configuredNumber = primaries.map(number)
     let attachedNumber = attached.map { number($0.uuid) }
 
-    let stateByID = IDTable(s)
     let order = Self.nameOrder(c)
     var stateRow: [Int32] = []
     var statuses: [DatasetStatus] = []

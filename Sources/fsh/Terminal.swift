@@ -86,6 +86,11 @@ final class TerminalHost: SessionHost {
     }
     // A listing arrives in chunks (see `RowSource`); it is written as it comes.
     f.stream(result, format: options.output) { chunk in
+      // A listing's chunks are 64 KiB already: written as they are, not copied again.
+      if buffer.isEmpty && chunk.utf8.count >= 64 * 1024 {
+        Terminal.write(chunk, to: STDOUT_FILENO)
+        return
+      }
       buffer += chunk
       if buffer.utf8.count > 64 * 1024 { flush() }
     }

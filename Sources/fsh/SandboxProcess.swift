@@ -141,7 +141,15 @@ final class SandboxProcess {
   func stopAndDescribe() -> String {
     if exitStatus == nil {
       close(pipe.writeFD)
-      exitStatus = Self.reap(pid)
+      // It stops at once; one that does not within 10 s is killed rather than waited for.
+      var status: Int32 = 0
+      var waited = 0
+      while waitpid(pid, &status, WNOHANG) == 0 && waited < 1000 {
+        usleep(10_000)
+        waited += 1
+      }
+      if waited == 1000 { kill(pid, SIGKILL) }
+      exitStatus = waited == 1000 ? Self.reap(pid) : status
       close(pipe.readFD)
     }
     return Self.describe(exitStatus ?? 0)

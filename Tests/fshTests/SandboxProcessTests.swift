@@ -24,10 +24,13 @@ struct SandboxProcessTests {
     p.executableURL = URL(fileURLWithPath: fsh)
     p.arguments = args
     p.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
+    // Files, not pipes: a stray grandchild holding them open cannot block the reading.
+    let outPath = BinaryTests.tempHome() + "/out"
+    let errPath = BinaryTests.tempHome() + "/err"
+    FileManager.default.createFile(atPath: outPath, contents: nil)
+    FileManager.default.createFile(atPath: errPath, contents: nil)
+    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     p.standardInput = FileHandle.nullDevice
     try p.run()
     let deadline = Date().addingTimeInterval(seconds)
@@ -38,8 +41,8 @@ struct SandboxProcessTests {
     #expect(!hung, "fsh \(args) did not end within \(seconds) s")
     return BinaryTests.Run(
       status: p.terminationStatus,
-      stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-      stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+      stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+      stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
   }
 
   /// The child processes of `pid`.
@@ -85,8 +88,9 @@ struct SandboxProcessTests {
     kill(child, SIGKILL)
     let deadline = Date().addingTimeInterval(120)
     while sandbox.process.isRunning && Date() < deadline { usleep(20_000) }
-    #expect(!sandbox.process.isRunning, "fsh sandbox serve went on without its child")
-    #expect(sandbox.process.terminationStatus != 0)
+    let running = sandbox.process.isRunning
+    #expect(!running, "fsh sandbox serve went on without its child")
+    if !running { #expect(sandbox.process.terminationStatus != 0) }
   }
 
   @Test func theChildDoesNotOutliveAKilledFsh() throws {

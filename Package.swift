@@ -12,6 +12,9 @@ let package = Package(
     // The sandbox control service: a real mutual-TLS v1 API on 127.0.0.1 for trying fsh and for tests.
     .library(name: "FshSandbox", targets: ["FshSandbox"]),
     .executable(name: "fsh", targets: ["fsh"]),
+    // The sandbox in a process of its own, started by `fsh --sandbox`, `fsh sandbox serve` and
+    // rehearsals: its server stack (swift-nio, NIOSSL) stays out of every fsh start-up.
+    .executable(name: "fsh-sandbox", targets: ["fsh-sandbox"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -79,13 +82,19 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
 
-    // MARK: The executable: flags, REPL, libedit, terminal
+    // MARK: What fsh and fsh-sandbox say to each other over a pair of pipes (Foundation only)
+    .target(name: "FshSandboxProtocol"),
+
+    // MARK: The sandbox executable: FshSandbox behind the protocol
+    .executableTarget(name: "fsh-sandbox", dependencies: ["FshSandbox", "FshSandboxProtocol"]),
+
+    // MARK: The executable: flags, REPL, libedit, terminal (no server stack: fsh-sandbox)
     .executableTarget(
       name: "fsh",
       dependencies: [
         "FshKit",
         "FshFiles",
-        "FshSandbox",
+        "FshSandboxProtocol",
         "CEditLine",
         "CFshSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -113,7 +122,7 @@ let package = Package(
         "FshSandbox", "FshPKI", "FshTestSupport", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["Fixtures"]),
-    .testTarget(name: "fshTests", dependencies: ["fsh", "FshTestSupport"]),
+    .testTarget(name: "fshTests", dependencies: ["fsh", "fsh-sandbox", "FshTestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import FshKit
-import FshSandbox
+import FshSandboxProtocol
 
 extension OutputFormat: ExpressibleByArgument {}
 extension ColorMode: ExpressibleByArgument {}
@@ -60,7 +60,7 @@ struct FshCommand: ParsableCommand {
   var quiet = false
   @Flag(name: .shortAndLong, help: "Trace each HTTP request and response to standard error.")
   var verbose = false
-  @Flag(help: "Start the sandbox control service in-process and connect to it.")
+  @Flag(help: "Start the sandbox control service (fsh-sandbox) and connect to it.")
   var sandbox = false
   @Flag(
     help: ArgumentHelp(
@@ -107,19 +107,16 @@ struct FshCommand: ParsableCommand {
   }
 }
 
-/// Starts the in-process sandbox for `--sandbox`, keeping its state across runs.
+/// Starts the sandbox for `--sandbox` (an `fsh-sandbox` child), keeping its state across runs.
 enum SandboxLauncher {
-  static func start(stateDirectory: String) throws -> Sandbox {
-    var options = SandboxOptions(directory: stateDirectory + "/sandbox")
-    options.port = 0
+  static func start(stateDirectory: String) throws -> SandboxProcess {
+    var start = SandboxStart(directory: stateDirectory + "/sandbox", waitForAgents: true)
+    start.port = 0
     do {
-      let server = try Sandbox(options: options)
-      try server.start()
-      // Restarted on saved state: hand over once the agents have reported again.
-      server.waitForAgents()
-      return server
+      // Restarted on saved state: it answers once the agents have reported again.
+      return try SandboxProcess(start)
     } catch {
-      throw ValidationError("cannot start the sandbox in \(options.directory): \(error)")
+      throw ValidationError("cannot start the sandbox in \(start.directory): \(error)")
     }
   }
 }

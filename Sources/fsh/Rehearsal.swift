@@ -1,7 +1,7 @@
 import Foundation
 import FshFiles
 import FshKit
-import FshSandbox
+import FshSandboxProtocol
 
 /// `fsh --rehearse SCRIPT [ARGS…]`, `rehearse SCRIPT [ARGS…]` and `sandbox serve --from`: a
 /// script run against a throwaway copy of the cluster the session points at, then the plan of
@@ -16,7 +16,7 @@ enum Rehearsal {
 
   /// The cluster as it was read: the seed of the copy, and the configuration tag.
   struct Snapshot {
-    var seed: SandboxSeed
+    var seed: SandboxCopySeed
     var tag: String?
     /// The name the copy goes by: the profile's name, or `host:port`.
     var label: String
@@ -35,12 +35,14 @@ enum Rehearsal {
       let state = try client.stateDatasets()
       let nodes = try client.nodes()
       let leases = try client.leases()
-      let seed = SandboxSeed(
-        version: version.flocker, nodes: nodes.map { ($0.uuid, $0.host) },
+      let seed = SandboxCopySeed(
+        version: version.flocker, nodes: nodes.map { .init(uuid: $0.uuid, host: $0.host) },
         datasets: datasets.map {
-          SandboxSeed.Dataset(
+          SandboxCopySeed.Dataset(
             id: $0.datasetID, primary: $0.primary ?? "", maximumSize: $0.maximumSize,
-            metadata: $0.metadata.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            metadata: $0.metadata.sorted { $0.key < $1.key }.map {
+              .init(key: $0.key, value: $0.value)
+            },
             deleted: $0.deleted)
         },
         state: state.map { .init(id: $0.datasetID, primary: $0.primary, size: $0.maximumSize) },
@@ -56,17 +58,18 @@ enum Rehearsal {
     }
   }
 
-  /// Starts the copy: a sandbox seeded with the snapshot, serving TLS on 127.0.0.1.
-  static func start(_ snapshot: Snapshot, directory: String, port: Int = 0) throws -> Sandbox {
-    var options = SandboxOptions(directory: directory)
-    options.keyBits = 2048
-    options.persist = false
-    options.port = port
-    options.seed = snapshot.seed
+  /// Starts the copy: a sandbox (an `fsh-sandbox` child) seeded with the snapshot, serving
+  /// TLS on 127.0.0.1.
+  static func start(_ snapshot: Snapshot, directory: String, port: Int = 0) throws
+    -> SandboxProcess
+  {
+    var start = SandboxStart(directory: directory, waitForAgents: false)
+    start.keyBits = 2048
+    start.persist = false
+    start.port = port
+    start.seed = snapshot.seed
     do {
-      let sandbox = try Sandbox(options: options)
-      try sandbox.start()
-      return sandbox
+      return try SandboxProcess(start)
     } catch {
       throw Diagnostic("cannot start the copy of '\(snapshot.label)': \(error)", code: .failed)
     }
@@ -76,7 +79,7 @@ enum Rehearsal {
   /// (every file the script writes lands there), one profile named like the rehearsed cluster
   /// that points at the copy, and no `FLOCKER_*` variables that could point anywhere else.
   static func environment(
-    from base: SessionEnvironment, copy: Sandbox, label: String, folder: String,
+    from base: SessionEnvironment, copy: SandboxProcess, label: String, folder: String,
     ownFiles: inout [String: String]
   ) throws -> SessionEnvironment {
     let home = folder + "/home"
@@ -150,7 +153,7 @@ enum Rehearsal {
     let env = try environment(
       from: session.environment, copy: copy, label: snapshot.label, folder: folder,
       ownFiles: &ownFiles)
-    let before = copy.requestLog.count
+    let before = try ask(copy, .requests(since: Int.max)).count
     let rehearsal = Session(environment: env, host: host)
     rehearsal.options = session.options
     // Whatever the script configures, its connection can only be the copy's.
@@ -173,16 +176,25 @@ enum Rehearsal {
     }
     let outcome = body(rehearsal)
     rehearsal.closeConnections()
-    let changes = copy.requestLog.dropFirst(before).filter {
+    let changes = try ask(copy, .requests(since: before)).requests.filter {
       $0.method != "GET" && $0.method != "HEAD"
     }
-    let after = try Plan.read(copy)
+    let after = try Plan.read { try ask(copy, .handle(method: "GET", path: $0)).body }
     let plan = Plan(
       snapshot: snapshot, changes: Array(changes), after: after,
       files: Plan.files(in: folder, skipping: [], unchanged: ownFiles), folder: folder,
       status: status(outcome))
     if plan.files.isEmpty { try? FileManager.default.removeItem(atPath: folder) }
     return (plan.result, outcome)
+  }
+
+  /// Asks the copy; a copy that has gone is the rehearsal's failure.
+  static func ask(_ copy: SandboxProcess, _ query: SandboxQuery) throws -> SandboxAnswer {
+    do {
+      return try copy.ask(query)
+    } catch {
+      throw Diagnostic("cannot read the copy after the script: \(error)", code: .failed)
+    }
   }
 }
 /// The `rehearse` command inside a session (registered by the executable: the library knows

@@ -1,6 +1,6 @@
 import Foundation
 import FshKit
-import FshSandbox
+import FshSandboxProtocol
 
 /// What a rehearsed script would change: its requests as fsh commands, the datasets and leases
 /// before and after, and the files it would have written.
@@ -26,7 +26,7 @@ struct Plan {
   }
 
   var snapshot: Rehearsal.Snapshot
-  var changes: [SandboxRequestRecord]
+  var changes: [SandboxLoggedRequest]
   var after: After
   var files: [String]
   var folder: String
@@ -34,14 +34,15 @@ struct Plan {
 
   // MARK: Reading
 
-  static func json(_ bytes: [UInt8]) -> Any? {
-    try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+  static func json(_ bytes: Data) -> Any? {
+    try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])
   }
 
-  /// Reads the copy's configuration in-process (no request is logged as the script's).
-  static func read(_ copy: Sandbox) throws -> After {
-    let datasets = json(copy.handle(method: "GET", path: "/v1/configuration/datasets").body)
-    let leases = json(copy.handle(method: "GET", path: "/v1/configuration/leases").body)
+  /// Reads the copy's configuration through `get` (the body of a GET of a path, answered by
+  /// the copy outside TLS: no request is logged as the script's).
+  static func read(_ get: (String) throws -> Data) throws -> After {
+    let datasets = json(try get("/v1/configuration/datasets"))
+    let leases = json(try get("/v1/configuration/leases"))
     guard let d = datasets as? [[String: Any]], let l = leases as? [[String: Any]] else {
       throw Diagnostic("cannot read the copy's configuration after the script", code: .failed)
     }
@@ -110,7 +111,7 @@ struct Plan {
         (
           $0.id,
           DatasetEntry(
-            id: $0.id, name: $0.metadata.first { $0.0 == "name" }?.1, primary: $0.primary,
+            id: $0.id, name: $0.metadata.first { $0.key == "name" }?.value, primary: $0.primary,
             size: $0.maximumSize, deleted: $0.deleted)
         )
       }, uniquingKeysWith: { first, _ in first })
@@ -126,14 +127,14 @@ struct Plan {
   }
 
   /// Each mutating request as the fsh command a person reads.
-  func commands() -> [(SandboxRequestRecord, String)] {
+  func commands() -> [(SandboxLoggedRequest, String)] {
     var names: [String: String] = [:]
     var primaries: [String: String] = [:]
     for (id, d) in before {
       names[id] = d.name
       primaries[id] = d.primary
     }
-    var out: [(SandboxRequestRecord, String)] = []
+    var out: [(SandboxLoggedRequest, String)] = []
     for change in changes {
       let body = Self.json(change.body) as? [String: Any] ?? [:]
       let answer = Self.json(change.response) as? [String: Any] ?? [:]

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import FshKit
-import FshSandbox
+import FshSandboxProtocol
 
 /// `fsh sandbox serve`: runs the sandbox control service in the foreground.
 struct SandboxCommand: ParsableCommand {
@@ -43,17 +43,19 @@ struct SandboxCommand: ParsableCommand {
 
     func run() throws {
       let env = SessionEnvironment.current()
-      var options = SandboxOptions(
+      var start = SandboxStart(
         directory: dir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? env
-          .stateDirectory + (from == nil ? "/sandbox" : "/sandbox-copy"))
-      options.port = port
-      options.nodeCount = nodes
-      options.convergenceDelay = delay
-      options.seedDatasets = seed
-      options.keyBits = keyBits
-      options.faults = SandboxFaults(latency: latency, failEvery: failEvery, dropEvery: dropEvery)
-      options.churnSeed = churn
-      let server: Sandbox
+          .stateDirectory + (from == nil ? "/sandbox" : "/sandbox-copy"),
+        waitForAgents: true)
+      start.port = port
+      start.nodeCount = nodes
+      start.convergenceDelay = delay
+      start.seedDatasets = seed
+      start.keyBits = keyBits
+      start.latency = latency
+      start.failEvery = failEvery
+      start.dropEvery = dropEvery
+      start.churnSeed = churn
       var what = "sandbox control service"
       if let from {
         // A copy of a real cluster: read it (GETs only), then serve the copy.
@@ -62,8 +64,8 @@ struct SandboxCommand: ParsableCommand {
         let reader = Session(environment: source)
         do {
           let snapshot = try Rehearsal.snapshot(reader)
-          options.seed = snapshot.seed
-          options.persist = false
+          start.seed = snapshot.seed
+          start.persist = false
           what = "copy of cluster '\(snapshot.label)' (\(snapshot.seed.datasets.count) datasets)"
         } catch let d as Diagnostic {
           throw ValidationError(
@@ -71,10 +73,19 @@ struct SandboxCommand: ParsableCommand {
               + d.notes.map { "\n  note: \($0)" }.joined())
         }
       }
+      // Serve until SIGINT or SIGTERM (the child ignores SIGINT: fsh stops it in order).
+      signal(SIGPIPE, SIG_IGN)
+      let done = DispatchSemaphore(value: 0)
+      let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+        signal(sig, SIG_IGN)
+        let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        s.setEventHandler { done.signal() }
+        s.resume()
+        return s
+      }
+      let server: SandboxProcess
       do {
-        server = try Sandbox(options: options)
-        try server.start()
-        server.waitForAgents()
+        server = try SandboxProcess(start)
       } catch {
         throw ValidationError("cannot start the sandbox: \(error)")
       }
@@ -87,26 +98,35 @@ struct SandboxCommand: ParsableCommand {
       let session = Session(environment: senv)
       let export = try EnvExport.variables(for: .kubernetes, from: session.configuration)
       var text =
-        "# \(what) on 127.0.0.1:\(server.port), \(server.nodes.count) nodes, state in \(options.directory)\n"
+        "# \(what) on 127.0.0.1:\(server.port), \(server.nodeCount) nodes, state in \(start.directory)\n"
       text +=
         "# in another terminal: eval these lines, then run fsh (Ctrl-C here stops the sandbox)\n"
       for (k, v) in export.variables { text += "export \(k)=\(shellQuote(v))\n" }
       print(text, terminator: "")
       fflush(stdout)
-      // Serve until SIGINT or SIGTERM.
-      signal(SIGPIPE, SIG_IGN)
-      let done = DispatchSemaphore(value: 0)
-      let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-        signal(sig, SIG_IGN)
-        let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        s.setEventHandler { done.signal() }
-        s.resume()
-        return s
+      // Or until the child ends on its own, which is a failure to report.
+      let gone = Gone()
+      Thread.detachNewThread {
+        server.waitUntilGone()
+        gone.set()
+        done.signal()
       }
       done.wait()
       sources.forEach { $0.cancel() }
-      server.stop()
+      let endedByItself = gone.value
+      let how = server.stopAndDescribe()
+      if endedByItself {
+        throw ValidationError("the sandbox (\(sandboxExecutableName)) stopped: it \(how)")
+      }
     }
+  }
+
+  /// Whether the served child ended by itself (set from its watching thread).
+  final class Gone: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.withLock { flag = true } }
+    var value: Bool { lock.withLock { flag } }
   }
 
   /// `fsh sandbox agent stop|start NODE`: makes a simulated node's agent go away or come back,

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import FshKit
-import FshSandbox
 
 #if canImport(Glibc)
   import Glibc
@@ -86,7 +85,7 @@ struct ShellLaunch {
     host.quiet = quiet
     let colorFlag = color
     host.colorMode = { colorFlag ?? .auto }
-    var sandboxServer: Sandbox? = nil
+    var sandboxServer: SandboxProcess? = nil
     if sandbox {
       let server = try SandboxLauncher.start(stateDirectory: environment.stateDirectory)
       sandboxServer = server
@@ -102,8 +101,8 @@ struct ShellLaunch {
       if !quiet && commands == nil && script.isEmpty && !Terminal.stdinIsTTY {
         host.report(
           Diagnostic(
-            "sandbox control service on 127.0.0.1:\(server.port) with \(server.nodes.count) nodes "
-              + "(state in \(server.options.directory)); nothing here touches a real cluster",
+            "sandbox control service on 127.0.0.1:\(server.port) with \(server.nodeCount) nodes "
+              + "(state in \(server.directory)); nothing here touches a real cluster",
             severity: .note))
       }
     }
@@ -163,7 +162,7 @@ struct ShellLaunch {
     } else {
       let info = sandboxServer.map {
         SandboxInfo(
-          host: "127.0.0.1", port: $0.port, nodes: $0.nodes.count, directory: $0.options.directory)
+          host: "127.0.0.1", port: $0.port, nodes: $0.nodeCount, directory: $0.directory)
       }
       let repl = REPL(session: session, host: host, runRC: !noRC, sandbox: info)
       status = repl.run()

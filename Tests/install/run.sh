@@ -16,6 +16,20 @@ check() {
 FSH_INSTALL_BUILD=debug "$root/scripts/install" "$prefix/usr" >"$prefix/install.log" 2>&1
 check "install succeeds" test $? -eq 0
 check "binary runs" "$prefix/usr/bin/fsh" --version
+check "fsh-sandbox installed beside fsh" test -x "$prefix/usr/bin/fsh-sandbox"
+# The installed fsh starts the installed fsh-sandbox (found beside it, not on PATH).
+serves() {
+  local out="$prefix/serve.out"
+  HOME="$prefix/home" PATH=/usr/bin:/bin "$prefix/usr/bin/fsh" sandbox serve --port 0 \
+    --key-bits 2048 --dir "$prefix/sandbox" >"$out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 300); do grep -q CLIENT_KEY_FILE "$out" && break; sleep 0.1; done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  grep -q CLIENT_KEY_FILE "$out"
+}
+check "installed fsh sandbox serve starts the installed fsh-sandbox" serves
+rm -rf "$prefix/sandbox" "$prefix/home"
 check "man page renders" bash -c "man -l '$prefix/usr/share/man/man1/fsh.1' 2>/dev/null | grep -q 'The Flocker shell'"
 completes() {
   PATH="$prefix/usr/bin:$PATH" bash --norc --noprofile -c "

@@ -7,7 +7,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v tmux >/dev/null || { echo "terminal: tmux is not installed"; exit 1; }
 logs=$(mktemp -d "${TMPDIR:-/tmp}/fsh-terminal-logs.XXXXXX")
 # A private copy: a rebuild during the run must not swap the binary under the tests.
+# fsh-sandbox goes beside it: `fsh --sandbox` looks there first.
 cp "$(realpath "$1")" "$logs/fsh"
+sandbox_binary="$(dirname "$(realpath "$1")")/fsh-sandbox"
+[ -x "$sandbox_binary" ] || { echo "terminal: no fsh-sandbox beside $1 (swift build builds both)"; exit 1; }
+cp "$sandbox_binary" "$logs/fsh-sandbox"
 FSH=$logs/fsh
 shift
 

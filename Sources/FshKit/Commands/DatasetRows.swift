@@ -19,7 +19,8 @@ struct DatasetRows: RowSource {
   /// The NODE cell of each listed row, by its number in `nodeCells`: a handful of nodes make a
   /// handful of distinct cells.
   let nodeCell: [Int32]
-  let nodeCells: [(text: [UInt8], plain: Bool, width: Int)]
+  /// (With the primary's bytes, the CSV field, which only the node numbers decide too.)
+  let nodeCells: [(text: [UInt8], plain: Bool, width: Int, primary: [UInt8], primaryPlain: Bool)]
   /// The node fields of a row's JSON (`nodeFields` at depth 1), by the same number.
   let nodeJSON: [[UInt8]]
 
@@ -40,7 +41,8 @@ struct DatasetRows: RowSource {
     }
     var sizes: [Int: (cell: [UInt8], decimal: [UInt8], width: Int)] = [:]
     var cellNumber: [Int: Int32] = [:]
-    var cells: [(text: [UInt8], plain: Bool, width: Int)] = []
+    var cells: [(text: [UInt8], plain: Bool, width: Int, primary: [UInt8], primaryPlain: Bool)] =
+      []
     var json: [[UInt8]] = []
     var nodeCell: [Int32] = []
     nodeCell.reserveCapacity(rows.count)
@@ -64,7 +66,12 @@ struct DatasetRows: RowSource {
         long: long)
       cellNumber[key] = Int32(cells.count)
       nodeCell.append(Int32(cells.count))
-      cells.append((Array(text.utf8), Formatter.isPlainASCII(text), Formatter.shownWidth(text)))
+      let primary = listing.primary(r) ?? ""
+      cells.append(
+        (
+          Array(text.utf8), Formatter.isPlainASCII(text), Formatter.shownWidth(text),
+          Array(primary.utf8), Formatter.isPlainASCII(primary)
+        ))
       var fields: [UInt8] = []
       Self.nodeFields(
         primary: listing.primary(r), host: listing.configuredNode(r)?.host, attached: attached,
@@ -136,7 +143,9 @@ struct DatasetRows: RowSource {
       guard let n = listing.size(r) else { return append("default", to: &out) }
       out.append(contentsOf: sizes[n]!.cell)
       return true
-    case .status: return append(listing.statuses[r].rawValue, to: &out)
+    case .status:
+      out.append(contentsOf: Self.statusText[listing.statuses[r]]!)
+      return true
     case .node:
       let cell = nodeCells[Int(nodeCell[i])]
       out.append(contentsOf: cell.text)
@@ -163,8 +172,14 @@ struct DatasetRows: RowSource {
       guard let n = listing.size(r) else { return nil }
       out.append(contentsOf: sizes[n]!.decimal)
       return true
-    case .status: return append(listing.statuses[r].rawValue, to: &out)
-    case .node: return listing.primary(r).map { append($0, to: &out) }
+    case .status:
+      out.append(contentsOf: Self.statusText[listing.statuses[r]]!)
+      return true
+    case .node:
+      guard listing.primaryNumber(r) >= 0 else { return nil }
+      let cell = nodeCells[Int(nodeCell[i])]
+      out.append(contentsOf: cell.primary)
+      return cell.primaryPlain
     case .path: return listing.hasPath(r) ? listing.appendPath(r, to: &out) : nil
     case .other(let key):
       guard let f = value(at: i)[key], f != .null else { return nil }
@@ -287,6 +302,8 @@ struct DatasetRows: RowSource {
   }
 
   static let null: [UInt8] = Array("null".utf8)
+  static let statusText: [DatasetStatus: [UInt8]] = Dictionary(
+    uniqueKeysWithValues: DatasetStatus.allCases.map { ($0, Array($0.rawValue.utf8)) })
   static let statusJSON: [DatasetStatus: [UInt8]] = Dictionary(
     uniqueKeysWithValues: DatasetStatus.allCases.map { ($0, Array("\"\($0.rawValue)\"".utf8)) })
 

@@ -92,7 +92,13 @@ extension Formatter {
         // A newline in a value stays one, inside quotes (RFC 4180), as the general path does.
         let mark = out.bytes.count
         guard let plain = rows.appendField(at: i, column: j, to: &out.bytes) else { continue }
-        if plain && !out.bytes[mark...].contains(where: { $0 == 0x2C || $0 == 0x22 }) { continue }
+        if plain
+          && !out.bytes.withUnsafeBufferPointer({
+            $0[mark...].contains(where: { $0 == 0x2C || $0 == 0x22 })
+          })
+        {
+          continue
+        }
         let f = String(decoding: out.bytes[mark...], as: UTF8.self)
         out.bytes.removeSubrange(mark...)
         field(plain ? f : TerminalText.safe(f, keepNewlines: true))

@@ -2,6 +2,8 @@
 # Issue 17: one way to show each unit. Records show sizes as tables do and bytes in JSON;
 # lease expiry is a duration in text and seconds in JSON, under the key 'expires' everywhere.
 let u = create units-one 2G on 10.0.0.3
+# Attached first: the record is then always the same (the state's size shows as actual_size).
+let w = wait units-one attached
 dataset units-one
 # expect: dataset_id:    *
 # expect: name:          units-one
@@ -16,6 +18,7 @@ dataset units-one
 # expect: deleted:       false
 # expect: metadata:
 # expect:   name: units-one
+# expect: actual_size:   2G
 # expect: lease:         -
 # expect: where:         *
 # expect: blockers:*

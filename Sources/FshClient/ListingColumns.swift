@@ -94,6 +94,44 @@ func appendNFC(_ span: ByteSpan, in bytes: inout [UInt8]) -> ByteSpan {
   return ByteSpan(start: UInt32(from), count: Int32(bytes.count - from))
 }
 
+/// What entries of both lists have, read the same way: the id, a node id, a size, and flags.
+struct EntryFields {
+  var id = ByteSpan.none
+  var flag: ListingFlags = []
+  var node = ByteSpan.none
+  var size = 0
+
+  mutating func readID(_ r: inout JSONParser, _ key: String, into bytes: inout [UInt8]) throws {
+    let (span, text) = try r.appendString(key, to: &bytes)
+    id = span
+    flag.subtract([.idASCII, .idPlain])
+    flag.formUnion(.id(text))
+  }
+
+  /// A node id (or null) into `scratch`: it is numbered, not kept with the entry.
+  mutating func readNode(_ r: inout JSONParser, _ key: String, into scratch: inout [UInt8])
+    throws
+  {
+    scratch.removeAll(keepingCapacity: true)
+    node = r.isNull() ? .none : try r.appendString(key, to: &scratch).0
+  }
+
+  mutating func readSize(_ r: inout JSONParser, _ key: String) throws {
+    if let n = try r.quickSize(key) {
+      size = n
+      flag.insert(.hasSize)
+    } else {
+      flag.remove(.hasSize)
+    }
+  }
+
+  /// The flags of the entry's text (name or path); nil for none.
+  mutating func setText(_ text: SpanText?) {
+    flag.subtract([.textASCII, .textPlain])
+    if let text { flag.formUnion(.text(text)) }
+  }
+}
+
 /// `GET /v1/configuration/datasets` as columns.
 struct ConfigurationColumns: ListingColumns {
   static let keys = DatasetConfiguration.keys
@@ -121,30 +159,21 @@ struct ConfigurationColumns: ListingColumns {
   mutating func read(_ r: inout JSONParser) throws {
     let at = r.i
     let mark = bytes.count
-    var id = ByteSpan.none
-    var flag: ListingFlags = []
-    var primary = ByteSpan.none
+    var e = EntryFields()
     var name = ByteSpan.none
     var extra = ByteSpan.none
-    var size = 0
     let keys = Self.keys
     do {
       try r.object(keys: keys) { r, k in
         switch k {
-        case 0:
-          let (span, text) = try r.appendString(keys.names[0], to: &bytes)
-          id = span
-          flag.subtract([.idASCII, .idPlain])
-          flag.formUnion(.id(text))
-        case 1:
-          scratch.removeAll(keepingCapacity: true)
-          primary = r.isNull() ? .none : try r.appendString(keys.names[1], to: &scratch).0
+        case 0: try e.readID(&r, keys.names[0], into: &bytes)
+        case 1: try e.readNode(&r, keys.names[1], into: &scratch)
         case 2:
-          if try r.bool(keys.names[2]) { flag.insert(.deleted) } else { flag.remove(.deleted) }
+          if try r.bool(keys.names[2]) { e.flag.insert(.deleted) } else { e.flag.remove(.deleted) }
         case 3:
           name = .none
           extra = .none
-          flag.subtract([.textASCII, .textPlain])
+          e.setText(nil)
           if r.isNull() { break }
           let start = r.i
           var others = false
@@ -153,8 +182,7 @@ struct ConfigurationColumns: ListingColumns {
             if key == 0 {
               let (span, text) = try r.appendString("\(keys.names[3]).name", to: &bytes)
               name = span
-              flag.subtract([.textASCII, .textPlain])
-              flag.formUnion(.text(text))
+              e.setText(text)
             } else {
               others = true
               r.skipSpace()
@@ -171,30 +199,24 @@ struct ConfigurationColumns: ListingColumns {
             bytes.append(contentsOf: r.bytes[start..<r.i])
             extra = ByteSpan(start: UInt32(from), count: Int32(r.i - start))
           }
-        case 4:
-          if let n = try r.quickSize(keys.names[4]) {
-            size = n
-            flag.insert(.hasSize)
-          } else {
-            flag.remove(.hasSize)
-          }
+        case 4: try e.readSize(&r, keys.names[4])
         default: try r.skipValue()
         }
       }
-      guard !id.isNone else { throw JSONParser.missing("dataset_id", at) }
+      guard !e.id.isNone else { throw JSONParser.missing("dataset_id", at) }
     } catch {
       bytes.removeSubrange(mark...)
       throw error
     }
     let n = Int32(ids.count)
-    if !flag.contains(.idASCII) { idKeys[n] = appendNFC(id, in: &bytes) }
-    if !name.isNone && !flag.contains(.textASCII) { nameKeys[n] = appendNFC(name, in: &bytes) }
-    ids.append(id)
+    if !e.flag.contains(.idASCII) { idKeys[n] = appendNFC(e.id, in: &bytes) }
+    if !name.isNone && !e.flag.contains(.textASCII) { nameKeys[n] = appendNFC(name, in: &bytes) }
+    ids.append(e.id)
     names.append(name)
     metadata.append(extra)
-    primaries.append(primary.isNone ? -1 : nodeIDs.number(scratch, primary))
-    sizes.append(size)
-    flags.append(flag)
+    primaries.append(e.node.isNone ? -1 : nodeIDs.number(scratch, e.node))
+    sizes.append(e.size)
+    flags.append(e.flag)
   }
 
   /// `metadata["name"]`'s sort key (NFC bytes), nil for none.
@@ -235,53 +257,38 @@ struct StateColumns: ListingColumns {
   mutating func read(_ r: inout JSONParser) throws {
     let at = r.i
     let mark = bytes.count
-    var id = ByteSpan.none
-    var flag: ListingFlags = []
-    var primary = ByteSpan.none
+    var e = EntryFields()
     var path = ByteSpan.none
-    var size = 0
     let keys = Self.keys
     do {
       try r.object(keys: keys) { r, k in
         switch k {
-        case 0:
-          let (span, text) = try r.appendString(keys.names[0], to: &bytes)
-          id = span
-          flag.subtract([.idASCII, .idPlain])
-          flag.formUnion(.id(text))
-        case 1:
-          scratch.removeAll(keepingCapacity: true)
-          primary = r.isNull() ? .none : try r.appendString(keys.names[1], to: &scratch).0
+        case 0: try e.readID(&r, keys.names[0], into: &bytes)
+        case 1: try e.readNode(&r, keys.names[1], into: &scratch)
         case 2:
-          flag.subtract([.textASCII, .textPlain])
           if r.isNull() {
             path = .none
+            e.setText(nil)
           } else {
             let (span, text) = try r.appendString(keys.names[2], to: &bytes)
             path = span
-            flag.formUnion(.text(text))
+            e.setText(text)
           }
-        case 3:
-          if let n = try r.quickSize(keys.names[3]) {
-            size = n
-            flag.insert(.hasSize)
-          } else {
-            flag.remove(.hasSize)
-          }
+        case 3: try e.readSize(&r, keys.names[3])
         default: try r.skipValue()
         }
       }
-      guard !id.isNone else { throw JSONParser.missing("dataset_id", at) }
+      guard !e.id.isNone else { throw JSONParser.missing("dataset_id", at) }
     } catch {
       bytes.removeSubrange(mark...)
       throw error
     }
     let n = Int32(ids.count)
-    if !flag.contains(.idASCII) { idKeys[n] = appendNFC(id, in: &bytes) }
-    ids.append(id)
-    primaries.append(primary.isNone ? -1 : nodeIDs.number(scratch, primary))
+    if !e.flag.contains(.idASCII) { idKeys[n] = appendNFC(e.id, in: &bytes) }
+    ids.append(e.id)
+    primaries.append(e.node.isNone ? -1 : nodeIDs.number(scratch, e.node))
     paths.append(path)
-    sizes.append(size)
-    flags.append(flag)
+    sizes.append(e.size)
+    flags.append(e.flag)
   }
 }

@@ -143,15 +143,17 @@ public struct CertificateInfo: Sendable {
   }
   /// Subject alternative names as OpenSSL prints them, shortened: `DNS:control-service`,
   /// `IP:10.0.0.5`. Empty when there is no SAN extension.
-  public var subjectAlternativeNames: [String] {
+  public var subjectAlternativeNames: [String] { hostNames.map(\.shown) }
+  /// The subject alternative names, as host matching reads them.
+  public var hostNames: [HostName] {
     guard let names = try? certificate.extensions.subjectAlternativeNames else { return [] }
     return names.map { name in
       switch name {
-      case .dnsName(let dns): return "DNS:\(dns)"
-      case .ipAddress(let octets): return "IP:\(Self.formatIP(Array(octets.bytes)))"
-      case .rfc822Name(let mail): return "email:\(mail)"
-      case .uniformResourceIdentifier(let uri): return "URI:\(uri)"
-      default: return String(describing: name)
+      case .dnsName(let dns): return .dns(dns)
+      case .ipAddress(let octets): return .ip(Array(octets.bytes))
+      case .rfc822Name(let mail): return .other("email:\(mail)")
+      case .uniformResourceIdentifier(let uri): return .other("URI:\(uri)")
+      default: return .other(String(describing: name))
       }
     }
   }
@@ -229,26 +231,7 @@ public struct CertificateInfo: Sendable {
   /// only (no commonName fallback), DNS names case-insensitively with a leading `*.` wildcard
   /// for one label, IP addresses compared as addresses. The extensions are read whatever the
   /// version (OpenSSL, and Go before 1.17); see `isVersion1WithExtensions`.
-  public func matchesHost(_ host: String) -> Bool {
-    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-    guard let names = try? certificate.extensions.subjectAlternativeNames else { return false }
-    if let address = FlockerCA.ipAddressBytes(bare) {
-      return names.contains {
-        if case .ipAddress(let octets) = $0 { return Array(octets.bytes) == address }
-        return false
-      }
-    }
-    let wanted = bare.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-    return names.contains {
-      guard case .dnsName(let dns) = $0 else { return false }
-      let pattern = dns.lowercased()
-      if pattern == wanted { return true }
-      if pattern.hasPrefix("*."), let dot = wanted.firstIndex(of: ".") {
-        return wanted[dot...] == pattern.dropFirst()
-      }
-      return false
-    }
-  }
+  public func matchesHost(_ host: String) -> Bool { HostName.matches(hostNames, host: host) }
 
   /// Whether this certificate holds the public key of `key`.
   public func matches(_ key: PrivateKeyInfo) -> Bool {

@@ -75,21 +75,28 @@ struct ClientUnitTests {
   }
 
   @Test func serverNameNoteUsesTheCertificatesNames() throws {
-    // The dialled host is matched against the leaf's SANs by FshPKI (wildcards included).
-    let control = CertFixtures.control
-    #expect(CurlTransport.serverNameNote(leafPEM: control.certificatePEM, host: "10.0.0.5") == nil)
-    #expect(
-      CurlTransport.serverNameNote(leafPEM: control.certificatePEM, host: "CONTROL-SERVICE") == nil)
-    let note = CurlTransport.serverNameNote(leafPEM: control.certificatePEM, host: "10.0.0.6")
+    // The dialled host is matched against the leaf's SANs as Go does (wildcards included), read
+    // from the text OpenSSL prints for them (libcurl's certificate info).
+    let printed = HostName.parsePrinted("DNS:control-service, IP Address:10.0.0.5")
+    let parsed = try CertificateInfo.parseAll(pem: CertFixtures.control.certificatePEM).first
+    #expect(printed == parsed?.hostNames, "the printed form reads as the parse does")
+    #expect(CurlTransport.serverNameNote(names: printed, host: "10.0.0.5") == nil)
+    #expect(CurlTransport.serverNameNote(names: printed, host: "CONTROL-SERVICE") == nil)
+    let note = CurlTransport.serverNameNote(names: printed, host: "10.0.0.6")
     #expect(
       note?.hasPrefix(
         "the control certificate names DNS:control-service, IP:10.0.0.5 but not '10.0.0.6'")
         == true)
-    let wild = try CertFixtures.ca.issueControl(hostname: "*.example.com", keyBits: 2048)
+    let wild = HostName.parsePrinted("DNS:*.example.com")
+    #expect(CurlTransport.serverNameNote(names: wild, host: "ctl.EXAMPLE.com") == nil)
+    #expect(CurlTransport.serverNameNote(names: wild, host: "a.ctl.example.com") != nil)
+    // OpenSSL writes IPv6 as eight full groups; other kinds never match a host.
+    let six = HostName.parsePrinted("IP Address:0:0:0:0:0:0:0:1, email:ops@example.com, URI:h")
+    #expect(CurlTransport.serverNameNote(names: six, host: "[::1]") == nil)
+    #expect(six.map(\.shown) == ["IP:::1", "email:ops@example.com", "URI:h"])
+    #expect(CurlTransport.serverNameNote(names: six, host: "h") != nil)
     #expect(
-      CurlTransport.serverNameNote(leafPEM: wild.certificatePEM, host: "ctl.EXAMPLE.com") == nil)
-    #expect(
-      CurlTransport.serverNameNote(leafPEM: nil, host: "h")?.hasPrefix(
+      CurlTransport.serverNameNote(names: HostName.parsePrinted(""), host: "h")?.hasPrefix(
         "the control certificate names no subject alternative names but not 'h'") == true)
   }
 

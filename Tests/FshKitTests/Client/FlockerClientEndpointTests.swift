@@ -195,6 +195,11 @@ struct FlockerClientEndpointTests {
     #expect(transport.notes.first?.contains("DNS:control-service, IP:127.0.0.1") == true)
     _ = try FlockerClient(transport: transport).version()
     #expect(notes.all.count == 1, "the note is made once")
+    // Dialling an address the certificate names makes no note.
+    let named = try server.settings(host: "127.0.0.1").transport()
+    #expect(try FlockerClient(transport: named).version().flocker == "1.15.0")
+    #expect(named.notes.isEmpty)
+    #expect(named.serverCertificates.first?.contains("BEGIN CERTIFICATE") == true)
   }
 }
 

@@ -2,8 +2,6 @@
 // the text OpenSSL prints for them (what libcurl's certificate info hands over after a
 // handshake, so the dialled host is checked without parsing the certificate again).
 
-import Foundation
-
 /// One subject alternative name, reduced to what matching a host name needs.
 public enum HostName: Equatable, Sendable {
   /// A DNS name, possibly a `*.` wildcard.
@@ -26,16 +24,11 @@ public enum HostName: Equatable, Sendable {
   /// commonName fallback), DNS names case-insensitively with a leading `*.` wildcard for one
   /// label, IP addresses compared as addresses (brackets around an IPv6 host are dropped).
   public static func matches(_ names: [HostName], host: String) -> Bool {
-    var bare = Substring(host)
-    while bare.first == "[" || bare.first == "]" { bare = bare.dropFirst() }
-    while bare.last == "[" || bare.last == "]" { bare = bare.dropLast() }
+    let bare = Substring(host).trimming { $0 == "[" || $0 == "]" }
     if let address = FlockerCA.ipAddressBytes(String(bare)) {
       return names.contains { $0 == .ip(address) }
     }
-    var trimmed = Substring(bare.lowercased())
-    while trimmed.first == "." { trimmed = trimmed.dropFirst() }
-    while trimmed.last == "." { trimmed = trimmed.dropLast() }
-    let wanted = String(trimmed)
+    let wanted = String(Substring(bare.lowercased()).trimming { $0 == "." })
     return names.contains {
       guard case .dns(let dns) = $0 else { return false }
       let pattern = dns.lowercased()
@@ -52,13 +45,11 @@ public enum HostName: Equatable, Sendable {
   /// come as eight full groups (`IP Address:0:0:0:0:0:0:0:1`); names of other kinds are kept as
   /// `.other` with their printed text.
   public static func parsePrinted(_ text: String) -> [HostName] {
-    // Plain byte scanning: Foundation's splitting and trimming cost more here than the rest of
-    // the check (this runs on every one-shot command's first connection).
+    // Stdlib splitting and trimming: Foundation's cost more here than the rest of the check
+    // (this runs on every one-shot command's first connection).
     var names: [HostName] = []
     for piece in text.utf8.split(separator: UInt8(ascii: ",")) {
-      var item = Substring(piece)
-      while item.first == " " { item = item.dropFirst() }
-      while item.last == " " { item = item.dropLast() }
+      let item = Substring(piece).trimming { $0 == " " }
       if item.isEmpty { continue }
       if item.hasPrefix("DNS:") {
         names.append(.dns(String(item.dropFirst(4))))
@@ -71,5 +62,16 @@ public enum HostName: Equatable, Sendable {
       }
     }
     return names
+  }
+}
+
+extension Substring {
+  /// Without the leading and trailing characters `drop` picks (stdlib only: Foundation's
+  /// `trimmingCharacters(in:)` costs more than the whole host check).
+  fileprivate func trimming(_ drop: (Character) -> Bool) -> Substring {
+    var out = self
+    while let c = out.first, drop(c) { out = out.dropFirst() }
+    while let c = out.last, drop(c) { out = out.dropLast() }
+    return out
   }
 }

@@ -15,7 +15,8 @@ for p in hyperfine time python3; do
   command -v "$p" >/dev/null || { apt-get install -y -qq hyperfine time >/dev/null; break; }
 done
 export PATH="/opt/swift/usr/bin:$PATH"
-swift build -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -no-pie --product fsh-bench 2>&1 | grep -E 'error' || true
+source scripts/release-flags
+swift build "${RELEASE_FLAGS[@]}" --product fsh-bench 2>&1 | grep -E 'error' || true
 FSH="$root/.build/release/fsh"
 BENCH="$root/.build/release/fsh-bench"
 work=$(mktemp -d)

@@ -9,10 +9,10 @@ import FshKit
 /// The process's terminal: whether stdin/stdout are TTYs, the width, colour.
 enum Terminal {
   /// `FSH_TIMING` set: report phase timings on standard error.
-  static let timing = ProcessInfo.processInfo.environment["FSH_TIMING"] != nil
+  static let timing = getenv("FSH_TIMING") != nil
   /// `FSH_PER_RECORD` set: listings go the general way, a record per row (the bench compares
   /// the streamed listing with it).
-  static let perRecord = ProcessInfo.processInfo.environment["FSH_PER_RECORD"] != nil
+  static let perRecord = getenv("FSH_PER_RECORD") != nil
   static let stdinIsTTY = isatty(STDIN_FILENO) != 0
   static let stdoutIsTTY = isatty(STDOUT_FILENO) != 0
   static let stderrIsTTY = isatty(STDERR_FILENO) != 0
@@ -44,9 +44,8 @@ enum Terminal {
 
   /// `NO_COLOR` set (https://no-color.org) or a dumb terminal; read once.
   static let colorDisabledByEnvironment: Bool = {
-    let env = ProcessInfo.processInfo.environment
-    if let v = env["NO_COLOR"], !v.isEmpty { return true }
-    return env["TERM"] == "dumb"
+    if let v = getenv("NO_COLOR"), v.pointee != 0 { return true }
+    return getenv("TERM").map { String(cString: $0) } == "dumb"
   }()
 
   static func write(_ s: String, to fd: Int32) {

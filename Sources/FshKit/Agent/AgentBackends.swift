@@ -73,7 +73,7 @@ public enum AgentFacts {
       ignoresUnknownKeys: false, summary: "ZFS peer-to-peer (unsupported by Flocker)"),
   ]
 
-  public static var backendNames: [String] { backends.map(\.name) }
+  public static var backendNames: [String] { backends.map { $0.name } }
 
   public static func backend(_ name: String) -> Backend? { backends.first { $0.name == name } }
 

@@ -18,7 +18,11 @@ enum Paths {
       }
       parts.append(piece)
     }
-    return "/" + parts.joined(separator: "/")
+    // Joined by hand: the generic `joined(separator:)` over substrings cost the runtime's
+    // conformance lookups the first time, at every start (the resolver makes paths absolute).
+    var result = ""
+    for part in parts { result += "/" + part }
+    return result.isEmpty ? "/" : result
   }
 
   static func directory(of path: String) -> String {

@@ -32,7 +32,12 @@ public struct CompletionKind: Sendable, Equatable {
   }
   /// A fixed set of words.
   public static func values(_ v: [String]) -> CompletionKind {
-    CompletionKind("values:" + v.joined(separator: ",")) { _, _ in v }
+    // Joined by hand: the generic `joined(separator:)` was the first call of its kind at
+    // start-up (every parameter with choices makes one), and paid the runtime's conformance
+    // lookups for it.
+    var name = "values:"
+    for (i, word) in v.enumerated() { name += (i == 0 ? "" : ",") + word }
+    return CompletionKind(name) { _, _ in v }
   }
 
   public static func == (a: CompletionKind, b: CompletionKind) -> Bool { a.name == b.name }
@@ -60,7 +65,13 @@ public struct Parameter: Sendable {
   public var names: [String]
   /// The value's placeholder (`NODE`); a positional's name; nil for a flag or word.
   public var valueName: String?
-  public var summary: String
+  /// One line for help. Made when read (as `CommandHelp.discussion` is): building the command
+  /// table at start-up then never spells out a list of choices no one asked to see.
+  public var summary: String {
+    get { makeSummary() }
+    set { makeSummary = { newValue } }
+  }
+  private var makeSummary: @Sendable () -> String
   public var completion: CompletionKind
   public var isOptional: Bool
   /// A positional that takes every remaining word, or a keyword that takes the words after it
@@ -76,13 +87,14 @@ public struct Parameter: Sendable {
   public var valueIsOptional = false
 
   init(
-    _ kind: Kind, _ names: [String], _ valueName: String?, _ summary: String,
-    completion: CompletionKind, optional: Bool, repeats: Bool, choices: [String]?, label: String?
+    _ kind: Kind, _ names: [String], _ valueName: String?,
+    _ summary: @escaping @Sendable () -> String, completion: CompletionKind, optional: Bool,
+    repeats: Bool, choices: [String]?, label: String?
   ) {
     self.kind = kind
     self.names = names
     self.valueName = valueName
-    self.summary = summary
+    self.makeSummary = summary
     self.completion = choices.map { CompletionKind.values($0) } ?? completion
     self.isOptional = optional
     self.repeats = repeats
@@ -92,7 +104,8 @@ public struct Parameter: Sendable {
 
   /// A positional argument: `NAME`.
   public static func positional(
-    _ name: String, _ summary: String, completion: CompletionKind = .none, optional: Bool = false,
+    _ name: String, _ summary: @autoclosure @escaping @Sendable () -> String,
+    completion: CompletionKind = .none, optional: Bool = false,
     repeats: Bool = false, choices: [String]? = nil, label: String? = nil,
     pairsWithPrevious: Bool = false
   ) -> Parameter {
@@ -104,7 +117,9 @@ public struct Parameter: Sendable {
   }
 
   /// A flag: `--yes`, `-y`.
-  public static func flag(_ names: [String], _ summary: String) -> Parameter {
+  public static func flag(
+    _ names: [String], _ summary: @autoclosure @escaping @Sendable () -> String
+  ) -> Parameter {
     Parameter(
       .flag, names, nil, summary, completion: .none, optional: true, repeats: false,
       choices: nil, label: nil)
@@ -112,7 +127,9 @@ public struct Parameter: Sendable {
 
   /// An option with a value: `--for CONSUMER`.
   public static func option(
-    _ names: [String], _ valueName: String, _ summary: String, completion: CompletionKind = .none,
+    _ names: [String], _ valueName: String,
+    _ summary: @autoclosure @escaping @Sendable () -> String,
+    completion: CompletionKind = .none,
     required: Bool = false, choices: [String]? = nil, label: String? = nil,
     valueIsOptional: Bool = false
   ) -> Parameter {
@@ -125,7 +142,8 @@ public struct Parameter: Sendable {
 
   /// A keyword with a value: `on NODE`; repeating, it takes the words up to the next keyword.
   public static func keyword(
-    _ name: String, _ valueName: String, _ summary: String, completion: CompletionKind = .none,
+    _ name: String, _ valueName: String, _ summary: @autoclosure @escaping @Sendable () -> String,
+    completion: CompletionKind = .none,
     required: Bool = false, repeats: Bool = false, choices: [String]? = nil, label: String? = nil
   ) -> Parameter {
     Parameter(
@@ -134,7 +152,9 @@ public struct Parameter: Sendable {
   }
 
   /// An optional word that reads well and changes nothing: `[cluster]` in `use [cluster] NAME`.
-  public static func word(_ name: String, _ summary: String) -> Parameter {
+  public static func word(
+    _ name: String, _ summary: @autoclosure @escaping @Sendable () -> String
+  ) -> Parameter {
     Parameter(
       .word, [name], nil, summary, completion: .none, optional: true, repeats: false,
       choices: nil, label: nil)
@@ -190,7 +210,14 @@ public struct CommandHelp: Sendable {
   public var summary: String
   /// Everything it takes, in usage order.
   public var parameters: [Parameter]
-  public var discussion: String?
+  /// The paragraphs under the usage. Made when read, not when the command table is built:
+  /// the table reads every command's help at start-up, and a discussion that spells out a
+  /// table (`set`'s options, the agent backends) made each one-shot `fsh -c` pay for it.
+  public var discussion: String? {
+    get { makeDiscussion() }
+    set { makeDiscussion = { newValue } }
+  }
+  private var makeDiscussion: @Sendable () -> String?
   public var examples: [String]
   /// Hidden from `help` listings (still callable).
   public var hidden: Bool
@@ -200,14 +227,15 @@ public struct CommandHelp: Sendable {
 
   public init(
     _ path: [String], aliases: [[String]] = [], summary: String, parameters: [Parameter] = [],
-    unexpected: (@Sendable (CommandArgument) -> Diagnostic?)? = nil, discussion: String? = nil,
+    unexpected: (@Sendable (CommandArgument) -> Diagnostic?)? = nil,
+    discussion: @autoclosure @escaping @Sendable () -> String? = nil,
     examples: [String] = [], hidden: Bool = false
   ) {
     self.path = path
     self.aliases = aliases
     self.summary = summary
     self.parameters = parameters
-    self.discussion = discussion
+    self.makeDiscussion = discussion
     self.examples = examples
     self.hidden = hidden
     self.unexpected = unexpected
@@ -253,7 +281,7 @@ public enum GlobalOptions {
 
   /// The output formats in words, wherever they are named: `table, json or csv`.
   public static let formats: String = {
-    let names = OutputFormat.allCases.map(\.rawValue)
+    let names = OutputFormat.allCases.map { $0.rawValue }
     return names.dropLast().joined(separator: ", ") + " or " + names.last!
   }()
 }

@@ -6,9 +6,11 @@ public struct CommandTable {
   private var byFirstWord: [String: [(spelling: [String], command: any Command.Type)]] = [:]
 
   public init(_ commands: [any Command.Type]) {
-    var seen = Set<[String]>()
-    // A later row with the same words replaces an earlier one, as `register` does.
-    self.commands = commands.reversed().filter { seen.insert($0.help.path).inserted }.reversed()
+    // A later row with the same words replaces an earlier one, as `register` does. (The words
+    // joined, not a `Set<[String]>`: that one set's generic metadata cost a scan of every
+    // protocol conformance in the binary at start-up.)
+    var seen = Set<String>()
+    self.commands = commands.reversed().filter { seen.insert($0.help.name).inserted }.reversed()
     reindex()
   }
 

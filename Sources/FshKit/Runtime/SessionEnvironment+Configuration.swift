@@ -1,6 +1,7 @@
 // What configuration resolution reads, from the environment a session runs in: its variables,
 // working directory and flags, the profiles file and the files the configuration names.
 import Foundation
+import FshFiles
 import FshPKI
 
 extension SessionEnvironment {
@@ -13,14 +14,11 @@ extension SessionEnvironment {
     inputs.environment = variables
     inputs.workingDirectory = workingDirectory
     inputs.profilesPath = profilesPath
-    inputs.profilesText = try? String(contentsOfFile: profilesPath, encoding: .utf8)
+    inputs.profilesText = TextFile.read(profilesPath)
     inputs.selectedCluster = selectedCluster
     inputs.flags = flags
     inputs.sets = sets
-    inputs.readFile = { path in
-      guard FileManager.default.isReadableFile(atPath: path) else { return nil }
-      return try? String(contentsOfFile: path, encoding: .utf8)
-    }
+    inputs.readFile = { TextFile.read($0) }
     inputs.listDirectory = { try? FileManager.default.contentsOfDirectory(atPath: $0) }
     inputs.certificateCommonName = { certificateCommonName($0) }
     return inputs

@@ -27,8 +27,9 @@ let package = Package(
   ],
   targets: [
     // MARK: C shims (variadic C functions do not import into Swift; see docs/architecture.md)
-    .systemLibrary(
-      name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+    // libedit is loaded when the first prompt needs it (dlopen), so only its header is
+    // needed to build: histedit.h from libedit-dev.
+    .target(name: "CEditLine"),
     .systemLibrary(
       name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .target(name: "CFshSupport"),

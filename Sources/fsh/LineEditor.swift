@@ -39,11 +39,24 @@ final class LineEditor: LineSource {
   /// The prompt delimiter for colour escapes (EL_PROMPT_ESC).
   static let escape: CChar = 1
 
-  init(historySize: Int32) {
+  /// Why libedit could not be loaded (the dynamic loader's words), or nil when it is loaded.
+  /// It is loaded on first use, not linked (see CEditLine.h).
+  static func loadLibrary() -> String? { cel_load().map { String(cString: $0) } }
+
+  /// An editor on the terminal; nil when libedit cannot be loaded (`loadLibrary` says why).
+  init?(historySize: Int32) {
     // libedit needs a terminal on its output: when stdout is not one, edit on stderr.
-    out = isatty(STDOUT_FILENO) != 0 ? cel_stdout() : cel_stderr()
-    el = el_init(CommandLine.arguments.first ?? "fsh", cel_stdin(), out, cel_stderr())
-    hist = history_init()
+    let out: UnsafeMutablePointer<FILE> = isatty(STDOUT_FILENO) != 0 ? cel_stdout() : cel_stderr()
+    guard Self.loadLibrary() == nil,
+      let el = cel_init(CommandLine.arguments.first ?? "fsh", cel_stdin(), out, cel_stderr())
+    else { return nil }
+    guard let hist = chist_init() else {
+      cel_end(el)
+      return nil
+    }
+    self.out = out
+    self.el = el
+    self.hist = hist
     _ = chist_setsize(hist, historySize)
     _ = chist_setunique(hist, 1)
     _ = cel_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
@@ -59,12 +72,12 @@ final class LineEditor: LineSource {
     _ = cel_bind(el, "^I", "fsh-complete")
     // Older libedit binds ^R to redisplay; make it search history as readline users expect.
     _ = cel_bind(el, "^R", "em-inc-search-prev")
-    el_source(el, nil)  // $EDITRC or ~/.editrc, last so the user's bindings win
+    cel_source(el, nil)  // $EDITRC or ~/.editrc, last so the user's bindings win
   }
 
   deinit {
-    history_end(hist)
-    el_end(el)
+    chist_end(hist)
+    cel_end(el)
     free(promptC)
   }
 
@@ -81,7 +94,7 @@ final class LineEditor: LineSource {
     lastCompletionLine = nil
     let interruptsBefore = cfsh_sigint_count()
     cfsh_editor_active(1)
-    let got = el_gets(el, &count)
+    let got = cel_gets(el, &count)
     let savedErrno = errno
     cfsh_editor_active(0)
     errno = savedErrno
@@ -89,7 +102,7 @@ final class LineEditor: LineSource {
     // makes that mode's read fail, and libedit answers end-of-file: count the signal instead,
     // and reset the editor so that the mode is left behind with the line.
     if cfsh_sigint_count() != interruptsBefore {
-      el_reset(el)
+      cel_reset(el)
       return .interrupted
     }
     guard let c = got else {
@@ -110,7 +123,7 @@ final class LineEditor: LineSource {
   }
 
   fileprivate func complete() -> UInt8 {
-    guard let completer, let info = el_line(el)?.pointee else { return UInt8(CC_ERROR) }
+    guard let completer, let info = cel_line(el)?.pointee else { return UInt8(CC_ERROR) }
     let n = info.buffer.distance(to: info.cursor)
     let before = String(
       decoding: UnsafeRawBufferPointer(start: info.buffer, count: n), as: UTF8.self)
@@ -122,8 +135,8 @@ final class LineEditor: LineSource {
     guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
     func replace(with text: String) {
       if text == typed { return }
-      el_deletestr(el, Int32(typed.unicodeScalars.count))
-      _ = el_insertstr(el, text)
+      cel_deletestr(el, Int32(typed.unicodeScalars.count))
+      _ = cel_insertstr(el, text)
     }
     if candidates.count == 1 {
       let c = candidates[0]
@@ -135,7 +148,7 @@ final class LineEditor: LineSource {
     let common = LineEditor.commonPrefix(candidates)
     if common.count > result.prefix.count {
       replace(with: result.replacement(common, final: false))
-      if let line = el_line(el)?.pointee {
+      if let line = cel_line(el)?.pointee {
         let m = line.buffer.distance(to: line.cursor)
         lastCompletionLine = String(
           decoding: UnsafeRawBufferPointer(start: line.buffer, count: m), as: UTF8.self)
@@ -183,20 +196,51 @@ final class LineEditor: LineSource {
   }
 }
 
-/// Reads lines without editing (stdin is a terminal but stdout is not: `fsh | tee log`).
+/// Reads lines without editing: when stdin is a terminal but stdout is not (`fsh | tee log`: no
+/// prompt), or when libedit cannot be loaded (a plain prompt on stdout, no history recall).
 final class PlainLineSource: LineSource {
-  func setPrompt(_ prompt: String) {}
+  private let prompts: Bool
+  private var prompt = ""
 
+  init(prompts: Bool = false) { self.prompts = prompts }
+
+  func setPrompt(_ prompt: String) {
+    // Without the delimiters that only libedit reads around colour escapes.
+    self.prompt = prompt.filter { $0 != Character(UnicodeScalar(UInt8(LineEditor.escape))) }
+  }
+
+  /// Bytes read after the last line returned (a paste can bring several lines in one read).
+  private var pending: [UInt8] = []
+  private var atEnd = false
+
+  /// Reads one line with read(2) on standard input, not `Swift.readLine`: after Ctrl-C that one
+  /// retries the interrupted read forever on a stream whose error flag is set (100 % CPU, no
+  /// prompt); here EINTR is `.interrupted`, and the partial line is dropped with the terminal's.
   func read() -> LineInput {
-    errno = 0
-    guard let line = Swift.readLine(strippingNewline: true) else {
-      if errno == EINTR {
-        clearerr(cel_stdin())
+    if prompts { Terminal.write(prompt, to: STDOUT_FILENO) }
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+      if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+        let line = String(decoding: pending[..<newline], as: UTF8.self)
+        pending.removeSubrange(...newline)
+        return .line(line)
+      }
+      if atEnd {
+        guard !pending.isEmpty else { return .endOfInput }
+        defer { pending = [] }
+        return .line(String(decoding: pending, as: UTF8.self))
+      }
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(STDIN_FILENO, $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR {
+        pending = []
         return .interrupted
       }
-      return .endOfInput
+      if n <= 0 {
+        atEnd = true  // end of file, or an error reading: either way there is no more input
+      } else {
+        pending.append(contentsOf: chunk[..<n])
+      }
     }
-    return .line(line)
   }
 
   func addHistory(_ line: String) {}

@@ -40,9 +40,17 @@ final class REPL: LineCompleter {
       + "/history"
     history = HistoryFile(path: path, limit: limit)
     interactive = Terminal.stdinIsTTY && Terminal.stdoutIsTTY
-    if interactive {
-      let editor = LineEditor(historySize: Int32(min(limit, Int(Int32.max))))
+    if interactive, let editor = LineEditor(historySize: Int32(min(limit, Int(Int32.max)))) {
       input = editor
+    } else if interactive {
+      // libedit is loaded only now (see CEditLine.h): without it, a plain prompt still works.
+      host.report(
+        Diagnostic(
+          "line editing is off: libedit could not be loaded "
+            + "(\(LineEditor.loadLibrary() ?? "unknown reason")); install it with "
+            + "'apt-get install libedit2'",
+          severity: .warning))
+      input = PlainLineSource(prompts: true)
     } else {
       input = PlainLineSource()
     }

@@ -100,6 +100,10 @@ struct SandboxProcessTests {
     sandbox.kill9()
     let deadline = Date().addingTimeInterval(120)
     while Self.alive(child) && Date() < deadline { usleep(20_000) }
-    #expect(!Self.alive(child), "fsh-sandbox outlived fsh killed with SIGKILL")
+    let outlived = Self.alive(child)
+    #expect(!outlived, "fsh-sandbox outlived fsh killed with SIGKILL")
+    // A child that outlived fsh still holds the test runner's output open: kill it, so the
+    // failure is reported instead of `swift test` waiting for it.
+    if outlived { kill(child, SIGKILL) }
   }
 }

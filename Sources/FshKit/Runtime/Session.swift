@@ -138,7 +138,13 @@ public final class Session {
   public func cancel() {
     cancelled.store(true, ordering: .sequentiallyConsistent)
     connection.cancel()
+    wakeSleeper.signal()
   }
+
+  /// Signalled by `cancel()`, so that `sleep` ends at once rather than at its next tick. (A
+  /// signal left over from a cancel outside a sleep wakes the next sleep once, which then
+  /// finds nothing cancelled and waits again.)
+  private let wakeSleeper = DispatchSemaphore(value: 0)
 
   /// Whether `cancel()` was called since the current run started.
   public var isCancelled: Bool { cancelled.load(ordering: .sequentiallyConsistent) }
@@ -157,7 +163,7 @@ public final class Session {
       try checkCancelled()
       let left = deadline.timeIntervalSinceNow
       if left <= 0 { return }
-      Thread.sleep(forTimeInterval: min(left, 0.05))
+      _ = wakeSleeper.wait(timeout: .now() + min(left, 1))
     }
   }
 

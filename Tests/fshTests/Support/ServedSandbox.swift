@@ -42,9 +42,15 @@ final class ServedSandbox: @unchecked Sendable {
 
   var pid: Int32 { process.processIdentifier }
 
+  /// Kills `fsh sandbox serve` with SIGKILL and waits (at most 30 s) until it has exited.
+  /// Not `waitUntilExit`: Foundation learns of the exit through a descriptor the child
+  /// inherited, so a grandchild that outlives fsh (the failure a test looks for) would keep
+  /// that wait from ever returning.
   func kill9() {
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
+    let pid = process.processIdentifier
+    kill(pid, SIGKILL)
+    let deadline = Date().addingTimeInterval(30)
+    while SandboxProcessTests.alive(pid) && Date() < deadline { usleep(10_000) }
   }
 
   deinit {

@@ -61,23 +61,32 @@ hf() { # name, hyperfine arguments…
   hyperfine -N --warmup 3 --export-json "$out/$name.json" "$@" >/dev/null 2>"$out/$name.err"
 }
 
+# hf2 NAME RUNS LABEL_A CMD_A LABEL_B CMD_B: a side-by-side pair, its runs interleaved
+# (Benchmarks/pairs.py: a load that comes or goes during the run then favours neither program).
+hf2() {
+  python3 "$root/Benchmarks/pairs.py" "$out/$1.json" "$2" "$3" "$4" "$5" "$6" 2>"$out/$1.err"
+}
+
 # The machine may be shared (other builds): its load is recorded with the results.
 cut -d' ' -f1-3 /proc/loadavg >"$out/load-start.txt"
 
 echo "== starting sandboxes (2048- and 4096-bit keys; 100 000 datasets on 10 nodes)"
 serve K2048 --nodes 3 --delay 0.1 --key-bits 2048
 serve K4096 --nodes 3 --delay 0.1 --key-bits 4096
-serve BIG --nodes 10 --seed 100000 --delay 0.1 --key-bits 2048
 
 echo "== goal 2: one request in a new process, with 2048- and 4096-bit keys; start-up"
 for k in K2048 K4096; do
   mapfile -t ca < <(curl_args $k)
   with $k "$FSH" -c version >/dev/null
-  with $k hf "g2-$k" --runs "$runs" -n curl "$(q curl "${ca[@]}" "$(base $k)/v1/version")" \
-    -n "fsh -c version" "$(q "$FSH" -c version)"
+  with $k hf2 "g2-$k" "$runs" curl "$(q curl "${ca[@]}" "$(base $k)/v1/version")" \
+    "fsh -c version" "$(q "$FSH" -c version)"
 done
-hf g2-start --runs "$runs" -n "curl --version" "curl --version" -n "fsh -c 'echo hi'" "$(q "$FSH" -c 'echo hi')"
+hf2 g2-start "$runs" "curl --version" "curl --version" "fsh -c 'echo hi'" "$(q "$FSH" -c 'echo hi')"
 python3 "$root/Benchmarks/first_prompt.py" "$FSH" "$runs" >"$out/g2-prompt.json"
+
+# The 100 000-dataset sandbox only now: it keeps a core busy for a while after it starts,
+# which the start-up measurements above must not share.
+serve BIG --nodes 10 --seed 100000 --delay 0.1 --key-bits 2048
 
 echo "== goal 1: datasets over 100 000 datasets (table, CSV, JSON) against curl's three GETs"
 mapfile -t cb < <(curl_args BIG)
@@ -108,8 +117,8 @@ mapfile -t ca < <(curl_args K2048)
 u="$(base K2048)/v1/version"
 for _ in $(seq 1 1000); do echo "url = \"$u\""; echo "output = \"/dev/null\""; done >"$work/curl1000.cfg"
 for _ in $(seq 1 1000); do echo "let v = version"; done >"$work/v1000.fsh"
-with K2048 hf g3-requests --runs "$runs" -n "curl, 1000 URLs" "$(q curl "${ca[@]}" --config "$work/curl1000.cfg")" \
-  -n "fsh script, 1000 version" "$(q "$FSH" "$work/v1000.fsh")"
+with K2048 hf2 g3-requests "$runs" "curl, 1000 URLs" "$(q curl "${ca[@]}" --config "$work/curl1000.cfg")" \
+  "fsh script, 1000 version" "$(q "$FSH" "$work/v1000.fsh")"
 "$BENCH" >"$out/inprocess.json"
 for i in $(seq 1 50000); do echo "let v$((i % 100)) = value-$i"; echo "echo \$v$((i % 100)) done"; done >"$work/100k.fsh"
 hf g3-script --runs "$runs_big" -n "fsh 100k-line script" "$(q "$FSH" "$work/100k.fsh")"

@@ -17,20 +17,36 @@
 /// Errors at the end of the input carry `Diagnostic.Code.incompleteInput`, so a REPL can ask
 /// for another line instead of reporting them.
 public struct Parser {
-  private var tokens: [Token]
-  private var i = 0
+  /// Read one token ahead of the parse, never the whole script at once: a 100 000-line
+  /// script's tokens took ~70 MB before the first statement was parsed, and the page faults
+  /// to make them a fifth of its run.
+  private var lexer: Lexer
+  /// The token being looked at.
+  private var current: Token
+  /// The range of the token before `current` (where a loop or `if` ends).
+  private var previousRange: SourceRange
 
-  public init(tokens: [Token]) { self.tokens = tokens }
+  private init(_ text: String) throws {
+    lexer = Lexer(text)
+    current = try lexer.next()
+    previousRange = current.range
+  }
 
-  /// Parses source text into a script.
+  /// Parses source text into a script. Lexical errors (an unclosed quote) are found as the
+  /// parse reaches them, so the first error in the text is the one reported.
   public static func parse(_ text: String) throws -> Script {
-    var p = Parser(tokens: try Lexer.tokenize(text))
+    var p = try Parser(text)
     return Script(statements: try p.statements(inBlock: false))
   }
 
   static let comparisonOperators: Set<String> = ["==", "!=", "<", "<=", ">", ">=", "=~", "!~"]
 
-  private var current: Token { tokens[i] }
+  /// Moves to the next token (the lexer stays at `.end` once there).
+  private mutating func advance() throws {
+    previousRange = current.range
+    if case .end = current { return }
+    current = try lexer.next()
+  }
 
   /// Blocks, substitutions, `else if` chains and `not`s nested deeper than this are a syntax
   /// error: the parser and the interpreter recurse once per level, and a hostile or generated
@@ -61,10 +77,10 @@ public struct Parser {
     Diagnostic("unexpected \(what)", code: .syntax, notes: [note], range: current.range)
   }
 
-  private mutating func skipSeparators() {
+  private mutating func skipSeparators() throws {
     while true {
       switch current {
-      case .newline, .semicolon: i += 1
+      case .newline, .semicolon: try advance()
       default: return
       }
     }
@@ -73,7 +89,7 @@ public struct Parser {
   mutating func statements(inBlock: Bool, openedAt: SourceRange? = nil) throws -> [Statement] {
     var result: [Statement] = []
     while true {
-      skipSeparators()
+      try skipSeparators()
       switch current {
       case .end:
         if inBlock {
@@ -110,7 +126,7 @@ public struct Parser {
     let startRange = current.range
     switch bare(current) {
     case "let":
-      i += 1
+      try advance()
       guard case .word(let nameWord) = current, let name = nameWord.bareText,
         Identifier.isValid(name)
       else {
@@ -121,17 +137,17 @@ public struct Parser {
           "expected a variable name after 'let'", code: .syntax,
           notes: ["names start with a letter or '_': let ds = create …"], range: current.range)
       }
-      i += 1
+      try advance()
       guard bare(current) == "=" else {
         throw Diagnostic(
           "expected '=' after 'let \(name)'", code: .syntax,
           notes: ["write: let \(name) = VALUE (with spaces around '=')"], range: current.range)
       }
-      i += 1
+      try advance()
       let value = try command(what: "a value after 'let \(name) ='")
       return .assign(name: name, value: value, range: startRange.union(value.range))
     case "try":
-      i += 1
+      try advance()
       let call = try command(what: "a command after 'try'")
       return .attempt(call, range: startRange.union(call.range))
     case "if":
@@ -141,7 +157,7 @@ public struct Parser {
         "'else' must follow the '}' of its 'if' on the same line", code: .syntax,
         notes: ["write: } else { … }"], range: current.range)
     case "for":
-      i += 1
+      try advance()
       guard case .word(let nameWord) = current, let name = nameWord.bareText,
         Identifier.isValid(name)
       else {
@@ -152,7 +168,7 @@ public struct Parser {
           "expected a variable name after 'for'", code: .syntax,
           notes: ["write: for x in a b c { … }"], range: current.range)
       }
-      i += 1
+      try advance()
       guard bare(current) == "in" else {
         if case .end = current {
           throw incomplete(
@@ -162,7 +178,7 @@ public struct Parser {
           "expected 'in' after 'for \(name)'", code: .syntax,
           notes: ["write: for \(name) in a b c { … }"], range: current.range)
       }
-      i += 1
+      try advance()
       var items: [Word] = []
       while true {
         if case .openBrace = current { break }
@@ -184,7 +200,7 @@ public struct Parser {
       }
       let body = try block()
       return .loop(
-        variable: name, items: items, body: body, range: startRange.union(tokens[i - 1].range))
+        variable: name, items: items, body: body, range: startRange.union(previousRange))
     default:
       return .command(try command(what: "a command"))
     }
@@ -192,7 +208,7 @@ public struct Parser {
 
   private mutating func conditional() throws -> Statement {
     let startRange = current.range
-    i += 1
+    try advance()
     let cond = try condition()
     if case .word(let w) = current {
       // `if $x foo {`: a value followed by a word that is neither an operator nor '{'.
@@ -206,7 +222,7 @@ public struct Parser {
     let then = try block(after: "the condition")
     var otherwise: [Statement]? = nil
     if bare(current) == "else" {
-      i += 1
+      try advance()
       if bare(current) == "if" {
         try nest()
         defer { depth -= 1 }
@@ -218,7 +234,7 @@ public struct Parser {
       }
     }
     return .conditional(
-      cond, then: then, otherwise: otherwise, range: startRange.union(tokens[i - 1].range))
+      cond, then: then, otherwise: otherwise, range: startRange.union(previousRange))
   }
 
   private mutating func block(after what: String = "") throws -> [Statement] {
@@ -230,16 +246,16 @@ public struct Parser {
     }
     try nest()
     defer { depth -= 1 }
-    i += 1
+    try advance()
     let body = try statements(inBlock: true, openedAt: open)
-    i += 1  // the closing brace
+    try advance()  // the closing brace
     return body
   }
 
   private mutating func condition() throws -> Condition {
     var left = try conditionTerm()
     while let op = bare(current), op == "and" || op == "or" {
-      i += 1
+      try advance()
       let right = try conditionTerm()
       left = op == "and" ? .and(left, right) : .or(left, right)
     }
@@ -253,11 +269,11 @@ public struct Parser {
     if let b = bare(current), b == "!" || b == "not" {
       try nest()
       defer { depth -= 1 }
-      i += 1
+      try advance()
       return .not(try conditionTerm())
     }
     if bare(current) == "try" {
-      i += 1
+      try advance()
       var words: [Word] = []
       let start = current.range
       while let w = try conditionWord() { words.append(w) }
@@ -283,7 +299,7 @@ public struct Parser {
       return .succeeds(CommandCall(words: words, range: left.range.union(words.last!.range)))
     }
     if let op = bare(current), Parser.comparisonOperators.contains(op) {
-      i += 1
+      try advance()
       guard let right = try conditionWord() else {
         if case .end = current {
           throw incomplete("missing right side of '\(op)'", note: "write: if $x \(op) value { … }")
@@ -325,18 +341,18 @@ public struct Parser {
   private mutating func wordOrSubstitution() throws -> Word? {
     switch current {
     case .word(let w):
-      i += 1
+      try advance()
       return w
     case .openParen(let open):
       try nest()
       defer { depth -= 1 }
-      i += 1
-      while case .newline = current { i += 1 }
+      try advance()
+      while case .newline = current { try advance() }
       var words: [Word] = []
       while true {
-        while case .newline = current { i += 1 }
+        while case .newline = current { try advance() }
         if case .closeParen(let close) = current {
-          i += 1
+          try advance()
           guard !words.isEmpty else {
             throw Diagnostic(
               "empty '()'", code: .syntax, notes: ["put a command inside: (datasets)"],
@@ -356,7 +372,7 @@ public struct Parser {
                 notes: ["write (command).field, e.g. (nodes).0.host"], range: next.range)
             }
             range = range.union(next.range)
-            i += 1
+            try advance()
           }
           return Word(
             parts: [], range: range,

@@ -48,7 +48,13 @@ public struct CommandResult: Sendable {
   /// A failure that comes with the rows (`certs check` with a failed line, `config` with a
   /// broken profiles file): the interpreter shows the result in any format, then fails with
   /// this. A command never shows its own rows through the host.
-  public var failure: Diagnostic?
+  public var failure: Diagnostic? {
+    get { failureBox?.diagnostic }
+    set { failureBox = newValue.map(FailureBox.init) }
+  }
+  /// Boxed: a `Diagnostic` is 136 bytes, more than the rest of a result, and is rare; a run
+  /// keeps every top-level result (`Outcome.values`), so a 100 000-line script kept them all.
+  private var failureBox: FailureBox?
   /// The line shown on a terminal (standard error) in place of a table with no rows, so an
   /// empty answer does not look like a silent failure: `no datasets`. Nil means `no rows`;
   /// empty means none (the command already said so in a note).
@@ -116,4 +122,10 @@ extension CommandResult {
     if let failure { throw failure }
     return self
   }
+}
+
+/// A result's failure, on the heap (see `CommandResult.failure`).
+private final class FailureBox: Sendable {
+  let diagnostic: Diagnostic
+  init(_ diagnostic: Diagnostic) { self.diagnostic = diagnostic }
 }

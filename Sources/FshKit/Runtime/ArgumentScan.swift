@@ -56,8 +56,12 @@ struct ArgumentScan {
   /// Scans `words` (text, and whether written bare) for `declaration`. `more` says that input
   /// follows the last word (completion's word being typed).
   init(_ words: [(text: String, bare: Bool)], for declaration: CommandHelp, more: Bool = false) {
-    let named = declaration.options + GlobalOptions.all
+    // Made once a scan (`options` and `arguments` filter the declaration anew each time they
+    // are read: once a word, for a 100 000-line script), and the options every command takes
+    // only when a word is written like an option.
+    let options = declaration.options
     let positionals = declaration.arguments
+    var named: [Parameter]? = nil
     // The first word always fills a leading required positional, even when it spells a keyword
     // (a cluster named `ca`).
     let leading = declaration.parameters.first.map { $0.kind == .positional && !$0.isOptional }
@@ -74,9 +78,15 @@ struct ArgumentScan {
       list = nil
     }
     var wordSeen = false
+    roles.reserveCapacity(words.count)
     for (i, w) in words.enumerated() {
       let option = w.bare && ArgumentScan.isOptionLike(w.text)
-      let matched = option ? ArgumentScan.match(w.text, in: named) : nil
+      var matched: (Parameter, inline: String?)? = nil
+      if option {
+        let all = named ?? options + GlobalOptions.all
+        named = all
+        matched = ArgumentScan.match(w.text, in: all)
+      }
       if let p = pending {
         pending = nil
         if matched == nil {
@@ -86,7 +96,7 @@ struct ArgumentScan {
         if missing == nil { missing = p }
       }
       let keyword =
-        w.bare ? declaration.options.first(where: { $0.names.contains(w.text) }) : nil
+        w.bare ? options.first(where: { $0.names.contains(w.text) }) : nil
       if let p = maybe {
         maybe = nil
         if !option, keyword == nil {

@@ -77,11 +77,15 @@ public struct Arguments {
       }
     }
     if let f = found[GlobalOptions.output.key]?.last { format = OutputFormat(rawValue: f.text) }
-    var previous: Parameter? = nil
+    // The key of the positional before, not a copy of it (a parameter is 144 bytes with
+    // half a dozen references: this loop runs for every command a script runs).
+    var previousKey: String? = nil
     for p in declaration.parameters {
-      defer { if p.kind == .positional { previous = p } }
-      let paired = p.pairsWithPrevious && previous.map { found[$0.key] != nil } == true
-      guard !p.isOptional || paired, found[p.key] == nil else { continue }
+      let key = p.key
+      defer { if p.kind == .positional { previousKey = key } }
+      if p.isOptional && !p.pairsWithPrevious { continue }
+      let paired = p.pairsWithPrevious && previousKey.map { found[$0] != nil } == true
+      guard !p.isOptional || paired, found[key] == nil else { continue }
       let what = p.kind == .positional ? p.key : "'\(p.spelling)'"
       throw Diagnostic.usage(
         "'\(command)' needs \(what)", notes: ["\(p.spelling): \(p.summary)"] + usageNote(),

@@ -1,5 +1,6 @@
 // A file as `certs check` and `agent check` read it: text, mode and owner, or why not.
 import Foundation
+import FshFiles
 import FshPKI
 
 #if canImport(Glibc)
@@ -38,19 +39,11 @@ struct CheckedFile {
       return
     }
     defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 16384)
-    while bytes.count < 4 << 20 {
-      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 {
-        problem = .unreadable(Self.errorText(errno))
-        return
-      }
-      if n == 0 { break }
-      bytes += buffer[0..<n]
+    do {
+      text = String(decoding: try TextFile.bytes(from: fd, limit: 4 << 20), as: UTF8.self)
+    } catch {
+      problem = .unreadable(Self.errorText(error.code))
     }
-    text = String(decoding: bytes, as: UTF8.self)
   }
 
   static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }

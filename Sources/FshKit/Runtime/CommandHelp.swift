@@ -32,12 +32,7 @@ public struct CompletionKind: Sendable, Equatable {
   }
   /// A fixed set of words.
   public static func values(_ v: [String]) -> CompletionKind {
-    // Joined by hand: the generic `joined(separator:)` was the first call of its kind at
-    // start-up (every parameter with choices makes one), and paid the runtime's conformance
-    // lookups for it.
-    var name = "values:"
-    for (i, word) in v.enumerated() { name += (i == 0 ? "" : ",") + word }
-    return CompletionKind(name) { _, _ in v }
+    CompletionKind("values:" + v.joined(separator: ",")) { _, _ in v }
   }
 
   public static func == (a: CompletionKind, b: CompletionKind) -> Bool { a.name == b.name }

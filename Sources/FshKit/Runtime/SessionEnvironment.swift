@@ -46,7 +46,7 @@ public struct SessionEnvironment: Sendable {
   /// of two entries with one name wins; an entry without `=` is no variable). This is what
   /// `ProcessInfo.processInfo.environment` returns, without creating `ProcessInfo`, which was
   /// 2 % of a one-shot `fsh -c version` in a profile.
-  public static func processVariables() -> [String: String] {
+  static func processVariables() -> [String: String] {
     var variables: [String: String] = [:]
     // NULL after clearenv(3) in an embedding program, though Swift imports it as non-optional.
     let start = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>(

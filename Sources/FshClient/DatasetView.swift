@@ -1,19 +1,22 @@
 /// Where a dataset stands, from the configuration (what was asked), the state (what the agents
 /// report) and the node list (which agents report). See `ClusterView.status(...)`.
 public enum DatasetStatus: String, Sendable, CaseIterable {
-  /// Configured, not in the state, its configured node reporting: not created yet.
+  /// Configured, not listed by the state while its configured node reports. The API cannot
+  /// tell why: being created, or attached but not mounted (an entry Flocker's state drops
+  /// whenever another node reports), or between nodes.
   case pending
   /// Reported mounted on its configured node.
   case attached
   /// Reported attached on a node other than the configured one: a move in progress or stuck.
   case moving
-  /// Reported, attached nowhere (between stages, or detached).
+  /// Reported without a node: attached but not mounted, or not attached.
   case detached
   /// Not in the state and its configured node not reporting: where the volume is cannot be told.
   case unknown
   /// Deleted in the configuration, still reported (or its configured node not reporting).
   case deleting
-  /// Deleted, its configured node reporting, and absent from the state.
+  /// Deleted, its configured node reporting, and not listed by the state (which does not prove
+  /// the volume destroyed: see `wait … deleted`).
   case deleted
 }
 

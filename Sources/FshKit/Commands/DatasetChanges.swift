@@ -163,8 +163,9 @@ extension Datasets {
       parameters: [dataset, yesFlag],
       discussion: """
         The dataset stays in the configuration marked deleted; its agent unmounts, detaches and \
-        destroys the volume (status deleting, then deleted). A lease blocks the agent, not the \
-        request: fsh warns, and the volume stays until the lease is released or expires.
+        destroys the volume (status deleting, then deleted). A lease held by the node where the \
+        volume is mounted keeps it mounted there until the lease is released or expires (fsh \
+        warns); a lease anywhere else does not stop the deletion, as in Flocker.
         """)
     var ref: CommandArgument
     var yes: Bool
@@ -210,8 +211,8 @@ extension Datasets {
       discussion: """
         The agents unmount and detach it on the old node, then attach and mount it on the new \
         one; until then its status is moving (`wait NAME attached` waits for the end). A lease \
-        held by the old node stops the move there until the lease is released or expires: the \
-        request is accepted all the same, and fsh warns.
+        held by the old node, where the volume is mounted, stops the move there until the lease \
+        is released or expires: the request is accepted all the same, and fsh warns.
         """,
       examples: ["move db to 10.0.0.3", "move $ds to 4f2a"])
     var ref: CommandArgument
@@ -252,45 +253,58 @@ extension Datasets {
       "on", "NODE", "attached on this node (after a move)", completion: .node)
     static let timeoutKeyword = Parameter.keyword(
       "timeout", "DURATION", "give up after this long (default 2m, like the kubelet)")
+    static let settleKeyword = Parameter.keyword(
+      "settle", "DURATION",
+      "deleted: how long the state must not list it (default 20s, longer than an agent's back-off)")
     static let help = CommandHelp(
       ["wait"], summary: "wait until a dataset is attached, detached or deleted",
-      parameters: [dataset, status, on, timeoutKeyword],
+      parameters: [dataset, status, on, timeoutKeyword, settleKeyword],
       discussion: """
         Polls the state until the agents report what was asked: attached means mounted on its \
-        configured node (on NODE, when given); deleted means its configured node reports and the \
-        dataset stayed absent from the state for three reads in a row (one missing read, or a \
-        silent agent, is not a deletion). On a terminal it shows what it waits for and what \
-        blocks it (a lease, a node that does not report); at the timeout it fails saying where \
-        the dataset is, where it should be, and the fix. Ctrl-C stops it.
+        configured node (on NODE, when given). Flocker's state cannot confirm a destruction: it \
+        drops a volume that is attached but not mounted whenever another node reports. So \
+        deleted means its configured node reports and the state has not listed the dataset in \
+        any read for the settle window (20s, longer than an agent's longest back-off of 10s); \
+        every read that lists it starts the window again. On a terminal it shows what it waits \
+        for and what blocks it (a lease on a mounted volume, a node that does not report); at \
+        the timeout it fails saying where the dataset is, where it should be, and the fix. \
+        Ctrl-C stops it.
         """,
-      examples: ["wait $ds attached timeout 2m", "wait db attached on 10.0.0.3"])
+      examples: [
+        "wait $ds attached timeout 2m", "wait db attached on 10.0.0.3",
+        "wait old deleted settle 30s",
+      ])
     var ref: CommandArgument
     var want: DatasetStatus
     var node: CommandArgument?
     var timeout: Double = 120
+    var settle: Double = 20
     init(arguments: inout Arguments) throws {
       node = arguments.optional(Self.on)
       timeout = try arguments.duration(Self.timeoutKeyword) ?? timeout
+      settle = try arguments.duration(Self.settleKeyword) ?? settle
       ref = arguments.value(Self.dataset)
       want = DatasetStatus(rawValue: arguments.value(Self.status).text)!
     }
-
-    /// Reads in a row that must find a deleted dataset absent from the state.
-    static let absentReads = 3
 
     func run(in context: CommandContext) throws -> CommandResult {
       let deadline = Date().addingTimeInterval(timeout)
       defer { context.progress(nil) }
       var view = try Datasets.loadView(context)
+      let seen = context.session.sightings
       let id = try view.dataset(ref, includeDeleted: want == .deleted).configuration.datasetID
       let nodeID = try node.map { try view.node($0).uuid }
-      var absent = 0
+      // Since when every read found the deleted dataset unlisted (with its node reporting).
+      var absentSince: Date?
+      // Whether any read listed the dataset.
+      var everListed = false
       var delay = 0.2
       while true {
         guard let v = view.datasets.first(where: { $0.configuration.datasetID == id }) else {
           throw Diagnostic(
             "dataset '\(ref.text)' disappeared from the configuration", code: .notFound)
         }
+        if v.state != nil { everListed = true }
         let reached: Bool
         switch want {
         case .attached:
@@ -298,29 +312,43 @@ extension Datasets {
         case .detached:
           reached = v.status == .detached
         default:
-          absent = v.status == .deleted ? absent + 1 : 0
-          reached = absent >= Self.absentReads
+          absentSince = v.status == .deleted ? (absentSince ?? Date()) : nil
+          reached = absentSince.map { -$0.timeIntervalSinceNow >= settle } ?? false
         }
         if reached {
           context.progress(nil)
-          return CommandResult(
-            v.value, .rendered("\(Whereabouts.name(v)) is \(Whereabouts.describe(v))\n"))
+          let text =
+            want == .deleted
+            ? "\(Whereabouts.name(v)) is deleted: the state has not listed it for "
+              + "\(Durations.format(settle)) while its node reports (the API cannot confirm "
+              + "that the volume was destroyed)\n"
+            : "\(Whereabouts.name(v)) is \(Whereabouts.describe(v, seen: seen))\n"
+          return CommandResult(v.value, .rendered(text))
         }
         // Not there yet: what blocks it (one more request, only while waiting).
         let leases = try context.cluster { try $0.leases() }
-        let blockers = v.blockers(leases: leases, nodes: view.nodes)
-        let blocked = blockers.first.map(Whereabouts.brief)
+        let last = seen.lastListed(id)
         if Date() >= deadline {
           context.progress(nil)
-          throw timedOut(v, blockers: blockers, absent: absent, view: view, nodeID: nodeID)
+          let blockers = v.blockers(
+            leases: leases, nodes: view.nodes, lastMountedOn: last?.node,
+            neverReported: !everListed && last == nil)
+          throw timedOut(
+            v, blockers: blockers, absentSince: absentSince, view: view, nodeID: nodeID,
+            seen: seen)
         }
+        let blockers = v.blockers(leases: leases, nodes: view.nodes, lastMountedOn: last?.node)
         let waited = Int(timeout - deadline.timeIntervalSinceNow)
+        let what =
+          blockers.first.map { Whereabouts.brief($0, seen: seen) }
+          ?? absentSince.map {
+            "not listed for \(Int(-$0.timeIntervalSinceNow))s of \(Int(settle))s"
+          }
+          ?? Whereabouts.describe(v, seen: seen)
         context.progress(
-          "waiting for '\(ref.text)' to be \(want.rawValue): \(blocked ?? Whereabouts.describe(v)) "
+          "waiting for '\(ref.text)' to be \(want.rawValue): \(what) "
             + "(\(waited)s of \(Durations.format(timeout)))")
-        // A deletion is confirmed by consecutive reads, not by time.
-        let pause = absent > 0 ? 0.2 : delay
-        try context.session.sleep(seconds: min(pause, max(0, deadline.timeIntervalSinceNow)))
+        try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
         delay = min(delay * 1.5, 2)
         view = try Datasets.loadView(context)
       }
@@ -328,24 +356,27 @@ extension Datasets {
 
     /// The timeout error: where the dataset is, where it should be, what blocks it and the fix.
     func timedOut(
-      _ v: DatasetView, blockers: [Blocker], absent: Int, view: ClusterView, nodeID: String?
+      _ v: DatasetView, blockers: [Blocker], absentSince: Date?, view: ClusterView,
+      nodeID: String?, seen: Sightings
     ) -> Diagnostic {
       let target = nodeID.map { " on \(Whereabouts.label(uuid: $0, in: view))" } ?? ""
-      var notes = ["it is \(Whereabouts.describe(v))"]
+      var notes = ["it is \(Whereabouts.describe(v, seen: seen))"]
       for blocker in blockers {
-        let (message, fix) = Whereabouts.words(blocker, ref: ref.text)
+        let (message, fix) = Whereabouts.words(blocker, ref: ref.text, seen: seen)
         notes.append("blocked: \(message)")
         notes.append(fix)
       }
-      if want == .deleted, v.status == .deleted {
+      if want == .deleted, let absentSince {
         notes.append(
-          "it was absent from only \(absent) of the last \(Self.absentReads) reads; the state can "
-            + "miss an entry for a read, so that is not yet a deletion")
+          "the state has not listed it for \(Int(-absentSince.timeIntervalSinceNow))s of the "
+            + "\(Durations.format(settle)) settle window: Flocker's state drops a volume that is "
+            + "attached but not mounted whenever another node reports, so that is not yet a "
+            + "deletion")
       }
       if blockers.isEmpty, v.status == .pending || v.status == .detached || v.status == .moving {
         let host = v.node?.host ?? "its node"
         notes.append(
-          "no lease or silent agent blocks it: agents converge asynchronously; check the dataset "
+          "nothing the API shows blocks it: agents converge asynchronously; check the dataset "
             + "agent's log on \(host), or wait longer with 'timeout'")
       }
       return Diagnostic(
@@ -356,16 +387,26 @@ extension Datasets {
 }
 
 extension Datasets {
-  /// After a move or destroy: when a lease keeps the volume where it is, says so at once.
+  /// After a move or destroy: when a lease keeps the mounted volume where it is, says so at
+  /// once; a lease that does not (the volume is not mounted on the holder) is only noted.
   static func warnIfLeased(
     _ v: DatasetView, leases: [Lease], view: ClusterView, ref: String, context: CommandContext
   ) {
-    for case .lease(let node, let expires) in v.blockers(leases: leases, nodes: view.nodes) {
-      let (_, fix) = Whereabouts.words(.lease(node: node, expires: expires), ref: ref)
-      let until = expires == nil ? "released" : "released or expires"
+    guard let lease = v.lease(in: leases) else { return }
+    let holder = Whereabouts.label(uuid: lease.nodeUUID, in: view)
+    if v.isBlocked(by: lease) {
+      let (_, fix) = Whereabouts.words(
+        .lease(node: Node(uuid: lease.nodeUUID, host: ""), expires: lease.expires), ref: ref)
+      let until = lease.expires == nil ? "released" : "released or expires"
       context.warn(
-        "'\(ref)' is leased by node \(Whereabouts.label(node)): nothing happens until the lease "
-          + "is \(until)", notes: [fix])
+        "'\(ref)' is leased by node \(holder), where it is mounted: its agent keeps it mounted "
+          + "there until the lease is \(until)", notes: [fix])
+    } else if !v.configuration.deleted && v.configuration.primary == lease.nodeUUID {
+      return
+    } else {
+      context.note(
+        "'\(ref)' is leased by node \(holder), but the lease does not hold it: the volume is not "
+          + "mounted there, and a lease keeps only a mounted volume mounted")
     }
   }
 }

@@ -58,6 +58,10 @@ enum Datasets {
     let view = try context.cluster { try ClusterView.load($0, timing: context.timing) }
     let words = view.completionWords
     context.session.names.update(datasets: words.datasets, nodes: words.nodes)
+    let c = context.session.configuration
+    context.session.sightings.observe(
+      view, cluster: Sightings.key(host: c.host, port: c.port),
+      at: Date().timeIntervalSince1970)
     return view
   }
 
@@ -80,11 +84,14 @@ enum Datasets {
       unexpected: { List.unexpected($0) },
       discussion: """
         Status merges the configuration (where a dataset should be) with what the agents \
-        report (where it is): pending (configured, not yet in the state), attached (mounted on \
-        its configured node), moving (attached on another node: NODE shows `A → B`), detached \
-        (reported, attached nowhere), unknown (not in the state and its configured node not \
-        reporting), deleting (deleted, still reported), deleted (gone). Everything that may \
-        still hold a volume is listed; --deleted adds the gone ones. Sorted by name, then id.
+        report (where it is), claiming no more than the API shows: pending (configured, not \
+        listed by any agent: being created, or attached but not mounted, which Flocker's state \
+        can leave out), attached (mounted on its configured node), moving (mounted on another \
+        node: NODE shows `A → B`), detached (reported without a node: attached but not mounted, \
+        or not attached), unknown (not in the state and its configured node not reporting), \
+        deleting (deleted, still reported), deleted (deleted and not listed). Everything that \
+        may still hold a volume is listed; --deleted adds the deleted ones. Sorted by name, \
+        then id.
         """,
       examples: [
         "datasets", "datasets status pending", "datasets on 265a0498 -o json",
@@ -204,11 +211,22 @@ enum Datasets {
     func run(in context: CommandContext) throws -> CommandResult {
       let (view, v, leases) = try Datasets.loadWithLeases(context, ref)
       guard case .record(var r) = v.value else { return CommandResult(v.value, .record) }
-      r["lease"] = v.lease(in: leases).map { Datasets.leaseValue($0, view: view) } ?? .null
-      r["where"] = .string(Whereabouts.describe(v))
+      let seen = context.session.sightings
+      r["lease"] = v.lease(in: leases).map { Datasets.leaseValue($0, of: v, view: view) } ?? .null
+      r["where"] = .string(Whereabouts.describe(v, seen: seen))
+      if v.state == nil, let l = seen.lastListed(v.configuration.datasetID) {
+        r["last_listed"] = .record(
+          Record([
+            ("time", .string(Sightings.clock(l.time))), ("node", .from(l.node)),
+            ("host", .from(l.node.flatMap(seen.host))),
+          ]))
+      }
       r["blockers"] = .list(
-        v.blockers(leases: leases, nodes: view.nodes).map {
-          Whereabouts.value($0, ref: ref.text, view: view)
+        v.blockers(
+          leases: leases, nodes: view.nodes,
+          lastMountedOn: seen.lastListed(v.configuration.datasetID)?.node
+        ).map {
+          Whereabouts.value($0, ref: ref.text, view: view, seen: seen)
         })
       if let name = v.configuration.name {
         let twins = view.datasets.filter {
@@ -231,14 +249,31 @@ enum Datasets {
 }
 
 extension Datasets {
-  /// A lease inside a dataset record: the holding node and the remaining seconds (null: never).
-  static func leaseValue(_ lease: Lease, view: ClusterView) -> Value {
+  /// A lease inside a dataset record: the holding node, the remaining seconds (null: never),
+  /// and whether it stops the dataset now, with why.
+  static func leaseValue(_ lease: Lease, of v: DatasetView, view: ClusterView) -> Value {
     .record(
       Record([
         ("node", .string(lease.nodeUUID)),
         ("host", .from(view.nodes.first { $0.uuid == lease.nodeUUID }?.host)),
         ("expires", NodesAndLeases.expiry(lease.expires)),
+        ("blocking", .bool(v.isBlocked(by: lease))),
+        ("why", .string(leaseEffect(lease, of: v))),
       ]))
+  }
+
+  /// What a lease does to this dataset now, in a clause (upstream: an agent keeps a leased
+  /// volume mounted only where it has mounted it; it detaches and destroys any other).
+  static func leaseEffect(_ lease: Lease, of v: DatasetView) -> String {
+    if v.isBlocked(by: lease) {
+      return "the volume is mounted on the holder and has to leave it: its agent keeps it mounted"
+    }
+    if v.state?.primary == lease.nodeUUID {
+      return "the volume is mounted on the holder, where the configuration wants it: the lease "
+        + "keeps it there"
+    }
+    return "not blocking: the volume is not mounted on the holder, and a lease keeps only a "
+      + "mounted volume mounted"
   }
 }
 

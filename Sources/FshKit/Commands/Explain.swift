@@ -26,19 +26,20 @@ extension Datasets {
 
     func run(in context: CommandContext) throws -> CommandResult {
       let (view, v, leases) = try Datasets.loadWithLeases(context, ref)
-      let checks = Self.checks(v, leases: leases, view: view, ref: ref.text)
+      let seen = context.session.sightings
+      let checks = Self.checks(v, leases: leases, view: view, ref: ref.text, seen: seen)
       let record = Record([
         ("dataset_id", .string(v.configuration.datasetID)),
         ("name", .from(v.configuration.name)),
         ("status", .string(v.status.rawValue)),
-        ("where", .string(Whereabouts.describe(v))),
+        ("where", .string(Whereabouts.describe(v, seen: seen))),
         ("desired", Self.desired(v)),
         ("actual", Self.actual(v)),
         ("ok", .bool(!checks.contains { $0.status == .fail })),
         ("checks", .list(checks.map(\.value))),
       ])
       let text =
-        Self.sideBySide(v) + "\n"
+        Self.sideBySide(v, seen: seen) + "\n"
         + Certs.Check.render(checks, width: context.session.terminalWidth())
       return CommandResult(.record(record), .rendered(text))
     }
@@ -63,10 +64,10 @@ extension Datasets {
     }
 
     /// The two columns people compare.
-    static func sideBySide(_ v: DatasetView) -> String {
+    static func sideBySide(_ v: DatasetView, seen: Sightings? = nil) -> String {
       let c = v.configuration
       let configured = c.primary.map { uuid in
-        v.node.map(Whereabouts.label) ?? "\(uuid.prefix(8)) (not reporting)"
+        v.node.map(Whereabouts.label) ?? "\(Whereabouts.former(uuid, seen: seen)), not reporting"
       }
       let size = { (n: Int?) in n.map(Sizes.format) ?? "-" }
       let rows: [(String, String, String)] = [
@@ -80,7 +81,8 @@ extension Datasets {
       func pad(_ s: String, _ w: Int) -> String {
         s + String(repeating: " ", count: max(0, w - DisplayWidth.of(s)))
       }
-      var out = "\(Whereabouts.name(v)) is \(v.status.rawValue): \(Whereabouts.describe(v))\n"
+      var out =
+        "\(Whereabouts.name(v)) is \(v.status.rawValue): \(Whereabouts.describe(v, seen: seen))\n"
       out += pad("", first) + "  " + pad("DESIRED", second) + "  ACTUAL\n"
       for (label, want, have) in rows {
         out += pad(label, first) + "  " + pad(want, second) + "  " + have + "\n"
@@ -88,10 +90,11 @@ extension Datasets {
       return out
     }
 
-    static func checks(_ v: DatasetView, leases: [Lease], view: ClusterView, ref: String)
-      -> [CertificateCheck]
-    {
-      let blockers = v.blockers(leases: leases, nodes: view.nodes)
+    static func checks(
+      _ v: DatasetView, leases: [Lease], view: ClusterView, ref: String, seen: Sightings? = nil
+    ) -> [CertificateCheck] {
+      let lastListed = seen?.lastListed(v.configuration.datasetID)
+      let blockers = v.blockers(leases: leases, nodes: view.nodes, lastMountedOn: lastListed?.node)
       var rows: [CertificateCheck] = []
       // E1: a lease.
       if case .lease(let node, let expires)? = blockers.first(where: {
@@ -105,16 +108,19 @@ extension Datasets {
         rows.append(
           CertificateCheck(
             "E1", "lease", .pass,
-            "leased by node \(Whereabouts.label(uuid: lease.nodeUUID, in: view)) \(time); it keeps "
-              + "the volume where the configuration wants it"))
+            "leased by node \(Whereabouts.label(uuid: lease.nodeUUID, in: view)) \(time); "
+              + Datasets.leaseEffect(lease, of: v)))
       } else {
         rows.append(CertificateCheck("E1", "lease", .pass, "no lease"))
       }
       // E2: the configured node's agent.
       if let blocker = blockers.first(where: {
-        if case .nodeNotReporting = $0 { return true } else { return false }
+        switch $0 {
+        case .nodeNotReporting, .sourceNotReporting: return true
+        default: return false
+        }
       }) {
-        let (message, fix) = Whereabouts.words(blocker, ref: ref)
+        let (message, fix) = Whereabouts.words(blocker, ref: ref, seen: seen)
         rows.append(CertificateCheck("E2", "agent", .fail, message, fix: fix))
       } else if let node = v.node {
         rows.append(
@@ -128,12 +134,16 @@ extension Datasets {
       // E3: state and configuration agree.
       let wanted = v.configuration.deleted ? "deleted" : "attached"
       if v.status == .attached || v.status == .deleted {
-        rows.append(CertificateCheck("E3", "converged", .pass, Whereabouts.describe(v)))
+        rows.append(
+          CertificateCheck("E3", "converged", .pass, Whereabouts.describe(v, seen: seen)))
       } else {
         let fix =
-          blockers.first.map { Whereabouts.words($0, ref: ref).fix }
-          ?? "nothing blocks it: the agents are converging; wait \(Whereabouts.quote(ref)) \(wanted)"
-        rows.append(CertificateCheck("E3", "converged", .fail, Whereabouts.describe(v), fix: fix))
+          blockers.first.map { Whereabouts.words($0, ref: ref, seen: seen).fix }
+          ?? "nothing the API shows blocks it: the agents converge in their own time; wait "
+          + "\(Whereabouts.quote(ref)) \(wanted)"
+        rows.append(
+          CertificateCheck(
+            "E3", "converged", .fail, Whereabouts.describe(v, seen: seen), fix: fix))
       }
       // E4: other live datasets with the same name.
       if let name = v.configuration.name, !v.configuration.deleted {
@@ -148,8 +158,9 @@ extension Datasets {
             CertificateCheck(
               "E4", "unique name", mine ? .warn : .fail,
               "\(twins.count) live datasets are named '\(name)'; a kubelet's datasetName gets "
-                + "\(first.prefix(8)) (the first in the API's order)"
-                + (mine ? ", this one" : ", not this one"),
+                + "\(first.prefix(8)) now" + (mine ? ", this one" : ", not this one")
+                + " (the first in the API's order, a hash order that can change on the next "
+                + "move or create)",
               fix: "use datasetUUID in the volume spec, or destroy the extra dataset"))
         } else {
           rows.append(
@@ -178,9 +189,11 @@ extension Datasets {
           CertificateCheck(
             "E5", "size", .pass, "\(Sizes.format(made)) as asked (\(Sizes.format(a)))"))
       case (let a?, nil):
+        let when = lastListed.map { " (last listed at \(Sightings.clock($0.time)))" } ?? ""
         rows.append(
           CertificateCheck(
-            "E5", "size", .pass, "asked for \(Sizes.format(a)); no volume is reported yet"))
+            "E5", "size", .pass,
+            "asked for \(Sizes.format(a)); the state does not list the volume now\(when)"))
       }
       return rows
     }

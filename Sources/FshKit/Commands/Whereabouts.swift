@@ -35,51 +35,78 @@ enum Whereabouts {
     return out + "\""
   }
 
-  /// Where the dataset is and, when that differs, where it should be: one clause.
-  static func describe(_ v: DatasetView) -> String {
+  /// A node that is not in the node list: its short id and, when fsh saw it, its host.
+  static func former(_ uuid: String, seen: Sightings?) -> String {
+    label(Node(uuid: uuid, host: seen?.host(uuid) ?? ""))
+  }
+
+  /// Where the dataset is and, when that differs, where it should be: one clause. Only what the
+  /// API shows, and what this process saw of it when the state no longer lists it.
+  static func describe(_ v: DatasetView, seen: Sightings? = nil) -> String {
     let configured =
       v.configuration.primary.map { uuid in
-        v.node.map(label) ?? String(uuid.prefix(8))
+        v.node.map(label) ?? former(uuid, seen: seen)
       } ?? "no node"
-    let attached = v.attachedNode.map(label)
+    let attached = v.attachedNode.map { n in n.host.isEmpty ? former(n.uuid, seen: seen) : label(n)
+    }
+    var lastSeen: String {
+      guard v.state == nil, let l = seen?.lastListed(v.configuration.datasetID) else { return "" }
+      let at = Sightings.clock(l.time)
+      guard let node = l.node else { return "; last listed without a node at \(at)" }
+      return "; last listed attached on \(former(node, seen: seen)) at \(at)"
+    }
     switch v.status {
     case .attached:
       return "attached on \(configured)" + (v.state?.path.map { " at \($0)" } ?? "")
     case .moving:
       return "still attached on \(attached ?? "another node"), configured on \(configured)"
     case .detached:
-      return "reported attached nowhere, configured on \(configured)"
+      return "reported without a node (attached but not mounted, or not attached), configured on "
+        + configured
     case .pending:
-      return "not created yet on \(configured)"
+      return "not reported by any agent (being created, or attached but not mounted, which "
+        + "Flocker's state can leave out), configured on \(configured)" + lastSeen
     case .unknown:
-      return "not in the state: its configured node \(configured) is not reporting"
+      return "not in the state: its configured node \(configured) is not reporting" + lastSeen
     case .deleting:
       if let attached { return "deleted but still attached on \(attached)" }
       return v.state == nil
-        ? "deleted; its configured node \(configured) is not reporting, so it cannot be told gone"
-        : "deleted, its volume not destroyed yet"
+        ? "deleted; its configured node \(configured) is not reporting, so the API cannot tell "
+          + "whether the volume was destroyed" + lastSeen
+        : "deleted, its volume reported without a node (not destroyed yet)"
     case .deleted:
-      return "deleted and gone from the state"
+      return "deleted, and not listed by the state" + lastSeen
     }
   }
 
   /// The blocker in words, and the fix, for a dataset named `ref` by the user.
-  static func words(_ blocker: Blocker, ref: String) -> (message: String, fix: String) {
+  static func words(_ blocker: Blocker, ref: String, seen: Sightings? = nil) -> (
+    message: String, fix: String
+  ) {
     let quoted = quote(ref)
     switch blocker {
     case .lease(let node, let expires):
       let time = expires.map { "for another \(Durations.format(max(0, $0)))" } ?? "with no expiry"
       return (
-        "leased by node \(label(node)) \(time): its agent keeps the volume where it is",
+        "leased by node \(label(node)) \(time), where it is mounted: its agent keeps a leased, "
+          + "mounted volume mounted",
         "release the lease: lease release \(quoted)"
           + (expires == nil ? "" : " (or wait until it expires)")
       )
     case .nodeNotReporting(let uuid):
       return (
-        "its configured node \(uuid.prefix(8)) is not reporting: its dataset agent is stopped, "
-          + "or the cluster never knew this node",
+        "its configured node \(former(uuid, seen: seen)) is not reporting: its dataset agent is "
+          + "stopped, or the cluster never knew this node",
         "start flocker-dataset-agent on that node, or move it to a node that reports: "
           + "move \(quoted) to NODE"
+      )
+    case .sourceNotReporting(let node):
+      let name = former(node.uuid, seen: seen)
+      return (
+        "the node it was last seen mounted on, \(name), is not reporting: only that node's agent "
+          + "unmounts and detaches it",
+        "start flocker-dataset-agent on \(seen?.host(node.uuid) ?? "that node") (the volume "
+          + "stays attached there until it does)"
       )
     case .deletedStillReported(let node):
       let on = node.map { " on \(label($0))" } ?? ""
@@ -87,36 +114,55 @@ enum Whereabouts {
         "the agent\(on) is still unmounting, detaching or destroying the volume",
         "wait for it: wait \(quoted) deleted"
       )
+    case .notReported(let node):
+      return (
+        "its configured node \(label(node)) reports, but its agent has not reported the volume",
+        "read the dataset agent's log on \(node.host.isEmpty ? "that node" : node.host) "
+          + "(journalctl -u flocker-dataset-agent): the backend may refuse the size, or fail to "
+          + "create or attach the volume"
+      )
     }
   }
 
   /// The blocker in a few words, for a progress line.
-  static func brief(_ blocker: Blocker) -> String {
+  static func brief(_ blocker: Blocker, seen: Sightings? = nil) -> String {
     switch blocker {
-    case .lease(let node, _): return "leased by node \(label(node))"
-    case .nodeNotReporting(let uuid): return "node \(uuid.prefix(8)) is not reporting"
+    case .lease(let node, _): return "leased by node \(label(node)), where it is mounted"
+    case .nodeNotReporting(let uuid): return "node \(former(uuid, seen: seen)) is not reporting"
+    case .sourceNotReporting(let node):
+      return "node \(former(node.uuid, seen: seen)), where it was mounted, is not reporting"
     case .deletedStillReported(let node):
       return "still being destroyed" + (node.map { " on \(label($0))" } ?? "")
+    case .notReported(let node): return "not reported by node \(label(node))"
     }
   }
 
   /// A blocker as data for scripts and JSON: kind, node, host, expires, message, fix.
-  static func value(_ blocker: Blocker, ref: String, view: ClusterView) -> Value {
-    let (message, fix) = words(blocker, ref: ref)
+  /// A blocker that is not a lease has no `expires`.
+  static func value(_ blocker: Blocker, ref: String, view: ClusterView, seen: Sightings? = nil)
+    -> Value
+  {
+    let (message, fix) = words(blocker, ref: ref, seen: seen)
     let kind: String
-    var expires = Value.null
+    var expires: Value?
     switch blocker {
     case .lease(_, let e):
       kind = "lease"
       expires = NodesAndLeases.expiry(e)
     case .nodeNotReporting: kind = "node_not_reporting"
+    case .sourceNotReporting: kind = "source_not_reporting"
     case .deletedStillReported: kind = "deleted_still_reported"
+    case .notReported: kind = "not_reported"
     }
-    let host = blocker.nodeID.flatMap { id in view.nodes.first { $0.uuid == id }?.host }
-    return .record(
-      Record([
-        ("kind", .string(kind)), ("node", .from(blocker.nodeID)), ("host", .from(host)),
-        ("expires", expires), ("message", .string(message)), ("fix", .string(fix)),
-      ]))
+    let host = blocker.nodeID.flatMap { id in
+      view.nodes.first { $0.uuid == id }?.host ?? seen?.host(id)
+    }
+    var r = Record([
+      ("kind", .string(kind)), ("node", .from(blocker.nodeID)), ("host", .from(host)),
+    ])
+    if let expires { r["expires"] = expires }
+    r["message"] = .string(message)
+    r["fix"] = .string(fix)
+    return .record(r)
   }
 }

@@ -68,6 +68,8 @@ public final class Session {
   public var terminalWidth: () -> Int? = { nil }
   /// Dataset and node names seen by the last listing, for completion.
   public let names = NameCache()
+  /// What this session saw of the cluster: where datasets were last listed, nodes' hosts.
+  lazy var sightings = Sightings(stateDirectory: environment.stateDirectory)
 
   /// Creates a session with the given environment and commands (default: all of fsh's).
   public init(

@@ -79,6 +79,48 @@ import Testing
       ])
   }
 
+  /// Upstream's agent keeps a leased volume mounted only where it has mounted it ("a lease
+  /// doesn't force a mount"): a volume that is only attached, or not attached, is detached and
+  /// destroyed, lease or not.
+  @Test func aLeaseBlocksOnlyAVolumeMountedOnItsHolder() {
+    let leased = [Lease(datasetID: Self.id, nodeUUID: Self.a, expires: nil)]
+    let deletedUnmounted = view(primary: Self.a, deleted: true, state: [bare])
+    #expect(!deletedUnmounted.isBlocked(by: leased[0]))
+    #expect(
+      deletedUnmounted.blockers(leases: leased, nodes: Self.nodes) == [
+        .deletedStillReported(node: nil)
+      ])
+    let movingUnmounted = view(primary: Self.b, state: [bare])
+    #expect(movingUnmounted.blockers(leases: leased, nodes: Self.nodes).isEmpty)
+    // Held by another node than the one it is mounted on: not blocking either.
+    let leasedElsewhere = [Lease(datasetID: Self.id, nodeUUID: Self.b, expires: nil)]
+    let deletedMountedOnA = view(primary: Self.a, deleted: true, state: [mounted(on: Self.a)])
+    #expect(!deletedMountedOnA.isBlocked(by: leasedElsewhere[0]))
+    #expect(deletedMountedOnA.isBlocked(by: leased[0]))
+    // Unlisted: the lease blocks nothing the API shows.
+    let deletedUnlisted = view(primary: Self.a, deleted: true, state: [])
+    #expect(deletedUnlisted.blockers(leases: leased, nodes: Self.nodes).isEmpty)
+  }
+
+  /// A move whose source stopped reporting: the state lists the volume nowhere, and only what
+  /// this process saw says where it was.
+  @Test func aSilentSourceIsNamedFromWhatWasSeen() {
+    let moving = view(primary: Self.b, state: [])
+    #expect(moving.status == .pending)
+    #expect(
+      moving.blockers(leases: [], nodes: [Self.nodes[1]], lastMountedOn: Self.a) == [
+        .sourceNotReporting(node: Node(uuid: Self.a, host: ""))
+      ])
+    // The source still reports (the state only dropped the entry): no blocker.
+    #expect(moving.blockers(leases: [], nodes: Self.nodes, lastMountedOn: Self.a).isEmpty)
+    // Never reported while watched: its configured node's agent is named.
+    let fresh = view(primary: Self.a, state: [])
+    #expect(
+      fresh.blockers(leases: [], nodes: Self.nodes, neverReported: true) == [
+        .notReported(node: Self.nodes[0])
+      ])
+  }
+
   /// A control service whose state answers follow a script: `true` lists the dataset, `false`
   /// misses it (the last answer repeats).
   final class Scripted: @unchecked Sendable {
@@ -113,25 +155,38 @@ import Testing
     }
   }
 
-  func waitDeleted(_ reads: [Bool], timeout: String) -> Outcome {
+  func waitDeleted(_ reads: [Bool], timeout: String, settle: String = "1s") -> Outcome {
     let scripted = Scripted(reads)
     let s = Session(
       environment: SessionEnvironment(
         variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/"))
     s.transportFactory = { _, _ in InProcessTransport(scripted.answer) }
     s.set(.host, to: "scripted")
-    return s.run("wait x deleted timeout \(timeout)", name: "test")
+    return s.run("wait x deleted timeout \(timeout) settle \(settle)", name: "test")
   }
 
   @Test func oneMissingReadIsNotADeletion() {
-    // Missing on every other read, never three in a row: never deleted.
+    // Missing on every other read, never for the whole settle window: never deleted.
     let flapping = waitDeleted(
       Array(repeating: [true, false], count: 40).flatMap { $0 }, timeout: "3s")
     #expect(flapping.status == 1)
     #expect(flapping.stoppedBy?.message == "dataset 'x' is not deleted after 3s")
-    // Two misses, then listed again, then gone for good: deleted only after three in a row.
+    // Two misses, then listed again, then gone for good: deleted once unlisted for the window.
     let gone = waitDeleted(
       [true, false, false, true] + Array(repeating: false, count: 10), timeout: "30s")
     #expect(gone.status == 0, "\(gone.stoppedBy.map { "\($0)" } ?? "")")
+  }
+
+  /// Absent from every read is not a destruction until the settle window (20s by default,
+  /// longer than an agent's longest back-off) has passed.
+  @Test func deletedNeedsTheSettleWindow() throws {
+    let early = waitDeleted([false], timeout: "3s", settle: "20s")
+    #expect(early.status == 1)
+    let notes = early.stoppedBy?.notes.joined(separator: "\n") ?? ""
+    #expect(notes.contains("of the 20s settle window"), "\(notes)")
+    let start = Date()
+    let settled = waitDeleted([false], timeout: "30s", settle: "2s")
+    #expect(settled.status == 0, "\(settled.stoppedBy.map { "\($0)" } ?? "")")
+    #expect(Date().timeIntervalSince(start) >= 2, "concluded inside the settle window")
   }
 }

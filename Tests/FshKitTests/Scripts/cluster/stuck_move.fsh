@@ -25,7 +25,7 @@ echo $error.message
 echo $error.notes.0
 # expect: it is still attached on * (10.0.0.1), configured on * (10.0.0.2)
 echo $error.notes.1
-# expect: blocked: leased by node * (10.0.0.1) with no expiry: its agent keeps the volume where it is
+# expect: blocked: leased by node * (10.0.0.1) with no expiry, where it is mounted: its agent keeps a leased, mounted volume mounted
 echo $error.notes.2
 # expect: release the lease: lease release stuck-move
 let e = explain stuck-move

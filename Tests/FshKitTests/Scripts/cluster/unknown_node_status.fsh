@@ -17,6 +17,6 @@ destroy ghost-node --yes -o csv
 # expect: *,ghost-node,deleting,*
 try wait ghost-node deleted timeout 1s
 echo $error.notes.0
-# expect: it is deleted; its configured node 0b4b2b44 is not reporting, so it cannot be told gone
+# expect: it is deleted; its configured node 0b4b2b44 is not reporting, so the API cannot tell whether the volume was destroyed
 for d in (datasets name ghost-node) { echo $d.status }
 # expect: deleting

@@ -1,0 +1,97 @@
+import Foundation
+// What fsh has seen of a cluster, so that it can say where a dataset was when the API no longer
+// shows it (Flocker's state drops attached-but-unmounted entries and, 120 s after its agent's last
+// message, a silent node with its volumes: reference flocker-convergence.md).
+import FshClient
+import FshFiles
+
+/// What this process saw of the cluster it talks to: when and where the state last listed each
+/// dataset, when fsh first read each one, and each node's last-known host. The hosts are kept
+/// across processes (`names/<cluster>.hosts` beside the completion names), so a node that has
+/// left the state is still named by its host.
+final class Sightings {
+  /// The state's last listing of a dataset seen by this process.
+  struct Listed: Equatable {
+    var time: Double
+    /// The node it was mounted on; nil when listed without one.
+    var node: String?
+  }
+
+  private let directory: String
+  private var cluster: String?
+  private var listed: [String: Listed] = [:]
+  private var firstRead: [String: Double] = [:]
+  private var hosts: [String: String] = [:]
+  private var savedHosts: [String: String] = [:]
+
+  init(stateDirectory: String) { directory = stateDirectory + "/names" }
+
+  /// Records one read of the cluster named `key` (host and port; nil: keep nothing across
+  /// processes). A different cluster starts afresh.
+  func observe(_ view: ClusterView, cluster key: String?, at time: Double) {
+    if key != cluster {
+      cluster = key
+      listed = [:]
+      firstRead = [:]
+      hosts = [:]
+      savedHosts = key.map(loadHosts) ?? [:]
+      hosts = savedHosts
+    }
+    for n in view.nodes where !n.host.isEmpty { hosts[n.uuid] = n.host }
+    for v in view.datasets {
+      let id = v.configuration.datasetID
+      if firstRead[id] == nil { firstRead[id] = time }
+      if let s = v.state { listed[id] = Listed(time: time, node: s.primary) }
+    }
+    if hosts != savedHosts, let key {
+      saveHosts(key)
+      savedHosts = hosts
+    }
+  }
+
+  /// When and where the state last listed the dataset, in this process.
+  func lastListed(_ datasetID: String) -> Listed? { listed[datasetID] }
+
+  /// When this process first read the dataset in the configuration.
+  func firstSeen(_ datasetID: String) -> Double? { firstRead[datasetID] }
+
+  /// The node's host as last reported (in this process or an earlier one).
+  func host(_ uuid: String) -> String? { hosts[uuid] }
+
+  /// The file key of a cluster: its host and port (as the completion names' store spells it).
+  static func key(host: String?, port: Int) -> String? {
+    guard let host, !host.isEmpty else { return nil }
+    let safe = host.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
+    return String(safe) + "_\(port)"
+  }
+
+  private func path(_ key: String) -> String { directory + "/" + key + ".hosts" }
+
+  /// `uuid host` lines; anything else is skipped (the file is only a hint).
+  private func loadHosts(_ key: String) -> [String: String] {
+    guard let text = TextFile.read(path(key)) else { return [:] }
+    var out: [String: String] = [:]
+    for line in text.split(separator: "\n") {
+      let parts = line.split(separator: " ")
+      if parts.count == 2 { out[String(parts[0])] = String(parts[1]) }
+    }
+    return out
+  }
+
+  /// Best effort: a read-only state directory costs only the names of nodes that later leave.
+  private func saveHosts(_ key: String) {
+    let text = hosts.keys.sorted().map { "\($0) \(hosts[$0]!)\n" }.joined()
+    try? FileManager.default.createDirectory(
+      atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try? AtomicFile.write(Array(text.utf8), to: path(key), mode: 0o600)
+  }
+
+  /// `14:03:12` in local time.
+  static func clock(_ time: Double) -> String {
+    var t = time_t(time)
+    var parts = tm()
+    localtime_r(&t, &parts)
+    func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+  }
+}

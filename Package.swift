@@ -101,6 +101,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // MARK: The embedding example (examples/embed), built here too so that its test
+    // (Tests/embed/run.sh) reuses this build instead of compiling every dependency again.
+    .executableTarget(
+      name: "embed-demo", dependencies: ["FshKit"], path: "examples/embed/Sources/embed-demo"),
+
     // MARK: Benchmarks (scripts/bench)
     .executableTarget(name: "fsh-bench", dependencies: ["FshKit"], path: "Benchmarks/FshBench"),
 

@@ -6,7 +6,7 @@ set -uo pipefail
 FSH=$(realpath "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 pass=0
 fail=0
 check() { # name, condition-command...
@@ -20,11 +20,11 @@ server=$!
 for _ in $(seq 1 100); do grep -q CLIENT_KEY_FILE "$work/serve.out" && break; sleep 0.2; done
 eval "$(grep '^export ' "$work/serve.out")"
 
-demo="$root/.build-embed/debug/embed-demo"
-# A stale binary from an earlier build must not stand in for this one: remove it, build, and
-# fail (with the compiler's output) when the build fails.
-rm -f "$demo"
-(cd "$root/examples/embed" && swift build --scratch-path "$root/.build-embed" --explicit-target-dependency-import-check=error) >"$work/build.log" 2>&1
+# The example is a target of the root package too (Package.swift), so it is built with
+# everything else; a stale binary must not stand in for this build: build it now, and fail (with
+# the compiler's output) when that fails.
+demo="$root/.build/debug/embed-demo"
+(cd "$root" && swift build --product embed-demo --explicit-target-dependency-import-check=error) >"$work/build.log" 2>&1
 built=$?
 [ "$built" -eq 0 ] || grep -E 'error|warning: ' "$work/build.log" | sed 's/^/     /'
 check "example builds" test "$built" -eq 0 -a -x "$demo"

@@ -13,6 +13,17 @@ check() {
   shift
   if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
 }
+# scripts/setup stops when the build fails, even with an old binary in .build: a stand-in
+# `swift` that fails its build comes first on PATH (the packages are installed already).
+mkdir -p "$prefix/fakeswift"
+printf '#!/bin/sh\necho "error: the stand-in build failed"\nexit 3\n' >"$prefix/fakeswift/swift"
+chmod +x "$prefix/fakeswift/swift"
+for mode in "" --release; do
+  PATH="$prefix/fakeswift:$PATH" "$root/scripts/setup" $mode >"$prefix/setup.log" 2>&1
+  code=$?
+  check "setup $mode fails when the build fails" test "$code" -eq 3
+  check "setup $mode says the build failed" grep -q "build failed (exit 3)" "$prefix/setup.log"
+done
 FSH_INSTALL_BUILD=debug "$root/scripts/install" "$prefix/usr" >"$prefix/install.log" 2>&1
 check "install succeeds" test $? -eq 0
 check "binary runs" "$prefix/usr/bin/fsh" --version

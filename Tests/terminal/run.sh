@@ -21,19 +21,43 @@ if HOME=$tpl XDG_STATE_HOME=$tpl/state XDG_CONFIG_HOME=$tpl/config "$FSH" --sand
   export FSH_TEST_SANDBOX_TEMPLATE=$tpl/state/fsh/sandbox
 fi
 
+# The tests run in lanes (default 2, FSH_TERMINAL_LANES to change): each has its own tmux
+# socket, HOME and sandbox directory, so they do not share anything but the CPU.
+lanes=${FSH_TERMINAL_LANES:-2}
 pass=0
 fail=0
 start=$(date +%s)
+names=()
 for t in "$here"/test_*.sh; do
   name=$(basename "$t" .sh)
   if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi
+  names+=("$name")
+done
+# run_one NAME: runs one test under its hang guard; its status and time go to files.
+run_one() {
+  local name=$1 t0
   t0=$(date +%s)
-  if timeout 180 bash "$t" "$FSH" >"$logs/$name.log" 2>&1; then
+  timeout 180 bash "$here/$name.sh" "$FSH" >"$logs/$name.log" 2>&1
+  echo "$? $(($(date +%s) - t0))" >"$logs/$name.status"
+}
+running=0
+for name in "${names[@]}"; do
+  if [ "$running" -ge "$lanes" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+  run_one "$name" &
+  running=$((running + 1))
+done
+wait
+for name in "${names[@]}"; do
+  read -r code took <"$logs/$name.status"
+  if [ "$code" -eq 0 ]; then
     pass=$((pass + 1))
-    echo "ok   $name ($(($(date +%s) - t0))s)"
+    echo "ok   $name (${took}s)"
   else
     fail=$((fail + 1))
-    echo "FAIL $name ($(($(date +%s) - t0))s)"
+    echo "FAIL $name (${took}s, exit $code)"
     sed 's/^/     /' "$logs/$name.log"
   fi
 done

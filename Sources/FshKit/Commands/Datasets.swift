@@ -214,6 +214,10 @@ enum Datasets {
       let seen = context.session.sightings
       r["lease"] = v.lease(in: leases).map { Datasets.leaseValue($0, of: v, view: view) } ?? .null
       r["where"] = .string(Whereabouts.describe(v, seen: seen))
+      // A configured node that left the node list: the host fsh last saw it report.
+      if v.node == nil, let primary = v.configuration.primary, let host = seen.host(primary) {
+        r["host"] = .string(host)
+      }
       if v.state == nil, let l = seen.lastListed(v.configuration.datasetID) {
         r["last_listed"] = .record(
           Record([

@@ -19,6 +19,7 @@ enum APIMessages {
   static let leaseNotFound = "Lease not found."
   static let leaseHeld = "Lease already held."
   static let nodeNotFound = "No node found with given era."
+  static let containerNotFound = "Container not found."
 }
 
 /// werkzeug's default bodies for router errors (Klein returns them as text/html).
@@ -66,6 +67,12 @@ private enum Route {
   case sandboxAgent(String, running: Bool)
   /// `GET /sandbox/requests`: the requests answered so far (method, path, status).
   case sandboxRequests
+  /// The deprecated container API (the sandbox runs no containers).
+  case configurationContainers
+  case stateContainers
+  case configurationContainer(String)
+  /// `POST /v1/configuration/_compose` (private, flocker-deploy's).
+  case compose
 
   var methods: [String] {
     switch self {
@@ -75,6 +82,10 @@ private enum Route {
     case .lease: return ["DELETE"]
     case .sandboxAgents, .sandboxRequests: return ["GET", "HEAD"]
     case .sandboxAgent: return ["POST"]
+    case .configurationContainers: return ["GET", "HEAD", "POST"]
+    case .stateContainers: return ["GET", "HEAD"]
+    case .configurationContainer: return ["POST", "DELETE"]
+    case .compose: return ["POST"]
     }
   }
 
@@ -90,6 +101,11 @@ private enum Route {
     case 2 where parts == ["configuration", "leases"]: return .leases
     case 2 where parts == ["state", "datasets"]: return .stateDatasets
     case 2 where parts == ["state", "nodes"]: return .stateNodes
+    case 2 where parts == ["configuration", "containers"]: return .configurationContainers
+    case 2 where parts == ["state", "containers"]: return .stateContainers
+    case 2 where parts == ["configuration", "_compose"]: return .compose
+    case 3 where parts[0] == "configuration" && parts[1] == "containers" && !parts[2].isEmpty:
+      return .configurationContainer(parts[2])
     case 3 where parts[0] == "configuration" && parts[1] == "datasets" && !parts[2].isEmpty:
       return .configurationDataset(parts[2])
     case 3 where parts[0] == "configuration" && parts[1] == "leases" && !parts[2].isEmpty:
@@ -127,6 +143,13 @@ extension ClusterModel {
       response.headers.append(("Allow", route.methods.joined(separator: ", ")))
       return response
     }
+    // HEAD reaches the GET handler (werkzeug), whose `structured` decorator parses a body for
+    // every method but GET and DELETE: an empty body is not JSON, so 400 (and HEAD sends no body).
+    if request.method == "HEAD", !isSandboxRoute(route) {
+      var response = describe(400, APIMessages.decodeError)
+      response.body = []
+      return response
+    }
     var response: SandboxResponse
     switch (route, request.method) {
     case (.version, _):
@@ -150,7 +173,8 @@ extension ClusterModel {
       response = json(200, encodeJSON(.array(items)))
     case (.nodeByEra(let era), _):
       guard let wanted = pythonUUID(era) else { return internalError() }
-      if let node = reportingNodes().first(where: { $0.era == wanted }) {
+      // The era mapping outlives the node's state: it is never wiped.
+      if let node = nodes.first(where: { knownNodes.contains($0.uuid) && $0.era == wanted }) {
         response = json(200, encodeJSON(.object(JSONObject([("uuid", .string(node.uuid))]))))
       } else {
         response = describe(404, APIMessages.nodeNotFound)
@@ -173,10 +197,36 @@ extension ClusterModel {
     case (.sandboxAgents, _):
       response = json(200, encodeJSON(.array(nodes.map(agentJSON))))
     case (.sandboxAgent(let uuid, let running), _):
-      guard setAgent(uuid, running: running, now: now),
+      var before: SandboxAgentStep?
+      if let value = queryValue(request.path, "before") {
+        guard !running, let step = SandboxAgentStep(rawValue: value.lowercased()) else {
+          return describe(
+            400,
+            "before= takes one of "
+              + SandboxAgentStep.allCases.map(\.rawValue).joined(separator: ", ")
+              + (running ? " and only when stopping" : ""))
+        }
+        before = step
+      }
+      guard setAgent(uuid, running: running, before: before, now: now),
         let node = nodes.first(where: { $0.uuid == uuid })
       else { return describe(404, "No simulated agent with that node UUID.") }
       response = json(200, encodeJSON(agentJSON(node)))
+    case (.configurationContainers, "POST"):
+      if case .failure(let failed) = decodeAnyBody(request) { return failed }
+      response = describe(404, APIMessages.containerNotFound)
+    case (.configurationContainers, _), (.stateContainers, _):
+      response = json(200, Array("[]".utf8))
+    case (.configurationContainer, "POST"):
+      // The body is validated (`node_uuid` required) before the container is looked up.
+      switch decodeBody(request, schema: FlockerSchemas.containerUpdate) {
+      case .failure(let failed): return failed
+      case .success: response = describe(404, APIMessages.containerNotFound)
+      }
+    case (.configurationContainer, _):
+      response = describe(404, APIMessages.containerNotFound)
+    case (.compose, _):
+      response = compose(request, now: now)
     }
     if request.method == "HEAD" { response.body = [] }
     return response
@@ -311,14 +361,107 @@ extension ClusterModel {
       ]))
   }
 
-  /// A simulated agent as `/sandbox/agents` lists it.
+  /// A simulated agent as `/sandbox/agents` lists it: `reporting` = its node is in the state
+  /// (a stopped agent's stays until `stateExpiry`), `stop_before` = the step it will stop before.
   private func agentJSON(_ node: SandboxNode) -> JSONValue {
     .object(
       JSONObject([
-        ("uuid", .string(node.uuid)), ("host", .string(node.host)),
+        ("uuid", .string(node.uuid)), ("host", .string(node.host)), ("era", .string(node.era)),
         ("running", .bool(!stoppedAgents.contains(node.uuid))),
-        ("reporting", .bool(isReporting(node.uuid))),
+        ("reporting", .bool(isInState(node.uuid) && reconnectAt == nil)),
+        ("stop_before", stopBefore[node.uuid].map { .string($0.rawValue) } ?? .null),
       ]))
+  }
+
+  // MARK: Containers and compose
+
+  private func isSandboxRoute(_ route: Route) -> Bool {
+    switch route {
+    case .sandboxAgents, .sandboxAgent, .sandboxRequests: return true
+    default: return false
+    }
+  }
+
+  /// Decodes a JSON body of any shape (an endpoint whose schema the sandbox does not model).
+  private func decodeAnyBody(_ request: APIRequest) -> DecodedBody {
+    do {
+      let value = try parseJSON(request.body)
+      return .success(value.objectValue ?? JSONObject([]))
+    } catch JSONParseError.tooDeep {
+      return .failure(internalError())
+    } catch {
+      return .failure(describe(400, APIMessages.decodeError))
+    }
+  }
+
+  /// `POST /v1/configuration/_compose`: replaces the whole deployment with one built from a
+  /// flocker-deploy configuration (`control/httpapi.py` replace_configuration, `_config.py`
+  /// model_from_configuration). The sandbox runs no containers, so the new deployment holds no
+  /// dataset: every dataset and lease is dropped, and the agents unmount and detach every
+  /// volume (left unattached, not destroyed). Answers 200 `null`, or 400 with the
+  /// ConfigurationError's description.
+  private func compose(_ request: APIRequest, now: Double) -> SandboxResponse {
+    let object: JSONObject
+    switch decodeBody(request, schema: FlockerSchemas.compose) {
+    case .failure(let response): return response
+    case .success(let value): object = value
+    }
+    let applications = object["applications"]?.objectValue ?? JSONObject([])
+    let deployment = object["deployment"]?.objectValue ?? JSONObject([])
+    func bad(_ text: String) -> SandboxResponse { describe(400, text) }
+    guard case .object(let deploymentNodes)? = deployment["nodes"] else {
+      return bad("Deployment configuration has an error. Missing 'nodes' key.")
+    }
+    guard let version = deployment["version"] else {
+      return bad("Deployment configuration has an error. Missing 'version' key.")
+    }
+    guard version == .int(1) else {
+      return bad("Deployment configuration has an error. Incorrect version specified.")
+    }
+    let hosts = Set(reportingNodes().map(\.host))
+    var seen: Set<String> = []
+    for (host, names) in deploymentNodes.pairs {
+      let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+      guard octets.count == 4,
+        octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil })
+      else {
+        return bad(
+          "Node \"\(host)\" specified, but deployment configuration expects an IPv4 address.")
+      }
+      guard case .array(let list) = names else {
+        return bad(
+          "Node \(host) has a config error. Wrong value type: \(pythonTypeName(names)). "
+            + "Should be list.")
+      }
+      for name in list {
+        let text = name.stringValue ?? ""
+        if !seen.insert(text).inserted {
+          return bad("Application '\(text)' appears more than once.")
+        }
+        if applications[text] == nil {
+          return bad(
+            "Node \(host) has a config error. Unrecognised application name: \(text).")
+        }
+      }
+      if !hosts.contains(host) { return bad("No known node with address \(host).") }
+    }
+    let previous = records
+    let previousLeases = leases
+    for position in records.indices where !records[position].orphan {
+      records[position].orphan = true
+      schedule(position, now: now)
+    }
+    leases = []
+    invalidateConfiguration()
+    stateBody = nil
+    if let failed = saveOrUndo({
+      records = previous
+      leases = previousLeases
+      invalidateConfiguration()
+    }) {
+      return failed
+    }
+    return json(200, Array("null".utf8))
   }
 
   // MARK: Helpers
@@ -375,6 +518,33 @@ func html(_ status: Int, _ page: String) -> SandboxResponse {
 /// Flocker's answer to an unexpected exception: 500 with a bare JSON string (an Eliot task id).
 func internalError() -> SandboxResponse {
   json(500, encodeJSON(.string(UUID().uuidString.lowercased() + "@/1")))
+}
+
+/// The value of `name` in a path's query string (`?before=mount`), percent-decoded.
+private func queryValue(_ path: String, _ name: String) -> String? {
+  guard let mark = path.firstIndex(of: "?") else { return nil }
+  for pair in path[path.index(after: mark)...].split(separator: "&") {
+    let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+    if parts.first.map(String.init) == name {
+      let value = parts.count > 1 ? String(parts[1]) : ""
+      return value.removingPercentEncoding ?? value
+    }
+  }
+  return nil
+}
+
+/// Python 2's name of a JSON value's type, for ConfigurationError wordings.
+private func pythonTypeName(_ value: JSONValue) -> String {
+  switch value {
+  case .null: return "NoneType"
+  case .bool: return "bool"
+  case .int: return "int"
+  case .bigInt: return "long"
+  case .double: return "float"
+  case .string: return "unicode"
+  case .array: return "list"
+  case .object: return "dict"
+  }
 }
 
 private func percentDecoded(_ path: String) -> String {

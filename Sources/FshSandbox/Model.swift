@@ -44,6 +44,13 @@ struct DatasetRecord {
   var stateJSON: [UInt8] = []
   /// Time of the scheduled agent step, if any.
   var nextStep: Double?
+  /// Steps taken since the agents last started converging it (the index into the back-off).
+  var attempt = 0
+  /// When the agents last started converging it (a move's target polls from then on).
+  var since: Double = 0
+  /// Dropped from the configuration by `/v1/configuration/_compose`: the API no longer knows
+  /// it; its volume is unmounted and detached, and then left alone.
+  var orphan = false
 }
 
 struct LeaseRecord: Equatable {
@@ -61,8 +68,17 @@ final class ClusterModel {
   let nodeUUIDs: Set<String>
   let convergenceDelay: Double
   let allocationUnit: Int64
+  let pace: SandboxPace
+  let stateExpiry: Double
+  let maxVolumeSize: Int64?
+  let kindReports: Bool
+  let log: @Sendable (String) -> Void
   /// Where the configuration is saved; nil = not persisted.
   let configurationPath: String?
+  /// Where the agents' side (volume stages, stopped agents) is saved; nil = not persisted.
+  var agentStatePath: String?
+  /// Whether the agents' side changed since it was last saved.
+  var agentStateDirty = false
 
   var records: [DatasetRecord] = []
   var index: [String: Int] = [:]
@@ -75,6 +91,26 @@ final class ClusterModel {
   var stalled: Set<Int> = []
   /// Nodes whose agent was stopped (`/sandbox/agents/<uuid>/stop`).
   var stoppedAgents: Set<String> = []
+  /// Agents to stop just before they take a step of this kind.
+  var stopBefore: [String: SandboxAgentStep] = [:]
+  /// When each stopped agent stopped (its last message to the control service).
+  var stoppedAt: [String: Double] = [:]
+  /// Stopped agents whose node state expired (`stateExpiry` after their last message).
+  var expiredNodes: Set<String> = []
+  /// Nodes that reported since the control service started: their era is known (never wiped).
+  var knownNodes: Set<String> = []
+  /// The agent whose report last replaced the non-manifest list.
+  var lastReporter: String?
+  /// Bumped whenever the set of unattached volumes changes (every agent sees those).
+  var unattachedVersion = 0
+  /// The `unattachedVersion` each agent last reported.
+  var reportedVersion: [String: Int] = [:]
+  /// When each agent whose view changed through another node will notice it and report.
+  var pendingReports: [String: Double] = [:]
+  /// The seeded jitter of idle agents' sleeps (`.upstream` pace).
+  var idleRandom = SplitMix64(29)
+  /// Datasets whose refusal by the backend was logged.
+  var refusalLogged: Set<String> = []
   /// After a restart no agent reports until this time (they reconnect).
   var reconnectAt: Double?
   /// Seeded state churn, nil = off.
@@ -92,7 +128,9 @@ final class ClusterModel {
 
   init(
     nodes: [SandboxNode], convergenceDelay: Double, allocationUnit: Int64,
-    configurationPath: String?, churnSeed: UInt64? = nil
+    configurationPath: String?, churnSeed: UInt64? = nil, pace: SandboxPace = .fixed,
+    stateExpiry: Double = 120, maxVolumeSize: Int64? = nil, kindReports: Bool = false,
+    log: @escaping @Sendable (String) -> Void = { _ in }
   ) {
     self.nodes = nodes
     self.nodeUUIDs = Set(nodes.map(\.uuid))
@@ -100,6 +138,13 @@ final class ClusterModel {
     self.allocationUnit = max(1, allocationUnit)
     self.configurationPath = configurationPath
     self.churn = churnSeed.map(SplitMix64.init)
+    self.pace = pace
+    self.stateExpiry = max(0, stateExpiry)
+    self.maxVolumeSize = maxVolumeSize
+    self.kindReports = kindReports
+    self.log = log
+    // A fresh control service: every agent has reported once.
+    for node in nodes { report(node.uuid) }
   }
 
   // MARK: Lookup
@@ -109,8 +154,10 @@ final class ClusterModel {
     for (position, record) in records.enumerated() { index[record.id] = position }
   }
 
+  /// A dataset of the configuration (not one `_compose` dropped).
   func record(_ id: String) -> DatasetRecord? {
-    index[id].map { records[$0] }
+    guard let position = index[id], !records[position].orphan else { return nil }
+    return records[position]
   }
 
   func lease(_ datasetID: String) -> LeaseRecord? {
@@ -140,8 +187,8 @@ final class ClusterModel {
       id: id, primary: primary, maximumSize: maximumSize, metadata: [("name", name)],
       deleted: false)
     record.configJSON = Self.configJSON(record)
-    if nodeUUIDs.contains(primary) {
-      record.state = StateRecord(stage: .mounted(primary), size: actualSize(maximumSize))
+    if nodeUUIDs.contains(primary), let size = actualSize(maximumSize) {
+      record.state = StateRecord(stage: .mounted(primary), size: size)
       record.stateJSON = Self.stateJSON(id: id, state: record.state!)
     }
     index[id] = records.count
@@ -207,24 +254,40 @@ final class ClusterModel {
     cachedTag = nil
   }
 
-  func actualSize(_ requested: Int64?) -> Int64 {
+  /// The size of the volume made for a requested size (rounded up to the allocation unit), or
+  /// nil when that does not fit in 64 bits (no backend makes it).
+  func actualSize(_ requested: Int64?) -> Int64? {
     let size = requested ?? defaultDatasetSize
     let (units, remainder) = size.quotientAndRemainder(dividingBy: allocationUnit)
-    return remainder == 0 ? size : (units + 1) * allocationUnit
+    if remainder == 0 { return size }
+    let (more, overflowAdding) = units.addingReportingOverflow(1)
+    let (rounded, overflowMultiplying) = more.multipliedReportingOverflow(by: allocationUnit)
+    return overflowAdding || overflowMultiplying ? nil : rounded
   }
 
   // MARK: Serialized forms
 
-  /// `GET /v1/configuration/datasets` body (cached until the next change).
+  /// `GET /v1/configuration/datasets` body (cached until the next change), in Flocker's order:
+  /// by node, then by dataset, each in hash order (`control/httpapi.py` iterates a set of nodes
+  /// and a map of manifestations). Python's hash order is effectively unpredictable; a stable
+  /// hash of the node uuid and of the dataset id gives the same kind of order, reproducibly, and
+  /// it changes when a dataset moves.
   func configurationDatasetsBody() -> [UInt8] {
     if let configurationBody { return configurationBody }
     var total = 2
-    for record in records { total += record.configJSON.count + 2 }
+    var keyed: [(node: UInt64, dataset: UInt64, position: Int)] = []
+    keyed.reserveCapacity(records.count)
+    for (position, record) in records.enumerated() where !record.orphan {
+      total += record.configJSON.count + 2
+      keyed.append((stableHash(record.primary), stableHash(record.id), position))
+    }
+    keyed.sort { ($0.node, $0.dataset, $0.position) < ($1.node, $1.dataset, $1.position) }
     var out: [UInt8] = []
     out.reserveCapacity(total)
     out.append(UInt8(ascii: "["))
     var first = true
-    for record in records {
+    for key in keyed {
+      let record = records[key.position]
       if !first { appendASCII(", ", to: &out) }
       first = false
       out.append(contentsOf: record.configJSON)
@@ -343,4 +406,17 @@ final class ClusterModel {
     out.append(UInt8(ascii: "}"))
     return out
   }
+}
+
+/// A stable 64-bit hash of a string (FNV-1a with a SplitMix64 finish), for the configuration's
+/// hash order: the same on every run and machine.
+func stableHash(_ text: String) -> UInt64 {
+  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  for byte in text.utf8 {
+    hash ^= UInt64(byte)
+    hash &*= 0x100_0000_01b3
+  }
+  hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
+  hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
+  return hash ^ (hash >> 31)
 }

@@ -37,10 +37,8 @@ extension ClusterModel {
         id: id, primary: primary, maximumSize: size, hugeSize: huge, metadata: metadata,
         deleted: object["deleted"] == .bool(true))
       record.configJSON = Self.configJSON(record)
-      if !record.deleted, huge == nil, nodeUUIDs.contains(primary) {
-        record.state = StateRecord(stage: .mounted(primary), size: actualSize(size))
-        record.stateJSON = Self.stateJSON(id: id, state: record.state!)
-      }
+      record.state = defaultState(record)
+      if let state = record.state { record.stateJSON = Self.stateJSON(id: id, state: state) }
       index[id] = records.count
       records.append(record)
     }
@@ -62,7 +60,117 @@ extension ClusterModel {
     leases = loadedLeases
     invalidateConfiguration()
     stateBody = nil
-    if convergenceDelay > 0 { reconnectAt = now + convergenceDelay }
+    // The control service restarted: no agent has reported yet.
+    knownNodes = []
+    lastReporter = nil
+    reportedVersion = [:]
+    if let path = agentStatePath, let bytes = FileManager.default.contents(atPath: path) {
+      try loadAgentState(from: Array(bytes))
+    }
+    let delay = reconnectDelay
+    if delay > 0 {
+      reconnectAt = now + delay
+    } else {
+      for node in nodes where !stoppedAgents.contains(node.uuid) { report(node.uuid) }
+      wake(now: now)
+    }
+  }
+
+  /// How long agents take to reconnect after a restart: one step (`.fixed`), 1 s scaled
+  /// (`.upstream`).
+  var reconnectDelay: Double {
+    if case .upstream(let scale) = pace { return max(0, scale) }
+    return convergenceDelay
+  }
+
+  /// Where a dataset's volume is after a restart when the agents' side was not saved: a live
+  /// dataset mounted on its configured node, a deleted one gone.
+  func defaultState(_ record: DatasetRecord) -> StateRecord? {
+    guard !record.deleted, !record.orphan, record.hugeSize == nil,
+      nodeUUIDs.contains(record.primary), let size = actualSize(record.maximumSize)
+    else { return nil }
+    if let limit = maxVolumeSize, size > limit { return nil }
+    return StateRecord(stage: .mounted(record.primary), size: size)
+  }
+
+  // MARK: The agents' side
+
+  /// Saves the agents' side (`sandbox_state.json`) if it changed: the volumes not where a
+  /// restart would otherwise put them (`defaultState`), and the stopped agents with the step an
+  /// agent will stop before.
+  func saveAgentStateIfChanged() throws {
+    guard agentStateDirty, let path = agentStatePath else { return }
+    var volumes: [JSONValue] = []
+    for record in records where !record.orphan && record.state != defaultState(record) {
+      var pairs: [(String, JSONValue)] = [("dataset_id", .string(record.id))]
+      switch record.state?.stage {
+      case nil: pairs.append(("stage", .string("none")))
+      case .created?: pairs.append(("stage", .string("created")))
+      case .attached(let node)?:
+        pairs += [("stage", .string("attached")), ("node", .string(node))]
+      case .mounted(let node)?:
+        pairs += [("stage", .string("mounted")), ("node", .string(node))]
+      }
+      if let size = record.state?.size { pairs.append(("size", .int(size))) }
+      volumes.append(.object(JSONObject(pairs)))
+    }
+    var agents: [JSONValue] = []
+    for node in nodes where stoppedAgents.contains(node.uuid) || stopBefore[node.uuid] != nil {
+      agents.append(
+        .object(
+          JSONObject([
+            ("uuid", .string(node.uuid)), ("running", .bool(!stoppedAgents.contains(node.uuid))),
+            ("stop_before", stopBefore[node.uuid].map { .string($0.rawValue) } ?? .null),
+          ])))
+    }
+    let document = JSONValue.object(
+      JSONObject([("version", .int(1)), ("volumes", .array(volumes)), ("agents", .array(agents))]))
+    try writeAtomically(path: path, bytes: encodeJSON(document) + [0x0A])
+    agentStateDirty = false
+  }
+
+  /// Restores what `saveAgentStateIfChanged` saved, over the configuration just loaded.
+  func loadAgentState(from bytes: [UInt8]) throws {
+    guard case .object(let document) = try parseJSON(bytes) else {
+      throw SandboxError.corruptConfiguration("sandbox_state.json is not a sandbox state document")
+    }
+    if case .array(let volumes)? = document["volumes"] {
+      for item in volumes {
+        guard case .object(let object) = item, let id = object["dataset_id"]?.stringValue,
+          let position = index[id], let stageName = object["stage"]?.stringValue
+        else { continue }
+        let node = object["node"]?.stringValue ?? ""
+        var size: Int64?
+        if case .int(let value)? = object["size"] { size = value }
+        let stage: VolumeStage?
+        switch stageName {
+        case "created": stage = .created
+        case "attached": stage = .attached(node)
+        case "mounted": stage = .mounted(node)
+        default: stage = nil
+        }
+        if let stage, let size {
+          records[position].state = StateRecord(stage: stage, size: size)
+          records[position].stateJSON = Self.stateJSON(id: id, state: records[position].state!)
+        } else {
+          records[position].state = nil
+          records[position].stateJSON = []
+        }
+        // Its agents go on once they reconnect.
+        stalled.insert(position)
+      }
+    }
+    if case .array(let agents)? = document["agents"] {
+      for item in agents {
+        guard case .object(let object) = item, let uuid = object["uuid"]?.stringValue,
+          nodeUUIDs.contains(uuid)
+        else { continue }
+        if object["running"] == .bool(false) { stoppedAgents.insert(uuid) }
+        if let step = object["stop_before"]?.stringValue.flatMap(SandboxAgentStep.init(rawValue:)) {
+          stopBefore[uuid] = step
+        }
+      }
+    }
   }
 }
 
@@ -71,6 +179,8 @@ enum SandboxError: Error, CustomStringConvertible {
   case io(path: String, errno: Int32)
   case certificates(String)
   case server(String)
+  /// Another sandbox holds the directory's lock (its pid and command, as its lock file says).
+  case directoryInUse(directory: String, pid: String, command: String)
 
   var description: String {
     switch self {
@@ -83,6 +193,9 @@ enum SandboxError: Error, CustomStringConvertible {
       return reason
     case .server(let reason):
       return reason
+    case .directoryInUse(let directory, let pid, let command):
+      return "sandbox directory '\(directory)' is in use by the sandbox with pid \(pid) "
+        + "(\(command)); stop it or use another --dir"
     }
   }
 }

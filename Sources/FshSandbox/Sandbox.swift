@@ -5,6 +5,10 @@
 import Foundation
 import FshPKI
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A local Flocker control service for trying fsh and for tests.
 ///
 /// ```swift
@@ -51,6 +55,8 @@ public final class Sandbox: @unchecked Sendable {
   private var faultsStorage: SandboxFaults
   private var requestCount = 0
   private var server: SandboxServer?
+  /// The directory's lock (`sandbox.lock`, flock(2)), held while the sandbox lives; -1 = none.
+  private var lockDescriptor: Int32 = -1
   /// Seconds since 1970; tests replace it to move time without sleeping.
   var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 
@@ -65,6 +71,11 @@ public final class Sandbox: @unchecked Sendable {
     self.certificatesDirectory = directory
     self.userName = options.userName
     try Self.makeDirectory(directory)
+    let persist = options.persist && options.seed == nil
+    // One state directory, one writer: taken before anything in it is read or written.
+    if persist {
+      lockDescriptor = try Self.lockDirectory(directory, options: options)
+    }
     let ca = try Self.prepareCertificates(
       directory: directory, host: options.host, userName: options.userName,
       keyBits: options.keyBits)
@@ -72,18 +83,25 @@ public final class Sandbox: @unchecked Sendable {
     if let seed = options.seed {
       var generator = SystemRandomNumberGenerator()
       self.nodes = seed.nodes.map {
-        SandboxNode(uuid: $0.uuid.lowercased(), host: $0.host, era: randomUUID(&generator))
+        SandboxNode(
+          uuid: $0.uuid.lowercased(), host: $0.host,
+          era: seed.eras[$0.uuid.lowercased()]?.lowercased() ?? seed.eras[$0.uuid]?.lowercased()
+            ?? randomUUID(&generator))
       }
     } else {
       self.nodes = try Self.prepareNodes(
         directory: directory, count: options.nodeCount, persist: options.persist)
     }
     let configurationPath = directory + "/current_configuration.json"
-    let persist = options.persist && options.seed == nil
+    let log: @Sendable (String) -> Void =
+      options.log ?? { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     self.model = ClusterModel(
       nodes: nodes, convergenceDelay: options.convergenceDelay,
       allocationUnit: options.allocationUnit,
-      configurationPath: persist ? configurationPath : nil, churnSeed: options.churnSeed)
+      configurationPath: persist ? configurationPath : nil, churnSeed: options.churnSeed,
+      pace: options.pace, stateExpiry: options.stateExpiry, maxVolumeSize: options.maxVolumeSize,
+      kindReports: options.kindReports, log: log)
+    model.agentStatePath = persist ? directory + "/sandbox_state.json" : nil
     let now = Date().timeIntervalSince1970
     if let seed = options.seed {
       model.load(seed: seed, now: now)
@@ -98,6 +116,21 @@ public final class Sandbox: @unchecked Sendable {
 
   deinit {
     server?.stop()
+    try? model.saveAgentStateIfChanged()
+    if lockDescriptor >= 0 { Glibc.close(lockDescriptor) }
+  }
+
+  /// Stops serving, saves the agents' side and lets go of the state directory, so another
+  /// sandbox can take it. The sandbox cannot be started again.
+  public func close() {
+    stop()
+    lock.lock()
+    defer { lock.unlock() }
+    try? model.saveAgentStateIfChanged()
+    if lockDescriptor >= 0 {
+      Glibc.close(lockDescriptor)
+      lockDescriptor = -1
+    }
   }
 
   /// The bound TCP port once `start()` returned (before: `options.port`).
@@ -139,6 +172,9 @@ public final class Sandbox: @unchecked Sendable {
       certificatesDirectory: certificatesDirectory)
     lock.lock()
     server = newServer
+    if lockDescriptor >= 0 {
+      Self.writeLockInfo(lockDescriptor, options: options, port: newServer.port)
+    }
     lock.unlock()
   }
 
@@ -148,6 +184,7 @@ public final class Sandbox: @unchecked Sendable {
     lock.lock()
     let running = server
     server = nil
+    try? model.saveAgentStateIfChanged()
     lock.unlock()
     running?.stop()
   }
@@ -182,6 +219,7 @@ public final class Sandbox: @unchecked Sendable {
     tickLocked(now: now)
     let request = APIRequest(method: method.uppercased(), path: path, headers: headers, body: body)
     let response = model.respond(to: request, now: now)
+    if path.hasPrefix("/sandbox/agents/") { try? model.saveAgentStateIfChanged() }
     if model.requestLog.count >= requestLogLimit {
       model.requestLog.removeFirst(requestLogLimit / 10)
     }
@@ -212,8 +250,15 @@ public final class Sandbox: @unchecked Sendable {
     lock.unlock()
     guard let reconnect else { return }
     let wait = reconnect - clock()
-    if wait > 0 { Thread.sleep(forTimeInterval: min(wait, options.convergenceDelay) + 0.01) }
+    if wait > 0 { Thread.sleep(forTimeInterval: min(wait, model.reconnectDelay) + 0.01) }
     tick()
+  }
+
+  /// The step each agent will stop before (`stopAgent(_:before:)`), by node uuid.
+  public var pendingAgentStops: [String: SandboxAgentStep] {
+    lock.lock()
+    defer { lock.unlock() }
+    return model.stopBefore
   }
 
   /// The simulated agents, stopped ones included: (node, whether its agent runs).
@@ -223,14 +268,21 @@ public final class Sandbox: @unchecked Sendable {
     return model.nodes.map { ($0, !model.stoppedAgents.contains($0.uuid)) }
   }
 
-  /// Stops a node's agent: the node leaves `/v1/state/nodes`, the volumes attached to it leave
-  /// `/v1/state/datasets`, and nothing converges that needs it. Also `POST
-  /// /sandbox/agents/<uuid>/stop`. Returns false when no simulated node has this UUID.
+  /// Stops a node's agent: nothing that needs it converges; its node and its mounted volumes
+  /// stay in the state `stateExpiry` seconds and then leave (its era stays known). With
+  /// `before`, the agent runs on until it is about to take that step for any dataset, and stops
+  /// then (so "attached, not mounted" is reached with `.mount`). Also `POST
+  /// /sandbox/agents/<uuid>/stop[?before=STEP]`. Returns false when no simulated node has this
+  /// UUID.
   @discardableResult
-  public func stopAgent(_ uuid: String) -> Bool {
+  public func stopAgent(_ uuid: String, before: SandboxAgentStep? = nil) -> Bool {
     lock.lock()
     defer { lock.unlock() }
-    return model.setAgent(uuid.lowercased(), running: false, now: clock())
+    let now = clock()
+    tickLocked(now: now)
+    let done = model.setAgent(uuid.lowercased(), running: false, before: before, now: now)
+    try? model.saveAgentStateIfChanged()
+    return done
   }
 
   /// Starts a stopped agent again: its node and volumes come back and stalled steps resume.
@@ -239,7 +291,11 @@ public final class Sandbox: @unchecked Sendable {
   public func startAgent(_ uuid: String) -> Bool {
     lock.lock()
     defer { lock.unlock() }
-    return model.setAgent(uuid.lowercased(), running: true, now: clock())
+    let now = clock()
+    tickLocked(now: now)
+    let done = model.setAgent(uuid.lowercased(), running: true, now: now)
+    try? model.saveAgentStateIfChanged()
+    return done
   }
 
   /// Applies due convergence steps and lease expiry (the real LeaseService runs every second).
@@ -254,6 +310,59 @@ public final class Sandbox: @unchecked Sendable {
     if model.expireLeases(now: now) {
       try? model.save()
     }
+  }
+
+  /// Saves the agents' side if it changed (on the 1 s timer: at most a second is lost to a
+  /// crash; `stop()` and agent changes save at once).
+  func saveAgentState() {
+    lock.lock()
+    defer { lock.unlock() }
+    try? model.saveAgentStateIfChanged()
+  }
+
+  // MARK: The directory's lock
+
+  /// Takes `<directory>/sandbox.lock` (flock(2), exclusive, not waiting); a sandbox holding it
+  /// already is named in the error.
+  private static func lockDirectory(_ directory: String, options: SandboxOptions) throws -> Int32 {
+    let path = directory + "/sandbox.lock"
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw SandboxError.io(path: path, errno: errno) }
+    if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      let code = errno
+      var bytes = [UInt8](repeating: 0, count: 4096)
+      let count = pread(descriptor, &bytes, bytes.count, 0)
+      Glibc.close(descriptor)
+      guard code == EWOULDBLOCK || code == EAGAIN else {
+        throw SandboxError.io(path: path, errno: code)
+      }
+      let info = (try? parseJSON(Array(bytes.prefix(max(0, count))))).flatMap { value in
+        if case .object(let object) = value { return object }
+        return nil
+      }
+      var pid = "?"
+      if case .int(let value)? = info?["pid"] { pid = String(value) }
+      let command = info?["command"]?.stringValue ?? "fsh-sandbox"
+      throw SandboxError.directoryInUse(directory: directory, pid: pid, command: command)
+    }
+    writeLockInfo(descriptor, options: options, port: nil)
+    return descriptor
+  }
+
+  /// What the lock file says: who holds the directory, and where it serves once it does.
+  private static func writeLockInfo(_ descriptor: Int32, options: SandboxOptions, port: Int?) {
+    let document = JSONValue.object(
+      JSONObject([
+        ("pid", .int(Int64(options.ownerPID ?? getpid()))),
+        ("sandbox_pid", .int(Int64(getpid()))),
+        ("directory", .string(options.directory)),
+        ("command", .string(options.ownerCommand ?? "fsh-sandbox --dir \(options.directory)")),
+        ("host", .string(options.host)),
+        ("port", port.map { .int(Int64($0)) } ?? .null),
+      ]))
+    let bytes = encodeJSON(document) + [0x0A]
+    _ = ftruncate(descriptor, 0)
+    _ = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
   }
 
   // MARK: Setup

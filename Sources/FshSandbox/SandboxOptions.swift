@@ -19,6 +19,50 @@ public struct SandboxFaults: Sendable, Equatable {
   }
 }
 
+/// How fast the simulated agents converge (`SandboxOptions.pace`).
+public enum SandboxPace: Sendable, Equatable {
+  /// Every step (create, attach, mount; unmount, detach, destroy) takes
+  /// `SandboxOptions.convergenceDelay` seconds, and an agent notices another node's change one
+  /// delay later. Quick and regular: the default.
+  case fixed
+  /// Flocker 1.15's timing, every duration multiplied by `scale` (1 = real time; tests use e.g.
+  /// 0.02): the steps take `SandboxUpstreamTiming`'s seconds (a cloud attach or detach takes
+  /// seconds); between the steps of an unconverged dataset the agent backs off 0.1, 0.4, 1.6,
+  /// 6.4, then 10 s; the target of a move polls every 3 s for the source to let go; an idle
+  /// agent sleeps 60 s ± 20 % (seeded) and so notices another node's change that late, but is
+  /// woken at once by a configuration change that gives it an action.
+  case upstream(scale: Double)
+}
+
+/// The durations of `SandboxPace.upstream` before scaling, in seconds.
+public enum SandboxUpstreamTiming {
+  /// Creating a volume on the backend.
+  public static let create = 3.0
+  /// Attaching a volume to a node (a cloud API call that blocks until the device appears).
+  public static let attach = 5.0
+  /// Making the filesystem (first time) and mounting.
+  public static let mount = 1.0
+  public static let unmount = 1.0
+  /// Detaching a volume from a node.
+  public static let detach = 5.0
+  /// Destroying a volume on the backend.
+  public static let destroy = 3.0
+  /// The sleeps between the iterations of an unconverged agent (`flocker/node/_loop.py`); the
+  /// last one repeats.
+  public static let backoff: [Double] = [0.1, 0.4, 1.6, 6.4, 10]
+  /// The poll of a move's target while the source still holds the volume.
+  public static let poll = 3.0
+  /// An idle agent's sleep (± `idleJitter` of it, seeded).
+  public static let idle = 60.0
+  public static let idleJitter = 0.2
+}
+
+/// A step of a simulated agent, for stopping it just before one
+/// (`Sandbox.stopAgent(_:before:)`, `POST /sandbox/agents/<uuid>/stop?before=STEP`).
+public enum SandboxAgentStep: String, Sendable, CaseIterable {
+  case create, attach, mount, unmount, detach, destroy
+}
+
 /// How to run a sandbox. Only `directory` has no default.
 public struct SandboxOptions: Sendable {
   /// Address to listen on (HTTPS). Default `127.0.0.1`; the control certificate names it.
@@ -30,8 +74,35 @@ public struct SandboxOptions: Sendable {
   /// Number of simulated nodes (agents) reporting state. Default 3.
   public var nodeCount = 3
   /// Seconds an agent takes for one convergence step (create, attach, mount; unmount, detach,
-  /// destroy). Default 0.5.
+  /// destroy) under `pace` `.fixed`. Default 0.5.
   public var convergenceDelay: Double = 0.5
+  /// The agents' timing: `.fixed` (the default, `convergenceDelay` a step) or Flocker's own,
+  /// scaled (`.upstream(scale:)`).
+  public var pace: SandboxPace = .fixed
+  /// Seconds a stopped agent's node and its mounted volumes stay in `/v1/state/nodes` and
+  /// `/v1/state/datasets` after its last message, as Flocker's control service keeps a node's
+  /// state 120 s after it last heard from it (`control/_clusterstate.py`). The sandbox takes the
+  /// moment the agent stopped as its last message. `by_era` keeps answering for it, and the
+  /// non-manifest list is never wiped. Default 120.
+  public var stateExpiry: Double = 120
+  /// The backend's largest volume in bytes (EBS: 16 TiB), nil (the default) for none: a dataset
+  /// whose volume would be larger is never created (the sandbox logs why) and never reported.
+  public var maxVolumeSize: Int64?
+  /// Kinder than Flocker: every unmounted volume is always listed in `/v1/state/datasets` while
+  /// a node that knows it is in the state. Off by default: as in Flocker, the volumes that are
+  /// not mounted form one cluster-wide list that each agent's report replaces whole (every
+  /// unattached volume plus those attached, not mounted, to the reporting node), and an agent
+  /// reports only when its own view changed; so a volume attached but not mounted on B leaves
+  /// the list whenever another node reports, and comes back when B next reports.
+  public var kindReports = false
+  /// Where the sandbox writes what its backend and agents would log (a refused volume size);
+  /// nil (the default) writes to standard error.
+  public var log: (@Sendable (String) -> Void)?
+  /// Who runs this sandbox, recorded in the directory's lock file `sandbox.lock` and named to a
+  /// second sandbox refused on the same directory: the process id to name (default: this
+  /// process) and the command (e.g. `fsh sandbox serve --dir /x`).
+  public var ownerPID: Int32?
+  public var ownerCommand: String?
   /// Number of datasets (`metadata.name` = `seed-00001`...) created, already converged, when the
   /// directory holds no configuration yet. They are spread round-robin over the nodes, 1 GiB each.
   public var seedDatasets = 0
@@ -46,7 +117,8 @@ public struct SandboxOptions: Sendable {
   public var faults = SandboxFaults()
   /// State churn, off (nil) by default: with a seed, every `/v1/state/datasets` answer is
   /// shuffled and now and then repeats a mounted dataset as a stale entry without `primary`
-  /// (listed last) or misses one entry, as a busy Flocker cluster's can. The same seed and the
+  /// (listed last) or misses one non-manifest entry (never a mounted one), as a busy Flocker
+  /// cluster's can. The same seed and the
   /// same requests give the same answers, so a failing run can be replayed.
   public var churnSeed: UInt64?
   /// A cluster to copy instead of seeding: its nodes (with agents for the reporting ones only),

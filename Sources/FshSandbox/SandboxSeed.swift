@@ -8,24 +8,29 @@ public struct SandboxSeed: Sendable {
   public struct Dataset: Sendable {
     public var id: String
     public var primary: String
-    /// Bytes; nil for no size.
+    /// Bytes; nil for no size (or one beyond 64 bits: see `hugeSize`).
     public var maximumSize: Int?
+    /// A `maximum_size` beyond 64 bits, in its exact decimal digits.
+    public var hugeSize: String?
     public var metadata: [(String, String)]
     public var deleted: Bool
 
     public init(
       id: String, primary: String, maximumSize: Int?, metadata: [(String, String)],
-      deleted: Bool
+      deleted: Bool, hugeSize: String? = nil
     ) {
       self.id = id
       self.primary = primary
       self.maximumSize = maximumSize
+      self.hugeSize = hugeSize
       self.metadata = metadata
       self.deleted = deleted
     }
   }
 
-  /// One entry of `/v1/state/datasets`: mounted on `primary`, or (nil) attached nowhere.
+  /// One entry of `/v1/state/datasets`: mounted on `primary`, or (nil) a non-manifest entry
+  /// (a volume not mounted: unattached, or attached to the node that reported it). A copy keeps
+  /// it a non-manifest entry: an unattached volume, which its configured node's agent attaches.
   public struct StateEntry: Sendable {
     public var id: String
     public var primary: String?
@@ -59,6 +64,9 @@ public struct SandboxSeed: Sendable {
   public var datasets: [Dataset]
   public var state: [StateEntry]
   public var leases: [Lease]
+  /// Each node's era (`/v1/state/nodes/by_era`), by node uuid; a node without one gets a
+  /// random era.
+  public var eras: [String: String] = [:]
 
   public init(
     version: String, nodes: [(uuid: String, host: String)], datasets: [Dataset],
@@ -90,12 +98,14 @@ extension ClusterModel {
       let id = dataset.id.lowercased()
       var record = DatasetRecord(
         id: id, primary: dataset.primary.lowercased(),
-        maximumSize: dataset.maximumSize.map(Int64.init), metadata: dataset.metadata,
-        deleted: dataset.deleted)
+        maximumSize: dataset.maximumSize.map(Int64.init), hugeSize: dataset.hugeSize,
+        metadata: dataset.metadata, deleted: dataset.deleted)
       record.configJSON = Self.configJSON(record)
-      if reported.contains(dataset.id) {
-        let size = (sizes[dataset.id] ?? nil).map(Int64.init) ?? actualSize(record.maximumSize)
-        let stage: VolumeStage = mounted[dataset.id].map { .mounted($0) } ?? .created
+      if reported.contains(dataset.id),
+        let size = (sizes[dataset.id] ?? nil).map(Int64.init)
+          ?? (record.hugeSize == nil ? actualSize(record.maximumSize) : nil)
+      {
+        let stage: VolumeStage = mounted[dataset.id].map { .mounted($0.lowercased()) } ?? .created
         record.state = StateRecord(stage: stage, size: size)
         record.stateJSON = Self.stateJSON(id: id, state: record.state!)
       }

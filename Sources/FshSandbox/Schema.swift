@@ -238,6 +238,20 @@ enum FlockerSchemas {
     .required(["dataset_id", "node_uuid", "expires"]),
     .additionalPropertiesFalse,
   ])
+  /// endpoints.yml `configuration_container_update`.
+  static let containerUpdate = Schema([
+    .type(["object"]), .properties([("node_uuid", uuidReference)]), .required(["node_uuid"]),
+    .additionalPropertiesFalse,
+  ])
+  /// endpoints.yml `configuration_compose`.
+  static let compose = Schema([
+    .type(["object"]),
+    .properties([
+      ("applications", Schema([.type(["object"])])), ("deployment", Schema([.type(["object"])])),
+    ]),
+    .required(["applications", "deployment"]),
+    .additionalPropertiesFalse,
+  ])
 }
 
 /// Python's `uuid.UUID(text)`: strips `urn:`, `uuid:`, braces and hyphens, then needs exactly 32

@@ -100,7 +100,9 @@ final class SandboxServer: @unchecked Sendable {
     self.port = channel.localAddress?.port ?? port
     // The real LeaseService expires leases every second; agents converge on the same tick.
     timer = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) {
-      _ in sandbox.tick()
+      _ in
+      sandbox.tick()
+      sandbox.saveAgentState()
     }
   }
 

@@ -25,6 +25,19 @@ public struct SandboxStart: Codable, Sendable {
   public var dropEvery: Int?
   public var churnSeed: UInt64?
   public var persist: Bool?
+  /// `SandboxOptions.pace`: "fixed" or "upstream" (with `paceScale`, default 1).
+  public var pace: String?
+  public var paceScale: Double?
+  /// `SandboxOptions.stateExpiry`, seconds.
+  public var stateExpiry: Double?
+  /// `SandboxOptions.maxVolumeSize`, bytes.
+  public var maxVolumeSize: Int64?
+  /// `SandboxOptions.kindReports`: kinder than Flocker, every unmounted volume always listed.
+  public var kindReports: Bool?
+  /// Who starts it (named to a second sandbox refused on the same directory): its pid and
+  /// command.
+  public var ownerPID: Int32?
+  public var ownerCommand: String?
   /// A copy of a cluster to serve instead of a new sandbox.
   public var seed: SandboxCopySeed?
   /// Whether to answer only once the agents reported again on saved state.
@@ -41,9 +54,13 @@ public struct SandboxCopySeed: Codable, Sendable {
   public struct Node: Codable, Sendable {
     public var uuid: String
     public var host: String
-    public init(uuid: String, host: String) {
+    /// The node's era, when the source tells it (a sandbox's `/sandbox/agents` does; Flocker's
+    /// API maps an era to a node, never a node to its era); nil gets a random one.
+    public var era: String?
+    public init(uuid: String, host: String, era: String? = nil) {
       self.uuid = uuid
       self.host = host
+      self.era = era
     }
   }
   public struct Metadata: Codable, Sendable {
@@ -58,14 +75,18 @@ public struct SandboxCopySeed: Codable, Sendable {
     public var id: String
     public var primary: String
     public var maximumSize: Int?
+    /// A `maximum_size` beyond 64 bits, in its exact decimal digits (`maximumSize` is nil).
+    public var hugeSize: String?
     public var metadata: [Metadata]
     public var deleted: Bool
     public init(
-      id: String, primary: String, maximumSize: Int?, metadata: [Metadata], deleted: Bool
+      id: String, primary: String, maximumSize: Int?, metadata: [Metadata], deleted: Bool,
+      hugeSize: String? = nil
     ) {
       self.id = id
       self.primary = primary
       self.maximumSize = maximumSize
+      self.hugeSize = hugeSize
       self.metadata = metadata
       self.deleted = deleted
     }

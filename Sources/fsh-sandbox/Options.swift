@@ -15,6 +15,12 @@ extension SandboxOptions {
       dropEvery: start.dropEvery ?? 0)
     churnSeed = start.churnSeed
     if let v = start.persist { persist = v }
+    if start.pace == "upstream" { pace = .upstream(scale: start.paceScale ?? 1) }
+    if let v = start.stateExpiry { stateExpiry = v }
+    maxVolumeSize = start.maxVolumeSize
+    if let v = start.kindReports { kindReports = v }
+    ownerPID = start.ownerPID
+    ownerCommand = start.ownerCommand
     if let s = start.seed { seed = SandboxSeed(s) }
   }
 }
@@ -26,11 +32,13 @@ extension SandboxSeed {
       datasets: s.datasets.map {
         SandboxSeed.Dataset(
           id: $0.id, primary: $0.primary, maximumSize: $0.maximumSize,
-          metadata: $0.metadata.map { ($0.key, $0.value) }, deleted: $0.deleted)
+          metadata: $0.metadata.map { ($0.key, $0.value) }, deleted: $0.deleted,
+          hugeSize: $0.hugeSize)
       },
       state: s.state.map { .init(id: $0.id, primary: $0.primary, size: $0.size) },
       leases: s.leases.map {
         .init(datasetID: $0.datasetID, nodeUUID: $0.nodeUUID, expires: $0.expires)
       })
+    for node in s.nodes { if let era = node.era { eras[node.uuid.lowercased()] = era } }
   }
 }

@@ -112,6 +112,8 @@ enum SandboxLauncher {
   static func start(stateDirectory: String) throws -> SandboxProcess {
     var start = SandboxStart(directory: stateDirectory + "/sandbox", waitForAgents: true)
     start.port = 0
+    start.ownerPID = getpid()
+    start.ownerCommand = "fsh --sandbox"
     do {
       // Restarted on saved state: it answers once the agents have reported again.
       return try SandboxProcess(start)

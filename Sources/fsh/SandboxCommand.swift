@@ -19,8 +19,35 @@ struct SandboxCommand: ParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 4523
     @Option(help: "State directory: certificates and the persisted configuration.") var dir: String?
     @Option(help: "Number of simulated nodes.") var nodes = 3
-    @Option(help: ArgumentHelp("Seconds until a change shows in the state.", valueName: "seconds"))
+    @Option(
+      help: ArgumentHelp(
+        "Seconds an agent step takes with --pace fixed.", valueName: "seconds"))
     var delay = 0.5
+    @Option(
+      help: ArgumentHelp(
+        "The agents' timing: 'fixed' (--delay a step) or 'upstream' (Flocker's: steps of "
+          + "seconds, back-off 0.1, 0.4, 1.6, 6.4 then 10 s, a 3 s poll, 60 s idle sleeps; "
+          + "scaled by --pace-scale).", valueName: "fixed|upstream"))
+    var pace = "fixed"
+    @Option(
+      help: ArgumentHelp(
+        "Multiplies every duration of --pace upstream (0.02 for tests).", valueName: "factor"))
+    var paceScale = 1.0
+    @Option(
+      help: ArgumentHelp(
+        "Seconds a stopped agent's node and mounted volumes stay in the state (Flocker: 120).",
+        valueName: "seconds"))
+    var stateExpiry = 120.0
+    @Option(
+      help: ArgumentHelp(
+        "The backend's largest volume: larger datasets are never created (logged), never "
+          + "reported.", valueName: "bytes"))
+    var maxVolumeSize: Int64?
+    @Flag(
+      help: ArgumentHelp(
+        "Kinder than Flocker: every unmounted volume always listed in the state (Flocker lists "
+          + "an attached, unmounted one only until another node reports)."))
+    var kindReports = false
     @Option(help: "Create this many named datasets at start (for scale tests).") var seed = 0
     @Option(help: "RSA key size of generated certificates (flocker-ca uses 4096).") var keyBits =
       4096
@@ -56,6 +83,19 @@ struct SandboxCommand: ParsableCommand {
       start.failEvery = failEvery
       start.dropEvery = dropEvery
       start.churnSeed = churn
+      guard pace == "fixed" || pace == "upstream" else {
+        throw ValidationError("--pace takes 'fixed' or 'upstream', not '\(pace)'")
+      }
+      guard paceScale >= 0, paceScale.isFinite else {
+        throw ValidationError("--pace-scale takes a factor of 0 or more")
+      }
+      start.pace = pace
+      start.paceScale = paceScale
+      start.stateExpiry = stateExpiry
+      start.maxVolumeSize = maxVolumeSize
+      start.kindReports = kindReports
+      start.ownerPID = getpid()
+      start.ownerCommand = "fsh sandbox serve --dir \(start.directory)"
       var what = "sandbox control service"
       if let from {
         // A copy of a real cluster: read it (GETs only), then serve the copy.
@@ -136,16 +176,31 @@ struct SandboxCommand: ParsableCommand {
       abstract: "Stop or start a simulated node's dataset agent, or list them.",
       discussion: """
         Reaches the sandbox through the same configuration as any session (FLOCKER_* variables, \
-        the current cluster profile). A stopped agent's node leaves /v1/state/nodes and its \
-        attached datasets leave /v1/state/datasets; nothing that needs it converges until it \
-        starts again. NODE is a unique node id prefix or the node's host address.
+        the current cluster profile). Nothing that needs a stopped agent converges until it \
+        starts again; as in Flocker, its node and its mounted datasets stay in /v1/state/nodes \
+        and /v1/state/datasets until the sandbox's --state-expiry (120 s) after it stopped. \
+        `stop --before STEP` lets the agent run until it is about to take that step (create, \
+        attach, mount, unmount, detach, destroy), e.g. --before mount leaves a volume attached, \
+        not mounted. NODE is a unique node id prefix or the node's host address.
         """,
       subcommands: [Stop.self, Start.self, List.self])
 
     struct Stop: ParsableCommand {
       static let configuration = CommandConfiguration(abstract: "Stop a node's agent.")
       @Argument(help: "A unique node id prefix or host.") var node: String
-      func run() throws { try Agent.set(node, running: false) }
+      @Option(
+        help: ArgumentHelp(
+          "Stop it only when it is about to take this step for any dataset.",
+          valueName: "create|attach|mount|unmount|detach|destroy"))
+      var before: String?
+      func validate() throws {
+        let steps = ["create", "attach", "mount", "unmount", "detach", "destroy"]
+        if let before, !steps.contains(before) {
+          throw ValidationError(
+            "--before takes one of \(steps.joined(separator: ", ")), not '\(before)'")
+        }
+      }
+      func run() throws { try Agent.set(node, running: false, before: before) }
     }
 
     struct Start: ParsableCommand {
@@ -159,7 +214,9 @@ struct SandboxCommand: ParsableCommand {
         abstract: "List the simulated agents and whether each runs.")
       func run() throws {
         for agent in try Agent.agents() {
-          print("\(agent.uuid)  \(agent.host)  \(agent.running ? "running" : "stopped")")
+          let pending = agent.stopBefore.map { "  (stops before \($0))" } ?? ""
+          print(
+            "\(agent.uuid)  \(agent.host)  \(agent.running ? "running" : "stopped")\(pending)")
         }
       }
     }
@@ -168,6 +225,9 @@ struct SandboxCommand: ParsableCommand {
       var uuid: String
       var host: String
       var running: Bool
+      /// The step it will stop before, if pending.
+      var stopBefore: String?
+      var era: String?
     }
 
     static func request(_ method: String, _ path: String) throws -> HTTPResponse {
@@ -195,11 +255,13 @@ struct SandboxCommand: ParsableCommand {
         guard let uuid = item["uuid"] as? String, let host = item["host"] as? String else {
           return nil
         }
-        return Entry(uuid: uuid, host: host, running: item["running"] as? Bool ?? true)
+        return Entry(
+          uuid: uuid, host: host, running: item["running"] as? Bool ?? true,
+          stopBefore: item["stop_before"] as? String, era: item["era"] as? String)
       }
     }
 
-    static func set(_ reference: String, running: Bool) throws {
+    static func set(_ reference: String, running: Bool, before: String? = nil) throws {
       let all = try agents()
       let prefix = reference.lowercased()
       var matches = all.filter { $0.host == reference }
@@ -212,14 +274,17 @@ struct SandboxCommand: ParsableCommand {
             : "'\(reference)' matches \(matches.count) nodes; give more of the id: \(listing)")
       }
       let verb = running ? "start" : "stop"
-      let response = try request("POST", "/sandbox/agents/\(agent.uuid)/\(verb)")
+      let query = before.map { "?before=\($0)" } ?? ""
+      let response = try request("POST", "/sandbox/agents/\(agent.uuid)/\(verb)\(query)")
       guard response.status == 200 else {
         throw ValidationError("the sandbox refused to \(verb) the agent: \(response.bodyText)")
       }
-      FileHandle.standardError.write(
-        Data(
-          "\(running ? "started" : "stopped") the agent of \(agent.uuid.prefix(8)) (\(agent.host))\n"
-            .utf8))
+      let who = "the agent of \(agent.uuid.prefix(8)) (\(agent.host))"
+      let text =
+        running
+        ? "started \(who)"
+        : before.map { "\(who) will stop before its next \($0)" } ?? "stopped \(who)"
+      FileHandle.standardError.write(Data((text + "\n").utf8))
     }
   }
 }

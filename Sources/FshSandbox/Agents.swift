@@ -146,29 +146,39 @@ extension ClusterModel {
     return time + idle * scale
   }
 
-  /// The time of a dataset's next step after `time`, when `previous` (nil: none, it was just
-  /// woken) was taken by `previousNode`.
-  private func nextStepTime(_ position: Int, after time: Double, previousNode: String?) -> Double {
-    guard let scale else { return time + convergenceDelay }
+  /// The sleep of an agent after its `iteration`th unconverged iteration in a row (from 0):
+  /// 0.1, 0.4, 1.6, 6.4, then 10 s, unscaled (`flocker/node/_loop.py`).
+  static func upstreamBackoff(afterIteration iteration: Int) -> Double {
+    let backoff = SandboxUpstreamTiming.backoff
+    return backoff[min(max(0, iteration), backoff.count - 1)]
+  }
+
+  /// The time of a dataset's next step after `time`, and whether the agent taking it is the
+  /// one that took the previous step (`previousNode`; nil: none, the dataset was just woken).
+  private func nextStepTime(_ position: Int, after time: Double, previousNode: String?)
+    -> (time: Double, sameAgent: Bool)
+  {
+    guard let scale else { return (time + convergenceDelay, true) }
     let record = records[position]
     guard case .act(let node, let step, _) = plan(record) else {
       // It will stall, or converge: look again after the current back-off.
-      let backoff = SandboxUpstreamTiming.backoff
-      return time + backoff[min(record.attempt, backoff.count - 1)] * scale
+      return (time + Self.upstreamBackoff(afterIteration: record.attempt) * scale, true)
     }
-    var wait = 0.0
-    if let previousNode, previousNode != node {
+    guard let previousNode else {
+      // Woken by a change that gives it an action: at once.
+      return (time + duration(step, scale: scale), true)
+    }
+    guard previousNode == node else {
       // A move's target polls every 3 s (from when the move began) for the source to let go.
       let poll = SandboxUpstreamTiming.poll * scale
+      var wait = 0.0
       if poll > 0 {
-        let elapsed = max(0, time - record.since)
-        wait = poll - elapsed.truncatingRemainder(dividingBy: poll)
+        wait = poll - max(0, time - record.since).truncatingRemainder(dividingBy: poll)
       }
-    } else if previousNode != nil {
-      let backoff = SandboxUpstreamTiming.backoff
-      wait = backoff[min(record.attempt, backoff.count - 1)] * scale
+      return (time + wait + duration(step, scale: scale), false)
     }
-    return time + wait + duration(step, scale: scale)
+    let backoff = Self.upstreamBackoff(afterIteration: record.attempt) * scale
+    return (time + backoff + duration(step, scale: scale), true)
   }
 
   // MARK: Scheduling
@@ -178,7 +188,7 @@ extension ClusterModel {
     guard records[position].nextStep == nil else { return }
     records[position].attempt = 0
     records[position].since = now
-    let time = nextStepTime(position, after: now, previousNode: nil)
+    let time = nextStepTime(position, after: now, previousNode: nil).time
     records[position].nextStep = time
     heap.push(StepHeap.Entry(time: time, position: position))
   }
@@ -223,8 +233,9 @@ extension ClusterModel {
       }
       records[top.position].nextStep = nil
       if let actor = self.step(top.position, at: top.time) {
-        records[top.position].attempt += 1
-        let time = nextStepTime(top.position, after: top.time, previousNode: actor)
+        let (time, sameAgent) = nextStepTime(top.position, after: top.time, previousNode: actor)
+        // The back-off counts one agent's unconverged iterations in a row.
+        records[top.position].attempt = sameAgent ? records[top.position].attempt + 1 : 0
         records[top.position].nextStep = time
         heap.push(StepHeap.Entry(time: time, position: top.position))
       }

@@ -173,7 +173,8 @@ public final class Sandbox: @unchecked Sendable {
     lock.lock()
     server = newServer
     if lockDescriptor >= 0 {
-      Self.writeLockInfo(lockDescriptor, options: options, port: newServer.port)
+      Self.writeLockInfo(
+        lockDescriptor, options: options, port: newServer.port, nodeCount: nodes.count)
     }
     lock.unlock()
   }
@@ -258,6 +259,7 @@ public final class Sandbox: @unchecked Sendable {
   public var pendingAgentStops: [String: SandboxAgentStep] {
     lock.lock()
     defer { lock.unlock() }
+    tickLocked(now: clock())
     return model.stopBefore
   }
 
@@ -265,6 +267,7 @@ public final class Sandbox: @unchecked Sendable {
   public var agents: [(node: SandboxNode, running: Bool)] {
     lock.lock()
     defer { lock.unlock() }
+    tickLocked(now: clock())
     return model.nodes.map { ($0, !model.stoppedAgents.contains($0.uuid)) }
   }
 
@@ -345,12 +348,14 @@ public final class Sandbox: @unchecked Sendable {
       let command = info?["command"]?.stringValue ?? "fsh-sandbox"
       throw SandboxError.directoryInUse(directory: directory, pid: pid, command: command)
     }
-    writeLockInfo(descriptor, options: options, port: nil)
+    writeLockInfo(descriptor, options: options, port: nil, nodeCount: 0)
     return descriptor
   }
 
   /// What the lock file says: who holds the directory, and where it serves once it does.
-  private static func writeLockInfo(_ descriptor: Int32, options: SandboxOptions, port: Int?) {
+  private static func writeLockInfo(
+    _ descriptor: Int32, options: SandboxOptions, port: Int?, nodeCount: Int
+  ) {
     let document = JSONValue.object(
       JSONObject([
         ("pid", .int(Int64(options.ownerPID ?? getpid()))),
@@ -359,6 +364,7 @@ public final class Sandbox: @unchecked Sendable {
         ("command", .string(options.ownerCommand ?? "fsh-sandbox --dir \(options.directory)")),
         ("host", .string(options.host)),
         ("port", port.map { .int(Int64($0)) } ?? .null),
+        ("user", .string(options.userName)), ("nodes", .int(Int64(nodeCount))),
       ]))
     let bytes = encodeJSON(document) + [0x0A]
     _ = ftruncate(descriptor, 0)

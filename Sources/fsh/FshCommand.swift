@@ -114,6 +114,8 @@ enum SandboxLauncher {
     start.port = 0
     start.ownerPID = getpid()
     start.ownerCommand = "fsh --sandbox"
+    // One state directory, one writer: a sandbox already serving it is joined.
+    if let running = SandboxProcess.joinRunning(directory: start.directory) { return running }
     do {
       // Restarted on saved state: it answers once the agents have reported again.
       return try SandboxProcess(start)

@@ -19,6 +19,8 @@ final class SandboxProcess {
   let ready: SandboxReady
   private let pipe: LinePipe
   private var exitStatus: Int32?
+  /// Whether this is a sandbox another fsh runs, joined rather than started (`joinRunning`).
+  let joined: Bool
 
   var port: Int { ready.port }
   var directory: String { ready.directory }
@@ -52,8 +54,43 @@ final class SandboxProcess {
         + ".build beside the fsh it builds")
   }
 
+  /// A sandbox already serving this state directory (another `fsh sandbox serve` or
+  /// `fsh --sandbox` holds its lock, `sandbox.lock`, and has written its port there): the one
+  /// writer of the directory, so fsh talks to it rather than start a second one. Nil when no
+  /// sandbox holds the directory, or the one that does is not serving yet.
+  static func joinRunning(directory: String) -> SandboxProcess? {
+    let path = directory + "/sandbox.lock"
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+      flock(descriptor, LOCK_UN)
+      return nil  // nobody holds it
+    }
+    guard let data = FileManager.default.contents(atPath: path),
+      let info = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let port = info["port"] as? Int, port > 0,
+      let user = info["user"] as? String
+    else { return nil }
+    let ready = SandboxReady(
+      port: port, directory: directory, certificatesDirectory: directory, userName: user,
+      caCertificatePath: directory + "/cluster.crt",
+      userCertificatePath: directory + "/\(user).crt", userKeyPath: directory + "/\(user).key",
+      nodeCount: info["nodes"] as? Int ?? 0)
+    return SandboxProcess(joining: ready, pid: pid_t(info["pid"] as? Int ?? 0))
+  }
+
+  private init(joining ready: SandboxReady, pid: pid_t) {
+    self.pid = pid
+    self.ready = ready
+    self.pipe = LinePipe(readFD: -1, writeFD: -1)
+    self.exitStatus = 0
+    self.joined = true
+  }
+
   /// Starts the child and waits until it serves (generating certificates can take seconds).
   init(_ start: SandboxStart) throws {
+    joined = false
     let path = try Self.locate()
     var toChild: [Int32] = [-1, -1]
     var fromChild: [Int32] = [-1, -1]
@@ -139,6 +176,7 @@ final class SandboxProcess {
   /// Closes its standard input, which stops it, and waits for it. Returns how it ended.
   @discardableResult
   func stopAndDescribe() -> String {
+    if joined { return "was left running (it is not this fsh's)" }
     if exitStatus == nil {
       close(pipe.writeFD)
       // It stops at once; one that does not within 10 s is killed rather than waited for.

@@ -97,6 +97,14 @@ struct ShellLaunch {
       environment.flags[.cert] = nil
       environment.flags[.key] = nil
       environment.cluster = nil
+      if server.joined && !quiet {
+        // One state directory, one writer: the sandbox already serving it is used as it is.
+        host.report(
+          Diagnostic(
+            "joined the sandbox already serving \(server.directory) (pid \(server.pid)) on "
+              + "127.0.0.1:\(server.port); it keeps running after this session",
+            severity: .note))
+      }
       // Interactive sessions say this in their banner.
       if !quiet && commands == nil && script.isEmpty && !Terminal.stdinIsTTY {
         host.report(

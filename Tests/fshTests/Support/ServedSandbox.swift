@@ -6,15 +6,28 @@ final class ServedSandbox: @unchecked Sendable {
   let directory: String
   private(set) var environment: [String: String] = [:]
 
-  /// `env` adds to the process's environment (`--from .` reads the cluster it names).
-  init(flags: [String], directory: String? = nil, env: [String: String] = [:]) throws {
+  /// `env` adds to the process's environment (`--from .` reads the cluster it names). The other
+  /// parameters are `fsh sandbox serve`'s flags (nil keeps the sandbox's default):
+  /// `stateExpiry` (`--state-expiry`, Flocker's 120 s), `paceScale` (`--pace upstream
+  /// --pace-scale`; nil = `--pace fixed` with 0.1 s steps), `maxVolumeSize`, and `kindReports`
+  /// (kinder than Flocker: every unmounted volume always listed).
+  init(
+    flags: [String], directory: String? = nil, env: [String: String] = [:],
+    stateExpiry: Double? = nil, paceScale: Double? = nil, maxVolumeSize: Int64? = nil,
+    kindReports: Bool = false
+  ) throws {
     self.directory = directory ?? (BinaryTests.tempHome() + "/sandbox")
     process.executableURL = URL(fileURLWithPath: BinaryTests.binary)
+    var options: [String] = []
+    if let stateExpiry { options += ["--state-expiry", String(stateExpiry)] }
+    if let paceScale { options += ["--pace", "upstream", "--pace-scale", String(paceScale)] }
+    if let maxVolumeSize { options += ["--max-volume-size", String(maxVolumeSize)] }
+    if kindReports { options.append("--kind-reports") }
     process.arguments =
       [
         "sandbox", "serve", "--port", "0", "--dir", self.directory, "--key-bits", "2048",
         "--delay", "0.1",
-      ] + flags
+      ] + options + flags
     process.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin"].merging(
       env, uniquingKeysWith: { _, given in given })
     let out = Pipe()

@@ -46,7 +46,9 @@ extension ClusterView {
     func described(_ v: DatasetView) -> String {
       (v.configuration.name.map { "\($0) " } ?? "") + v.configuration.datasetID
     }
-    if !prefix.isEmpty && prefix.count < ClusterView.minimumPrefix {
+    // Only a word that could start an id is read as one: `xyz` is a name, never an id prefix.
+    let idLike = !prefix.isEmpty && prefix.allSatisfy { $0.isHexDigit || $0 == "-" }
+    if idLike && prefix.count < ClusterView.minimumPrefix {
       // A short name is still a name: a deleted dataset called `x` is found by it.
       let deadByName = datasets.filter { $0.configuration.deleted && $0.configuration.name == ref }
       if includeDeleted, deadByName.count == 1 { return deadByName[0] }

@@ -166,6 +166,12 @@ extension CurlTransport {
         message += "; this certificate was signed by another CA than the server's cluster.crt"
       }
       return err(.tlsClientRejected, message + portHint)
+    case CURLE_ABORTED_BY_CALLBACK where resendRefused:
+      return err(
+        .connectionDropped,
+        "the connection to \(hp) closed after '\(request.summary)' was sent and before it was "
+          + "answered; the control service may have acted on it, so it was not sent again: read "
+          + "the cluster before retrying")
     case CURLE_ABORTED_BY_CALLBACK:
       return err(.cancelled, "'\(request.summary)' was cancelled")
     case CURLE_PARTIAL_FILE:

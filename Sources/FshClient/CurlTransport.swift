@@ -52,6 +52,12 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   fileprivate var responseBody: [UInt8] = []
   fileprivate var responseHeaders: [(String, String)] = []
   var bodyTooLarge = false
+  /// Whether this transfer must not be sent twice (a mutation), and how many times libcurl was
+  /// about to send it: libcurl re-sends any request on a reused connection that died before
+  /// answering, which must not happen to a POST (`CURLOPT_PREREQFUNCTION` stops it).
+  var sendOnce = false
+  var sends = 0
+  var resendRefused = false
   /// Where a streamed request's 200 body goes (see `perform(_:streamingBody:)`).
   fileprivate var bodyConsumer: ((UnsafeBufferPointer<UInt8>, Int) -> Void)?
   fileprivate var streamedBytes = 0
@@ -143,6 +149,14 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
       }
       return n
     }
+    ccurl_setopt_ptr(h, CURLOPT_PREREQDATA, me)
+    ccurl_setopt_prereqfn(h) { context, _, _, _, _ in
+      let t = Unmanaged<CurlTransport>.fromOpaque(context!).takeUnretainedValue()
+      t.sends += 1
+      guard t.sendOnce, t.sends > 1 else { return Int32(CURL_PREREQFUNC_OK) }
+      t.resendRefused = true
+      return Int32(CURL_PREREQFUNC_ABORT)
+    }
     ccurl_setopt_ptr(h, CURLOPT_HEADERDATA, me)
     ccurl_setopt_headerfn(h) { ptr, size, count, context in
       let n = size * count
@@ -226,6 +240,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     defer { lock.unlock() }
     cancelRequested.store(false, ordering: .sequentiallyConsistent)
     let idempotent = ["GET", "HEAD"].contains(request.method.uppercased())
+    sendOnce = !idempotent
     var attempt = 0
     var delay = settings.retryBackoff
     while true {
@@ -233,6 +248,14 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
       do {
         let response = try performOnce(request)
         lastInfo.attempts = attempt
+        // A read that the server failed (5xx) is safe to ask again.
+        if idempotent, response.status >= 500, attempt <= settings.retries {
+          trace?("* '\(request.summary)' answered HTTP \(response.status)")
+          trace?("* retrying \(request.summary) in \(Self.format(delay)) s")
+          try sleepUnlessCancelled(delay, request: request)
+          delay *= 2
+          continue
+        }
         return response
       } catch let error as ClientError {
         lastInfo.attempts = attempt
@@ -279,6 +302,8 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     streamedBytes = 0
     responseHeaders = []
     bodyTooLarge = false
+    sends = 0
+    resendRefused = false
     errorBuffer[0] = 0
     lastInfo = TransferInfo()
     updateTracing()

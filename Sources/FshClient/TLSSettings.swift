@@ -16,7 +16,8 @@ public struct TLSSettings: Sendable, Equatable {
   /// Seconds for a whole request, connect included.
   public var requestTimeout: Double
   /// How many times a GET is retried after a connection failure (refused, unreachable, dropped
-  /// before any response). Mutations are never retried.
+  /// before any response) or a 5xx answer: 4, so five attempts. The transport never sends a
+  /// mutation twice (callers that can recognise their own change retry it themselves).
   public var retries: Int
   /// First retry delay in seconds; doubles on each further retry.
   public var retryBackoff: Double
@@ -26,7 +27,7 @@ public struct TLSSettings: Sendable, Equatable {
 
   public init(
     host: String, port: Int = 4523, caFile: String, certFile: String, keyFile: String,
-    connectTimeout: Double = 5, requestTimeout: Double = 30, retries: Int = 2,
+    connectTimeout: Double = 5, requestTimeout: Double = 30, retries: Int = 4,
     retryBackoff: Double = 0.2
   ) {
     self.host = host

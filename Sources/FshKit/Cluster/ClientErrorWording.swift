@@ -9,6 +9,15 @@ extension Diagnostic {
     switch e.code {
     case .cancelled: code = .cancelled
     case .timeout: code = .timeout
+    case .unreachable, .refused, .connectionDropped: code = .connection
+    case .tlsUnknownCA, .tlsServerName, .tlsClientRejected, .tlsNodeCertificate,
+      .tlsLocalCredentials, .caFileUnreadable, .expired:
+      code = .tls
+    case .serverError: code = .server
+    case .precondition: code = .conflict
+    case .http where e.status == 409 && e.path == "/v1/configuration/leases": code = .leased
+    case .http where e.status == 409: code = .conflict
+    case .http where e.status == 404 || e.status == 405: code = .notFound
     default: code = .cluster
     }
     var notes = e.errors.map { "server: \($0)" }
@@ -17,6 +26,21 @@ extension Diagnostic {
     if let advice = e.shellAdvice { message += "; " + advice }
     self.init(message, code: code, notes: notes)
   }
+}
+
+extension Diagnostic.Code {
+  /// A name or id that is taken (a second live dataset with a name, an id in use).
+  public static let exists: Self = "exists"
+  /// The configuration changed under a conditional request, or the server refused a conflict.
+  public static let conflict: Self = "conflict"
+  /// Another node holds the lease.
+  public static let leased: Self = "leased"
+  /// The TLS handshake or the certificates (ours, the CA, the server's).
+  public static let tls: Self = "tls"
+  /// The control service could not be reached, or the connection closed.
+  public static let connection: Self = "connection"
+  /// The control service failed (HTTP 5xx).
+  public static let server: Self = "server"
 }
 
 extension ClientError {

@@ -46,17 +46,16 @@ extension Diagnostic {
         notes: ["deleted datasets stay in the configuration; `datasets --deleted` lists them"])
     case .shortPrefix(let ref, let kind, let matches):
       var notes = [
-        "give at least \(ClusterView.minimumPrefix) characters of the \(kind.rawValue) id"
+        "an id prefix needs at least \(ClusterView.minimumPrefix) characters: '\(ref)' is too "
+          + "short to name a \(kind.rawValue) by its id"
       ]
-      if matches.isEmpty {
-        notes.append("no \(kind.rawValue) id starts with '\(ref)'")
-      } else {
+      if !matches.isEmpty {
         notes.append(
           "ids starting with '\(ref)': "
             + matches.prefix(8).joined(separator: ", ") + (matches.count > 8 ? ", …" : ""))
       }
-      self.init(
-        "id prefix '\(ref)' is too short to name a \(kind.rawValue)", code: .usage, notes: notes)
+      let what = kind == .dataset ? "no dataset named '\(ref)'" : "no node with host '\(ref)'"
+      self.init(what, code: .notFound, notes: notes)
     case .ambiguousPrefix(let ref, let kind, let matches):
       self.init(
         "'\(ref)' matches \(matches.count) \(kind.rawValue)s", code: .ambiguous,
@@ -73,8 +72,12 @@ extension Diagnostic {
       if let near = Suggest.nearest(ref, in: names) {
         notes.insert("did you mean '\(near)'?", at: 0)
       }
-      self.init(
-        "no dataset named '\(ref)' or with an id starting '\(ref)'", code: .notFound, notes: notes)
+      if ref.count >= ClusterView.minimumPrefix,
+        ref.allSatisfy({ $0.isHexDigit || $0 == "-" })
+      {
+        notes.insert("and no dataset id starts with '\(ref)'", at: 0)
+      }
+      self.init("no dataset named '\(ref)'", code: .notFound, notes: notes)
     case .noNode(let ref, let nodes):
       self.init(
         "no node with an id starting '\(ref)' or with host '\(ref)'", code: .notFound,

@@ -97,17 +97,34 @@ extension Datasets {
           "Kubernetes rejects a datasetName containing '/'",
           notes: ["use datasetUUID for this dataset"])
       }
+      // fsh's own id, so that a create whose answer was lost is recognised as ours when it is
+      // tried again or found in the configuration (never "already exists" for our own create).
+      let datasetID = id ?? UUIDs.newV4()
       return try context.cluster { client -> CommandResult in
+        // Whether a POST may have reached the service (its answer lost, or refused as ours).
+        var sent = false
+        // The last failure of the service itself (not a 412), when tries run out on it.
+        var lastFault: ClientError?
         // Up to 20 tries, like Flocker's own conditional_create.
         for _ in 0..<20 {
           let view = try ClusterView.load(client)
+          if let mine = view.datasets.first(where: { $0.configuration.datasetID == datasetID }) {
+            guard sent, mine.configuration.name == name.text else {
+              throw Diagnostic(
+                "a dataset with id '\(datasetID)' already exists", code: .exists,
+                notes: [
+                  "it is \(Whereabouts.name(mine)); leave 'id' out to get a new id"
+                ], range: name.range)
+            }
+            return created(mine, view: view, context: context)
+          }
           let target = try resolveNode(view)
           let twins = view.datasets.filter {
             !$0.configuration.deleted && $0.configuration.name == name.text
           }
           if !twins.isEmpty && !force {
             throw Diagnostic(
-              "a dataset named '\(name.text)' already exists", code: .failed,
+              "a dataset named '\(name.text)' already exists", code: .exists,
               notes: [
                 "existing: "
                   + twins.map { "\($0.configuration.datasetID) (\($0.status.rawValue))" }.joined(
@@ -116,25 +133,45 @@ extension Datasets {
               ], range: name.range)
           }
           do {
-            let created = try client.createDataset(
-              primary: target.uuid, datasetID: id, maximumSize: size, metadata: metadata,
+            sent = true
+            let made = try client.createDataset(
+              primary: target.uuid, datasetID: datasetID, maximumSize: size, metadata: metadata,
               ifConfigurationMatches: view.tag)
             let v = DatasetView(
-              configuration: created, state: nil, status: .pending,
-              node: view.nodes.first { $0.uuid == created.primary })
-            var words = view.completionWords
-            words.datasets += [name.text, String(created.datasetID.prefix(8))]
-            context.session.names.update(datasets: words.datasets, nodes: words.nodes)
-            return CommandResult(v.value, .record)
+              configuration: made, state: nil, status: .pending,
+              node: view.nodes.first { $0.uuid == made.primary })
+            return created(v, view: view, context: context)
           } catch let e as ClientError where e.code == .precondition {
             try context.checkCancelled()
             continue  // Someone changed the configuration between our read and our create.
+          } catch let e as ClientError
+            where (e.code == .http && e.status == 409) || e.code == .connectionDropped
+            || e.code == .serverError
+          {
+            // Ours went through and its answer was lost (409: the id exists), or the service
+            // failed: the next read says which.
+            try context.checkCancelled()
+            lastFault = e
+            if context.options.verbose {
+              context.session.host?.trace(
+                "* create '\(name.text)': \(e.message); reading the configuration again")
+            }
+            continue
           }
         }
+        if let lastFault { throw Diagnostic(lastFault, verbose: context.options.verbose) }
         throw Diagnostic(
-          "the configuration kept changing: gave up after 20 tries", code: .failed,
+          "the configuration kept changing: gave up after 20 tries", code: .conflict,
           notes: ["something changes it constantly (lease churn?); try again, or use --force"])
       }
+    }
+
+    /// The result of a create, and its words for completion.
+    func created(_ v: DatasetView, view: ClusterView, context: CommandContext) -> CommandResult {
+      var words = view.completionWords
+      words.datasets += [name.text, String(v.configuration.datasetID.prefix(8))]
+      context.session.names.update(datasets: words.datasets, nodes: words.nodes)
+      return CommandResult(v.value, .record)
     }
 
     func resolveNode(_ view: ClusterView) throws -> Node {
@@ -359,7 +396,14 @@ extension Datasets {
       _ v: DatasetView, blockers: [Blocker], absentSince: Date?, view: ClusterView,
       nodeID: String?, seen: Sightings
     ) -> Diagnostic {
-      let target = nodeID.map { " on \(Whereabouts.label(uuid: $0, in: view))" } ?? ""
+      // Where it should be: the node asked for, or its configured node.
+      let wanted = nodeID ?? (want == .attached ? v.configuration.primary : nil)
+      let target =
+        wanted.map { uuid in
+          " on "
+            + (view.nodes.first { $0.uuid == uuid }.map(Whereabouts.label)
+              ?? Whereabouts.former(uuid, seen: seen))
+        } ?? ""
       var notes = ["it is \(Whereabouts.describe(v, seen: seen))"]
       for blocker in blockers {
         let (message, fix) = Whereabouts.words(blocker, ref: ref.text, seen: seen)

@@ -148,7 +148,7 @@ enum NodesAndLeases {
           throw Diagnostic(
             "'\(ref.text)' is already leased by node "
               + Whereabouts.label(uuid: holder.nodeUUID, in: view) + " "
-              + (expiry ?? "with no expiry"), code: .failed,
+              + (expiry ?? "with no expiry"), code: .leased,
             notes: [
               "a dataset has one lease at a time; release it first: lease release "
                 + Whereabouts.quote(ref.text)

@@ -3,15 +3,24 @@
 let one = create acc-one 1G on 10.0.0.1
 try destroy 1 --yes
 echo $error.message
-# expect: id prefix '1' is too short to name a dataset
+# expect: no dataset named '1'
 echo $error.notes.0
-# expect: give at least 4 characters of the dataset id
+# expect: an id prefix needs at least 4 characters: '1' is too short to name a dataset by its id
+echo $error.code
+# expect: not-found
 try move acc-one to e
 echo $error.message
-# expect: id prefix 'e' is too short to name a node
+# expect: no node with host 'e'
 try create acc-two 1G on e
 echo $error.message
-# expect: id prefix 'e' is too short to name a node
+# expect: no node with host 'e'
+# A word that is not hex names no id at all: it is a name.
+try dataset xyz
+echo $error.message $error.code
+# expect: no dataset named 'xyz' not-found
+try create acc-one 1G on 10.0.0.2
+echo $error.code
+# expect: exists
 let same = dataset acc-one
 if $same.dataset_id == $one.dataset_id { echo "acc-one kept" }
 # expect: acc-one kept
@@ -47,4 +56,4 @@ echo -o csv $ns
 # expect: *,10.0.0.?,*
 # expect: *,10.0.0.?,*
 if $one.size > abc { echo wrong }
-# expect error: 49:4: cannot compare a number with 'abc' using '>'
+# expect error: 58:4: cannot compare a number with 'abc' using '>'

@@ -21,7 +21,7 @@ datasets name stuck-move
 # expect: *stuck-move*1G*moving*(10.0.0.1) → *(10.0.0.2)*/flocker/*
 try wait stuck-move attached timeout 1s
 echo $error.message
-# expect: dataset 'stuck-move' is not attached after 1s
+# expect: dataset 'stuck-move' is not attached on * (10.0.0.2) after 1s
 echo $error.notes.0
 # expect: it is still attached on * (10.0.0.1), configured on * (10.0.0.2)
 echo $error.notes.1

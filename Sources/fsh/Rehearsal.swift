@@ -23,6 +23,79 @@ enum Rehearsal {
     var address: String
   }
 
+  /// `GET /v1/configuration/datasets` decoded by hand: sizes beyond 64 bits keep their digits
+  /// (`hugeSize`). Nil when the answer is not a 200 JSON list (the typed reader then says why).
+  static func rawConfiguration(_ client: FlockerClient)
+    -> (datasets: [SandboxCopySeed.Dataset], tag: String?)?
+  {
+    guard
+      let response = try? client.transport.perform(
+        HTTPRequest(method: "GET", path: "/v1/configuration/datasets")),
+      response.status == 200
+    else { return nil }
+    // Each `"maximum_size": <digits>` too large for Int becomes a negative stand-in, -1-k.
+    var text = response.bodyText
+    var huge: [String] = []
+    let key = "\"maximum_size\":"
+    var searchFrom = text.startIndex
+    while let found = text.range(of: key, range: searchFrom..<text.endIndex) {
+      var start = found.upperBound
+      while start < text.endIndex, text[start] == " " { start = text.index(after: start) }
+      var end = start
+      while end < text.endIndex, text[end].isASCII, text[end].isNumber {
+        end = text.index(after: end)
+      }
+      let digits = String(text[start..<end])
+      if !digits.isEmpty, Int(digits) == nil {
+        let standIn = String(-1 - huge.count)
+        huge.append(digits)
+        text.replaceSubrange(start..<end, with: standIn)
+        searchFrom = text.index(start, offsetBy: standIn.count)
+      } else {
+        searchFrom = end
+      }
+    }
+    guard
+      let items = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]
+    else { return nil }
+    var datasets: [SandboxCopySeed.Dataset] = []
+    for item in items {
+      guard let id = item["dataset_id"] as? String else { return nil }
+      var size = item["maximum_size"] as? Int
+      var hugeSize: String?
+      if let value = size, value < 0, -1 - value < huge.count {
+        hugeSize = huge[-1 - value]
+        size = nil
+      }
+      let metadata = (item["metadata"] as? [String: Any] ?? [:]).compactMap { key, value in
+        (value as? String).map { SandboxCopySeed.Metadata(key: key, value: $0) }
+      }.sorted { $0.key < $1.key }
+      datasets.append(
+        SandboxCopySeed.Dataset(
+          id: id, primary: item["primary"] as? String ?? "", maximumSize: size,
+          metadata: metadata, deleted: item["deleted"] as? Bool ?? false, hugeSize: hugeSize))
+    }
+    return (datasets, response.header("X-Configuration-Tag"))
+  }
+
+  /// The nodes' eras when the cluster is itself a sandbox (its `/sandbox/agents` says them;
+  /// Flocker's API maps an era to a node, never a node to its era): empty otherwise.
+  static func sandboxEras(_ client: FlockerClient) -> [String: String] {
+    guard
+      let response = try? client.transport.perform(
+        HTTPRequest(method: "GET", path: "/sandbox/agents")),
+      response.status == 200,
+      let items = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]
+    else { return [:] }
+    var eras: [String: String] = [:]
+    for item in items {
+      if let uuid = item["uuid"] as? String, let era = item["era"] as? String {
+        eras[uuid.lowercased()] = era
+      }
+    }
+    return eras
+  }
+
   /// Reads the session's cluster with GET requests only.
   static func snapshot(_ session: Session) throws -> Snapshot {
     let wasReadOnly = session.readOnly
@@ -31,20 +104,32 @@ enum Rehearsal {
     let client = try session.client()
     do {
       let version = try client.version()
-      let (datasets, tag) = try client.configurationDatasets()
-      let state = try client.stateDatasets()
-      let nodes = try client.nodes()
-      let leases = try client.leases()
-      let seed = SandboxCopySeed(
-        version: version.flocker, nodes: nodes.map { .init(uuid: $0.uuid, host: $0.host) },
-        datasets: datasets.map {
+      // Read as raw JSON first, so a size beyond 64 bits keeps its exact digits; the typed
+      // reader (and its errors) when that read is not a plain 200 list.
+      var copied: [SandboxCopySeed.Dataset]
+      var tag: String?
+      if let raw = rawConfiguration(client) {
+        (copied, tag) = raw
+      } else {
+        let (datasets, typedTag) = try client.configurationDatasets()
+        tag = typedTag
+        copied = datasets.map {
           SandboxCopySeed.Dataset(
             id: $0.datasetID, primary: $0.primary ?? "", maximumSize: $0.maximumSize,
             metadata: $0.metadata.sorted { $0.key < $1.key }.map {
               .init(key: $0.key, value: $0.value)
             },
             deleted: $0.deleted)
-        },
+        }
+      }
+      let state = try client.stateDatasets()
+      let nodes = try client.nodes()
+      let leases = try client.leases()
+      let eras = sandboxEras(client)
+      let seed = SandboxCopySeed(
+        version: version.flocker,
+        nodes: nodes.map { .init(uuid: $0.uuid, host: $0.host, era: eras[$0.uuid.lowercased()]) },
+        datasets: copied,
         state: state.map { .init(id: $0.datasetID, primary: $0.primary, size: $0.maximumSize) },
         leases: leases.map {
           .init(datasetID: $0.datasetID, nodeUUID: $0.nodeUUID, expires: $0.expires)

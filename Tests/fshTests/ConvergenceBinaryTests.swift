@@ -15,7 +15,9 @@ import Testing
   }
 
   @Test func stoppedAgentMakesItsDatasetsUnknown() throws {
-    let sandbox = try ServedSandbox(flags: [])
+    // Expiry 0: the stopped agent's node leaves the state at once (Flocker keeps it 120 s;
+    // `--state-expiry` is tested in stopBeforeMountAndStateExpiryThroughTheBinary).
+    let sandbox = try ServedSandbox(flags: [], stateExpiry: 0)
     let made = try fsh(sandbox, "create quiet 1G on 10.0.0.3; wait quiet attached timeout 60s")
     #expect(made.status == 0, "\(made.stderr)")
 
@@ -166,5 +168,145 @@ import Testing
     #expect(statuses.filter { $0 == "attached" }.count > 30)
     let released = try fsh(sandbox, "lease release churned; wait churned deleted timeout 60s")
     #expect(released.status == 0, "\(released.stderr)")
+  }
+
+  /// `fsh sandbox agent stop NODE --before mount` leaves a volume attached, not mounted; the
+  /// stopped node stays in the state until `--state-expiry`, then leaves.
+  @Test func stopBeforeMountAndStateExpiryThroughTheBinary() throws {
+    let sandbox = try ServedSandbox(flags: [], stateExpiry: 3)
+    let stop = try BinaryTests.run(
+      ["sandbox", "agent", "stop", "10.0.0.2", "--before", "mount"], env: sandbox.environment)
+    #expect(stop.status == 0, "\(stop.stderr)")
+    #expect(stop.stderr.contains("will stop before its next mount"), "\(stop.stderr)")
+    let listed = try BinaryTests.run(["sandbox", "agent", "list"], env: sandbox.environment)
+    #expect(listed.stdout.contains("running  (stops before mount)"), "\(listed.stdout)")
+    let bad = try BinaryTests.run(
+      ["sandbox", "agent", "stop", "10.0.0.2", "--before", "dance"], env: sandbox.environment)
+    #expect(bad.status != 0 && bad.stderr.contains("--before takes one of"))
+    let made = try fsh(sandbox, "create held 1G on 10.0.0.2")
+    #expect(made.status == 0, "\(made.stderr)")
+    // Hang guard: 30 s for a stop that comes two 0.1 s steps after the create.
+    var stopped = false
+    let deadline = Date().addingTimeInterval(30)
+    while !stopped && Date() < deadline {
+      let agents = try BinaryTests.run(["sandbox", "agent", "list"], env: sandbox.environment)
+      stopped = agents.stdout.split(separator: "\n").contains {
+        $0.contains("10.0.0.2") && $0.contains("stopped")
+      }
+      if !stopped { usleep(50_000) }
+    }
+    #expect(stopped)
+    // Attached, not mounted: never reported with a node.
+    let nodes = try fsh(sandbox, "nodes -o json")
+    #expect(nodes.stdout.contains("10.0.0.2"), "\(nodes.stdout)")
+    // Within 30 s the node's state expires (3 s after it stopped).
+    var gone = false
+    let expiry = Date().addingTimeInterval(30)
+    while !gone && Date() < expiry {
+      gone = !(try fsh(sandbox, "nodes -o json")).stdout.contains("10.0.0.2")
+      if !gone { usleep(200_000) }
+    }
+    #expect(gone)
+  }
+
+  /// Two sandboxes on one directory: `fsh sandbox serve` holds it; a second serve is refused,
+  /// naming its pid; `fsh --sandbox` on the same (default) directory joins it; no dataset lost.
+  @Test func oneStateDirectoryHasOneWriter() throws {
+    let home = BinaryTests.tempHome()
+    let directory = home + "/.local/state/fsh/sandbox"
+    let served = try ServedSandbox(flags: [], directory: directory, env: ["HOME": home])
+    let made = try fsh(served, "create one 1G on 10.0.0.1; wait one attached timeout 60s")
+    #expect(made.status == 0, "\(made.stderr)")
+    let second = Process()
+    second.executableURL = URL(fileURLWithPath: BinaryTests.binary)
+    second.arguments = [
+      "sandbox", "serve", "--port", "0", "--dir", directory, "--key-bits", "2048",
+    ]
+    second.environment = ["HOME": home, "PATH": "/usr/bin:/bin"]
+    let err = Pipe()
+    second.standardError = err
+    second.standardOutput = FileHandle.nullDevice
+    try second.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    second.waitUntilExit()
+    #expect(second.terminationStatus != 0)
+    #expect(text.contains("is in use by the sandbox with pid \(served.pid)"), "\(text)")
+    #expect(text.contains("fsh sandbox serve --dir \(directory)"), "\(text)")
+    let joined = try BinaryTests.run(
+      ["--sandbox", "-c", "create two 1G on 10.0.0.2; datasets -o csv"], env: ["HOME": home])
+    #expect(joined.status == 0, "\(joined.stderr)")
+    #expect(joined.stderr.contains("joined the sandbox already serving"), "\(joined.stderr)")
+    #expect(joined.stdout.contains(",one,"), "\(joined.stdout)")
+    let after = try fsh(served, "datasets -o csv")
+    #expect(after.stdout.contains(",one,") && after.stdout.contains(",two,"), "\(after.stdout)")
+  }
+
+  /// `--max-volume-size`: a larger dataset is never reported; a near-2^63 size does not kill
+  /// the sandbox.
+  @Test func refusedAndNear63SizesLeaveTheSandboxServing() throws {
+    let sandbox = try ServedSandbox(flags: [], maxVolumeSize: 1 << 30)
+    let made = try fsh(
+      sandbox,
+      "create small 1G on 10.0.0.1; create big 2G on 10.0.0.1; wait small attached timeout 60s")
+    #expect(made.status == 0, "\(made.stderr)")
+    // fsh refuses sizes above 64 bits' signed range itself; the API takes this one.
+    let near = try curl(
+      sandbox, "POST", "/v1/configuration/datasets",
+      #"{"primary": "\#(try nodeUUID(sandbox, "10.0.0.1"))", "maximum_size": 9223372036854774784}"#)
+    #expect(near.contains("9223372036854774784"), "\(near)")
+    let state = try fsh(sandbox, "datasets -o csv")
+    #expect(state.status == 0 && state.stdout.contains(",small,"), "\(state.stderr)")
+    #expect(try fsh(sandbox, "version").status == 0)
+  }
+
+  /// `fsh sandbox serve --from .` copies a size beyond 64 bits digit for digit, a source
+  /// sandbox's eras, and an entry listed without a node as one.
+  @Test func aCopyKeepsHugeSizesAndEras() throws {
+    let source = try ServedSandbox(flags: [])
+    let huge = "1180591620717411303424"
+    let created = try curl(
+      source, "POST", "/v1/configuration/datasets",
+      #"{"primary": "\#(try nodeUUID(source, "10.0.0.1"))", "maximum_size": \#(huge)}"#)
+    #expect(created.contains(huge), "\(created)")
+    let agents =
+      (try? JSONSerialization.jsonObject(
+        with: Data(try curl(source, "GET", "/sandbox/agents").utf8)))
+      as? [[String: Any]] ?? []
+    let era = try #require(agents.first?["era"] as? String)
+    let copy = try ServedSandbox(flags: ["--from", "."], env: source.environment)
+    #expect(try curl(copy, "GET", "/v1/configuration/datasets").contains(huge))
+    let byEra = try curl(copy, "GET", "/v1/state/nodes/by_era/\(era)")
+    #expect(byEra.contains(agents.first?["uuid"] as? String ?? "-"), "\(byEra)")
+  }
+
+  /// The node uuid of a host, from `nodes -o json`.
+  func nodeUUID(_ sandbox: ServedSandbox, _ host: String) throws -> String {
+    let listed = try fsh(sandbox, "nodes -o json").stdout
+    let items = (try? JSONSerialization.jsonObject(with: Data(listed.utf8))) as? [[String: Any]]
+    return items?.first { $0["host"] as? String == host }?["uuid"] as? String ?? ""
+  }
+
+  /// One request to the sandbox with curl (for what fsh itself refuses to send).
+  func curl(_ sandbox: ServedSandbox, _ method: String, _ path: String, _ body: String? = nil)
+    throws -> String
+  {
+    let env = sandbox.environment
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments = [
+      "-s", "--cacert", env["FLOCKER_CONTROL_SERVICE_CA_FILE"] ?? "",
+      "--cert", env["FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE"] ?? "",
+      "--key", env["FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE"] ?? "",
+      "-X", method, "-H", "Content-Type: application/json",
+    ]
+    if let body { process.arguments! += ["--data", body] }
+    process.arguments!.append(
+      "https://127.0.0.1:\(env["FLOCKER_CONTROL_SERVICE_PORT"] ?? "")\(path)")
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
   }
 }

@@ -11,9 +11,10 @@ extension Datasets {
       parameters: [dataset],
       discussion: """
         Shows where the dataset should be (the configuration) beside where the agents report it \
-        (the state), then checks: E1 a lease that keeps it where it is, E2 its configured node's \
+        (the state), then checks: E1 a lease that keeps it mounted where it is (only a volume mounted on the holder), E2 its configured node's \
         agent reporting, E3 the state agreeing with the configuration, E4 other live datasets \
-        with the same name (Kubernetes takes the first in the API's order), E5 the size the \
+        with the same name (Kubernetes takes the first in the API's order, a hash order that \
+        changes on moves and creates), E5 the size the \
         backend made. Each line passes or fails with its fix. The result is a record (`-o json`, \
         `let e = explain db`) whose `checks` list holds the same lines; the command itself \
         succeeds whatever they say.

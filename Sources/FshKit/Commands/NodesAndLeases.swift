@@ -78,7 +78,7 @@ enum NodesAndLeases {
       ["leases"], summary: "list leases: which node holds which dataset, and for how long",
       parameters: [longFlag],
       discussion:
-        "A lease keeps other nodes from taking over, unmounting or deleting a dataset; it does not block API calls. EXPIRES is a duration from now (in JSON: seconds, null for never)."
+        "A lease keeps a volume mounted on the node holding it, while it is mounted there: its agent then does not unmount it for a move or a delete. It does nothing else (a volume only attached, or not attached, is still detached and destroyed) and it does not block API calls. EXPIRES is a duration from now (in JSON: seconds, null for never)."
     )
     var long: Bool
     init(arguments: inout Arguments) throws {

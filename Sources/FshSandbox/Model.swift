@@ -51,6 +51,8 @@ struct DatasetRecord {
   /// Dropped from the configuration by `/v1/configuration/_compose`: the API no longer knows
   /// it; its volume is unmounted and detached, and then left alone.
   var orphan = false
+  /// `stableHash(id)`, computed once (0 = not yet), for the configuration's order.
+  var idHash: UInt64 = 0
 }
 
 struct LeaseRecord: Equatable {
@@ -277,9 +279,16 @@ final class ClusterModel {
     var total = 2
     var keyed: [(node: UInt64, dataset: UInt64, position: Int)] = []
     keyed.reserveCapacity(records.count)
-    for (position, record) in records.enumerated() where !record.orphan {
-      total += record.configJSON.count + 2
-      keyed.append((stableHash(record.primary), stableHash(record.id), position))
+    var nodeHashes: [String: UInt64] = [:]
+    for position in records.indices where !records[position].orphan {
+      total += records[position].configJSON.count + 2
+      if records[position].idHash == 0 {
+        records[position].idHash = stableHash(records[position].id)
+      }
+      let primary = records[position].primary
+      let nodeHash = nodeHashes[primary] ?? stableHash(primary)
+      nodeHashes[primary] = nodeHash
+      keyed.append((nodeHash, records[position].idHash, position))
     }
     keyed.sort { ($0.node, $0.dataset, $0.position) < ($1.node, $1.dataset, $1.position) }
     var out: [UInt8] = []

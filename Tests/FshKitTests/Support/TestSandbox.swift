@@ -17,6 +17,30 @@ enum TestSandbox {
     return s
   }()
 
+  /// A sandbox of its own (not shared), started, with the options of Flocker's timing and gaps
+  /// (issue 29): `stateExpiry` (seconds a stopped agent's node stays in the state), `pace`
+  /// (`.upstream(scale:)` for Flocker's timing), `maxVolumeSize` (the backend's largest volume)
+  /// and `kindReports` (kinder than Flocker: every unmounted volume always listed).
+  static func make(
+    stateExpiry: Double = 120, pace: SandboxPace = .fixed, convergenceDelay: Double = 0.1,
+    maxVolumeSize: Int64? = nil, kindReports: Bool = false
+  ) throws -> Sandbox {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("fsh-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    var options = SandboxOptions(directory: dir)
+    options.keyBits = 2048
+    options.nodeCount = 3
+    options.convergenceDelay = convergenceDelay
+    options.stateExpiry = stateExpiry
+    options.pace = pace
+    options.maxVolumeSize = maxVolumeSize
+    options.kindReports = kindReports
+    options.log = { _ in }
+    let s = try Sandbox(options: options)
+    try s.start()
+    return s
+  }
+
   /// A session environment pointed at a sandbox, with its own config and state directories.
   static func environment(_ s: Sandbox = shared) -> SessionEnvironment {
     let home = FileManager.default.temporaryDirectory

@@ -29,15 +29,28 @@ serve_sandbox() {
   copy_sandbox_template "$dir"
   "$FSH" sandbox serve --port 0 --key-bits 2048 --dir "$dir" "$@" >"$T/serve.out" 2>&1 &
   EXTRA_PIDS="${EXTRA_PIDS:-} $!"
-  for _ in $(seq 600); do grep -q "^export FLOCKER_CONTROL_SERVICE_HOST" "$T/serve.out" && break; sleep 0.1; done
-  grep -q "^export" "$T/serve.out" || fail "sandbox did not start: $(cat "$T/serve.out")"
+  # Its last line of variables is the client key; hang guard 60 s (a 2-core machine under load).
+  for _ in $(seq 600); do grep -q "^export FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=" "$T/serve.out" && break; sleep 0.1; done
+  grep -q "^export FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=" "$T/serve.out" \
+    || fail "hang guard: sandbox did not start in 60 s: $(cat "$T/serve.out")"
   vars=$(grep '^export ' "$T/serve.out" | sed 's/^export //' | tr '\n' ' ')
 }
 
+# cleanup: ends the tmux server (its panes' processes get SIGHUP) and the background processes,
+# waits until every one of them is gone (hang guard 10 s), then removes $T.
 cleanup() {
+  local sids pids _
+  sids=$(tmux -L "$SOCK" list-panes -a -F '#{pane_pid}' 2>/dev/null | tr '\n' ' ')
+  # A pane's process leads its own session: its descendants are the processes of that session.
+  pids=$(ps -e -o pid=,sid= | awk -v s=" $sids" 'index(s, " " $2 " ") { print $1 }')
   tmux -L "$SOCK" kill-server 2>/dev/null
   [ -n "${EXTRA_PIDS:-}" ] && kill $EXTRA_PIDS 2>/dev/null
-  sleep 0.3
+  pids=$(echo $pids ${EXTRA_PIDS:-} | tr ' ' ,)
+  # Gone, or a zombie (it holds nothing).
+  for _ in $(seq 200); do
+    [ -n "$pids" ] && ps -o stat= -p "$pids" | grep -qv '^Z' || break
+    sleep 0.05
+  done
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -50,14 +63,16 @@ fail() {
 }
 
 # start NAME COMMAND…: a tmux session running COMMAND; its exit status is shown as __rc=N.
-# The terminal is $COLS columns wide (default 120).
+# The terminal is $COLS columns wide (default 120). The pane stays (remain-on-exit, with no
+# "Pane is dead" line) when COMMAND ends, so its screen can still be read.
 start() {
   local name=$1
   shift
-  local cmd="$*; echo __rc=\$?; sleep 600"
-  # A keeper session holds the server up while test sessions come and go.
-  if ! tmux -L "$SOCK" has-session -t keeper 2>/dev/null; then
-    tmux -L "$SOCK" -f /dev/null new-session -d -s keeper "sleep 900" || return 1
+  local cmd="$*; echo __rc=\$?"
+  # The server stays up while test sessions come and go (exit-empty off).
+  if ! tmux -L "$SOCK" list-sessions >/dev/null 2>&1; then
+    tmux -L "$SOCK" -f /dev/null start-server \; set-option -g exit-empty off \; \
+      set-option -g remain-on-exit on \; set-option -g remain-on-exit-format "" || return 1
   fi
   tmux -L "$SOCK" kill-session -t "$name" 2>/dev/null
   tmux -L "$SOCK" new-session -d -s "$name" -x "${COLS:-120}" -y 50 "$cmd" || return 1
@@ -95,6 +110,145 @@ wait_last() {
   return 1
 }
 
+# wait_line TEXT [SECONDS]: until some screen line, trailing spaces trimmed, is TEXT exactly
+# (after typing `echo X`, the line `X` is fsh's answer; the typed line only contains it).
+wait_line() {
+  local text=$1 limit=${2:-10}
+  local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    screen | sed -e 's/ *$//' | grep -qxF -- "$text" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# wait_match REGEX [SECONDS]: until some screen line, trailing spaces trimmed, matches the
+# extended REGEX (anchor it with ^…$ to match whole lines).
+wait_match() {
+  local re=$1 limit=${2:-10}
+  local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    screen | sed -e 's/ *$//' | grep -qE -- "$re" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# clear_screen: Ctrl-L at a prompt, then until the screen holds the prompt line alone, so that
+# nothing from before can satisfy the next wait (hang guard 5 s).
+clear_screen() {
+  send C-l
+  local deadline=$(($(date +%s%N) + 5000000000))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    [ "$(screen | sed -e 's/ *$//' -e '/^$/d' | wc -l)" -eq 1 ] && return 0
+    sleep 0.02
+  done
+  fail "hang guard: Ctrl-L did not clear the screen in 5 s"
+}
+
+# enter TEXT [SECONDS]: at a prompt (the last line), types TEXT, waits for the line editor to
+# show it, presses Enter and waits until the prompt is back on a new line (the command ended).
+# Hang guard SECONDS (default 10).
+enter() {
+  local text=$1 limit=${2:-10} prompt
+  prompt=$(last_line)
+  type_text "$text"
+  wait_last "$prompt $text" 5 || fail "hang guard: '$text' was not shown at the prompt in 5 s"
+  send Enter
+  wait_last "$prompt" "$limit" || fail "hang guard: '$text' did not give the prompt back in $limit s"
+}
+
+# prompts PROMPT: how many screen lines start with PROMPT (a prompt, with or without a line).
+prompts() { screen | awk -v p="$1" 'index($0, p) == 1 { n++ } END { print n + 0 }'; }
+
+# wait_new_prompt PROMPT COUNT [SECONDS]: until more than COUNT screen lines start with PROMPT
+# and the last line is PROMPT alone: a new, empty prompt below the old ones.
+wait_new_prompt() {
+  local prompt=$1 count=$2 limit=${3:-10}
+  local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    [ "$(prompts "$prompt")" -gt "$count" ] && [ "$(last_line)" = "$prompt" ] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+
+# wait_tty_size "ROWS COLS" [SECONDS]: until the pane's terminal has that size as the kernel
+# holds it (`stty size`, what fsh reads), e.g. after a resize.
+wait_tty_size() {
+  local size=$1 limit=${2:-5} tty
+  tty=$(tmux -L "$SOCK" display -p -t "${PANE:-fsh}" '#{pane_tty}')
+  local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    [ "$(stty -F "$tty" size 2>/dev/null)" = "$size" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# press_until KEY LINE [SECONDS]: presses KEY, and again every half second, until the last
+# line is LINE; returns 1 after SECONDS (default 10).
+press_until() {
+  local key=$1 line=$2 limit=${3:-10} next=0 t
+  local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000))
+  while t=$(date +%s%N) && [ "$t" -lt "$deadline" ]; do
+    if [ "$t" -ge "$next" ]; then
+      send "$key"
+      next=$((t + 500000000))
+    fi
+    [ "$(last_line)" = "$line" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# record_pid FILE: a command prefix that writes the pid of the command after it to FILE (it is
+# exec'd, so the pid is the command's own): start fsh "$(record_pid F) $(fsh_env) $FSH …".
+record_pid() { printf "sh -c 'echo \$\$ >%s; exec \"\$@\"' sh" "$1"; }
+
+# fsh_pid [FILE]: the pid written by record_pid (default $T/fsh.pid), once it is there.
+fsh_pid() {
+  local file=${1:-$T/fsh.pid} _
+  for _ in $(seq 200); do
+    [ -s "$file" ] && { cat "$file"; return 0; }
+    sleep 0.05
+  done
+  fail "hang guard: no pid in $file after 10 s"
+}
+
+# keys_read PID: how many bytes the process's main thread has read so far (/proc rchar): at the
+# prompt that is the keys the line editor took from the terminal.
+keys_read() { awk '/^rchar:/ { print $2 }' "/proc/$1/task/$1/io"; }
+
+# wait_keys_read PID COUNT [SECONDS]: until the main thread has read COUNT bytes in all (see
+# keys_read) and is blocked reading the terminal again, i.e. it acted on every key before.
+wait_keys_read() {
+  local pid=$1 count=$2 limit=${3:-5}
+  local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    if [ "$(keys_read "$pid")" -ge "$count" ] && [ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = wait_woken ]; then
+      return 0
+    fi
+    sleep 0.02
+  done
+  return 1
+}
+
+# wait_timed_wait PID [SECONDS]: until the process's main thread is blocked in a futex wait with a
+# timeout (fsh's `sleep`: a semaphore waited on a second at a time), not reading the terminal.
+wait_timed_wait() {
+  local pid=$1 limit=${2:-5} futex call
+  case "$(uname -m)" in aarch64 | arm64) futex=98 ;; *) futex=202 ;; esac
+  local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    # /proc/PID/syscall: the call's number, then its arguments (the 4th is the timeout).
+    read -r -a call <"/proc/$pid/syscall" 2>/dev/null || call=()
+    [ "${call[0]:-}" = "$futex" ] && [ "${call[4]:-0x0}" != 0x0 ] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # fsh_env: the environment a test's fsh runs with (the tmux server keeps its own otherwise).
@@ -104,7 +258,9 @@ fsh_env() {
 }
 
 # start_sandbox_fsh [ARGS]: fsh --sandbox in session "fsh", waiting for its prompt.
+# Its pid is written to $T/fsh.pid (fsh_pid).
 start_sandbox_fsh() {
-  start fsh "$(fsh_env) $FSH --sandbox $*" || fail "tmux did not start"
+  rm -f "$T/fsh.pid"
+  start fsh "$(record_pid "$T/fsh.pid") $(fsh_env) $FSH --sandbox $*" || fail "tmux did not start"
   wait_last "fsh:sandbox>" 60 || fail "no sandbox prompt"
 }

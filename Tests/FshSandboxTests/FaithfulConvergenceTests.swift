@@ -188,6 +188,23 @@ struct FaithfulConvergenceTests {
     #expect(entry(sandbox, id)?["primary"] as? String == b)
   }
 
+  @Test func upstreamPaceOtherNodesNoticeAtTheirIdleWakeUp() throws {
+    var options = testOptions()
+    options.pace = .upstream(scale: 1)
+    let (sandbox, clock) = try makeSandbox(options)
+    let b = sandbox.nodes[1].uuid
+    #expect(sandbox.stopAgent(b, before: .mount))
+    let id = try sandbox.createDataset(primary: b)
+    // Created at 3 s (the others will look again after 60 s ± 20 %: 51–75 s), attached to B at
+    // 8.1 s and reported by B; B stops before mounting.
+    clock.advance(8.2)
+    #expect(entry(sandbox, id) != nil)
+    clock.advance(50.7 - 8.2)
+    #expect(entry(sandbox, id) != nil)
+    clock.advance(75.1 - 50.7)
+    #expect(entry(sandbox, id) == nil)
+  }
+
   @Test func upstreamPaceScales() throws {
     var options = testOptions()
     options.pace = .upstream(scale: 0.02)

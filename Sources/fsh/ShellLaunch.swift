@@ -1,4 +1,5 @@
 import ArgumentParser
+import CFshSupport
 import Foundation
 import FshKit
 
@@ -156,6 +157,21 @@ struct ShellLaunch {
       throw ExitCode(status)
     }
 
+    // A script, `-c` text or standard input: Ctrl-C (and SIGTERM, SIGHUP) cancel what runs, so
+    // the run stops where it was, says so, and what it printed is written out (the REPL
+    // installs the same watcher per entry).
+    var watcher: InterruptWatcher?
+    if commands != nil || (script.first.map { $0 != "-" } ?? false) || !Terminal.stdinIsTTY
+      || script.first == "-"
+    {
+      cfsh_install_sigint()
+      cfsh_install_termination()
+      let w = InterruptWatcher(session: session)
+      w.start()
+      w.commandStarted()
+      watcher = w
+    }
+    defer { watcher?.stop() }
     let status: Int32
     if let commands {
       status = finish(session.run(commands, name: "<-c>", arguments: script), host: host)

@@ -98,6 +98,9 @@ final class TerminalHost: SessionHost {
       flush()
       Terminal.write(note + "\n", to: STDERR_FILENO)
     }
+    // On a terminal a complete line is shown at once; elsewhere the session flushes before
+    // anything that can take time (a request, a sleep), and a script's end flushes the rest.
+    if Terminal.stdoutIsTTY { flush() }
     if Terminal.timing {
       let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
       trace(String(format: "timing: render (%@) %.1f ms", options.output.rawValue, ms))

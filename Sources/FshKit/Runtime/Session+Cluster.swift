@@ -32,6 +32,8 @@ extension CommandContext {
   /// Calls the control service; client errors become diagnostics, Ctrl-C aborts the request.
   public func cluster<T>(_ body: (FlockerClient) throws -> T) throws -> T {
     try checkCancelled()
+    // What earlier commands printed is out before a request that may take time.
+    session.host?.flush()
     let client = try session.client()
     // Trace only with --verbose: libcurl's debug callback costs a third of a request.
     if options.verbose {

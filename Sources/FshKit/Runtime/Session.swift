@@ -160,6 +160,7 @@ public final class Session {
 
   /// Sleeps, waking early (with an error) when cancelled.
   public func sleep(seconds: Double) throws {
+    host?.flush()
     let deadline = Date().addingTimeInterval(seconds)
     while true {
       try checkCancelled()

@@ -20,9 +20,13 @@ public protocol SessionHost: AnyObject {
   /// An informational line for the person at the terminal (`using cluster …`): never a
   /// result. The executable writes it to standard error, and not at all with `-q`.
   func inform(_ line: String)
+  /// Writes out what was shown so far: the session calls it before anything that can take time
+  /// (a request, a sleep, a wait), so output never waits on one.
+  func flush()
 }
 
 extension SessionHost {
+  public func flush() {}
   public func trace(_ line: String) {}
   public func progress(_ status: String?) {}
   public func inform(_ line: String) {}

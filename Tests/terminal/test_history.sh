@@ -7,7 +7,8 @@ wait_last "fsh:no cluster>" 10 || fail "no prompt"
 type_text "echo first-run-line"; send Enter
 type_text "echo first-run-line"; send Enter
 type_text " echo secret-line"; send Enter
-wait_for "secret-line" 3 || fail "no output"
+wait_line "secret-line" 3 || fail "no output"
+[ "$(screen | grep -cx 'first-run-line')" = 2 ] || fail "echo first-run-line did not run twice"
 send C-d
 wait_for "__rc=0" 5 || fail "no exit"
 hist="$XDG_STATE_HOME/fsh/history"
@@ -21,7 +22,7 @@ send Up
 wait_last "fsh:no cluster> echo first-run-line" 3 || fail "Up did not recall the first run's line"
 send C-u
 type_text "history"; send Enter
-wait_for "echo first-run-line" 3 || fail "history does not list the line"
+wait_match "^ *[0-9]+  echo first-run-line$" 3 || fail "history does not list the line"
 send C-d
 wait_for "__rc=0" 5 || fail "no exit"
 # The cap: with FSH_HISTSIZE=3 a session loads only the last three of six saved lines;
@@ -34,10 +35,8 @@ type_text "history"; send Enter
 wait_for "echo cap-6" 3 || fail "history does not list the last saved line"
 for kept in cap-4 cap-5 cap-6; do screen | grep -q "echo $kept" || fail "history lost $kept"; done
 for cut in cap-1 cap-2 cap-3; do screen | grep -q "echo $cut" && fail "the cap of 3 kept $cut"; done
-send C-l
-type_text "history 2"; send Enter
-wait_for "history 2" 3
-wait_last "fsh:no cluster>" 3 || fail "no prompt after history 2"
+clear_screen
+enter "history 2" 3
 rows=$(screen | grep -cE '^ *[0-9]+  ')
 [ "$rows" = 2 ] || fail "history 2 listed $rows rows"
 screen | grep -q "echo cap-5" && fail "history 2 listed a third line back"

@@ -9,8 +9,8 @@ for i in 1 2 3; do
   PANE=a type_text "echo from-a-$i"; PANE=a send Enter
   PANE=b type_text "echo from-b-$i"; PANE=b send Enter
 done
-PANE=a wait_for "from-a-3" 5 || PANE=a fail "a did not run"
-PANE=b wait_for "from-b-3" 5 || PANE=b fail "b did not run"
+PANE=a wait_line "from-a-3" 5 || PANE=a fail "a did not run"
+PANE=b wait_line "from-b-3" 5 || PANE=b fail "b did not run"
 PANE=b send C-d
 PANE=a send C-d
 PANE=a wait_for "__rc=0" 5 || PANE=a fail "a did not exit"
@@ -23,5 +23,5 @@ done
 start c "$(fsh_env) $FSH --norc" || fail "tmux c"
 PANE=c wait_last "fsh:no cluster>" 10 || PANE=c fail "no prompt in c"
 PANE=c send Up
-PANE=c wait_for "echo from-" 3 || PANE=c fail "Up recalled nothing"
+PANE=c wait_match "^fsh:no cluster> echo from-[ab]-3$" 3 || PANE=c fail "Up did not recall the last line"
 echo ok

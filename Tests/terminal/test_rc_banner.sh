@@ -4,7 +4,7 @@ FSH=$1
 . "$(dirname "$0")/lib.sh"
 echo 'echo rc-file-ran' >"$XDG_CONFIG_HOME/fsh/fshrc"
 start_sandbox_fsh
-wait_for "rc-file-ran" 3 || fail "the rc file did not run"
+wait_line "rc-file-ran" 3 || fail "the rc file did not run"
 screen | grep -q "^fsh .* cluster: the sandbox" || fail "no banner naming the sandbox"
 screen | grep -q "help" || fail "the banner does not say how to get help"
 send C-d

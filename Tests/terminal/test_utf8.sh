@@ -4,10 +4,9 @@ FSH=$1
 start fsh "$(fsh_env) $FSH --norc" || fail "tmux"
 wait_last "fsh:no cluster>" 10 || fail "no prompt"
 type_text 'echo "héllo wörld ✓ 日本語 🚀"'; send Enter
-wait_for "héllo wörld ✓ 日本語 🚀" 3 || fail "non-ASCII echo"
-screen | grep -qx 'héllo wörld ✓ 日本語 🚀' || fail "output line differs"
+wait_line "héllo wörld ✓ 日本語 🚀" 3 || fail "non-ASCII echo: the output line differs or is missing"
 type_text 'echo aöü'; send BSpace; type_text 'x'; send Enter
-wait_for "aöx" 3 || fail "Backspace did not remove one character"
+wait_line "aöx" 3 || fail "Backspace did not remove one character"
 type_text 'echo 日本'; send Left; type_text 'X'; send Enter
-wait_for "日X本" 3 || fail "cursor movement over wide characters"
+wait_line "日X本" 3 || fail "cursor movement over wide characters"
 echo ok

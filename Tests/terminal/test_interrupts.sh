@@ -16,7 +16,7 @@ start fsh "$(fsh_env) $FSH --sandbox --norc; $stty_tail" || fail "tmux"
 wait_last "fsh:sandbox>" 60 || fail "no sandbox prompt"
 type_text "create keep-me 1G on 10.0.0.1"; send Enter
 wait_for "name:" 10 || fail "create failed"
-send C-l
+clear_screen
 
 # Ctrl-C at the question: no, and the prompt is back (it used to hang, echoing every key).
 type_text "destroy keep-me"; send Enter
@@ -27,14 +27,14 @@ screen | grep -q "kept 'keep-me'" || fail "no 'kept' line"
 type_text "dataset keep-me -o json"; send Enter
 wait_for '"status": "' 10 || fail "the dataset is gone after Ctrl-C at the question"
 screen | grep -q '"deleted": false' || fail "the dataset was deleted"
-send C-l
+clear_screen
 # Ctrl-D at the question: no as well.
 type_text "destroy keep-me"; send Enter
 wait_for "and its data? [y/N]" 10 || fail "no question (second)"
 send C-d
 wait_last "fsh:sandbox>" 5 || fail "Ctrl-D at the question did not give the prompt back"
 screen | grep -q "kept 'keep-me'" || fail "no 'kept' line after Ctrl-D"
-send C-l
+clear_screen
 
 # A size above 64T asks first; no keeps it from being created.
 type_text "create too-big 100P on 10.0.0.1"; send Enter
@@ -44,27 +44,30 @@ wait_for "did not create 'too-big'" 5 || fail "no answer to 'n' at the size ques
 wait_last "fsh:sandbox>" 5 || fail "no prompt after the size question"
 type_text "datasets name too-big -o json"; send Enter
 wait_for "[]" 10 || fail "too-big was created although the answer was no"
-send C-l
+clear_screen
 
 # Ctrl-R, then Ctrl-C: the search is cancelled and the session goes on (it used to exit 0).
 type_text "echo searchable-line"; send Enter
-wait_for "searchable-line" 3 || fail "no echo"
-send C-l
+wait_line "searchable-line" 3 || fail "no echo"
+wait_last "fsh:sandbox>" 3 || fail "no prompt after echo"
+clear_screen
 send C-r
 type_text "searchable"
-sleep 0.3
+# libedit's search prompt, and the line it found, are on the screen before the Ctrl-C.
+wait_last "bck:searchable" 3 || fail "Ctrl-R did not show the search prompt"
+screen | grep -qx "fsh:sandbox> echo searchable-line" || fail "Ctrl-R did not find the line"
 send C-c
 wait_last "fsh:sandbox>" 5 || fail "no prompt after Ctrl-C in Ctrl-R search"
 screen | grep -q "__status=" && fail "Ctrl-C in Ctrl-R search ended fsh"
 type_text "echo after-search"; send Enter
-wait_for "after-search" 3 || fail "fsh does not run commands after Ctrl-C in search"
+wait_line "after-search" 3 || fail "fsh does not run commands after Ctrl-C in search"
 
 # $error is set by a failure at the prompt.
-send C-l
+clear_screen
 type_text "datasets attached"; send Enter
 wait_for "did you mean 'datasets status attached'?" 10 || fail "no did-you-mean"
 type_text "echo \"code=\$error.code\""; send Enter
-wait_for "code=usage" 3 || fail "\$error was not set by a failure at the prompt"
+wait_line "code=usage" 3 || fail "\$error was not set by a failure at the prompt"
 send C-d
 wait_for "__status=0" 5 || fail "Ctrl-D did not end fsh with status 0"
 check_stty
@@ -92,23 +95,29 @@ check_stty
 # vi mode from ~/.editrc: Ctrl-C in command mode (and in a pending motion) keeps the session.
 tmux -L "$SOCK" kill-session -t fsh
 printf 'bind -v\n' > "$T/editrc"
-start fsh "$(fsh_env) EDITRC=$T/editrc $FSH --norc; $stty_tail" || fail "tmux"
+start fsh "$(record_pid "$T/vi.pid") $(fsh_env) EDITRC=$T/editrc $FSH --norc; $stty_tail" || fail "tmux"
+pid=$(fsh_pid "$T/vi.pid")
 wait_last "fsh:no cluster>" 10 || fail "no prompt (vi)"
 type_text "echo vi-line"
-send Escape
-sleep 0.2
-send d
-sleep 0.2
+wait_last "fsh:no cluster> echo vi-line" 3 || fail "the typed line was not shown (vi)"
+# A Ctrl-C is a signal, not a key in line: it is sent once fsh has read (and acted on) the
+# keys before it, as counted by the bytes its main thread read from the terminal.
+read_before=$(keys_read "$pid")
+send Escape d
+wait_keys_read "$pid" $((read_before + 2)) 5 || fail "hang guard: fsh did not read Escape and d in 5 s"
+n=$(prompts "fsh:no cluster>")
 send C-c
-wait_last "fsh:no cluster>" 5 || fail "no prompt after Ctrl-C in vi command mode"
+wait_new_prompt "fsh:no cluster>" "$n" 5 || fail "no prompt after Ctrl-C in vi command mode"
 screen | grep -q "__status=" && fail "Ctrl-C in vi command mode ended fsh"
+read_before=$(keys_read "$pid")
 send C-r
-sleep 0.2
+wait_keys_read "$pid" $((read_before + 1)) 5 || fail "hang guard: fsh did not read Ctrl-R in 5 s"
+n=$(prompts "fsh:no cluster>")
 send C-c
-wait_last "fsh:no cluster>" 5 || fail "no prompt after Ctrl-C in vi search"
+wait_new_prompt "fsh:no cluster>" "$n" 5 || fail "no prompt after Ctrl-C in vi search"
 screen | grep -q "__status=" && fail "Ctrl-C in vi search ended fsh"
 type_text "echo vi-still-alive"; send Enter
-wait_for "vi-still-alive" 3 || fail "typing after Ctrl-C in vi mode does not insert"
+wait_line "vi-still-alive" 3 || fail "typing after Ctrl-C in vi mode does not insert"
 send C-d
 wait_for "__status=0" 5 || fail "Ctrl-D did not end fsh (vi)"
 check_stty

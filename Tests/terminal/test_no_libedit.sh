@@ -17,15 +17,18 @@ wait_for "apt-get install libedit2" 1 || fail "the warning does not say what to 
 wait_last "fsh:no cluster>" 10 || fail "no plain prompt"
 type_text "echo plain-works"
 send Enter
-wait_for "plain-works" 5 || fail "a line was not run"
+wait_line "plain-works" 5 || fail "a line was not run"
 wait_last "fsh:no cluster>" 5 || fail "no prompt after a command"
-# Ctrl-C at the plain prompt drops the line and prompts again; fsh goes on.
+# Ctrl-C at the plain prompt drops the line and prompts again; fsh goes on. The terminal itself
+# echoes the line (it is in cooked mode): once it shows, the Ctrl-C comes after it.
 type_text "echo dropped"
+wait_last "fsh:no cluster> echo dropped" 5 || fail "the typed line was not echoed"
+n=$(prompts "fsh:no cluster>")
 send C-c
-sleep 0.3
+wait_new_prompt "fsh:no cluster>" "$n" 5 || fail "no new plain prompt after Ctrl-C"
 type_text "echo after-interrupt"
 send Enter
-wait_for "after-interrupt" 5 || fail "fsh did not go on after Ctrl-C"
+wait_line "after-interrupt" 5 || fail "fsh did not go on after Ctrl-C"
 screen | grep -q "^dropped" && fail "the interrupted line ran"
 send C-d
 wait_for "__rc=0" 5 || fail "Ctrl-D did not end the session with status 0"

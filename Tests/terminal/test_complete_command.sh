@@ -16,7 +16,7 @@ send C-u
 type_text "data"; send Tab
 wait_last "fsh:sandbox> dataset" 3 || fail "data<Tab> did not insert the common prefix"
 send Tab
-screen | grep -qE "^dataset +datasets$" || sleep 0.5; screen | grep -qE "^dataset +datasets$" || fail "a second Tab did not list the candidates"
+wait_match "^dataset +datasets$" 3 || fail "a second Tab did not list the candidates"
 send C-u
 type_text "set out"; send Tab; type_text "j"; send Tab
 wait_last "fsh:sandbox> set output json" 3 || fail "session option and its value did not complete"

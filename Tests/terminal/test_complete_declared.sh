@@ -14,13 +14,12 @@ wait_last "fsh:sandbox> create --help" 3 || fail "--he<Tab> did not complete the
 send Enter
 wait_for "USAGE: create NAME SIZE on NODE" 5 || fail "create --help did not show create's help"
 wait_last "fsh:sandbox>" 5 || fail "no prompt after create --help"
-send C-l
+clear_screen
+# The terminal hands fsh the keys in order: the quote typed after the Tab lands after it.
 type_text "echo 'a b"; send Tab
-sleep 0.3
 type_text "'"; send Enter
-wait_for "fsh:sandbox> echo 'a b'" 5 || fail "Tab inside an open quote changed the line"
-sleep 0.3
-screen | grep -qx "a b" || fail "echo 'a b' did not print a b"
+wait_line "a b" 5 || fail "echo 'a b' did not print a b"
+screen | grep -qx "fsh:sandbox> echo 'a b'" || fail "Tab inside an open quote changed the line"
 send C-d
 wait_for "__rc=" 10 || fail "no exit"
 echo ok

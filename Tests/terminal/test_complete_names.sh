@@ -15,14 +15,14 @@ wait_last "fsh:sandbox> create my-volume 10G on $node" 3 || fail "node prefix di
 send Enter
 wait_for "name: my-volume" 10 || fail "create failed"
 wait_last "fsh:sandbox>" 5 || fail "no prompt after create"
-send C-l
+clear_screen
 type_text "mo"; send Tab; type_text "my"; send Tab; type_text "to "; send Tab Tab
 wait_for "fsh:sandbox> move my-volume to" 3 || fail "did not complete 'move my-volume to '"
 wait_for "10.0.0.1" 3 || fail "no node list after 'to <Tab><Tab>'"
 screen | grep -q "$node" || fail "node id missing from the list"
-# Hosts complete too.
-type_text "10.0.0.2"; send Tab
-wait_last "fsh:sandbox> move my-volume to 10.0.0.2" 3 || fail "host did not complete"
+# Hosts complete too: the whole host typed, Tab adds the space after it (typing alone cannot).
+type_text "10.0.0.2"; send Tab; type_text "Z"
+wait_last "fsh:sandbox> move my-volume to 10.0.0.2 Z" 3 || fail "host did not complete"
 send C-u C-d
 wait_for "__rc=" 10 || fail "no exit"
 echo ok

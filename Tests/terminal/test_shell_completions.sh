@@ -25,13 +25,16 @@ start_sandbox_fsh
 type_text "create my-volume 10G on 10.0.0.1"; send Enter
 wait_for "name: my-volume" 10 || fail "create failed"
 for line in "set " "move my-volume to " "wait my-volume " "cluster " "datasets status " "mo" "use "; do
-  send C-l
   wait_last "fsh:sandbox>" 3 || fail "no prompt"
-  type_text "$line"; send Tab; sleep 0.3; send Tab; sleep 0.5
+  clear_screen
+  # A marker typed after the two Tabs: once it shows at the end of the line, both Tabs were
+  # handled (the keys reach fsh in order) and their listing, if any, is above it.
+  type_text "$line"; send Tab Tab; type_text "@"
+  wait_match "^fsh:sandbox> .*@$" 3 || fail "hang guard: the Tabs after '$line' were not handled in 3 s"
   # The listing (or the completed line when there is one candidate).
   repl=$(screen | sed -e 's/ *$//' -e '/^$/d' | grep -v "^fsh:sandbox>" | tr -s ' ' '\n' | sed '/^$/d' | sort)
   if [ -z "$repl" ]; then
-    repl=$(last_line | sed "s/^fsh:sandbox> //" | sed "s/^$line//" | sed 's/ *$//')
+    repl=$(last_line | sed -e "s/^fsh:sandbox> //" -e 's/@$//' -e "s/^$line//" -e 's/ *$//')
   fi
   cli=$(fsh complete -- --sandbox -c "$line" | sed "s/^$line//" | sort)
   [ -n "$cli" ] || fail "fsh complete gave nothing for '$line'"

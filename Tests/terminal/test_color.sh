@@ -14,7 +14,7 @@ screen | grep -q "^error: invalid status 'bogus'" || fail "the error does not st
 screen | grep -q "<stdin>:" && fail "the prompt's error names <stdin>"
 screen | grep -qE '^ +\^~~~~$' || fail "no caret under 'bogus'"
 # set color never: the next error has no escape sequence.
-send C-l
+clear_screen
 type_text "set color never"; send Enter
 type_text "datasets status bogus"; send Enter
 wait_for "invalid status 'bogus'" 5 || fail "no error (set color never)"

@@ -8,8 +8,8 @@ wait_last "fsh:no cluster>" 10 || fail "no prompt"
 send C-t
 wait_last "fsh:no cluster> echo from-editrc" 3 || fail "Ctrl-T did not insert the ~/.editrc macro"
 send Enter
-wait_for "from-editrc" 3
-[ "$(screen | grep -c '^from-editrc$')" = 1 ] || fail "the macro's command did not run"
+wait_line "from-editrc" 3 || fail "the macro's command did not run"
+[ "$(screen | grep -c '^from-editrc$')" = 1 ] || fail "the macro's command ran more than once"
 send C-d
 wait_for "__rc=0" 5 || fail "no exit"
 # Without the file, Ctrl-T is libedit's transpose, and the macro text never appears.
@@ -17,8 +17,8 @@ tmux -L "$SOCK" kill-session -t fsh
 rm "$HOME/.editrc"
 start fsh "$run_env $FSH --norc" || fail "tmux"
 wait_last "fsh:no cluster>" 10 || fail "no prompt (no .editrc)"
-send C-t
-sleep 0.3
+type_text "ab"; send C-t
+wait_last "fsh:no cluster> ba" 3 || fail "Ctrl-T did not transpose without ~/.editrc"
 screen | grep -q "from-editrc" && fail "the binding is there without ~/.editrc"
 send C-d
 echo ok

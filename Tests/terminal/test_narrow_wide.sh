@@ -8,14 +8,15 @@ type_text "leases"; send Enter
 wait_for "no leases" 5 || fail "an empty leases table printed nothing"
 type_text "datasets name 'nothing-*'"; send Enter
 wait_for "no datasets match" 5 || fail "an empty datasets table printed nothing"
-send C-l
+wait_last "fsh:sandbox>" 5 || fail "no prompt after an empty datasets table"
+clear_screen
 type_text "create 数据卷 1G on 10.0.0.1; create plain-volume-name 1G on 10.0.0.2"; send Enter
 type_text "wait 数据卷 attached; wait plain-volume-name attached"; send Enter
 wait_for "'plain-volume-name' (" 30 || fail "create/wait failed"
-send C-l
-type_text "datasets"; send Enter
-wait_for "plain-volume-" 5 || fail "no table"
-sleep 0.3
+wait_last "fsh:sandbox>" 5 || fail "no prompt after create/wait"
+clear_screen
+# The whole table: the prompt after it is back.
+enter "datasets" 10
 screen >"$T/table"
 python3 - "$T/table" <<'PY' || fail "table misaligned or wider than 60 columns: $(cat "$T/table")"
 import sys, unicodedata

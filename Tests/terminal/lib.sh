@@ -220,15 +220,23 @@ fsh_pid() {
 # prompt that is the keys the line editor took from the terminal.
 keys_read() { awk '/^rchar:/ { print $2 }' "/proc/$1/task/$1/io"; }
 
+# reading_terminal PID: whether the process's main thread is blocked reading the terminal (the
+# kernel's tty read wait, or a read system call on descriptor 0: 0 on x86_64, 63 on aarch64).
+reading_terminal() {
+  case "$(cat "/proc/$1/wchan" 2>/dev/null)" in wait_woken | n_tty_read) return 0 ;; esac
+  local call read_nr=0
+  case "$(uname -m)" in aarch64 | arm64) read_nr=63 ;; esac
+  read -r -a call <"/proc/$1/syscall" 2>/dev/null || return 1
+  [ "${call[0]:-}" = "$read_nr" ] && [ "${call[1]:-}" = 0x0 ]
+}
+
 # wait_keys_read PID COUNT [SECONDS]: until the main thread has read COUNT bytes in all (see
 # keys_read) and is blocked reading the terminal again, i.e. it acted on every key before.
 wait_keys_read() {
   local pid=$1 count=$2 limit=${3:-5}
   local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000))
   while [ "$(date +%s%N)" -lt "$deadline" ]; do
-    if [ "$(keys_read "$pid")" -ge "$count" ] && [ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = wait_woken ]; then
-      return 0
-    fi
+    [ "$(keys_read "$pid")" -ge "$count" ] && reading_terminal "$pid" && return 0
     sleep 0.02
   done
   return 1

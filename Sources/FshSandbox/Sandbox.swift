@@ -334,11 +334,16 @@ public final class Sandbox: @unchecked Sendable {
     if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
       let code = errno
       var bytes = [UInt8](repeating: 0, count: 4096)
-      let count = pread(descriptor, &bytes, bytes.count, 0)
-      Glibc.close(descriptor)
       guard code == EWOULDBLOCK || code == EAGAIN else {
+        Glibc.close(descriptor)
         throw SandboxError.io(path: path, errno: code)
       }
+      if waitForOrphanedHolder(descriptor) {
+        writeLockInfo(descriptor, options: options, port: nil, nodeCount: 0)
+        return descriptor
+      }
+      let count = pread(descriptor, &bytes, bytes.count, 0)
+      Glibc.close(descriptor)
       let info = (try? parseJSON(Array(bytes.prefix(max(0, count))))).flatMap { value in
         if case .object(let object) = value { return object }
         return nil
@@ -350,6 +355,23 @@ public final class Sandbox: @unchecked Sendable {
     }
     writeLockInfo(descriptor, options: options, port: nil, nodeCount: 0)
     return descriptor
+  }
+
+  /// When the process that owns the lock's holder is gone (an `fsh sandbox serve` killed with
+  /// SIGKILL: its fsh-sandbox child is saving and exiting), waits up to 5 s for the lock.
+  /// Returns whether it was taken.
+  private static func waitForOrphanedHolder(_ descriptor: Int32) -> Bool {
+    var bytes = [UInt8](repeating: 0, count: 4096)
+    let count = pread(descriptor, &bytes, bytes.count, 0)
+    guard count > 0, case .object(let info)? = try? parseJSON(Array(bytes.prefix(count))),
+      case .int(let owner)? = info["pid"], owner > 0, owner != Int64(getpid()),
+      kill(pid_t(owner), 0) != 0, errno == ESRCH
+    else { return false }
+    for _ in 0..<250 {
+      usleep(20_000)
+      if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+    }
+    return false
   }
 
   /// What the lock file says: who holds the directory, and where it serves once it does.

@@ -371,7 +371,7 @@ struct FaithfulConvergenceTests {
     let directory = temporaryDirectory("lock")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var options = testOptions(directory: directory, persist: true)
-    options.ownerPID = 4242
+    options.ownerPID = getppid()  // a live process: refused at once
     options.ownerCommand = "fsh sandbox serve --dir \(directory)"
     let (first, _) = try makeSandbox(options)
     let id = try first.createDataset(primary: first.nodes[0].uuid)
@@ -382,12 +382,30 @@ struct FaithfulConvergenceTests {
       Issue.record("a second sandbox opened the directory")
     } catch {
       let text = "\(error)"
-      #expect(text.contains("pid 4242") && text.contains(directory), "\(text)")
+      #expect(text.contains("pid \(getppid())") && text.contains(directory), "\(text)")
       #expect(text.contains("fsh sandbox serve --dir"), "\(text)")
     }
     #expect(first.get("/v1/configuration/datasets").text.contains(id))
     first.close()
     let (second, _) = try makeSandbox(other)
+    #expect(second.get("/v1/configuration/datasets").text.contains(id))
+  }
+
+  /// A holder whose owner is gone (its `fsh sandbox serve` was killed; the fsh-sandbox child is
+  /// saving and exiting) is waited for, up to 5 s, instead of refused.
+  @Test func aSandboxWhoseOwnerIsGoneIsWaitedFor() throws {
+    let directory = temporaryDirectory("orphan")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let gone = Process()
+    gone.executableURL = URL(fileURLWithPath: "/bin/true")
+    try gone.run()
+    gone.waitUntilExit()
+    var options = testOptions(directory: directory, persist: true)
+    options.ownerPID = gone.processIdentifier
+    let (first, _) = try makeSandbox(options)
+    let id = try first.createDataset(primary: first.nodes[0].uuid)
+    DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { first.close() }
+    let (second, _) = try makeSandbox(testOptions(directory: directory, persist: true))
     #expect(second.get("/v1/configuration/datasets").text.contains(id))
   }
 

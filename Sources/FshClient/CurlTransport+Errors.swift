@@ -19,6 +19,45 @@ extension CurlTransport {
     return s
   }
 
+  /// What can be told wrong with the client certificate without the server: its validity
+  /// dates, and its issuer against the CA file's subject. Checked before a TLS failure is put on
+  /// the CA or the server, so an expired certificate is named as expired.
+  func localCredentialError(detail: String) -> ClientError? {
+    guard let mine = localCertificateSummary() else { return nil }
+    let now = Date()
+    func day(_ d: Date) -> String {
+      let f = DateFormatter()
+      f.locale = Locale(identifier: "en_US_POSIX")
+      f.timeZone = TimeZone(identifier: "UTC")
+      f.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+      return f.string(from: d)
+    }
+    if now > mine.notValidAfter {
+      return ClientError(
+        .expired,
+        "the client certificate '\(settings.certFile)' expired on \(day(mine.notValidAfter)); "
+          + "issue a new one ('certs user NAME', or 'flocker-ca create-api-certificate NAME')",
+        detail: detail)
+    }
+    if now < mine.notValidBefore {
+      return ClientError(
+        .expired,
+        "the client certificate '\(settings.certFile)' is not valid before "
+          + "\(day(mine.notValidBefore)); check this machine's clock",
+        detail: detail)
+    }
+    if let ca = FileManager.default.contents(atPath: settings.caFile).flatMap({
+      try? CertificateSummary(pem: String(decoding: $0, as: UTF8.self))
+    }), let issuer = mine.issuerCommonName, let caName = ca.commonName, issuer != caName {
+      return ClientError(
+        .tlsClientRejected,
+        "the client certificate '\(settings.certFile)' was issued by '\(issuer)', not by the CA "
+          + "in '\(settings.caFile)' ('\(caName)'); use a certificate issued by this cluster's CA",
+        detail: detail)
+    }
+    return nil
+  }
+
   func mapError(_ code: CURLcode, request: HTTPRequest) -> ClientError {
     let text = String(cString: errorBuffer)
     let curlText = text.isEmpty ? String(cString: curl_easy_strerror(code)) : text
@@ -78,6 +117,7 @@ extension CurlTransport {
           + "\(Self.format(settings.requestTimeout)) s (request timeout); the control service may "
           + "be overloaded or hung; raise the request timeout if it is only slow")
     case CURLE_PEER_FAILED_VERIFICATION:
+      if let mine = localCredentialError(detail: detail) { return mine }
       if lower.contains("expired") {
         return err(
           .expired,
@@ -142,6 +182,7 @@ extension CurlTransport {
             + "(4523)?")
       }
       if let nodeError = nodeCertificateError() { return nodeError }
+      if tlsAlert, let mine = localCredentialError(detail: detail) { return mine }
       if lower.contains("certificate expired") {
         return err(
           .expired,

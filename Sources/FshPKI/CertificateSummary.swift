@@ -17,6 +17,9 @@ public struct CertificateSummary: Sendable, Equatable {
   public let isCertificateAuthority: Bool
   /// The issuer's commonName, if any.
   public let issuerCommonName: String?
+  /// The validity period.
+  public let notValidBefore: Date
+  public let notValidAfter: Date
 
   /// Parses a DER certificate.
   public init(derBytes: [UInt8]) throws {
@@ -49,6 +52,8 @@ public struct CertificateSummary: Sendable, Equatable {
       }
     }
     self.issuerCommonName = issuerName
+    self.notValidBefore = certificate.notValidBefore
+    self.notValidAfter = certificate.notValidAfter
     self.version = certificate.version == .v1 ? .v1 : .v3
     let constraints = try? certificate.extensions.basicConstraints
     if case .isCertificateAuthority = constraints {

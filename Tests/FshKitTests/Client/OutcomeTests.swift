@@ -1,6 +1,7 @@
 // Outcomes as they are under faults: reads retried on 5xx, a mutation never sent twice by the
 // transport, and a create that recognises its own dataset when its answer was lost.
 import Foundation
+import FshPKI
 import FshSandbox
 import Testing
 
@@ -61,5 +62,35 @@ struct OutcomeTests {
       #expect(names.filter { $0 == name }.count == 1, "\(name) was made twice")
     }
     #expect(names.count == 12, "\(names.sorted())")
+  }
+
+  /// An expired client certificate signed by the cluster's own CA is named as expired, never
+  /// blamed on the CA file, by the transport and by `certs check --live` alike.
+  @Test func anExpiredClientCertificateIsNamedAsExpired() throws {
+    let s = try RunningSandbox()
+    let dir = s.sandbox.certificatesDirectory
+    func read(_ name: String) throws -> String {
+      try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
+    }
+    var ca = try FlockerCA.load(certificatePEM: read("cluster.crt"), keyPEM: read("cluster.key"))
+    ca.validity = DateInterval(start: Date() - 30 * 86400, end: Date() - 86400)
+    let old = try ca.issueUser(name: "old", keyBits: 2048)
+    try old.certificatePEM.write(toFile: dir + "/old.crt", atomically: true, encoding: .utf8)
+    try old.privateKeyPEM.write(toFile: dir + "/old.key", atomically: true, encoding: .utf8)
+    let transport = try CurlTransport(
+      settings: s.settings(cert: dir + "/old.crt", key: dir + "/old.key"))
+    let e = #expect(throws: ClientError.self) { try FlockerClient(transport: transport).version() }
+    #expect(e?.code == .expired, "\(e?.message ?? "")")
+    #expect(e?.message.contains("'\(dir)/old.crt' expired on") == true, "\(e?.message ?? "")")
+    #expect(e?.message.contains("does not trust") == false)
+
+    var env = TestSandbox.environment(s.sandbox)
+    env.flags[.user] = "old"
+    let host = TextHost()
+    let session = Session(environment: env, host: host)
+    let outcome = session.run("certs check --live", name: "test")
+    #expect(outcome.status == 1)
+    #expect(!host.output.contains("does not trust"), "\(host.output)")
+    #expect(host.output.contains("expired on"), "\(host.output)")
   }
 }

@@ -42,7 +42,8 @@ import Testing
     // A silent agent is not a deletion.
     let destroyed = try fsh(sandbox, "destroy quiet --yes; wait quiet deleted timeout 2s")
     #expect(destroyed.status == 1)
-    #expect(destroyed.stderr.contains("cannot be told gone"), "\(destroyed.stderr)")
+    #expect(
+      destroyed.stderr.contains("is not reporting, so the API cannot tell"), "\(destroyed.stderr)")
     let listed = try fsh(sandbox, "datasets -o csv")
     let row = listed.stdout.split(separator: "\n").first { $0.contains(",quiet,") }
     #expect(row?.contains(",deleting,") == true, "\(listed.stdout)")

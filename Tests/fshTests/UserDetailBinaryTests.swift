@@ -34,7 +34,7 @@ import Testing
       case "json":
         let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.contains { $0["key"] as? String == "host" } == true, "\(r.stdout)")
-      case "csv": #expect(r.stdout.hasPrefix("key,value,source\r\n"), "\(r.stdout)")
+      case "csv": #expect(r.stdout.hasPrefix("key,value,source\n"), "\(r.stdout)")
       default: #expect(r.stdout.hasPrefix("KEY"), "\(r.stdout)")
       }
     }

@@ -168,7 +168,8 @@ public struct Formatter {
     return out
   }
 
-  /// RFC 4180 CSV with a header row.
+  /// RFC 4180 CSV with a header row, except that rows end in LF as psql's CSV and most Unix
+  /// tools expect, not CRLF.
   public func csv(_ columns: [Column], _ rows: [Value]) -> String {
     func field(_ s: String) -> String {
       if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
@@ -178,7 +179,7 @@ public struct Formatter {
     }
     var cols = columns
     if cols.isEmpty, case .record(let r)? = rows.first { cols = r.keys.map { Column($0, $0) } }
-    var out = cols.map { field(TerminalText.safe($0.key)) }.joined(separator: ",") + "\r\n"
+    var out = cols.map { field(TerminalText.safe($0.key)) }.joined(separator: ",") + "\n"
     for row in rows {
       out +=
         cols.map { c -> String in
@@ -187,7 +188,7 @@ public struct Formatter {
           // A newline in a value stays one, inside quotes (RFC 4180): CSV is read by programs.
           if case .string(let s) = v { return field(TerminalText.safe(s, keepNewlines: true)) }
           return field(Formatter.cell(v))
-        }.joined(separator: ",") + "\r\n"
+        }.joined(separator: ",") + "\n"
     }
     return out
   }

@@ -67,7 +67,7 @@ extension Formatter {
     }
   }
 
-  /// RFC 4180 CSV, as `csv(_:_:)` writes it.
+  /// RFC 4180 CSV with LF row ends, as `csv(_:_:)` writes it.
   func streamCSV(_ rows: any RowSource, _ columns: [Column], to out: inout ChunkedOutput) {
     func field(_ s: String) {
       // The general path compares Characters: a comma that carries a combining mark is not one.
@@ -85,7 +85,7 @@ extension Formatter {
       if j > 0 { out.append(",") }
       field(TerminalText.safe(c.key))
     }
-    out.append("\r\n")
+    out.append("\n")
     for i in 0..<rows.count {
       for j in columns.indices {
         if j > 0 { out.append(",") }
@@ -103,7 +103,7 @@ extension Formatter {
         out.bytes.removeSubrange(mark...)
         field(plain ? f : TerminalText.safe(f, keepNewlines: true))
       }
-      out.append("\r\n")
+      out.append("\n")
       out.flushIfFull()
     }
   }

@@ -202,6 +202,20 @@ struct FastListingTests {
     #expect(keys.map(\.1) == expected.map(\.1))
   }
 
+  /// CSV rows end in LF, as psql's CSV does, on the streamed path too (a newline inside a
+  /// quoted field stays one).
+  @Test func streamedCSVRowsEndInLF() throws {
+    let (session, host) = Self.session(300)
+    #expect(session.run("datasets --deleted", name: "test").status == 0)
+    let result = try #require(host.results.last)
+    #expect(result.rows != nil)
+    var text = ""
+    Formatter().stream(result, format: .csv) { text += $0 }
+    #expect(text.hasPrefix("dataset_id,name,"), "\(text.prefix(80).debugDescription)")
+    #expect(text.hasSuffix("\n"))
+    #expect(!text.unicodeScalars.contains("\r"), "\(text.prefix(200).debugDescription)")
+  }
+
   @Test func capturingBuildsTheRecords() throws {
     let (session, _) = Self.session(200)
     let outcome = session.run(

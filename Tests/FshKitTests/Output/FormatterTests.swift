@@ -87,7 +87,8 @@ struct CSVTests {
     ]
     let text = FshKit.Formatter().csv([Column("a"), Column("b")], rows)
     // A newline stays a newline inside quotes (RFC 4180); other control characters are escaped.
-    #expect(text == "a,b\r\nplain,\"x, y\"\r\n\"say \"\"hi\"\"\",\"two\nlines\"\r\n")
+    // Rows end in LF, as psql's CSV does (not RFC 4180's CRLF).
+    #expect(text == "a,b\nplain,\"x, y\"\n\"say \"\"hi\"\"\",\"two\nlines\"\n")
   }
 }
 
@@ -99,7 +100,7 @@ struct EmptyTableTests {
     #expect(f.emptyNote(r, format: .table) == "no datasets")
     #expect(f.emptyNote(r, format: .json) == nil)
     #expect(f.render(r, format: .json) == "[]\n")
-    #expect(f.render(r, format: .csv) == "name\r\n")
+    #expect(f.render(r, format: .csv) == "name\n")
     let full = CommandResult(
       .list([.record(Record([("name", .string("a"))]))]), .table([Column("name")]),
       emptyNote: "no datasets")

@@ -56,7 +56,7 @@ struct ReliabilityTerminalSafetyTests {
         {
           let text = Formatter(width: width, color: color).render(result, format: format)
           // Colour adds fsh's own SGR codes only: take them out, then nothing unsafe is left.
-          // CSV ends its records with CRLF (RFC 4180).
+          // (CSV rows end in LF; a CRLF would be taken as a line end, not as an unsafe "\r".)
           let own = text.replacingOccurrences(of: "\u{1B}[1m", with: "")
             .replacingOccurrences(of: "\u{1B}[0m", with: "")
             .replacingOccurrences(of: "\r\n", with: "\n")

@@ -68,7 +68,8 @@ final class TextHost: SessionHost {
   func confirm(_ question: String) -> Bool? { answer }
   var lines: [String] {
     if output.isEmpty { return [] }
-    // CSV ends rows with \r\n, which Swift counts as one Character: normalise first.
+    // CSV rows end in "\n" now; a "\r\n" (which Swift counts as one Character) from a command's
+    // own text would still split as one line.
     let text = output.replacingOccurrences(of: "\r\n", with: "\n")
     return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
       .dropLast(text.hasSuffix("\n") ? 1 : 0)

@@ -161,7 +161,7 @@ struct ReliabilityConcurrencyTests {
     let buffer = collected.value
     var acknowledged: [String] = []
     let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-    // Not split(separator:): CSV's "\r\n" is one Character, which is not "\n".
+    // Split on scalars: a "\r\n" would be one Character, which is not "\n".
     acknowledged = buffer.unicodeScalars.split(separator: "\n").map(String.init).filter {
       $0.hasPrefix("ack ")
     }.map {

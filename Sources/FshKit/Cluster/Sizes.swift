@@ -9,7 +9,8 @@ public enum Sizes {
   public static let backendDefault = 75 << 30
 
   /// Every unit is binary, whichever way it is written: `G`, `Gi` (Kubernetes), `GiB` and `GB`
-  /// all mean 1024³ bytes, as in flockerctl and the Flocker API documentation.
+  /// all mean 1024³ bytes, as in flockerctl and the Flocker API documentation (Kubernetes'
+  /// own `G` is 1000³: the note says so).
   static let units: [(names: [String], factor: Double)] = [
     (["", "b"], 1), (["k", "ki", "kb", "kib"], 1024), (["m", "mi", "mb", "mib"], 1_048_576),
     (["g", "gi", "gb", "gib"], 1_073_741_824), (["t", "ti", "tb", "tib"], 1_099_511_627_776),
@@ -21,7 +22,7 @@ public enum Sizes {
 
   /// What the units mean, for help and error notes.
   public static let unitsNote =
-    "units are binary: 10G = 10Gi = 10GiB = 10GB = 10×1024³ bytes (K, M, G, T, P; Ki … Pi as in Kubernetes)"
+    "units are binary: 10G = 10Gi = 10GiB = 10GB = 10×1024³ bytes (K, M, G, T, P; not Kubernetes' 10G = 10×1000³)"
 
   /// Parses a size into bytes, or throws a usage error proposing the nearest valid size.
   /// Units are binary: `50G` = `50Gi` = `50GiB` = `50GB` = 53687091200 bytes.

@@ -21,7 +21,8 @@ extension ClusterBasics {
 
   struct API: Command {
     static let methodParameter = Parameter.positional(
-      "METHOD", "GET, POST or DELETE", choices: ["GET", "POST", "DELETE"])
+      "METHOD", "GET (when left out), POST or DELETE", optional: true,
+      choices: ["GET", "POST", "DELETE"], onlyItsChoices: true)
     static let pathParameter = Parameter.positional(
       "PATH", "a path under /v1, e.g. /v1/state/nodes or state/nodes")
     static let bodyParameter = Parameter.positional(
@@ -33,7 +34,7 @@ extension ClusterBasics {
       parameters: [methodParameter, pathParameter, bodyParameter, ifMatchOption],
       discussion: "Any status is shown with its body; a 4xx or 5xx status makes the command fail.",
       examples: [
-        "api GET /v1/state/nodes",
+        "api /v1/state/nodes",
         "api POST /v1/configuration/leases '{\"dataset_id\": \"…\", \"node_uuid\": \"…\", \"expires\": null}'",
       ])
     var method: String
@@ -42,7 +43,7 @@ extension ClusterBasics {
     var ifMatch: String?
     init(arguments: inout Arguments) throws {
       ifMatch = arguments.optional(Self.ifMatchOption)?.text
-      method = arguments.value(Self.methodParameter).text
+      method = arguments.optional(Self.methodParameter)?.text ?? "GET"
       var text = arguments.value(Self.pathParameter).text
       if !text.hasPrefix("/") { text = "/" + text }
       if !text.hasPrefix("/v1/") && text != "/v1" { text = "/v1" + text }

@@ -143,6 +143,13 @@ struct ArgumentScan {
         listCount += 1
         continue
       }
+      // `api /v1/state/nodes`: a word that is not one of the method's choices is the path.
+      if next + 1 < positionals.count, positionals[next].onlyItsChoices,
+        positionals[next].choices?.contains(where: { $0.lowercased() == w.text.lowercased() })
+          != true
+      {
+        next += 1
+      }
       if next < positionals.count {
         roles.append(.positional(positionals[next]))
         if !positionals[next].repeats { next += 1 }

@@ -80,6 +80,9 @@ public struct Parameter: Sendable {
   public var pairsWithPrevious = false
   /// An option whose value may be left out: `--node [DIR]`.
   public var valueIsOptional = false
+  /// An optional positional with choices that takes a word only when it is one of them; any
+  /// other word fills the next positional: `api [GET|POST|DELETE] PATH`.
+  public var onlyItsChoices = false
 
   init(
     _ kind: Kind, _ names: [String], _ valueName: String?,
@@ -102,12 +105,13 @@ public struct Parameter: Sendable {
     _ name: String, _ summary: @autoclosure @escaping @Sendable () -> String,
     completion: CompletionKind = .none, optional: Bool = false,
     repeats: Bool = false, choices: [String]? = nil, label: String? = nil,
-    pairsWithPrevious: Bool = false
+    pairsWithPrevious: Bool = false, onlyItsChoices: Bool = false
   ) -> Parameter {
     var p = Parameter(
       .positional, [], name, summary, completion: completion, optional: optional,
       repeats: repeats, choices: choices, label: label)
     p.pairsWithPrevious = pairsWithPrevious
+    p.onlyItsChoices = onlyItsChoices && optional && choices != nil
     return p
   }
 

@@ -165,7 +165,10 @@ enum NodesAndLeases {
       "NAME|ID", "a name or a unique id prefix", completion: .dataset)
     static let help = CommandHelp(
       ["lease", "release"], summary: "release the lease on a dataset, whichever node holds it",
-      parameters: [dataset])
+      parameters: [dataset],
+      discussion:
+        "Shows the lease that was released, with `status: released` instead of when it would have expired."
+    )
     var ref: CommandArgument
     init(arguments: inout Arguments) throws {
       ref = arguments.value(Self.dataset)
@@ -174,7 +177,14 @@ enum NodesAndLeases {
       let view = try Datasets.loadView(context)
       let d = try view.dataset(ref, includeDeleted: true)
       let lease = try context.cluster { try $0.releaseLease(datasetID: d.configuration.datasetID) }
-      return CommandResult(NodesAndLeases.leaseRow(lease, view), .record)
+      // The lease is gone: not `expires: never`, which reads as a lease held for ever.
+      var row = NodesAndLeases.leaseRow(lease, view)
+      if case .record(var r) = row {
+        r["expires"] = nil
+        r["status"] = .string("released")
+        row = .record(r)
+      }
+      return CommandResult(row, .record)
     }
   }
 }

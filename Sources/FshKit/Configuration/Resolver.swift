@@ -316,8 +316,13 @@ struct Resolver {
             notes: ["give a number from 1 to 65535; the REST API's is 4523"]))
       }
     }
+    // The default /etc/flocker matters only when a file is looked for in it: a profile (or
+    // flags) naming all three files leaves it unused, and it is not worth a warning then.
     let certs = config.values[.certs]!
-    if inputs.listDirectory(certs.value) == nil {
+    let filesFromCerts = [ConfigKey.ca, .cert, .key].contains {
+      if case .derived? = config.values[$0]?.source { return true } else { return false }
+    }
+    if certs.source != .builtin || filesFromCerts, inputs.listDirectory(certs.value) == nil {
       config.warnings.append(
         "certs dir '\(certs.value)' (\(certs.source)) does not exist or cannot be read")
     }

@@ -303,4 +303,28 @@ struct ConfigurationTests {
     let c = Configuration.resolve(inputs(flags: [.certs: "/nope"]))
     #expect(c.warnings.contains { $0.contains("'/nope'") && $0.contains("does not exist") })
   }
+
+  /// A profile that names its three files does not use the default /etc/flocker: no warning
+  /// about it. A profile that names only some of them still looks there, and is warned.
+  @Test func theDefaultCertsDirectoryIsNotWarnedAboutWhenAProfileNamesItsFiles() {
+    let files = """
+      clusters:
+        lab:
+          host: lab-host
+          ca: /pki/ca.pem
+          cert: /pki/me.crt
+          key: /pki/me.key
+      """
+    let c = Configuration.resolve(inputs(profiles: files, cluster: ("lab", .flag("--cluster"))))
+    #expect(c[.ca] == "/pki/ca.pem")
+    #expect(c.values[.certs]?.source == .builtin)
+    #expect(!c.warnings.contains { $0.contains("/etc/flocker") }, "\(c.warnings)")
+    let some = Configuration.resolve(
+      inputs(
+        profiles: "clusters:\n  lab:\n    host: h\n    ca: /pki/ca.pem\n",
+        cluster: ("lab", .flag("--cluster"))))
+    #expect(some[.cert] == "/etc/flocker/apiuser.crt")
+    #expect(
+      some.warnings.contains { $0.contains("'/etc/flocker'") && $0.contains("does not exist") })
+  }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `env export`: the variables each Flocker consumer reads, in the syntax it reads them.
 public enum EnvExport {
   /// Who reads the variables.
@@ -30,11 +32,41 @@ public enum EnvExport {
     public var notes: [String]
     /// Directories a containerised consumer must see (for docker's -v flags).
     public var mounts: [String]
+    /// What will not work as exported, shown as warnings on standard error in every format.
+    public var warnings: [String] = []
 
     public static func == (a: Export, b: Export) -> Bool {
       a.variables.elementsEqual(b.variables, by: { $0 == $1 }) && a.notes == b.notes
-        && a.mounts == b.mounts
+        && a.mounts == b.mounts && a.warnings == b.warnings
     }
+  }
+
+  /// Whether `host` names this machine only: `localhost` (and `*.localhost`), 127.0.0.0/8,
+  /// `::1` (also bracketed, or IPv4-mapped `::ffff:127.x.x.x`).
+  public static func isLoopback(_ host: String) -> Bool {
+    var h = host.lowercased()
+    if h.hasSuffix(".") { h.removeLast() }
+    if h.hasPrefix("["), h.hasSuffix("]") { h = String(h.dropFirst().dropLast()) }
+    if h == "localhost" || h.hasSuffix(".localhost") { return true }
+    var v4 = in_addr()
+    if inet_pton(AF_INET, h, &v4) == 1 {
+      return withUnsafeBytes(of: &v4) { $0[0] == 127 }
+    }
+    var v6 = in6_addr()
+    guard inet_pton(AF_INET6, h, &v6) == 1 else { return false }
+    return withUnsafeBytes(of: &v6) { b in
+      let loopback = b.prefix(15).allSatisfy { $0 == 0 } && b[15] == 1
+      let mapped = b.prefix(10).allSatisfy { $0 == 0 } && b[10] == 0xFF && b[11] == 0xFF
+      return loopback || (mapped && b[12] == 127)
+    }
+  }
+
+  /// The warning for a kubelet that would be told to reach the control service on loopback.
+  static func loopbackWarning(_ host: String) -> [String] {
+    guard isLoopback(host) else { return [] }
+    return [
+      "the control service host '\(host)' is a loopback address: a kubelet on another machine cannot reach it"
+    ]
   }
 
   /// Computes the variables for a consumer; throws with the reason when it cannot express the
@@ -67,7 +99,7 @@ public enum EnvExport {
         notes: [
           "for the kubelet and kube-controller-manager (Kubernetes <= 1.24): save as /etc/flocker/env",
           "and add EnvironmentFile=/etc/flocker/env to their systemd units",
-        ], mounts: dirs)
+        ], mounts: dirs, warnings: loopbackWarning(host))
     case .kubeDeploy:
       let outside = [ca, cert, key].filter { Paths.directory(of: $0) != certs }
       if !outside.isEmpty {
@@ -80,7 +112,7 @@ public enum EnvExport {
       return Export(
         variables: [("FLOCKER_USER_CA_DIR", certs)] + five,
         notes: ["for docker-multinode's master.sh / worker.sh: export before running them"],
-        mounts: [certs])
+        mounts: [certs], warnings: loopbackWarning(host))
     case .flockerctl:
       var problems: [String] = []
       if ca != Paths.join(certs, "cluster.crt") {
@@ -205,6 +237,10 @@ extension ConfigCommands {
           ])
       }
       let export = try EnvExport.variables(for: consumer, from: context.configuration)
+      for w in export.warnings {
+        context.warn(
+          w, notes: ["export the address other machines reach it on: --host or `set host HOST`"])
+      }
       var fmt = format ?? consumer.defaultFormat
       if format == nil, output == .json { fmt = .json }
       let text = EnvExport.render(export, format: fmt, consumer: consumer)

@@ -98,6 +98,48 @@ struct EnvExportTests {
     }
   }
 
+  /// A kubelet on another machine cannot reach a loopback control service: `env export --for
+  /// kubernetes` warns (on standard error, in every format) and still prints the variables.
+  @Test func aLoopbackHostIsWarnedAbout() throws {
+    for host in [
+      "127.0.0.1", "127.8.9.10", "localhost", "LOCALHOST.", "ctl.localhost", "::1", "[::1]",
+      "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1",
+    ] {
+      #expect(EnvExport.isLoopback(host), "\(host)")
+    }
+    for host in [
+      "10.0.0.5", "128.0.0.1", "ctl.example.com", "localhost.example.com", "::2", "::",
+      "fe80::1", "::ffff:10.0.0.1", "1270.0.0.1", "",
+    ] {
+      #expect(!EnvExport.isLoopback(host), "\(host)")
+    }
+    var local = k8s
+    local["FLOCKER_CONTROL_SERVICE_HOST"] = "127.0.0.1"
+    for consumer in [EnvExport.Consumer.kubernetes, .kubeDeploy] {
+      let e = try EnvExport.variables(for: consumer, from: config(local))
+      #expect(e.warnings.count == 1, "\(consumer)")
+      #expect(e.warnings.first?.contains("'127.0.0.1' is a loopback address") == true)
+      #expect(e.warnings.first?.contains("kubelet on another machine cannot reach it") == true)
+      #expect(e.variables.contains { $0 == ("FLOCKER_CONTROL_SERVICE_HOST", "127.0.0.1") })
+    }
+    #expect(try EnvExport.variables(for: .kubernetes, from: config(k8s)).warnings.isEmpty)
+    // The command reports it as a warning, whatever the format.
+    for format in ["", " --format json", " --format docker"] {
+      let host = TextHost()
+      let session = Session(
+        environment: SessionEnvironment(variables: ["HOME": "/nonexistent"], workingDirectory: "/"),
+        host: host)
+      let outcome = session.run(
+        "set host localhost\nset certs /srv/flocker\nenv export --for kubernetes\(format)",
+        name: "test")
+      #expect(outcome.status == 0)
+      #expect(host.output.contains("FLOCKER_CONTROL_SERVICE_HOST"))
+      let warned = host.warnings.filter { $0.message.contains("loopback address") }
+      #expect(warned.count == 1, "\(format): \(host.warnings.map(\.message))")
+      #expect(warned.first?.severity == .warning)
+    }
+  }
+
   @Test func noHostMeansNoExport() {
     #expect(throws: Diagnostic.self) {
       try EnvExport.variables(for: .kubernetes, from: config([:]))

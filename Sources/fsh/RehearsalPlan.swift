@@ -19,10 +19,14 @@ struct Plan {
     var expires: Double?
   }
 
-  /// The copy's configuration after the script.
+  /// The copy's configuration after the script, and what its agents reported then.
   struct After {
     var datasets: [DatasetEntry]
     var leases: [LeaseEntry]
+    /// The state's entries: dataset id → the node it is mounted on (nil: listed without one).
+    var state: [String: String?] = [:]
+    /// Nodes whose agents report.
+    var reporting: Set<String> = []
   }
 
   var snapshot: Rehearsal.Snapshot
@@ -43,8 +47,19 @@ struct Plan {
   static func read(_ get: (String) throws -> Data) throws -> After {
     let datasets = json(try get("/v1/configuration/datasets"))
     let leases = json(try get("/v1/configuration/leases"))
-    guard let d = datasets as? [[String: Any]], let l = leases as? [[String: Any]] else {
+    let state = json(try get("/v1/state/datasets"))
+    let nodes = json(try get("/v1/state/nodes"))
+    guard let d = datasets as? [[String: Any]], let l = leases as? [[String: Any]],
+      let s = state as? [[String: Any]], let n = nodes as? [[String: Any]]
+    else {
       throw Diagnostic("cannot read the copy's configuration after the script", code: .failed)
+    }
+    var mounted: [String: String?] = [:]
+    for entry in s {
+      guard let id = entry["dataset_id"] as? String else { continue }
+      // A dataset listed twice is read from its mounted entry, as fsh does everywhere.
+      let node = entry["primary"] as? String
+      if node != nil || mounted[id] == nil { mounted[id] = node }
     }
     return After(
       datasets: d.map(entry),
@@ -52,7 +67,50 @@ struct Plan {
         LeaseEntry(
           datasetID: $0["dataset_id"] as? String ?? "", node: $0["node_uuid"] as? String ?? "",
           expires: $0["expires"] as? Double)
-      })
+      }, state: mounted, reporting: Set(n.compactMap { $0["uuid"] as? String }))
+  }
+
+  /// Whether the copy's agents reported the dataset where its configuration wants it when the
+  /// script ended, and if not, why not as far as the API shows (a lease on the node where it is
+  /// mounted, a node that does not report).
+  func convergence(_ d: DatasetEntry) -> (converged: Bool, words: String) {
+    let reported = after.state[d.id]
+    if d.deleted {
+      guard let listed = reported else {
+        return (true, "converged: no longer listed by the state")
+      }
+      guard let on = listed else {
+        return (false, "requested, not converged: still listed without a node")
+      }
+      return (false, "requested, not converged: still mounted on \(node(on))" + blocker(d, on))
+    }
+    if case .some(.some(let on)) = reported, on == d.primary {
+      return (true, "converged: attached on \(node(on))")
+    }
+    var words = "requested, not converged: "
+    switch reported {
+    case .some(.some(let on)): words += "still mounted on \(node(on))" + blocker(d, on)
+    case .some(.none): words += "listed without a node"
+    case .none: words += "not reported by any agent"
+    }
+    if !after.reporting.contains(d.primary) {
+      words += "; its node \(node(d.primary)) does not report"
+    }
+    return (false, words)
+  }
+
+  /// The lease that keeps a dataset mounted on `node`, in words.
+  func blocker(_ d: DatasetEntry, _ node: String) -> String {
+    guard after.leases.contains(where: { $0.datasetID == d.id && $0.node == node }) else {
+      return ""
+    }
+    return " (blocked: leased by node \(self.node(node)), where it is mounted)"
+  }
+
+  /// Where the data was before the script: the node the state reported it mounted on, else its
+  /// configured node.
+  func source(_ id: String) -> String? {
+    snapshot.seed.state.first { $0.id == id && $0.primary != nil }?.primary ?? before[id]?.primary
   }
 
   static func entry(_ d: [String: Any]) -> DatasetEntry {
@@ -130,9 +188,11 @@ struct Plan {
   func commands() -> [(SandboxLoggedRequest, String)] {
     var names: [String: String] = [:]
     var primaries: [String: String] = [:]
+    var mountedBefore: [String: String] = [:]
     for (id, d) in before {
       names[id] = d.name
       primaries[id] = d.primary
+      mountedBefore[id] = source(id)
     }
     var out: [(SandboxLoggedRequest, String)] = []
     for change in changes {
@@ -155,8 +215,12 @@ struct Plan {
       case ("POST", "configuration/datasets", 4):
         let id = parts[3]
         let to = body["primary"] as? String ?? ""
-        text = "move \(label(id, names: names)) \(primaries[id].map(node) ?? "?") → \(node(to))"
-        if (200..<300).contains(change.status) { primaries[id] = to }
+        let from = mountedBefore[id] ?? primaries[id]
+        text = "move \(label(id, names: names)) \(from.map(node) ?? "?") → \(node(to))"
+        if (200..<300).contains(change.status) {
+          primaries[id] = to
+          mountedBefore[id] = nil
+        }
       case ("DELETE", "configuration/datasets", 4):
         text = "destroy \(label(parts[3], names: names))"
       case ("POST", "configuration/leases", 3):
@@ -207,12 +271,13 @@ struct Plan {
     let commands = commands()
 
     func dataset(_ d: DatasetEntry, _ extra: [(String, Value)] = []) -> Value {
-      .record(
+      let (converged, words) = convergence(d)
+      return .record(
         Record(
           [
             ("dataset_id", .string(d.id)), ("name", d.name.map(Value.string) ?? .null),
             ("size", d.size.map(Value.int) ?? .null), ("node", .string(d.primary)),
-          ] + extra))
+          ] + extra + [("converged", .bool(converged)), ("outcome", .string(words))]))
     }
     func lease(_ l: LeaseEntry) -> Value {
       .record(
@@ -241,7 +306,7 @@ struct Plan {
         ("added", .list(added.map { dataset($0) })),
         (
           "moved",
-          .list(moved.map { dataset($0, [("from", .string(old[$0.id]?.primary ?? ""))]) })
+          .list(moved.map { dataset($0, [("from", .string(source($0.id) ?? ""))]) })
         ),
         ("deleted", .list(deleted.map { dataset($0) })),
         ("leases_acquired", .list(acquired.map(lease))),
@@ -258,18 +323,25 @@ struct Plan {
     text += "script exit status: \(status)\n"
     text += "plan: \(commands.count) change\(commands.count == 1 ? "" : "s") requested\n"
     for (number, (_, command)) in commands.enumerated() { text += "  \(number + 1). \(command)\n" }
+    let changed = added + moved + deleted
+    let converged = changed.filter { convergence($0).converged }.count
     text +=
-      "datasets: \(added.count) added, \(moved.count) moved, \(deleted.count) deleted; "
+      "datasets: \(added.count) added, \(moved.count) moved, \(deleted.count) deleted "
+      + "(requested; \(converged) of \(changed.count) converged before the script ended); "
       + "leases: \(acquired.count) acquired, \(released.count) released or expired\n"
     for d in added {
       text +=
-        "  + \(label(d.id, names: names)) \(d.size.map(Sizes.format) ?? "default") on \(node(d.primary))\n"
+        "  + \(label(d.id, names: names)) \(d.size.map(Sizes.format) ?? "default") on \(node(d.primary))"
+        + " — \(convergence(d).words)\n"
     }
     for d in moved {
       text +=
-        "  ~ \(label(d.id, names: names)) \(node(old[d.id]?.primary ?? "")) → \(node(d.primary))\n"
+        "  ~ \(label(d.id, names: names)) \(node(source(d.id) ?? "")) → \(node(d.primary))"
+        + " — \(convergence(d).words)\n"
     }
-    for d in deleted { text += "  - \(label(d.id, names: names))\n" }
+    for d in deleted {
+      text += "  - \(label(d.id, names: names)) — \(convergence(d).words)\n"
+    }
     for l in acquired {
       text += "  + lease \(label(l.datasetID, names: names)) on \(node(l.node))\n"
     }

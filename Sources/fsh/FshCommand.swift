@@ -11,6 +11,9 @@ struct FshCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "fsh",
     abstract: "The Flocker shell: operate Flocker storage clusters interactively or from scripts.",
+    // Not the derived `fsh [<options>] -- [<file> ...]`: `--` is never needed (see
+    // `separatingScriptArguments`).
+    usage: "fsh [<options>] [<file> [<argument> ...]]",
     discussion: """
       With no FILE and no -c, fsh reads commands from the terminal (line editing, history, \
       completion), or from standard input when it is not a terminal.

@@ -84,6 +84,28 @@ struct BinaryTests {
     #expect(r.stderr.contains("--frobnicate"))
   }
 
+  /// Issue 30: the usage line does not suggest `--`, which fsh never needs before a script.
+  @Test func usageLineDoesNotSuggestADoubleDash() throws {
+    let r = try Self.run(["--help"])
+    #expect(r.status == 0)
+    let usage = r.stdout.split(separator: "\n").first { $0.hasPrefix("USAGE:") }
+    #expect(usage == "USAGE: fsh [<options>] [<file> [<argument> ...]]", "\(r.stdout)")
+    let bad = try Self.run(["--frobnicate"])
+    #expect(!bad.stderr.contains(" -- "), "\(bad.stderr)")
+  }
+
+  /// Issue 30: a connection error says which line, with no caret under the command word.
+  @Test func connectionErrorHasNoCaret() throws {
+    let home = Self.tempHome()
+    let r = try Self.run(
+      ["--host", "127.0.0.1", "--port", "1", "--certs", home, "-c", "echo a; version"],
+      env: ["HOME": home])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("<-c>:1:9: error: "), "\(r.stderr)")
+    #expect(!r.stderr.contains("^"), "\(r.stderr)")
+    #expect(!r.stderr.contains("  echo a; version"), "\(r.stderr)")
+  }
+
   @Test func wordsAfterTheScriptBelongToIt() throws {
     let dir = Self.tempHome()
     try "echo $# $@\n".write(toFile: dir + "/a.fsh", atomically: true, encoding: .utf8)

@@ -36,7 +36,7 @@ public struct DiagnosticPrinter {
     }
     let first = head + label + " " + safe(d.message)
     out += (width.map { HelpFormatter.hang(first, width: $0, indent: 2) } ?? first) + "\n"
-    if let line = d.sourceLine, let r = d.range {
+    if let line = d.sourceLine, let r = d.range, !DiagnosticPrinter.causeIsElsewhere(d.code) {
       out += "  " + TerminalText.safe(line, keepNewlines: true) + "\n"
       out += "  " + DiagnosticPrinter.caretLine(line, r, color: color) + "\n"
     }
@@ -47,6 +47,13 @@ public struct DiagnosticPrinter {
     }
     return out
   }
+
+  /// Codes whose cause is not in the line (the network, the certificates, the control
+  /// service): a caret would stand under the command word as if it were wrong. Their head
+  /// still says where (`deploy.fsh:7:1:`), without the line and the caret.
+  static let elsewhereCodes: Set<Diagnostic.Code> = [.connection, .tls, .server, .cluster]
+
+  static func causeIsElsewhere(_ code: Diagnostic.Code) -> Bool { elsewhereCodes.contains(code) }
 
   /// The caret under a range of a source line. Columns count Unicode scalars; the padding and
   /// the `^~~` count terminal columns, so a wide character (`数`) or a combining mark, and a

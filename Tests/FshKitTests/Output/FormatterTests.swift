@@ -77,6 +77,27 @@ struct DisplayWidthTests {
     let typed = DiagnosticPrinter(showsLocation: false).render(d)
     #expect(typed.hasPrefix("error: unknown command 'x'\n  x\n  ^\n"), "\(typed)")
   }
+
+  /// Issue 30: a connection or certificate error has no caret under the command word (its
+  /// cause is not in the line); a script's head still says where.
+  @Test func noCaretForConnectionAndCertificateErrors() {
+    let source = SourceText(name: "deploy.fsh", text: "echo a\ndatasets -l")
+    let word = SourceRange(
+      SourcePosition(line: 2, column: 1, offset: 7), SourcePosition(line: 2, column: 9, offset: 15))
+    for code in [Diagnostic.Code.connection, .tls, .server, .cluster] {
+      let d = Diagnostic("cannot reach the control service", code: code, notes: ["check --host"])
+        .located(in: source, at: word)
+      let text = DiagnosticPrinter().render(d)
+      #expect(
+        text == "deploy.fsh:2:1: error: cannot reach the control service\n  note: check --host\n",
+        "\(code.rawValue): \(text)")
+      let typed = DiagnosticPrinter(showsLocation: false).render(d)
+      #expect(typed == "error: cannot reach the control service\n  note: check --host\n")
+    }
+    // Other errors keep theirs.
+    let usage = Diagnostic.usage("'datasets' needs X", range: word).located(in: source, at: nil)
+    #expect(DiagnosticPrinter().render(usage).contains("  datasets -l\n  ^~~~~~~~\n"))
+  }
 }
 
 struct CSVTests {

@@ -86,7 +86,7 @@ python3 "$root/Benchmarks/first_prompt.py" "$FSH" "$runs" >"$out/g2-prompt.json"
 
 # The 100 000-dataset sandbox only now: it keeps a core busy for a while after it starts,
 # which the start-up measurements above must not share.
-serve BIG --nodes 10 --seed 100000 --delay 0.1 --key-bits 2048
+serve BIG --nodes 10 --datasets 100000 --delay 0.1 --key-bits 2048
 
 echo "== goal 1: datasets over 100 000 datasets (table, CSV, JSON) against curl's three GETs"
 mapfile -t cb < <(curl_args BIG)
@@ -124,7 +124,7 @@ for i in $(seq 1 50000); do echo "let v$((i % 100)) = value-$i"; echo "echo \$v$
 hf g3-script --runs "$runs_big" -n "fsh 100k-line script" "$(q "$FSH" "$work/100k.fsh")"
 
 echo "== rehearsal (issue 22): copying a 10 000-dataset cluster, and rehearsing a script on it"
-serve MID --nodes 10 --seed 10000 --delay 0.1 --key-bits 2048
+serve MID --nodes 10 --datasets 10000 --delay 0.1 --key-bits 2048
 : >"$work/empty.fsh"
 printf 'for n in a b c d e f g h i j { let d = create "r-$n" 1G on 10.0.0.1 }\nfor d in (datasets name "seed-0000*") { let m = move $d to 10.0.0.2 }\n' >"$work/rehearse.fsh"
 with MID "$FSH" --rehearse "$work/rehearse.fsh" >/dev/null

@@ -54,6 +54,8 @@ public final class Sandbox: @unchecked Sendable {
   private let model: ClusterModel
   private var faultsStorage: SandboxFaults
   private var requestCount = 0
+  /// Draws the random faults of `SandboxFaults.faultRate` (a fixed seed: runs replay).
+  private var faultRandom = SplitMix64(0x5EED_FA17)
   private var server: SandboxServer?
   /// The directory's lock (`sandbox.lock`, flock(2)), held while the sandbox lives; -1 = none.
   private var lockDescriptor: Int32 = -1
@@ -216,6 +218,17 @@ public final class Sandbox: @unchecked Sendable {
     if faults.failEvery > 0, requestCount % faults.failEvery == 0 {
       return (internalError(), latency)
     }
+    var loseAnswer = false
+    if faults.faultRate > 0,
+      Double(faultRandom.next() >> 11) / Double(1 << 53) < faults.faultRate
+    {
+      switch faultRandom.next() % 3 {
+      case 0: return (internalError(), latency)
+      case 1:
+        return (SandboxResponse(status: 0, headers: [], body: [], dropConnection: true), latency)
+      default: loseAnswer = true
+      }
+    }
     let now = clock()
     tickLocked(now: now)
     let request = APIRequest(method: method.uppercased(), path: path, headers: headers, body: body)
@@ -230,6 +243,9 @@ public final class Sandbox: @unchecked Sendable {
       SandboxRequestRecord(
         method: request.method, path: path, body: change ? body : [], status: response.status,
         response: change ? response.body : []))
+    if loseAnswer {
+      return (SandboxResponse(status: 0, headers: [], body: [], dropConnection: true), latency)
+    }
     return (response, latency)
   }
 

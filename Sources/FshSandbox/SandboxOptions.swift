@@ -11,11 +11,17 @@ public struct SandboxFaults: Sendable, Equatable {
   /// Every Nth request is answered by closing the connection without a response; the request is
   /// not executed. 0 = off. Checked before `failEvery`.
   public var dropEvery: Int = 0
+  /// The share of requests (0 to 1) failed at random, from a fixed seed so a run can be
+  /// replayed: a third answered with a 500 and not carried out, a third dropped unanswered and
+  /// not carried out, a third carried out and then dropped (the answer lost, as when a
+  /// connection breaks after the server acted). Checked after `dropEvery` and `failEvery`.
+  public var faultRate: Double = 0
 
-  public init(latency: Double = 0, failEvery: Int = 0, dropEvery: Int = 0) {
+  public init(latency: Double = 0, failEvery: Int = 0, dropEvery: Int = 0, faultRate: Double = 0) {
     self.latency = latency
     self.failEvery = failEvery
     self.dropEvery = dropEvery
+    self.faultRate = faultRate
   }
 }
 

@@ -23,6 +23,8 @@ public struct SandboxStart: Codable, Sendable {
   public var latency: Double?
   public var failEvery: Int?
   public var dropEvery: Int?
+  /// The share of requests failed at random (`SandboxFaults.faultRate`).
+  public var faultRate: Double?
   public var churnSeed: UInt64?
   public var persist: Bool?
   /// `SandboxOptions.pace`: "fixed" or "upstream" (with `paceScale`, default 1).

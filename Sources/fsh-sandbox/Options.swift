@@ -12,7 +12,7 @@ extension SandboxOptions {
     if let v = start.keyBits { keyBits = v }
     faults = SandboxFaults(
       latency: start.latency ?? 0, failEvery: start.failEvery ?? 0,
-      dropEvery: start.dropEvery ?? 0)
+      dropEvery: start.dropEvery ?? 0, faultRate: start.faultRate ?? 0)
     churnSeed = start.churnSeed
     if let v = start.persist { persist = v }
     if start.pace == "upstream" { pace = .upstream(scale: start.paceScale ?? 1) }

@@ -48,7 +48,12 @@ struct SandboxCommand: ParsableCommand {
         "Kinder than Flocker: every unmounted volume always listed in the state (Flocker lists "
           + "an attached, unmounted one only until another node reports)."))
     var kindReports = false
-    @Option(help: "Create this many named datasets at start (for scale tests).") var seed = 0
+    @Option(
+      help: ArgumentHelp(
+        "Create this many named datasets (seed-00001 …) at start, already attached.",
+        valueName: "n"))
+    var datasets = 0
+    @Option(help: .hidden) var seed: Int?
     @Option(help: "RSA key size of generated certificates (flocker-ca uses 4096).") var keyBits =
       4096
     @Option(help: ArgumentHelp("Seconds added to every response.", valueName: "seconds"))
@@ -57,6 +62,12 @@ struct SandboxCommand: ParsableCommand {
     var failEvery = 0
     @Option(help: ArgumentHelp("Drop every Nth connection without answering.", valueName: "n"))
     var dropEvery = 0
+    @Option(
+      help: ArgumentHelp(
+        "Fail this share of requests at random (0 to 1): a third answered 500, a third dropped "
+          + "unanswered, a third carried out and then dropped (the answer lost).",
+        valueName: "rate"))
+    var faultRate = 0.0
     @Option(
       help: ArgumentHelp(
         "Churn the state list (shuffled, a stale duplicate or a missing entry now and then), "
@@ -77,7 +88,18 @@ struct SandboxCommand: ParsableCommand {
       start.port = port
       start.nodeCount = nodes
       start.convergenceDelay = delay
-      start.seedDatasets = seed
+      if let seed {
+        // `--seed` was the old name; a seed is a random seed everywhere else.
+        FileHandle.standardError.write(
+          Data("fsh: '--seed N' is now '--datasets N'\n".utf8))
+        start.seedDatasets = seed
+      } else {
+        start.seedDatasets = datasets
+      }
+      guard (0...1).contains(faultRate) else {
+        throw ValidationError("--fault-rate takes a share from 0 to 1, such as 0.3")
+      }
+      start.faultRate = faultRate
       start.keyBits = keyBits
       start.latency = latency
       start.failEvery = failEvery

@@ -71,7 +71,7 @@ struct PersistenceTests {
   }
 
   /// Correctness of a 100 000-dataset seed; how fast it is belongs to scripts/bench (which
-  /// serves one, `serve BIG --seed 100000`).
+  /// serves one, `serve BIG --datasets 100000`).
   @Test func seedsManyDatasets() throws {
     var options = testOptions()
     options.seedDatasets = 100_000

@@ -190,7 +190,7 @@ import Testing
   }
 
   @Test func churnNeverMakesAMountedDatasetPending() throws {
-    let sandbox = try ServedSandbox(flags: ["--churn", "42", "--seed", "30"])
+    let sandbox = try ServedSandbox(flags: ["--churn", "42", "--datasets", "30"])
     let reads = try fsh(
       sandbox, Array(repeating: "datasets -o csv", count: 50).joined(separator: "\n"))
     #expect(reads.status == 0, "\(reads.stderr)")

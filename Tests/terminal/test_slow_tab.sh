@@ -5,7 +5,7 @@
 FSH=$1
 . "$(dirname "$0")/lib.sh"
 guard=3
-serve_sandbox slow-sandbox --latency $((guard * 10)) --seed 3
+serve_sandbox slow-sandbox --latency $((guard * 10)) --datasets 3
 port=$(grep '^export FLOCKER_CONTROL_SERVICE_PORT=' "$T/serve.out" | sed 's/.*=//; s/"//g')
 
 # Cold: nothing known yet, the first refresh is under way (and will take 30 s).

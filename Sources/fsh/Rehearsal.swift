@@ -265,9 +265,16 @@ enum Rehearsal {
       $0.method != "GET" && $0.method != "HEAD"
     }
     let after = try Plan.read { try ask(copy, .handle(method: "GET", path: $0)).body }
+    // fsh's own state under the throwaway home (history, completion names, node hosts) is not
+    // something the script wrote.
+    let own =
+      env.stateDirectory.hasPrefix(folder + "/")
+      ? String(env.stateDirectory.dropFirst(folder.count + 1)) + "/" : nil
+    let written = Plan.files(in: folder, skipping: [], unchanged: ownFiles).filter { path in
+      own.map { !path.hasPrefix($0) } ?? true
+    }
     let plan = Plan(
-      snapshot: snapshot, changes: Array(changes), after: after,
-      files: Plan.files(in: folder, skipping: [], unchanged: ownFiles), folder: folder,
+      snapshot: snapshot, changes: Array(changes), after: after, files: written, folder: folder,
       status: status(outcome))
     if plan.files.isEmpty { try? FileManager.default.removeItem(atPath: folder) }
     return (plan.result, outcome)

@@ -20,6 +20,8 @@ wait_line "alive" 5 || fail "no working prompt after Ctrl-C"
 send C-d
 wait_for "1. create tried 1G on" 20 || fail "no plan at exit"
 wait_for "__rc=0" 10 || fail "did not exit 0"
+# fsh's own history, completion names and node hosts are not files the session wrote.
+screen | grep -q "files it would have written" && fail "fsh's own state listed as written files"
 # The real cluster never saw it.
 env $vars HOME="$HOME" "$FSH" -c 'datasets -o csv' >"$T/after.csv" 2>&1 \
   || fail "datasets on the real cluster failed: $(cat "$T/after.csv")"

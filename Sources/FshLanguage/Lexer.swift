@@ -7,20 +7,22 @@ public enum Token: Equatable, Sendable {
   case closeBrace(SourceRange)
   case openParen(SourceRange)
   case closeParen(SourceRange)
+  /// `|`: sends the command's output to a system command (`datasets -o json | jq …`).
+  case pipe(SourceRange)
   case end(SourceRange)
 
   public var range: SourceRange {
     switch self {
     case .word(let w): return w.range
     case .newline(let r), .semicolon(let r), .openBrace(let r), .closeBrace(let r),
-      .openParen(let r), .closeParen(let r), .end(let r):
+      .openParen(let r), .closeParen(let r), .pipe(let r), .end(let r):
       return r
     }
   }
 }
 
 /// Splits source text into tokens: words (with quoting, escapes and `$variables`), separators,
-/// braces and parentheses. `#` starts a comment at the start of a word; `\` at the end of a line
+/// braces, parentheses and `|`. `#` starts a comment at the start of a word; `\` at the end of a line
 /// continues it.
 public struct Lexer {
   private let scalars: [Unicode.Scalar]
@@ -77,7 +79,7 @@ public struct Lexer {
 
   private static func isDelimiter(_ c: Unicode.Scalar) -> Bool {
     switch c {
-    case " ", "\t", "\r", "\n", ";", "{", "}", "(", ")": return true
+    case " ", "\t", "\r", "\n", ";", "{", "}", "(", ")", "|": return true
     default: return false
     }
   }
@@ -118,6 +120,7 @@ public struct Lexer {
     case "}": return single(Token.closeBrace)
     case "(": return single(Token.openParen)
     case ")": return single(Token.closeParen)
+    case "|": return single(Token.pipe)
     default: return .word(try word())
     }
   }

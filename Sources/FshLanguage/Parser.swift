@@ -3,15 +3,17 @@
 /// Grammar (see docs/language.md):
 ///
 ///     script     = { separator } { statement separator }
-///     statement  = "let" NAME "=" command | "try" command | if | for | command
+///     statement  = "let" NAME "=" [ "try" ] command | "try" command | if | for | while
+///                  | command
 ///     if         = "if" condition block [ "else" ( if | block ) ]
 ///     for        = "for" NAME "in" word { word } block
+///     while      = "while" condition block
 ///     block      = "{" script "}"
 ///     condition  = term { ( "and" | "or" ) term }
 ///     term       = ( "!" | "not" ) term | "try" command | BARE word { word } | word [ OP word ]
 ///                  (BARE: an unquoted literal; followed by a word that is not an OP, the
 ///                  term is a command, true when it succeeds)
-///     command    = word { word }
+///     command    = word { word } { "|" word { word } }   (after '|': system commands)
 ///     word       = WORD | "(" command ")"
 ///
 /// Errors at the end of the input carry `Diagnostic.Code.incompleteInput`, so a REPL can ask
@@ -114,7 +116,9 @@ public struct Parser {
                 "quote the JSON in single quotes: api POST PATH '{\"key\": \"value\"}'"
               ], range: current.range)
           }
-          throw unexpected("'{'", "a block belongs after 'if CONDITION', 'else' or 'for … in …'")
+          throw unexpected(
+            "'{'", "a block belongs after 'if CONDITION', 'else', 'for … in …' or 'while CONDITION'"
+          )
         default:
           throw unexpected("token", "separate statements with ';' or a newline")
         }
@@ -144,14 +148,31 @@ public struct Parser {
           notes: ["write: let \(name) = VALUE (with spaces around '=')"], range: current.range)
       }
       try advance()
+      if bare(current) == "try" {
+        try advance()
+        let value = try command(what: "a command after 'let \(name) = try'")
+        return .assignAttempt(name: name, value: value, range: startRange.union(value.range))
+      }
       let value = try command(what: "a value after 'let \(name) ='")
       return .assign(name: name, value: value, range: startRange.union(value.range))
     case "try":
       try advance()
+      if bare(current) == "let" {
+        throw Diagnostic(
+          "'try' cannot come before 'let'", code: .syntax,
+          notes: ["write: let NAME = try COMMAND … (the result is null when the command fails)"],
+          range: startRange.union(current.range))
+      }
       let call = try command(what: "a command after 'try'")
       return .attempt(call, range: startRange.union(call.range))
     case "if":
       return try conditional()
+    case "while":
+      try advance()
+      let cond = try condition()
+      try rejectWordAfterCondition(keyword: "while")
+      let body = try block(after: "the condition")
+      return .whileLoop(cond, body: body, range: startRange.union(previousRange))
     case "else":
       throw Diagnostic(
         "'else' must follow the '}' of its 'if' on the same line", code: .syntax,
@@ -210,15 +231,7 @@ public struct Parser {
     let startRange = current.range
     try advance()
     let cond = try condition()
-    if case .word(let w) = current {
-      // `if $x foo {`: a value followed by a word that is neither an operator nor '{'.
-      throw Diagnostic(
-        "unexpected '\(w.bareText ?? "word")' after the condition", code: .syntax,
-        notes: [
-          "compare two values with an operator: if $x == value { … }",
-          "to test whether a command succeeds, start with its name: if dataset web-data { … }",
-        ], range: current.range)
-    }
+    try rejectWordAfterCondition(keyword: "if")
     let then = try block(after: "the condition")
     var otherwise: [Statement]? = nil
     if bare(current) == "else" {
@@ -235,6 +248,17 @@ public struct Parser {
     }
     return .conditional(
       cond, then: then, otherwise: otherwise, range: startRange.union(previousRange))
+  }
+
+  /// `if $x foo {`: a value followed by a word that is neither an operator nor '{'.
+  private func rejectWordAfterCondition(keyword: String) throws {
+    guard case .word(let w) = current else { return }
+    throw Diagnostic(
+      "unexpected '\(w.bareText ?? "word")' after the condition", code: .syntax,
+      notes: [
+        "compare two values with an operator: \(keyword) $x == value { … }",
+        "to test whether a command succeeds, start with its name: \(keyword) dataset web-data { … }",
+      ], range: current.range)
   }
 
   private mutating func block(after what: String = "") throws -> [Statement] {
@@ -282,7 +306,11 @@ public struct Parser {
           "expected a command after 'try'", code: .syntax,
           notes: ["write: if try destroy $ds --yes { … }"], range: current.range)
       }
-      return .succeeds(CommandCall(words: words, range: start.union(words.last!.range)))
+      let stages = try pipeline()
+      return .succeeds(
+        CommandCall(
+          words: words, range: start.union(stages.last?.range ?? words.last!.range),
+          pipeline: stages))
     }
     guard let left = try conditionWord() else {
       throw Diagnostic(
@@ -291,12 +319,24 @@ public struct Parser {
     }
     // `if dataset web-data { … }`: an unquoted literal followed by a word that is not an
     // operator starts a command, true when it succeeds (as `if try dataset web-data`).
+    if left.bareText != nil, case .pipe = current {
+      // `if datasets | grep -q web { … }`: a command piped to a system command.
+      let stages = try pipeline()
+      return .succeeds(
+        CommandCall(
+          words: [left], range: left.range.union(stages.last?.range ?? left.range),
+          pipeline: stages))
+    }
     if left.bareText != nil, let next = peekConditionWord(),
       !(next.bareText.map(Parser.comparisonOperators.contains) ?? false)
     {
       var words = [left]
       while let w = try conditionWord() { words.append(w) }
-      return .succeeds(CommandCall(words: words, range: left.range.union(words.last!.range)))
+      let stages = try pipeline()
+      return .succeeds(
+        CommandCall(
+          words: words, range: left.range.union(stages.last?.range ?? words.last!.range),
+          pipeline: stages))
     }
     if let op = bare(current), Parser.comparisonOperators.contains(op) {
       try advance()
@@ -332,7 +372,7 @@ public struct Parser {
     if case .newline = current {
       throw Diagnostic(
         "expected '{' after the condition", code: .syntax,
-        notes: ["put '{' on the same line as 'if'"], range: current.range)
+        notes: ["put '{' on the same line as 'if' or 'while'"], range: current.range)
     }
     return try wordOrSubstitution()
   }
@@ -349,6 +389,7 @@ public struct Parser {
       try advance()
       while case .newline = current { try advance() }
       var words: [Word] = []
+      var stages: [CommandCall] = []
       while true {
         while case .newline = current { try advance() }
         if case .closeParen(let close) = current {
@@ -376,8 +417,13 @@ public struct Parser {
           }
           return Word(
             parts: [], range: range,
-            substitution: CommandCall(words: words, range: words[0].range.union(words.last!.range)),
+            substitution: CommandCall(
+              words: words, range: words[0].range.union(words.last!.range), pipeline: stages),
             substitutionPath: path)
+        }
+        if case .pipe = current, !words.isEmpty, stages.isEmpty {
+          stages = try pipeline()
+          continue
         }
         if case .end = current {
           throw incomplete("missing ')'", note: "close the command with ')'")
@@ -402,6 +448,34 @@ public struct Parser {
       if case .end = current { throw incomplete("missing \(what)", note: "the input ended early") }
       throw Diagnostic("expected \(what)", code: .syntax, notes: [], range: current.range)
     }
-    return CommandCall(words: words, range: first.range.union(last.range))
+    let stages = try pipeline()
+    if case .closeParen = current {
+      throw unexpected("')'", "there is no '(' to close")
+    }
+    return CommandCall(
+      words: words, range: first.range.union(stages.last?.range ?? last.range), pipeline: stages)
+  }
+
+  /// `| cmd arg … | cmd …` after a command: the system commands its output goes through.
+  private mutating func pipeline() throws -> [CommandCall] {
+    var stages: [CommandCall] = []
+    while case .pipe(let bar) = current {
+      try advance()
+      var words: [Word] = []
+      while let w = try wordOrSubstitution() { words.append(w) }
+      guard let first = words.first, let last = words.last else {
+        if case .end = current {
+          throw incomplete(
+            "missing system command after '|'", note: "write: datasets -o json | jq '.[].name'")
+        }
+        var d = Diagnostic(
+          "expected a system command after '|'", code: .syntax,
+          notes: ["write: datasets -o json | jq '.[].name'"], range: current.range)
+        if case .pipe = current { d.range = bar.union(current.range) }
+        throw d
+      }
+      stages.append(CommandCall(words: words, range: first.range.union(last.range)))
+    }
+    return stages
   }
 }

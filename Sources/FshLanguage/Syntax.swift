@@ -33,9 +33,18 @@ public struct Word: Equatable, Sendable {
 public struct CommandCall: Equatable, Sendable {
   public var words: [Word]
   public var range: SourceRange
+  /// The system commands after `|`, in order: the command's output, rendered in its format, is
+  /// the first one's standard input (`datasets -o json | jq '.[].name' | sort`).
+  public var pipeline: [CommandCall] = []
+
+  public init(words: [Word], range: SourceRange, pipeline: [CommandCall] = []) {
+    self.words = words
+    self.range = range
+    self.pipeline = pipeline
+  }
 }
 
-/// A condition of `if`.
+/// A condition of `if` or `while`.
 public indirect enum Condition: Equatable, Sendable {
   /// `if $x { … }`: the value's truth.
   case truthy(Word)
@@ -54,11 +63,16 @@ public indirect enum Statement: Equatable, Sendable {
   case command(CommandCall)
   /// `let NAME = WORD` or `let NAME = COMMAND …`.
   case assign(name: String, value: CommandCall, range: SourceRange)
+  /// `let NAME = try COMMAND …`: keeps the result, or null when the command fails (the failure
+  /// goes to `$error` instead of stopping).
+  case assignAttempt(name: String, value: CommandCall, range: SourceRange)
   /// `try COMMAND …`: runs the command; a failure is recorded in `$error` instead of stopping.
   case attempt(CommandCall, range: SourceRange)
   case conditional(Condition, then: [Statement], otherwise: [Statement]?, range: SourceRange)
   /// `for NAME in WORD… { … }`.
   case loop(variable: String, items: [Word], body: [Statement], range: SourceRange)
+  /// `while CONDITION { … }`.
+  case whileLoop(Condition, body: [Statement], range: SourceRange)
 }
 
 /// A parsed script: the statements of a file, of `-c` text or of one REPL entry.

@@ -43,7 +43,7 @@ public final class Completion {
   /// first refresh that is under way.
   public var willReadNames: (() -> Void)?
 
-  static let languageWords = ["let", "if", "for", "try", "else"]
+  static let languageWords = ["let", "if", "for", "while", "try", "else"]
 
   public init(session: Session, names: NameCache? = nil) {
     self.session = session

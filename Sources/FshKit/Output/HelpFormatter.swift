@@ -184,11 +184,16 @@ public enum HelpFormatter {
       if dataset web-data { echo exists } else { echo $error.message }
       if try destroy old --yes { echo gone }   'try' is optional before a command
       try move db to node2                     a failure does not stop the script
+      let d = try dataset web                  the result, or null and $error set
       for … { if $x { break } else { continue } }   leave a loop, or go on with the next
+      while $n < 3 { let n = $n + 1 }          a loop while a condition holds
+      let total = $total + $d.size             + - * / on whole numbers and sizes
+      datasets -o json | jq '.[].name'         the output through system commands
       source setup.fsh a b $1 $2 … $@ $#        script arguments
       exit 3
 
-    `help let`, `help if`, `help for`, `help try` and `help $error` show each part.
+    `help let`, `help if`, `help for`, `help while`, `help try`, `help $error`,
+    `help arithmetic` and `help pipe` show each part.
 
     A failing command stops a script with file:line:col, the line and a caret, and a
     non-zero exit status. `set stop-on-error off` keeps going; `try` covers one command.
@@ -238,16 +243,18 @@ extension HelpFormatter {
       """
     ),
     (
-      ["for", "loop", "loops", "in", "break", "continue"],
+      ["for", "while", "loop", "loops", "in", "break", "continue"],
       """
-      LOOPS (docs/language.md, Loops over results)
+      LOOPS (docs/language.md, Loops)
 
         for NAME in WORD … { … }   each word; a list value is visited element by element
+        while CONDITION { … }      as long as the condition holds (conditions as in `if`)
         break                      leaves the innermost loop
-        continue                   goes on with its next element
+        continue                   goes on with its next element (or test)
 
         for d in (datasets status pending) { echo "$d.name is pending on $d.host" }
-        for c in (clusters) { use cluster $c; nodes }
+        let n = 0
+        while not try dataset web { let n = $n + 1; if $n == 5 { break }; sleep 2s }
       """
     ),
     (
@@ -259,6 +266,7 @@ extension HelpFormatter {
         and a non-zero exit status. At the prompt an error never ends the session.
 
         try COMMAND …              a failure is recorded instead of stopping the script
+        let x = try COMMAND …      keeps the result, or null when it fails
         if try COMMAND … { … }     branch on success
         set stop-on-error off      keep going after every failure (the script exits 1)
 
@@ -267,6 +275,33 @@ extension HelpFormatter {
         $error.notes.
 
         if try destroy old --yes { echo gone } else { echo $error.message }
+      """
+    ),
+    (
+      ["arithmetic", "math", "sum"],
+      """
+      ARITHMETIC (docs/language.md, Arithmetic)
+
+        let n = $n + 1             + - * / on whole numbers; * and / before + and -
+        let total = $total + $d.size   a sum with a size is a size (shown as 12G)
+        echo (($a + 1) * 2)        ( … ) groups; 7 / 2 is 3
+
+        A word that is not a number or a size is an error, and so is a division by zero.
+      """
+    ),
+    (
+      ["pipe", "pipes"],
+      """
+      PIPES (docs/language.md, Pipes to system commands)
+
+        COMMAND … | PROGRAM ARG … [| PROGRAM …]
+
+        The command's output, in its format (-o json, -o csv, set output …), is the
+        program's input; the last program's output is shown, or kept by let as text.
+        A program that exits non-zero is a failure naming it.
+
+        datasets -o json | jq '.[].name'
+        let count = datasets -o csv | wc -l
       """
     ),
     (

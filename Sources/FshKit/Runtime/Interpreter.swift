@@ -70,6 +70,16 @@ struct Interpreter {
       let value = try evaluateAssignment(call)
       session.variables[name] = value
       recordSuccess()
+    case .assignAttempt(let name, let call, _):
+      // The result, or null: the failure is recorded in $error and the script goes on.
+      do {
+        let value = try evaluateAssignment(call)
+        session.variables[name] = value
+        recordSuccess()
+      } catch let d as Diagnostic where d.code != .cancelled {
+        session.variables[name] = .null
+        recordFailure(d.located(in: source, at: call.range))
+      }
     case .attempt(let call, _):
       do {
         let result = try run(call)
@@ -100,6 +110,27 @@ struct Interpreter {
       for v in values {
         try session.checkCancelled()
         session.variables[name] = v
+        do {
+          try block(body, outcome: &outcome, topLevel: false)
+        } catch Builtins.LoopControl.breakLoop {
+          break
+        } catch Builtins.LoopControl.continueLoop {
+          continue
+        }
+      }
+    case .whileLoop(let cond, let body, let range):
+      session.loopDepth += 1
+      defer { session.loopDepth -= 1 }
+      while true {
+        try session.checkCancelled()
+        let holds: Bool
+        do {
+          holds = try test(cond)
+        } catch let d as Diagnostic where d.range == nil {
+          // Where the loop is, when the condition's error does not say it.
+          throw d.located(in: source, at: range)
+        }
+        guard holds else { break }
         do {
           try block(body, outcome: &outcome, topLevel: false)
         } catch Builtins.LoopControl.breakLoop {
@@ -157,8 +188,15 @@ extension Interpreter {
     return try run(call).throwingFailure().value
   }
 
-  /// Runs one command call and returns its result.
+  /// Runs one command call and returns its result: a command of the table, arithmetic
+  /// (`$n + 1`), and the system commands of a pipeline after `|`.
   func run(_ call: CommandCall) throws -> CommandResult {
+    if !call.pipeline.isEmpty {
+      var first = call
+      first.pipeline = []
+      return try pipe(try run(first), through: call.pipeline, call: call)
+    }
+    if let value = try arithmetic(call) { return CommandResult(value, .text) }
     var args: [CommandArgument] = []
     for w in call.words {
       if let splat = try splat(w) {

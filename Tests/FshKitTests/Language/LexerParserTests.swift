@@ -186,4 +186,77 @@ struct ParserTests {
       #expect(!d.notes.contains { $0.contains("same line") })
     }
   }
+  /// Issue 30: `let NAME = try COMMAND`, `while`, and `|` to system commands.
+  @Test func letTryWhileAndPipes() throws {
+    let s = try Parser.parse(
+      """
+      let d = try create web 10G on n1
+      while $n < 3 and not try version { let n = $n + 1; continue }
+      datasets -o json | jq '.[].name' | sort
+      let x = (echo a|tr a-z A-Z)
+      if datasets | grep -q web { echo yes }
+      """)
+    #expect(s.statements.count == 5)
+    guard case .assignAttempt("d", let call, _) = s.statements[0] else {
+      Issue.record("let … = try: \(s.statements[0])")
+      return
+    }
+    #expect(call.words.compactMap(\.bareText) == ["create", "web", "10G", "on", "n1"])
+    guard case .whileLoop(.and(.compare(_, "<", _), .not(.succeeds)), let body, _) = s.statements[1]
+    else {
+      Issue.record("while: \(s.statements[1])")
+      return
+    }
+    #expect(body.count == 2)
+    guard case .command(let piped) = s.statements[2] else { Issue.record("pipe"); return }
+    #expect(piped.words.compactMap(\.bareText) == ["datasets", "-o", "json"])
+    #expect(piped.pipeline.map { $0.words.count } == [2, 1])
+    #expect(piped.pipeline[0].words[1].parts == [.literal(".[].name", quoted: true)])
+    #expect(piped.range.end.column == 40)
+    guard case .assign("x", let sub, _) = s.statements[3],
+      let inner = sub.words.first?.substitution
+    else {
+      Issue.record("pipe in ( … )")
+      return
+    }
+    #expect(inner.words.compactMap(\.bareText) == ["echo", "a"])
+    #expect(inner.pipeline.first?.words.compactMap(\.bareText) == ["tr", "a-z", "A-Z"])
+    guard case .conditional(.succeeds(let test), _, _, _) = s.statements[4] else {
+      Issue.record("pipe in a condition")
+      return
+    }
+    #expect(test.pipeline.first?.words.compactMap(\.bareText) == ["grep", "-q", "web"])
+    // A quoted bar is text.
+    let quoted = try Parser.parse("echo 'a|b' \"c|d\" e\\|f")
+    guard case .command(let echo) = quoted.statements[0] else { return }
+    #expect(echo.pipeline.isEmpty)
+    #expect(echo.words.count == 4)
+  }
+
+  @Test func tryLetAndBadPipesAreSyntaxErrors() {
+    let cases: [(String, Int, Int, String, Diagnostic.Code)] = [
+      ("try let d = create x", 1, 1, "'try' cannot come before 'let'", .syntax),
+      ("echo a | | b", 1, 8, "expected a system command after '|'", .syntax),
+      ("| tr a b", 1, 1, "expected a command", .syntax),
+      ("echo a |", 1, 9, "missing system command after '|'", .incompleteInput),
+      ("while $x\n{ echo }", 1, 9, "expected '{' after the condition", .syntax),
+      ("while $x foo { }", 1, 10, "unexpected 'foo' after the condition", .syntax),
+      ("while { }", 1, 7, "expected a condition", .syntax),
+      ("while $x { echo", 1, 10, "missing '}'", .incompleteInput),
+    ]
+    for (text, line, col, message, code) in cases {
+      do {
+        _ = try Parser.parse(text)
+        Issue.record("no error for \(text)")
+      } catch let d as Diagnostic {
+        #expect(d.message == message, "\(text)")
+        #expect(d.code == code, "\(text)")
+        #expect(d.range?.start.line == line, "\(text)")
+        #expect(d.range?.start.column == col, "\(text)")
+        if text.hasPrefix("try let") {
+          #expect(d.notes.contains { $0.contains("let NAME = try COMMAND") })
+        }
+      } catch { Issue.record("\(error)") }
+    }
+  }
 }

@@ -37,6 +37,12 @@ void cfsh_install_sigint(void) { install(SIGINT, on_sigint, 0); }
 
 int cfsh_sigint_count(void) { return g_sigint; }
 
+int cfsh_sigint_ignored(void) {
+  struct sigaction old;
+  if (sigaction(SIGINT, NULL, &old) != 0) return 0;
+  return old.sa_handler == SIG_IGN;
+}
+
 static struct sigaction g_saved_int;
 
 void cfsh_sigint_push(void) {

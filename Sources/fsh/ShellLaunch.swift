@@ -164,7 +164,7 @@ struct ShellLaunch {
     if commands != nil || (script.first.map { $0 != "-" } ?? false) || !Terminal.stdinIsTTY
       || script.first == "-"
     {
-      cfsh_install_sigint()
+      if cfsh_sigint_ignored() == 0 { cfsh_install_sigint() }
       cfsh_install_termination()
       let w = InterruptWatcher(session: session)
       w.start()

@@ -3,6 +3,9 @@
 /// Installs a SIGINT handler without SA_RESTART that only counts interrupts (async-signal-safe),
 /// so a blocking read (el_gets) returns with EINTR and a running command can be cancelled.
 void cfsh_install_sigint(void);
+/* Whether SIGINT is ignored (a job started in the background by a non-interactive shell):
+   a script run then keeps it ignored, as every program does. */
+int cfsh_sigint_ignored(void);
 /// Returns how many SIGINTs have arrived since start.
 int cfsh_sigint_count(void);
 /// Installs the counting SIGINT handler until `cfsh_sigint_pop`, which puts back what was there:

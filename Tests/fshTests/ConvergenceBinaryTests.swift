@@ -51,7 +51,7 @@ import Testing
     let start = try BinaryTests.run(
       ["sandbox", "agent", "start", "10.0.0.3"], env: sandbox.environment)
     #expect(start.status == 0, "\(start.stderr)")
-    let gone = try fsh(sandbox, "wait quiet deleted timeout 60s")
+    let gone = try fsh(sandbox, "wait quiet deleted timeout 60s settle 2s")
     #expect(gone.status == 0, "\(gone.stderr)")
 
     let unknownNode = try BinaryTests.run(
@@ -91,7 +91,7 @@ import Testing
     let released = try fsh(
       sandbox,
       "lease release lv; lease release gone; wait lv attached on 10.0.0.2 timeout 60s; "
-        + "wait gone deleted timeout 60s")
+        + "wait gone deleted timeout 60s settle 2s")
     #expect(released.status == 0, "\(released.stderr)")
   }
 
@@ -167,7 +167,7 @@ import Testing
     #expect(statuses.count == 40, "\(reads.stderr)")
     #expect(Set(statuses).isSubset(of: ["attached", "pending"]), "\(reads.stdout)")
     #expect(statuses.filter { $0 == "attached" }.count > 30)
-    let released = try fsh(sandbox, "lease release churned; wait churned deleted timeout 60s")
+    let released = try fsh(sandbox, "lease release churned; wait churned deleted timeout 60s settle 2s")
     #expect(released.status == 0, "\(released.stderr)")
   }
 

@@ -20,6 +20,6 @@ wait_for "[y/N]" 10 || fail "no question (second time)"
 type_text "y"; send Enter
 wait_last "fsh:sandbox>" 10 || fail "no prompt after 'y'"
 clear_screen
-type_text "wait keep-or-not deleted timeout 60s; echo gone-now"; send Enter
+type_text "wait keep-or-not deleted timeout 60s settle 2s; echo gone-now"; send Enter
 wait_line "gone-now" 70 || fail "'y' did not destroy the dataset"
 echo ok

@@ -82,6 +82,9 @@ final class REPL: LineCompleter {
       runRCFile()
       watcher.commandFinished()
     }
+    // Typed lines only (not the rc file): a tall result goes through the pager.
+    host.pagesOutput = interactive
+    defer { host.pagesOutput = false }
     var buffer = ""
     var lastStatus: Int32 = 0
     while true {

@@ -74,6 +74,10 @@ final class TerminalHost: SessionHost {
   /// warnings and errors follow it like results do.
   var colorMode: () -> ColorMode = { .auto }
 
+  /// At the interactive prompt on a terminal (set by the REPL): results taller than the
+  /// screen go through the pager unless `set pager off`.
+  var pagesOutput = false
+
   func show(_ result: CommandResult, options: SessionOptions) {
     let start = DispatchTime.now().uptimeNanoseconds
     let f = Formatter(
@@ -83,15 +87,18 @@ final class TerminalHost: SessionHost {
       result = CommandResult(
         result.value, result.presentation, failure: result.failure, emptyNote: result.emptyNote)
     }
-    // A listing arrives in chunks (see `RowSource`); it is written as it comes.
-    f.stream(result, format: options.output) { chunk in
-      // A listing's chunks are 64 KiB already: written as they are, not copied again.
-      if buffer.isEmpty && chunk.utf8.count >= 64 * 1024 {
-        Terminal.write(chunk, to: STDOUT_FILENO)
-        return
+    if pagesOutput, options.pager, Terminal.stdoutIsTTY, let command = Pager.command,
+      let height = Pager.height, let width = Terminal.width
+    {
+      // The whole result first: only then is it known whether it fits.
+      var text = ""
+      f.stream(result, format: options.output) { text += $0 }
+      flush()
+      if !Pager.isTaller(text, than: height, width: width) || !Pager.show(text, command: command) {
+        Terminal.write(text, to: STDOUT_FILENO)
       }
-      buffer += chunk
-      if buffer.utf8.count > 64 * 1024 { flush() }
+    } else {
+      stream(result, with: f, format: options.output)
     }
     if Terminal.stderrIsTTY, let note = f.emptyNote(result, format: options.output) {
       // As `kubectl get` does: a person at a terminal sees that the answer is empty.
@@ -104,6 +111,19 @@ final class TerminalHost: SessionHost {
     if Terminal.timing {
       let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
       trace(String(format: "timing: render (%@) %.1f ms", options.output.rawValue, ms))
+    }
+  }
+
+  private func stream(_ result: CommandResult, with f: FshKit.Formatter, format: OutputFormat) {
+    // A listing arrives in chunks (see `RowSource`); it is written as it comes.
+    f.stream(result, format: format) { chunk in
+      // A listing's chunks are 64 KiB already: written as they are, not copied again.
+      if buffer.isEmpty && chunk.utf8.count >= 64 * 1024 {
+        Terminal.write(chunk, to: STDOUT_FILENO)
+        return
+      }
+      buffer += chunk
+      if buffer.utf8.count > 64 * 1024 { flush() }
     }
   }
 

@@ -22,6 +22,9 @@ public struct SessionOptions: Sendable {
   public var stopOnError: Bool = true
   /// Trace each HTTP request and response to standard error. Default off.
   public var verbose: Bool = false
+  /// At the interactive prompt, show a result taller than the screen through `$PAGER`
+  /// (default `less -FRX`). Default on; never for scripts, `-c` or a pipe.
+  public var pager: Bool = true
 
   public init() {}
 
@@ -88,6 +91,12 @@ public struct SessionOptions: Sendable {
       name: "verbose", summary: "trace HTTP requests to standard error: on or off",
       values: ["on", "off"], get: { $0.verbose ? "on" : "off" },
       set: { o, v in o.verbose = try onOff(v, "verbose") }),
+    Descriptor(
+      name: "pager",
+      summary:
+        "at the interactive prompt, show output taller than the screen through $PAGER (default less -FRX): on or off",
+      values: ["on", "off"], get: { $0.pager ? "on" : "off" },
+      set: { o, v in o.pager = try onOff(v, "pager") }),
   ]
 
   public static func descriptor(_ name: String) -> Descriptor? {

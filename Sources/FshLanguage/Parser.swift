@@ -13,7 +13,8 @@
 ///     term       = ( "!" | "not" ) term | "try" command | BARE word { word } | word [ OP word ]
 ///                  (BARE: an unquoted literal; followed by a word that is not an OP, the
 ///                  term is a command, true when it succeeds)
-///     command    = word { word } { "|" word { word } }   (after '|': system commands)
+///     command    = word { word } { "|" word { word } }   (after '|': system commands; a
+///                  newline may follow the '|')
 ///     word       = WORD | "(" command ")"
 ///
 /// Errors at the end of the input carry `Diagnostic.Code.incompleteInput`, so a REPL can ask
@@ -461,6 +462,8 @@ public struct Parser {
     var stages: [CommandCall] = []
     while case .pipe(let bar) = current {
       try advance()
+      // A line may end after '|', as in a shell: the program is on the next line.
+      while case .newline = current { try advance() }
       var words: [Word] = []
       while let w = try wordOrSubstitution() { words.append(w) }
       guard let first = words.first, let last = words.last else {

@@ -226,6 +226,12 @@ struct ParserTests {
       return
     }
     #expect(test.pipeline.first?.words.compactMap(\.bareText) == ["grep", "-q", "web"])
+    // A line may end after '|'.
+    let split = try Parser.parse("datasets -o json |\n  jq .\necho next")
+    #expect(split.statements.count == 2)
+    if case .command(let c) = split.statements[0] {
+      #expect(c.pipeline.first?.words.compactMap(\.bareText) == ["jq", "."])
+    }
     // A quoted bar is text.
     let quoted = try Parser.parse("echo 'a|b' \"c|d\" e\\|f")
     guard case .command(let echo) = quoted.statements[0] else { return }

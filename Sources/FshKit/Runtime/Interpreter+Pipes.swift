@@ -48,7 +48,12 @@ extension Interpreter {
             : "check that '\(name)' is a program you may run"
         ], range: stages[failure.index].words[0].range)
     }
-    if ran.cancelled { throw Diagnostic("interrupted", code: .cancelled, range: call.range) }
+    // At a terminal Ctrl-C reaches the programs too (they are in fsh's process group) and
+    // may end them before fsh's own handler cancels the session: a program ended by SIGINT
+    // is an interrupt, as in a shell, not a failure of the program.
+    if ran.cancelled || session.isCancelled || ran.endings.contains(.signalled(SIGINT)) {
+      throw Diagnostic("interrupted", code: .cancelled, range: call.range)
+    }
     var text = String(decoding: ran.output, as: UTF8.self)
     var piped = CommandResult(.null, .rendered(text))
     if text.hasSuffix("\n") { text.removeLast() }
@@ -75,7 +80,7 @@ extension Interpreter {
       }
       let d = Diagnostic(
         message, code: .failed,
-        notes: ["`let x = try COMMAND | \(name) …` keeps going when it fails"],
+        notes: ["to go on when it fails: try COMMAND | \(name) … (or let x = try …)"],
         range: stages[i].words[0].range)
       return d.located(in: source, at: d.range)
     }

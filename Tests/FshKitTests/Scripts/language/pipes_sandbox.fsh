@@ -12,5 +12,7 @@ for d in (datasets name 'pipe-*') { let total = $total + $d.size }
 echo $total
 # expect: 192M
 let dup = try create pipe-1 64M on 10.0.0.1
-echo "null: $dup; $error.message"
-# expect: null: ; a dataset named 'pipe-1' already exists
+echo "null: $dup; $?; $error.message"
+# expect: null: ; 1; a dataset named 'pipe-1' already exists
+echo "$error.code, still running"
+# expect: exists, still running

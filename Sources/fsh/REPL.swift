@@ -207,8 +207,13 @@ final class REPL: LineCompleter {
     } else {
       cluster = "no cluster yet (`use cluster NAME`, `set host HOST`, or fsh --sandbox)"
     }
-    return "fsh \(FshVersion.current) · cluster: \(cluster)\n"
-      + "Type `help` for commands, `help COMMAND` for one; Tab completes; Ctrl-D exits.\n"
+    let lines = [
+      "fsh \(FshVersion.current) · cluster: \(cluster)",
+      "Type `help` for commands, `help COMMAND` for one; Tab completes; Ctrl-D exits.",
+    ]
+    // Wrapped at word boundaries to the terminal (a 50-column one too), not where it cuts.
+    let width = Terminal.width ?? 10_000
+    return lines.map { HelpFormatter.hang($0, width: width, indent: 2) + "\n" }.joined()
   }
 
   func runRCFile() {

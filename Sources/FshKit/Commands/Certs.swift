@@ -248,10 +248,13 @@ extension Certs {
       func pad(_ s: String, _ w: Int) -> String {
         s + String(repeating: " ", count: max(0, w - s.count))
       }
+      let column = 5 + 2 + 6 + 2 + titleWidth + 2
+      if let width, width - column < 30 {
+        return narrow(rows, width: width)
+      }
       var out =
         pad("CHECK", 5) + "  " + pad("STATUS", 6) + "  " + pad("WHAT", titleWidth)
         + "  RESULT\n"
-      let column = 5 + 2 + 6 + 2 + titleWidth + 2
       let indent = String(repeating: " ", count: column)
       // Messages and fixes wrap at word boundaries under the RESULT column.
       let wrap = { (s: String) in
@@ -265,11 +268,33 @@ extension Certs {
           out += indent + wrap("fix: " + fix) + "\n"
         }
       }
+      return out + summary(rows)
+    }
+
+    /// The last line: how many passed, warned, failed.
+    static func summary(_ rows: [CertificateCheck]) -> String {
       let count = { (s: CertificateCheck.Status) in rows.filter { $0.status == s }.count }
-      out +=
+      return
         "\(count(.pass)) passed, \(count(.warn)) warning\(count(.warn) == 1 ? "" : "s"), "
         + "\(count(.fail)) failed" + (count(.skip) > 0 ? ", \(count(.skip)) skipped" : "") + "\n"
-      return out
+    }
+
+    /// A terminal too narrow for a RESULT column (50 columns): each check's line, then its
+    /// result and fix under it, indented and wrapped at words.
+    static func narrow(_ rows: [CertificateCheck], width: Int) -> String {
+      func pad(_ s: String, _ w: Int) -> String {
+        s + String(repeating: " ", count: max(0, w - DisplayWidth.of(s)))
+      }
+      let under = { (s: String) in "    " + HelpFormatter.hang(s, width: width, indent: 4) + "\n" }
+      var out = pad("CHECK", 5) + "  " + pad("STATUS", 6) + "  WHAT\n"
+      for r in rows {
+        out +=
+          pad(r.id, 5) + "  " + pad(r.status.rawValue, 6) + "  "
+          + HelpFormatter.hang(r.title, width: width, indent: 15) + "\n"
+        out += under(r.message)
+        if let fix = r.fix, r.status == .fail || r.status == .warn { out += under("fix: " + fix) }
+      }
+      return out + summary(rows)
     }
   }
 }

@@ -40,7 +40,7 @@ extension Datasets {
         ("checks", .list(checks.map(\.value))),
       ])
       let text =
-        Self.sideBySide(v, seen: seen) + "\n"
+        Self.sideBySide(v, seen: seen, width: context.session.terminalWidth()) + "\n"
         + Certs.Check.render(checks, width: context.session.terminalWidth())
       return CommandResult(.record(record), .rendered(text))
     }
@@ -65,7 +65,9 @@ extension Datasets {
     }
 
     /// The two columns people compare.
-    static func sideBySide(_ v: DatasetView, seen: Sightings? = nil) -> String {
+    /// The sentence, then DESIRED beside ACTUAL; fitted to `width` columns when given (the
+    /// sentence wraps at words, cells are cut keeping their start).
+    static func sideBySide(_ v: DatasetView, seen: Sightings? = nil, width: Int? = nil) -> String {
       let c = v.configuration
       let configured = c.primary.map { uuid in
         v.node.map(Whereabouts.label) ?? "\(Whereabouts.former(uuid, seen: seen)), not reporting"
@@ -78,15 +80,28 @@ extension Datasets {
         ("deleted", c.deleted ? "yes" : "no", v.state == nil ? "not reported" : "reported"),
       ]
       let first = max(7, rows.map { DisplayWidth.of($0.0) }.max() ?? 0)
-      let second = max(7, rows.map { DisplayWidth.of($0.1) }.max() ?? 0)
-      func pad(_ s: String, _ w: Int) -> String {
-        s + String(repeating: " ", count: max(0, w - DisplayWidth.of(s)))
+      var second = max(7, rows.map { DisplayWidth.of($0.1) }.max() ?? 0)
+      var third = max(6, rows.map { DisplayWidth.of($0.2) }.max() ?? 0)
+      if let width, first + 2 + second + 2 + third > width {
+        // Too wide: the columns share what is left, each cell cut keeping its start.
+        let room = max(14, width - first - 4)
+        second = min(second, max(7, room / 2))
+        third = max(6, room - second)
       }
+      func cut(_ s: String, _ w: Int) -> String {
+        DisplayWidth.of(s) <= w ? s : DisplayWidth.prefix(s, columns: w - 1) + "…"
+      }
+      func pad(_ s: String, _ w: Int) -> String {
+        let s = cut(s, w)
+        return s + String(repeating: " ", count: max(0, w - DisplayWidth.of(s)))
+      }
+      let sentence =
+        "\(Whereabouts.name(v)) is \(v.status.rawValue): \(Whereabouts.describe(v, seen: seen))"
       var out =
-        "\(Whereabouts.name(v)) is \(v.status.rawValue): \(Whereabouts.describe(v, seen: seen))\n"
+        (width.map { HelpFormatter.hang(sentence, width: $0, indent: 2) } ?? sentence) + "\n"
       out += pad("", first) + "  " + pad("DESIRED", second) + "  ACTUAL\n"
       for (label, want, have) in rows {
-        out += pad(label, first) + "  " + pad(want, second) + "  " + have + "\n"
+        out += pad(label, first) + "  " + pad(want, second) + "  " + cut(have, third) + "\n"
       }
       return out
     }

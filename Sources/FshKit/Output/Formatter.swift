@@ -196,23 +196,14 @@ public struct Formatter {
   /// Terminal columns, not Characters: a wide character takes two (see `DisplayWidth`).
   func displayWidth(_ s: String) -> Int { DisplayWidth.of(s) }
 
-  /// Cuts a cell to `w` terminal columns at a word boundary where there is one: a path keeps
-  /// its tail from a '/' (`…/1f61f427-…/data`), text keeps whole words; a single long word is
-  /// cut with '…' (a wide character that would straddle the edge is left out, and the padding
-  /// makes up the column).
+  /// Cuts a cell to `w` terminal columns, keeping its start and filling the column: an id
+  /// or a path keeps what names it (`/flocker/1f61f4…`, `8dd91c7c (10.0…`), and the cell is
+  /// not padded past its text as a cut at a word boundary would be. '…' marks the cut (a
+  /// wide character that would straddle the edge is left out, and the padding makes up the
+  /// column).
   func truncate(_ s: String, _ w: Int) -> String {
     guard w > 1 else { return DisplayWidth.prefix(s, columns: w) }
-    if s.hasPrefix("/") {
-      var slashes = s.indices.filter { s[$0] == "/" }
-      slashes.removeFirst()
-      if let i = slashes.first(where: { DisplayWidth.of(String(s[$0...])) <= w - 1 }) {
-        return "…" + s[i...]
-      }
-    }
-    let head = DisplayWidth.prefix(s, columns: w - 1)
-    if head.count > 8, let space = head.lastIndex(of: " "), space != head.startIndex {
-      return String(head[..<space]) + "…"
-    }
-    return head + "…"
+    return DisplayWidth.prefix(s, columns: w - 1) + "…"
   }
+
 }

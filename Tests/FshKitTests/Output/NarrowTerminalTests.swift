@@ -29,11 +29,32 @@ struct NarrowTerminalTests {
     #expect(short.contains("1f61f427 ") && !short.contains(Self.id))
   }
 
-  @Test func pathsAreCutAtASlash() {
+  /// Issue 30: a cut cell keeps its start (an id or a path names what it is by its start)
+  /// and fills its column: not padded past its text.
+  @Test func aCutCellKeepsItsStartAndFillsItsColumn() {
     let f = Formatter(width: 60, color: false)
-    let cut = f.truncate("/flocker/\(Self.id)/data", 20)
-    #expect(cut == "…/data")
-    #expect(f.truncate("one two three four five", 12) == "one two…")
+    #expect(f.truncate("/flocker/\(Self.id)/data", 20) == "/flocker/1f61f427-3…")
+    #expect(f.truncate("one two three four five", 12) == "one two thr…")
+    #expect(f.truncate("8dd91c7c (10.0.0.3)", 16) == "8dd91c7c (10.0.…")
+    // In a table at 60 columns: every cut cell is as wide as its column.
+    let rows = (0..<3).map { i in
+      Value.record(
+        Record([
+          ("node", .string("8dd91c7c (10.0.0.\(i))")),
+          ("name", .string("a rather long dataset name \(i)")),
+          ("path", .string("/flocker/\(Self.id)/\(i)")),
+        ]))
+    }
+    let text = f.table([Column("node"), Column("name"), Column("path")], rows)
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.count == 4)
+    for line in lines.dropFirst() {
+      #expect(DisplayWidth.of(line) == 60, "\(text)")
+      #expect(!line.contains("…   "), "padded past its cut text: \(line)")
+      #expect(line.hasPrefix("8dd91c7c ("), "\(line)")
+      #expect(line.contains("  /flocker"), "\(line)")
+      #expect(!line.contains("…/"), "\(line)")
+    }
   }
 
   @Test func helpAndNotesWrapAtWordBoundaries() {

@@ -156,7 +156,7 @@ final class TerminalHost: SessionHost {
       flush()
       // One line, rewritten in place: a line that wrapped could not be.
       if let width = Terminal.width, DisplayWidth.of(status) >= width {
-        status = DisplayWidth.prefix(status, columns: max(1, width - 2)) + "…"
+        status = Self.fit(status, width: width)
       }
       Terminal.write("\r\u{1B}[K" + status, to: STDERR_FILENO)
       progressShown = true
@@ -164,6 +164,19 @@ final class TerminalHost: SessionHost {
       Terminal.write("\r\u{1B}[K", to: STDERR_FILENO)
       progressShown = false
     }
+  }
+
+  /// A status line cut to fit `width - 1` columns. A last ` (…)` part (`(3s of 30s)`, what
+  /// changes while it is shown) is kept and the middle is cut instead.
+  static func fit(_ status: String, width: Int) -> String {
+    if status.hasSuffix(")"), let open = status.range(of: " (", options: .backwards) {
+      let tail = String(status[open.lowerBound...])
+      let room = width - 2 - DisplayWidth.of(tail)
+      if room >= 10 {
+        return DisplayWidth.prefix(String(status[..<open.lowerBound]), columns: room) + "…" + tail
+      }
+    }
+    return DisplayWidth.prefix(status, columns: max(1, width - 2)) + "…"
   }
 
   func inform(_ line: String) {

@@ -381,7 +381,7 @@ extension Datasets {
           ?? absentSince.map {
             "not listed for \(Int(-$0.timeIntervalSinceNow))s of \(Int(settle))s"
           }
-          ?? Whereabouts.describe(v, seen: seen)
+          ?? Whereabouts.brief(v)
         context.progress(
           "waiting for '\(ref.text)' to be \(want.rawValue): \(what) "
             + "(\(waited)s of \(Durations.format(timeout)))")

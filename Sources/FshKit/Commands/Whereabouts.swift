@@ -79,6 +79,22 @@ enum Whereabouts {
     }
   }
 
+  /// Where the dataset stands in a few words, for a progress line (50 columns leave little).
+  static func brief(_ v: DatasetView) -> String {
+    func host(_ n: Node?) -> String {
+      n.map { $0.host.isEmpty ? String($0.uuid.prefix(8)) : $0.host } ?? "?"
+    }
+    switch v.status {
+    case .attached: return "attached on \(host(v.node))"
+    case .moving: return "on \(host(v.attachedNode)), to \(host(v.node))"
+    case .detached: return "listed without a node"
+    case .pending: return "not reported by any agent"
+    case .unknown: return "its node is not reporting"
+    case .deleting: return "still reported"
+    case .deleted: return "not listed"
+    }
+  }
+
   /// The blocker in words, and the fix, for a dataset named `ref` by the user.
   static func words(_ blocker: Blocker, ref: String, seen: Sightings? = nil) -> (
     message: String, fix: String

@@ -7,7 +7,8 @@ import Testing
 ///     # expect: TEXT                 the next line of output (a glob: * and ? match anything)
 ///     # expect error: L:C: MESSAGE   the error that stops the script (MESSAGE is a glob)
 ///     # expect status: N             the exit status (default 0, or 1 with an expected error)
-///     # expect warning: TEXT         some warning contains TEXT
+///     # expect warning: TEXT         some warning contains TEXT (a warning that no such line
+///                                    declares fails the script)
 ///     # sandbox                      run against the shared sandbox control service
 ///     # args: A B …                  the script's arguments
 struct ScriptTests {
@@ -19,6 +20,13 @@ struct ScriptTests {
     var out: [String] = []
     while let f = e?.nextObject() as? String { if f.hasSuffix(".fsh") { out.append(f) } }
     return out.sorted()
+  }
+
+  /// A parameterized test with no arguments passes without running anything: a moved
+  /// directory or a renamed extension must not turn the golden scripts off silently.
+  @Test func scriptsAreFound() {
+    let found = Self.all()
+    #expect(found.count >= 30, "\(found.count) scripts under \(Self.directory.path)")
   }
 
   @Test(arguments: all())
@@ -47,7 +55,7 @@ struct ScriptTests {
     let host = TextHost()
     var env: SessionEnvironment
     if sandbox {
-      env = TestSandbox.environment()
+      env = try TestSandbox.environment()
     } else {
       let home = FileManager.default.temporaryDirectory.appendingPathComponent(
         "fsh-script-\(UInt32.random(in: 0...UInt32.max))"
@@ -82,6 +90,9 @@ struct ScriptTests {
       #expect(
         host.warnings.contains { $0.message.contains(w) },
         "\(name): no warning containing '\(w)': \(host.warnings.map(\.message))")
+    }
+    for w in host.warnings where !expectedWarnings.contains(where: { w.message.contains($0) }) {
+      Issue.record("\(name): undeclared warning '\(w.message)' (add '# expect warning: …')")
     }
   }
 }

@@ -26,7 +26,11 @@ enum AgentTestSupport {
   static func temporaryDirectory() -> String {
     let d = FileManager.default.temporaryDirectory
       .appendingPathComponent("fsh-agent-\(UInt32.random(in: 0...UInt32.max))").path
-    try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    } catch {
+      Issue.record("cannot make the test's directory \(d): \(error)")
+    }
     return d
   }
 

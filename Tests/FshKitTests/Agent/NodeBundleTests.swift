@@ -11,16 +11,16 @@ import Testing
 struct NodeBundleTests {
   /// A copy of the sandbox's CA in a fresh folder (so each test has its own registry), and a
   /// session on the sandbox whose host is a name the agent accepts.
-  static func setUp() -> (session: Session, host: AskingHost, caDir: String, work: String) {
-    let sandbox = TestSandbox.shared
+  static func setUp() throws -> (session: Session, host: AskingHost, caDir: String, work: String) {
+    let sandbox = try TestSandbox.shared
     let work = AgentTestSupport.temporaryDirectory()
     let caDir = work + "/ca"
-    try! FileManager.default.createDirectory(atPath: caDir, withIntermediateDirectories: false)
+    try FileManager.default.createDirectory(atPath: caDir, withIntermediateDirectories: false)
     for f in ["cluster.crt", "cluster.key"] {
-      try! FileManager.default.copyItem(
+      try FileManager.default.copyItem(
         atPath: sandbox.certificatesDirectory + "/" + f, toPath: caDir + "/" + f)
     }
-    var env = TestSandbox.environment()
+    var env = try TestSandbox.environment()
     env.workingDirectory = work
     env.flags[.host] = "control.example.com"
     let host = AskingHost(answers: nil)
@@ -36,12 +36,12 @@ struct NodeBundleTests {
   }
 
   @Test func aBundleIsADistinctNodeOfTheSandboxCluster() throws {
-    let (session, host, caDir, work) = Self.setUp()
+    let (session, host, caDir, work) = try Self.setUp()
     let a = bundle(session, "node-a \(Self.openstack) --out node-a --ca-dir \(caDir)")
     let b = bundle(session, "node-b \(Self.openstack) --out node-b --ca-dir \(caDir)")
     #expect(
       a.stoppedBy == nil && b.stoppedBy == nil, "\(String(describing: a.stoppedBy ?? b.stoppedBy))")
-    let sandbox = TestSandbox.shared
+    let sandbox = try TestSandbox.shared
     let validator = try FlockerPeerValidator(
       caCertificatePEM: try String(contentsOfFile: sandbox.caCertificatePath, encoding: .utf8))
     var uuids: [String] = []
@@ -68,7 +68,7 @@ struct NodeBundleTests {
   }
 
   @Test func layoutModesAndContents() throws {
-    let (session, _, caDir, work) = Self.setUp()
+    let (session, _, caDir, work) = try Self.setUp()
     let o = bundle(session, "n1 \(Self.openstack) --out out/n1 --ca-dir \(caDir)")
     #expect(o.stoppedBy?.message.hasSuffix("/out' does not exist") == true)
     let ok = bundle(session, "n1 \(Self.openstack) --out n1 --ca-dir \(caDir)")
@@ -120,7 +120,7 @@ struct NodeBundleTests {
   }
 
   @Test func refusesToReuseANameOrAFolder() throws {
-    let (session, _, caDir, work) = Self.setUp()
+    let (session, _, caDir, work) = try Self.setUp()
     #expect(bundle(session, "n2 --backend zfs --out n2 --ca-dir \(caDir)").stoppedBy == nil)
     let again = bundle(session, "n2 --backend zfs --out n2-again --ca-dir \(caDir)")
     #expect(again.stoppedBy?.message.hasPrefix("node 'n2' already has a bundle (node ") == true)
@@ -135,11 +135,11 @@ struct NodeBundleTests {
   }
 
   @Test func needsTheCAKeyAndARealHost() throws {
-    let (session, _, _, work) = Self.setUp()
+    let (session, _, _, work) = try Self.setUp()
     let noKey = work + "/nokey"
     try FileManager.default.createDirectory(atPath: noKey, withIntermediateDirectories: false)
     try FileManager.default.copyItem(
-      atPath: TestSandbox.shared.caCertificatePath, toPath: noKey + "/cluster.crt")
+      atPath: try TestSandbox.shared.caCertificatePath, toPath: noKey + "/cluster.crt")
     let o = bundle(session, "n4 --backend zfs --out n4 --ca-dir \(noKey)")
     #expect(
       o.stoppedBy?.message.contains("node certificates are signed with the cluster CA's key")
@@ -150,7 +150,7 @@ struct NodeBundleTests {
   }
 
   @Test func tarballKeepsModesAndOwner() throws {
-    let (session, _, caDir, work) = Self.setUp()
+    let (session, _, caDir, work) = try Self.setUp()
     let o = bundle(
       session, "n5 --backend zfs --out n5 --tar --api-user kubelet --ca-dir \(caDir)")
     #expect(o.stoppedBy == nil, "\(String(describing: o.stoppedBy))")

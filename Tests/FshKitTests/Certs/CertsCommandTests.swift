@@ -166,7 +166,7 @@ struct CertsCommandTests {
   // MARK: - Live, against the sandbox
 
   @Test func liveCheckPassesAgainstTheSandbox() throws {
-    let sandbox = TestSandbox.shared
+    let sandbox = try TestSandbox.shared
     let host = TextHost()
     let s = Session(environment: TestSandbox.environment(sandbox), host: host)
     let node = sandbox.nodes[0]
@@ -186,7 +186,7 @@ struct CertsCommandTests {
   }
 
   @Test func liveCheckWithANodeCertificateFailsTheHandshake() throws {
-    let sandbox = TestSandbox.shared
+    let sandbox = try TestSandbox.shared
     let dir = CertFixtures.directory("live")
     let ca = try FlockerCA.load(
       certificatePEM: String(contentsOfFile: sandbox.caCertificatePath, encoding: .utf8),

@@ -26,7 +26,7 @@ import Testing
     let recorder = Recorder()
     let s = Session(
       environment: SessionEnvironment(
-        variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/"))
+        variables: ["HOME": TestSandbox.freshHome()], workingDirectory: "/"))
     s.transportFactory = { _, _ in InProcessTransport(recorder.answer) }
     s.set(.host, to: "recorded")
     s.readOnly = true

@@ -159,7 +159,7 @@ import Testing
     let scripted = Scripted(reads)
     let s = Session(
       environment: SessionEnvironment(
-        variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/"))
+        variables: ["HOME": TestSandbox.freshHome()], workingDirectory: "/"))
     s.transportFactory = { _, _ in InProcessTransport(scripted.answer) }
     s.set(.host, to: "scripted")
     return s.run("wait x deleted timeout \(timeout) settle \(settle)", name: "test")

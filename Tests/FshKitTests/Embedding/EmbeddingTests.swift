@@ -26,7 +26,8 @@ struct EmbeddingTests {
   }
 
   func session(_ host: CollectingHost) -> Session {
-    let env = SessionEnvironment(variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/")
+    let env = SessionEnvironment(
+      variables: ["HOME": TestSandbox.freshHome()], workingDirectory: "/")
     let s = Session(environment: env, host: host)
     s.register(Greet.self)
     return s
@@ -86,7 +87,7 @@ struct EmbeddingTests {
   }
 
   @Test func inProcessTransportToTheSandbox() throws {
-    let sandbox = TestSandbox.shared
+    let sandbox = try TestSandbox.shared
     let host = CollectingHost()
     let s = session(host)
     s.transportFactory = { _, _ in

@@ -180,6 +180,7 @@ struct ParserTests {
     // The note of a condition that cannot be read gives the fixes that are right.
     do {
       _ = try Parser.parse("if $x foo { }")
+      Issue.record("'if $x foo { }' parsed: it is no condition")
     } catch let d as Diagnostic {
       #expect(d.notes.contains { $0.contains("if $x == value") })
       #expect(d.notes.contains { $0.contains("if dataset web-data") })

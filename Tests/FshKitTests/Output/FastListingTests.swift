@@ -117,7 +117,7 @@ struct FastListingTests {
   /// record a dataset, as `FSH_PER_RECORD=1`).
   static func session(_ count: Int, general: Bool = false) -> (Session, CollectingHost) {
     let host = CollectingHost()
-    var variables = ["HOME": NSTemporaryDirectory()]
+    var variables = ["HOME": TestSandbox.freshHome()]
     if general { variables["FSH_PER_RECORD"] = "1" }
     let s = Session(
       environment: SessionEnvironment(variables: variables, workingDirectory: "/"), host: host)

@@ -336,7 +336,8 @@ struct ReliabilityFuzzTests {
   /// diagnostic, and the output stays printable.
   @Test func commandsSurviveHostileAnswers() {
     let host = CollectingHost()
-    let env = SessionEnvironment(variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/")
+    let env = SessionEnvironment(
+      variables: ["HOME": TestSandbox.freshHome()], workingDirectory: "/")
     let s = Session(environment: env, host: host)
     let transport = Self.hostileTransport(6)
     s.transportFactory = { _, _ in transport }
@@ -360,14 +361,15 @@ struct ReliabilityFuzzTests {
 
   // MARK: - Certificates and keys
 
-  static let pem: String = {
-    let ca = try! FlockerCA.initialize(name: "fuzz", keyBits: 2048)
-    return ca.certificatePEM
-  }()
+  /// A CA certificate to mutate; a CA that cannot be made fails the tests that use it.
+  static let madePEM = Result {
+    try FlockerCA.initialize(name: "fuzz", keyBits: 2048).certificatePEM
+  }
+  static var pem: String { get throws { try madePEM.get() } }
 
   @Test func certificateReadersThrowOnMutatedPEMAndDER() throws {
     var g = Fuzz.rng(7)
-    let pem = Self.pem
+    let pem = try Self.pem
     let der = try PEMDocumentBytes.der(pem)
     let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-\n ".utf8)
     var parsed = 0

@@ -36,7 +36,7 @@ struct ReliabilityTerminalSafetyTests {
 
   @Test func hostileNamesAndMetadataPrintHarmlesslyInEveryFormat() throws {
     let host = CollectingHost()
-    var env = TestSandbox.environment()
+    var env = try TestSandbox.environment()
     let tag = "t\(UInt32.random(in: 0...UInt32.max))"
     env.variables["EVIL"] = Self.evil + tag
     let s = Session(environment: env, host: host)

@@ -1,21 +1,40 @@
 import Foundation
 import FshKit
 import FshSandbox
+import Testing
 
 /// One sandbox control service shared by the tests of this process (2048-bit keys for speed),
-/// in a fresh temporary directory, on a free port of 127.0.0.1.
+/// in a fresh temporary directory, on a free port of 127.0.0.1. A sandbox that cannot be made
+/// or started fails each test that asks for it, with the reason (not the whole test process).
 enum TestSandbox {
-  static let shared: Sandbox = {
+  private static let made: Result<Sandbox, any Error> = Result {
     let dir = FileManager.default.temporaryDirectory
       .appendingPathComponent("fsh-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
     var options = SandboxOptions(directory: dir)
     options.keyBits = 2048
     options.nodeCount = 3
     options.convergenceDelay = 0.1
-    let s = try! Sandbox(options: options)
-    try! s.start()
+    let s = try Sandbox(options: options)
+    try s.start()
     return s
-  }()
+  }
+
+  static var shared: Sandbox {
+    get throws { try made.get() }
+  }
+
+  /// A new, empty directory for a test's HOME, never shared with another test. One that cannot
+  /// be made is an issue of the calling test, named with the reason.
+  static func freshHome() -> String {
+    let home = FileManager.default.temporaryDirectory
+      .appendingPathComponent("fsh-home-\(getpid())-\(UUID().uuidString.prefix(8))").path
+    do {
+      try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    } catch {
+      Issue.record("cannot make the test's HOME \(home): \(error)")
+    }
+    return home
+  }
 
   /// A sandbox of its own (not shared), started, with the options of Flocker's timing and gaps
   /// (issue 29): `stateExpiry` (seconds a stopped agent's node stays in the state), `pace`
@@ -41,11 +60,13 @@ enum TestSandbox {
     return s
   }
 
-  /// A session environment pointed at a sandbox, with its own config and state directories.
-  static func environment(_ s: Sandbox = shared) -> SessionEnvironment {
-    let home = FileManager.default.temporaryDirectory
-      .appendingPathComponent("fsh-home-\(UInt32.random(in: 0...UInt32.max))").path
-    try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+  /// A session environment pointed at the shared sandbox (see `environment(_:)`).
+  static func environment() throws -> SessionEnvironment { environment(try shared) }
+
+  /// A session environment pointed at a sandbox, with a HOME of its own (`freshHome()`), and so
+  /// its own config and state directories.
+  static func environment(_ s: Sandbox) -> SessionEnvironment {
+    let home = freshHome()
     var env = SessionEnvironment(variables: ["HOME": home], workingDirectory: home)
     env.flags = [
       .host: "127.0.0.1", .port: String(s.port), .certs: s.certificatesDirectory, .user: s.userName,

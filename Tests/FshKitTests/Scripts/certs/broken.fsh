@@ -24,3 +24,5 @@ certs check --control "$dir/control-10.0.0.5.crt"
 # expect:                                     fix: set FLOCKER_CONTROL_SERVICE_HOST to a name in the certificate, *
 # expect: 5 passed, 0 warnings, 3 failed
 # expect error: 12:1: 3 certificate checks failed (C5, C7, C8)
+# expect warning: keep cluster.key secret
+# expect warning: each node needs its own certificate

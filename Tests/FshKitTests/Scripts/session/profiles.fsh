@@ -1,5 +1,10 @@
 # cluster add, clusters, use, set/unset, cluster remove: profiles and where values come from
 # (no cluster is contacted).
+# The certs directories do not exist (no cluster is contacted): each use says so.
+# expect warning: certs directory '/tmp/fsh-prod' does not exist
+# expect warning: certs directory '/tmp/fsh-staging' does not exist
+# expect warning: certs dir '/tmp/fsh-prod' (profile prod) does not exist or cannot be read
+# expect warning: certs dir '/tmp/fsh-staging' (profile staging) does not exist or cannot be read
 cluster add prod host 10.1.2.3 port 4600 certs /tmp/fsh-prod user alice
 cluster add staging host 10.9.9.9 certs /tmp/fsh-staging user bob
 for c in (clusters) { echo $c.name $c.host }

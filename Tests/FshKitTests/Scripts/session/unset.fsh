@@ -1,4 +1,5 @@
 # unset restores a session option's default; an unknown name is an error.
+# expect warning: certs directory '/tmp/fsh-unset' does not exist
 cluster add unset-demo host 10.1.1.1 certs /tmp/fsh-unset user alice
 set output csv
 clusters

@@ -21,10 +21,12 @@ private func opensslText(_ pem: String) throws -> String {
 
 @Suite("FshPKI (flocker-ca profiles)")
 struct PKITests {
-  static let ca = try! FlockerCA.initialize(name: "testcluster", keyBits: 2048)
+  /// Made once; a CA that cannot be made fails each test that uses it, with the reason.
+  static let madeCA = Result { try FlockerCA.initialize(name: "testcluster", keyBits: 2048) }
+  static var ca: FlockerCA { get throws { try madeCA.get() } }
 
   @Test func caProfileIsVersion1WithExtensions() throws {
-    let ca = Self.ca
+    let ca = try Self.ca
     #expect(ca.version == .v1)
     #expect(ca.privateKeyPEM.hasPrefix("-----BEGIN RSA PRIVATE KEY-----"))
     #expect(ca.certificatePEM.hasPrefix("-----BEGIN CERTIFICATE-----"))
@@ -64,7 +66,7 @@ struct PKITests {
   }
 
   @Test func controlNodeAndUserProfiles() throws {
-    let ca = Self.ca
+    let ca = try Self.ca
     let control = try ca.issueControl(hostname: "127.0.0.1", keyBits: 2048)
     #expect(
       control.commonName == "control-service" && control.suggestedFileName == "control-127.0.0.1")
@@ -135,16 +137,16 @@ struct PKITests {
 
   @Test func loadRoundTripsAndChecksTheKey() throws {
     let loaded = try FlockerCA.load(
-      certificatePEM: Self.ca.certificatePEM, keyPEM: Self.ca.privateKeyPEM)
-    #expect(loaded.clusterUUID == Self.ca.clusterUUID && loaded.name == "testcluster")
+      certificatePEM: try Self.ca.certificatePEM, keyPEM: try Self.ca.privateKeyPEM)
+    #expect(try loaded.clusterUUID == Self.ca.clusterUUID && loaded.name == "testcluster")
     let user = try loaded.issueUser(name: "carol", keyBits: 2048)
-    let validator = try FlockerPeerValidator(caCertificatePEM: Self.ca.certificatePEM)
+    let validator = try FlockerPeerValidator(caCertificatePEM: try Self.ca.certificatePEM)
     #expect(
       try validator.validate(leafDER: der(user.certificatePEM), commonNamePrefix: "user-")
         == "user-carol")
     let other = try FlockerCA.initialize(name: "other", keyBits: 2048)
     #expect(throws: FlockerPKIError.keyMismatch) {
-      try FlockerCA.load(certificatePEM: Self.ca.certificatePEM, keyPEM: other.privateKeyPEM)
+      try FlockerCA.load(certificatePEM: try Self.ca.certificatePEM, keyPEM: other.privateKeyPEM)
     }
     #expect(throws: PeerValidationError.notIssuedByCluster) {
       try validator.validate(
@@ -184,7 +186,7 @@ struct PKITests {
     let directory = temporaryDirectory("v1")
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    try writeCredentialFiles(Self.ca.credential, directory: directory)
+    try writeCredentialFiles(try Self.ca.credential, directory: directory)
     try writeCredentialFiles(
       try Self.ca.issueControl(hostname: "127.0.0.1", keyBits: 2048), directory: directory,
       name: "control-service")

@@ -79,8 +79,13 @@ struct StateAndLeaseTests {
 
   @Test func convergesInRealTime() async throws {
     let sandbox = try Sandbox(options: testOptions(delay: 0.1))
+    // "Not yet" is read on a held clock (a loaded machine can let 0.1 s pass between two
+    // requests); then the clock is the real one again and the steps run in real time.
+    let held = Date().timeIntervalSince1970
+    sandbox.clock = { held }
     let id = try sandbox.createDataset(primary: sandbox.nodes[0].uuid)
     #expect(sandbox.get("/v1/state/datasets").array.isEmpty)
+    sandbox.clock = { Date().timeIntervalSince1970 }
     // Three steps of 0.1 s; polled with a generous hang guard, not timed.
     var path: Any?
     for _ in 0..<200 where path == nil {

@@ -124,27 +124,43 @@ import Testing
     #expect(!waited.stdout.contains("10.0.0.1"))
   }
 
+  /// Each stage is held by an agent told to stop before the next step (`sandbox agent stop
+  /// NODE --before STEP`), not caught by polling a timed stage: pending while the agent of
+  /// 10.0.0.1 holds off creating; detached (created, attached nowhere) while the agent of
+  /// 10.0.0.2 holds off attaching; attached once the agents run again.
   @Test func intermediateStatesAreReported() throws {
-    let sandbox = try ServedSandbox(flags: ["--delay", "1"])
-    // Right after create: pending; a step later the volume exists but is mounted nowhere.
-    let seen = try fsh(
-      sandbox,
-      """
-      let d = create staged 1G on 10.0.0.2
-      for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 {
-        let v = dataset staged
-        echo $v.status
-        if $v.status == attached { exit 0 }
-        sleep 0.3
-      }
-      exit 3
-      """)
-    #expect(seen.status == 0, "\(seen.stdout)\(seen.stderr)")
-    var statuses: [String] = []
-    for line in seen.stdout.split(separator: "\n").map(String.init) where statuses.last != line {
-      statuses.append(line)
+    // Kind reports: an unattached volume is always listed, as it is on most polls of Flocker.
+    let sandbox = try ServedSandbox(flags: [], kindReports: true)
+    for (node, step) in [("10.0.0.1", "create"), ("10.0.0.2", "attach")] {
+      let stop = try BinaryTests.run(
+        ["sandbox", "agent", "stop", node, "--before", step], env: sandbox.environment)
+      #expect(stop.status == 0, "\(stop.stderr)")
     }
-    #expect(statuses == ["pending", "detached", "attached"], "\(seen.stdout)")
+    let made = try fsh(sandbox, "create early 1G on 10.0.0.1; create staged 1G on 10.0.0.2")
+    #expect(made.status == 0, "\(made.stderr)")
+    // The event: both agents stopped at their step. Hang guard 30 s for two 0.1 s steps.
+    var stopped = 0
+    let deadline = Date().addingTimeInterval(30)
+    while stopped < 2 && Date() < deadline {
+      let agents = try BinaryTests.run(["sandbox", "agent", "list"], env: sandbox.environment)
+      stopped = agents.stdout.split(separator: "\n").filter { $0.contains("stopped") }.count
+      if stopped < 2 { usleep(50_000) }
+    }
+    #expect(stopped == 2, "hang guard: the agents did not reach their steps")
+    let held = try fsh(sandbox, "echo (dataset early).status; echo (dataset staged).status")
+    #expect(held.status == 0, "\(held.stderr)")
+    #expect(held.stdout == "pending\ndetached\n", "\(held.stdout)")
+    for node in ["10.0.0.1", "10.0.0.2"] {
+      let start = try BinaryTests.run(
+        ["sandbox", "agent", "start", node], env: sandbox.environment)
+      #expect(start.status == 0, "\(start.stderr)")
+    }
+    let done = try fsh(
+      sandbox,
+      "wait early attached timeout 60s; wait staged attached timeout 60s; "
+        + "echo (dataset early).status; echo (dataset staged).status")
+    #expect(done.status == 0, "\(done.stderr)")
+    #expect(done.stdout.hasSuffix("attached\nattached\n"), "\(done.stdout)")
   }
 
   @Test func churnedStateNeitherMisplacesNorFakesADeletion() throws {
@@ -167,7 +183,8 @@ import Testing
     #expect(statuses.count == 40, "\(reads.stderr)")
     #expect(Set(statuses).isSubset(of: ["attached", "pending"]), "\(reads.stdout)")
     #expect(statuses.filter { $0 == "attached" }.count > 30)
-    let released = try fsh(sandbox, "lease release churned; wait churned deleted timeout 60s settle 2s")
+    let released = try fsh(
+      sandbox, "lease release churned; wait churned deleted timeout 60s settle 2s")
     #expect(released.status == 0, "\(released.stderr)")
   }
 

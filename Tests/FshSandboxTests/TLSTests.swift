@@ -49,10 +49,17 @@ struct TLSTests {
         ]))
     #expect(status == 0, "\(err)")
     #expect(out.hasSuffix("\n201"))
-    Thread.sleep(forTimeInterval: 0.2)
-    let (_, state, _) = try run(
-      try curl, curlArguments(userCertificate + [sandbox.baseURL + "/state/datasets"]))
-    #expect(state.contains(#""primary": "\#(node)""#))
+    // Three steps of 0.05 s; read until the state says so, with a 30 s hang guard (not a
+    // fixed wait that a loaded machine can outrun).
+    var state = ""
+    let deadline = Date().addingTimeInterval(30)
+    while !state.contains(#""primary": "\#(node)""#) && Date() < deadline {
+      usleep(20_000)
+      state = try run(
+        try curl, curlArguments(userCertificate + [sandbox.baseURL + "/state/datasets"])
+      ).1
+    }
+    #expect(state.contains(#""primary": "\#(node)""#), "\(state)")
   }
 
   @Test func keepAliveReusesOneConnection() throws {

@@ -41,12 +41,14 @@ struct ReliabilityCreateRaceTests {
       for o in all where o.status != 0 {
         #expect(o.stoppedBy?.message == "a dataset named '\(name)' already exists", "\(o)")
       }
-      // The overlap happened: every session but the winner had its POST refused with a 412.
+      // The overlap happened: every session but the winner had its POST refused with a 412
+      // (more when another test's change on the shared sandbox came in between and every
+      // session had to try again).
       let refused = sandbox.requestLog.filter {
         $0.method == "POST" && $0.path == "/v1/configuration/datasets" && $0.status == 412
           && String(decoding: $0.body, as: UTF8.self).contains("\"\(name)\"")
       }
-      #expect(refused.count == sessions - 1, "round \(round): \(refused.count) 412s")
+      #expect(refused.count >= sessions - 1, "round \(round): \(refused.count) 412s")
       // The service holds exactly one live dataset with that name.
       let r = sandbox.handle(method: "GET", path: "/v1/configuration/datasets")
       let list = try JSON.decode(r.body)

@@ -110,8 +110,9 @@ let package = Package(
     .executableTarget(name: "fsh-bench", dependencies: ["FshKit"], path: "Benchmarks/FshBench"),
 
     // MARK: Tests
-    // Tools found through PATH (a missing one fails naming its package), unprivileged runs.
-    .target(name: "FshTestSupport", path: "Tests/FshTestSupport"),
+    // Tools found through PATH (a missing one fails naming its package), unprivileged runs, and
+    // the one test PKI (certificates made once per test process).
+    .target(name: "FshTestSupport", dependencies: ["FshPKI"], path: "Tests/FshTestSupport"),
     .testTarget(
       name: "FshKitTests",
       dependencies: [

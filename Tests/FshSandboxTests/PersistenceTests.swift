@@ -51,7 +51,7 @@ struct PersistenceTests {
   @Test func certificateFilesAreComplete() throws {
     let directory = temporaryDirectory("certs")
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    var options = testOptions(directory: directory)
+    var options = testOptions(directory: directory, premade: false)  // the sandbox's own files
     options.userName = "alice"
     let sandbox = try Sandbox(options: options)
     #expect(sandbox.certificatesDirectory == directory)

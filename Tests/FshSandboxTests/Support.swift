@@ -1,4 +1,5 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 @testable import FshSandbox
@@ -28,11 +29,21 @@ func temporaryDirectory(_ label: String = "sandbox") -> String {
   NSTemporaryDirectory() + "fsh-\(label)-\(UUID().uuidString.prefix(8))"
 }
 
-/// Options for fast tests: 2048-bit keys, no persistence unless asked.
+/// Options for fast tests: 2048-bit keys, no persistence unless asked. With `premade` (the
+/// default) a directory without certificates gets the test PKI's (`FlockerTestPKI`), so the
+/// sandbox generates no keys; a test of the sandbox's own certificate files passes false.
 func testOptions(
-  directory: String = temporaryDirectory(), persist: Bool = false, delay: Double = 0.5
+  directory: String = temporaryDirectory(), persist: Bool = false, delay: Double = 0.5,
+  premade: Bool = true
 ) -> SandboxOptions {
   var options = SandboxOptions(directory: directory)
+  if premade {
+    do {
+      try FlockerTestPKI.fillSandboxDirectory(directory)
+    } catch {
+      Issue.record("the test PKI could not fill \(directory): \(error)")
+    }
+  }
   options.keyBits = 2048
   options.persist = persist
   options.convergenceDelay = delay

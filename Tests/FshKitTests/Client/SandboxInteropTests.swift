@@ -2,6 +2,7 @@
 import Foundation
 import FshPKI
 import FshSandbox
+import FshTestSupport
 import Testing
 
 @testable import FshClient
@@ -19,6 +20,7 @@ final class RunningSandbox: @unchecked Sendable {
       FileManager.default.temporaryDirectory.appendingPathComponent(
         "fsh-client-sandbox-\(UUID().uuidString.prefix(8))"
       ).path
+    try FlockerTestPKI.fillSandboxDirectory(directory)
     var options = SandboxOptions(directory: directory)
     options.keyBits = 2048
     options.convergenceDelay = 0.05
@@ -106,10 +108,7 @@ struct SandboxInteropTests {
   @Test func nodeCertificateIsRefused() throws {
     let s = try RunningSandbox()
     let dir = s.directory
-    let ca = try FlockerCA.load(
-      certificatePEM: String(contentsOfFile: dir + "/cluster.crt", encoding: .utf8),
-      keyPEM: String(contentsOfFile: dir + "/cluster.key", encoding: .utf8), version: .v3)
-    let node = try ca.issueNode(keyBits: 2048)
+    let node = try FlockerTestPKI.shared.node  // of the cluster.crt the directory holds
     try node.certificatePEM.write(toFile: dir + "/n.crt", atomically: true, encoding: .utf8)
     try node.privateKeyPEM.write(toFile: dir + "/n.key", atomically: true, encoding: .utf8)
     let client = FlockerClient(
@@ -196,8 +195,7 @@ final class SandboxPeer: @unchecked Sendable {
   /// A certificate pair from a CA the sandbox does not trust, and a node certificate from its
   /// own CA (which it refuses for the API): written next to the sandbox's files.
   func foreignUser() throws -> (cert: String, key: String, caFile: String) {
-    let other = try FlockerCA.initialize(name: "other-cluster", keyBits: 2048)
-    let user = try other.issueUser(name: "alice", keyBits: 2048)
+    let (other, user) = try (FlockerTestPKI.shared.strangerCA, FlockerTestPKI.shared.strangerUser)
     let dir = running.directory
     try user.certificatePEM.write(toFile: dir + "/rogue.crt", atomically: true, encoding: .utf8)
     try user.privateKeyPEM.write(toFile: dir + "/rogue.key", atomically: true, encoding: .utf8)
@@ -207,10 +205,7 @@ final class SandboxPeer: @unchecked Sendable {
 
   func nodeCredential() throws -> (cert: String, key: String) {
     let dir = running.directory
-    let ca = try FlockerCA.load(
-      certificatePEM: String(contentsOfFile: dir + "/cluster.crt", encoding: .utf8),
-      keyPEM: String(contentsOfFile: dir + "/cluster.key", encoding: .utf8), version: .v3)
-    let node = try ca.issueNode(keyBits: 2048)
+    let node = try FlockerTestPKI.shared.node  // of the cluster.crt the directory holds
     try node.certificatePEM.write(toFile: dir + "/n.crt", atomically: true, encoding: .utf8)
     try node.privateKeyPEM.write(toFile: dir + "/n.key", atomically: true, encoding: .utf8)
     return (dir + "/n.crt", dir + "/n.key")

@@ -1,26 +1,52 @@
 import Foundation
 import FshKit
 import FshSandbox
+import FshTestSupport
 import Testing
 
-/// One sandbox control service shared by the tests of this process (2048-bit keys for speed),
-/// in a fresh temporary directory, on a free port of 127.0.0.1. A sandbox that cannot be made
-/// or started fails each test that asks for it, with the reason (not the whole test process).
+/// Sandboxes for the tests of this process: 2048-bit keys, the test PKI's certificates
+/// (`FlockerTestPKI`, so no sandbox generates keys), a fresh temporary directory, a free port of
+/// 127.0.0.1. A sandbox that cannot be made or started fails the test that asked, with the reason.
 enum TestSandbox {
-  private static let made: Result<Sandbox, any Error> = Result {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("fsh-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-    var options = SandboxOptions(directory: dir)
-    options.keyBits = 2048
-    options.nodeCount = 3
-    options.convergenceDelay = 0.1
+  /// Made once, the first time a test asks; its error is every asking test's error.
+  private static let made = Result {
+    let s = try Sandbox(options: freshOptions(convergenceDelay: 0.1))
+    try s.start()
+    return s
+  }
+
+  /// One sandbox control service shared by the tests of this process.
+  static var shared: Sandbox { get throws { try made.get() } }
+
+  /// A sandbox of its own (not shared), started, with the options of Flocker's timing and gaps
+  /// (issue 29): `stateExpiry` (seconds a stopped agent's node stays in the state), `pace`
+  /// (`.upstream(scale:)` for Flocker's timing), `maxVolumeSize` (the backend's largest volume)
+  /// and `kindReports` (kinder than Flocker: every unmounted volume always listed).
+  static func make(
+    stateExpiry: Double = 120, pace: SandboxPace = .fixed, convergenceDelay: Double = 0.1,
+    maxVolumeSize: Int64? = nil, kindReports: Bool = false
+  ) throws -> Sandbox {
+    var options = try freshOptions(convergenceDelay: convergenceDelay)
+    options.stateExpiry = stateExpiry
+    options.pace = pace
+    options.maxVolumeSize = maxVolumeSize
+    options.kindReports = kindReports
+    options.log = { _ in }
     let s = try Sandbox(options: options)
     try s.start()
     return s
   }
 
-  static var shared: Sandbox {
-    get throws { try made.get() }
+  /// Options for a fresh directory that already holds the test PKI's certificates.
+  private static func freshOptions(convergenceDelay: Double) throws -> SandboxOptions {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("fsh-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try FlockerTestPKI.fillSandboxDirectory(dir)
+    var options = SandboxOptions(directory: dir)
+    options.keyBits = 2048
+    options.nodeCount = 3
+    options.convergenceDelay = convergenceDelay
+    return options
   }
 
   /// A new, empty directory for a test's HOME, never shared with another test. One that cannot
@@ -34,30 +60,6 @@ enum TestSandbox {
       Issue.record("cannot make the test's HOME \(home): \(error)")
     }
     return home
-  }
-
-  /// A sandbox of its own (not shared), started, with the options of Flocker's timing and gaps
-  /// (issue 29): `stateExpiry` (seconds a stopped agent's node stays in the state), `pace`
-  /// (`.upstream(scale:)` for Flocker's timing), `maxVolumeSize` (the backend's largest volume)
-  /// and `kindReports` (kinder than Flocker: every unmounted volume always listed).
-  static func make(
-    stateExpiry: Double = 120, pace: SandboxPace = .fixed, convergenceDelay: Double = 0.1,
-    maxVolumeSize: Int64? = nil, kindReports: Bool = false
-  ) throws -> Sandbox {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("fsh-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-    var options = SandboxOptions(directory: dir)
-    options.keyBits = 2048
-    options.nodeCount = 3
-    options.convergenceDelay = convergenceDelay
-    options.stateExpiry = stateExpiry
-    options.pace = pace
-    options.maxVolumeSize = maxVolumeSize
-    options.kindReports = kindReports
-    options.log = { _ in }
-    let s = try Sandbox(options: options)
-    try s.start()
-    return s
   }
 
   /// A session environment pointed at the shared sandbox (see `environment(_:)`).

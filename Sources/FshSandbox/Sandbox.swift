@@ -59,6 +59,22 @@ public final class Sandbox: @unchecked Sendable {
   private var server: SandboxServer?
   /// The directory's lock (`sandbox.lock`, flock(2)), held while the sandbox lives; -1 = none.
   private var lockDescriptor: Int32 = -1
+  /// The directories locked by live sandboxes of this process. A lock found held on another
+  /// directory that this process recorded is a closed sandbox's descriptor that a child process
+  /// inherited between its fork and exec (Foundation's Process closes descriptors one by one):
+  /// it is waited for, not refused.
+  private static let heldLock = NSLock()
+  nonisolated(unsafe) private static var held: Set<String> = []
+  private static func holds(_ directory: String) -> Bool {
+    heldLock.lock()
+    defer { heldLock.unlock() }
+    return held.contains(directory)
+  }
+  private static func setHeld(_ directory: String, _ on: Bool) {
+    heldLock.lock()
+    defer { heldLock.unlock() }
+    if on { held.insert(directory) } else { held.remove(directory) }
+  }
   /// Seconds since 1970; tests replace it to move time without sleeping.
   var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 
@@ -119,7 +135,10 @@ public final class Sandbox: @unchecked Sendable {
   deinit {
     server?.stop()
     try? model.saveAgentStateIfChanged()
-    if lockDescriptor >= 0 { Glibc.close(lockDescriptor) }
+    if lockDescriptor >= 0 {
+      Glibc.close(lockDescriptor)
+      Self.setHeld(certificatesDirectory, false)
+    }
   }
 
   /// Stops serving, saves the agents' side and lets go of the state directory, so another
@@ -132,6 +151,7 @@ public final class Sandbox: @unchecked Sendable {
     if lockDescriptor >= 0 {
       Glibc.close(lockDescriptor)
       lockDescriptor = -1
+      Self.setHeld(certificatesDirectory, false)
     }
   }
 
@@ -354,8 +374,9 @@ public final class Sandbox: @unchecked Sendable {
         Glibc.close(descriptor)
         throw SandboxError.io(path: path, errno: code)
       }
-      if waitForOrphanedHolder(descriptor) {
+      if waitForOrphanedHolder(descriptor, directory: directory) {
         writeLockInfo(descriptor, options: options, port: nil, nodeCount: 0)
+        setHeld(directory, true)
         return descriptor
       }
       let count = pread(descriptor, &bytes, bytes.count, 0)
@@ -370,19 +391,25 @@ public final class Sandbox: @unchecked Sendable {
       throw SandboxError.directoryInUse(directory: directory, pid: pid, command: command)
     }
     writeLockInfo(descriptor, options: options, port: nil, nodeCount: 0)
+    setHeld(directory, true)
     return descriptor
   }
 
   /// When the process that owns the lock's holder is gone (an `fsh sandbox serve` killed with
   /// SIGKILL: its fsh-sandbox child is saving and exiting), waits up to 5 s for the lock.
   /// Returns whether it was taken.
-  private static func waitForOrphanedHolder(_ descriptor: Int32) -> Bool {
+  private static func waitForOrphanedHolder(_ descriptor: Int32, directory: String) -> Bool {
     var bytes = [UInt8](repeating: 0, count: 4096)
     let count = pread(descriptor, &bytes, bytes.count, 0)
     guard count > 0, case .object(let info)? = try? parseJSON(Array(bytes.prefix(count))),
-      case .int(let owner)? = info["pid"], owner > 0, owner != Int64(getpid()),
-      kill(pid_t(owner), 0) != 0, errno == ESRCH
+      case .int(let owner)? = info["pid"], owner > 0
     else { return false }
+    let ownerGone = owner != Int64(getpid()) && kill(pid_t(owner), 0) != 0 && errno == ESRCH
+    var closedHere = false
+    if case .int(let server)? = info["sandbox_pid"], server == Int64(getpid()) {
+      closedHere = !holds(directory)
+    }
+    guard ownerGone || closedHere else { return false }
     for _ in 0..<250 {
       usleep(20_000)
       if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }

@@ -1,5 +1,6 @@
 import Foundation
 import FshKit
+import FshTestSupport
 import Testing
 
 /// Runs every `Scripts/**/*.fsh` and checks the expectations written in it:
@@ -11,7 +12,7 @@ import Testing
 ///                                    declares fails the script)
 ///     # sandbox                      run against the shared sandbox control service
 ///     # args: A B …                  the script's arguments
-struct ScriptTests {
+@Suite(.blocking) struct ScriptTests {
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Scripts")
 

@@ -1,10 +1,11 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 @testable import FshSandbox
 
 /// The sandbox's agents as unkind as Flocker's: leases block, stages show, agents go away.
-@Suite("Agents")
+@Suite("Agents", .blocking)
 struct AgentTests {
   /// A dataset created on `node` and advanced until mounted there.
   func mounted(_ sandbox: Sandbox, _ clock: ManualClock, on node: String) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 @testable import FshSandbox
@@ -6,7 +7,7 @@ import Testing
 /// Issue 29: the sandbox converges as Flocker 1.15 does (reference flocker-convergence.md):
 /// leases, per-agent reports, stopped agents, upstream pace, refused sizes, hash order,
 /// restarts, huge sizes, copies, one writer per directory, and the endpoints upstream answers.
-@Suite("Faithful convergence")
+@Suite("Faithful convergence", .blocking)
 struct FaithfulConvergenceTests {
   func entry(_ sandbox: Sandbox, _ id: String) -> [String: Any]? {
     sandbox.get("/v1/state/datasets").array.first { $0["dataset_id"] as? String == id }

@@ -1,9 +1,10 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 @testable import FshSandbox
 
-@Suite("State, nodes and leases")
+@Suite("State, nodes and leases", .blocking)
 struct StateAndLeaseTests {
   @Test func datasetConvergesStageByStage() throws {
     let (sandbox, clock) = try makeSandbox()

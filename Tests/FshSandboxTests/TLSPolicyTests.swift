@@ -1,4 +1,5 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 @testable import FshSandbox
@@ -6,7 +7,7 @@ import Testing
 /// The handshake as the real control service makes it (Twisted 16.6, pyOpenSSL, OpenSSL 1.0.x):
 /// TLS 1.2 at most, and a client certificate whose key usage allows client authentication.
 /// curl and openssl are found through PATH; a missing one fails the test with the package name.
-@Suite("TLS policy", .serialized)
+@Suite("TLS policy", .serialized, .blocking)
 struct TLSPolicyTests {
   let directory = temporaryDirectory("tls-policy")
   let sandbox: Sandbox

@@ -9,7 +9,7 @@ import Testing
 private var curl: String { get throws { try RequiredTool.curl() } }
 
 /// Real HTTPS on 127.0.0.1 with curl (OpenSSL) as the client.
-@Suite("TLS server", .serialized)
+@Suite("TLS server", .serialized, .blocking)
 struct TLSTests {
   let directory = temporaryDirectory("tls")
   let sandbox: Sandbox

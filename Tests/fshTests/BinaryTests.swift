@@ -1,8 +1,9 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// Black-box tests of the built `fsh` binary: flags, -c, scripts, stdin, exit statuses.
-struct BinaryTests {
+@Suite(.blocking) struct BinaryTests {
   static let binary: String = {
     var dir = Bundle.main.bundleURL
     for _ in 0..<3 {

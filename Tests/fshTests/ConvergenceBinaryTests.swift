@@ -1,9 +1,10 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// fsh against a sandbox whose agents are as unkind as Flocker's, through the binary and over
 /// TLS: agents that stop, leases that block, state that churns.
-@Suite(.serialized) struct ConvergenceBinaryTests {
+@Suite(.serialized, .blocking) struct ConvergenceBinaryTests {
   /// Runs `fsh -c script` against the sandbox; returns the run.
   func fsh(_ sandbox: ServedSandbox, _ script: String, json: Bool = false) throws -> BinaryTests.Run
   {
@@ -98,7 +99,7 @@ import Testing
   @Test func aRestartedSandboxHandsOverOnceItsAgentsReport() throws {
     // The second `--sandbox` loads the saved configuration; its agents reconnect before the
     // session starts, so the first command sees the nodes and the volume still mounted.
-    let home = BinaryTests.tempHome()
+    let home = try BinaryTests.sandboxHome()
     let first = try BinaryTests.run(
       ["--sandbox", "-c", "create kept 1G on 10.0.0.2; wait kept attached timeout 60s"],
       env: ["HOME": home])

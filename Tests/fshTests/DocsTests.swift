@@ -1,8 +1,9 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// Documentation generated from the command table must not drift from it.
-struct DocsTests {
+@Suite(.blocking) struct DocsTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 

@@ -1,8 +1,9 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// Every `examples/*.fsh` against a sandbox served by the binary, as an operator would run them.
-@Suite(.serialized) struct ExamplesTests {
+@Suite(.serialized, .blocking) struct ExamplesTests {
   static let examples = DocsTests.root.appendingPathComponent("examples").path
 
   @Test func examplesRunAgainstTheSandbox() throws {

@@ -1,9 +1,10 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// Issue 17 through the binary: an explicitly chosen cluster beats the environment, results
 /// alone on standard output, help where people look, profiles edited safely.
-@Suite(.serialized) struct FirstDayTests {
+@Suite(.serialized, .blocking) struct FirstDayTests {
   typealias Run = BinaryTests.Run
 
   static func run(_ args: [String], env: [String: String] = [:]) throws -> Run {
@@ -147,10 +148,11 @@ import Testing
   }
 
   @Test func destroyAndMoveSayTheFullIdAndNameOfWhatTheyActOn() throws {
-    let r = try Self.run([
-      "--sandbox", "-c",
-      "create d17 1G on 10.0.0.1; move d17 to 10.0.0.2; destroy d17 --yes; destroy 1 --yes",
-    ])
+    let r = try Self.run(
+      [
+        "--sandbox", "-c",
+        "create d17 1G on 10.0.0.1; move d17 to 10.0.0.2; destroy d17 --yes; destroy 1 --yes",
+      ], env: ["HOME": try BinaryTests.sandboxHome()])
     let uuid = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
     func has(_ pattern: String) -> Bool {
       r.stderr.range(of: pattern, options: .regularExpression) != nil
@@ -162,7 +164,8 @@ import Testing
   }
 
   @Test func theVerboseTraceNamesTheAddressNotNil() throws {
-    let r = try Self.run(["--sandbox", "-v", "-c", "version"])
+    let r = try Self.run(
+      ["--sandbox", "-v", "-c", "version"], env: ["HOME": try BinaryTests.sandboxHome()])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(!r.stderr.contains("(nil)"), "\(r.stderr)")
     #expect(r.stderr.contains("* Connected to 127.0.0.1 port "), "\(r.stderr)")

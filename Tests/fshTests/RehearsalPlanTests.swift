@@ -1,9 +1,10 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// The rehearsal plan tells requested from converged: a move blocked by a lease on the node
 /// holding the data is planned as requested, not converged, from that node.
-@Suite(.serialized) struct RehearsalPlanTests {
+@Suite(.serialized, .blocking) struct RehearsalPlanTests {
   @Test func aLeaseBlockedMoveIsRequestedNotConverged() throws {
     // pinned: configured on 10.0.0.2, still mounted on 10.0.0.3, where a lease holds it.
     let prod = try RehearsalBinaryTests().production()

@@ -1,11 +1,13 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// The sandbox through the binary: `--sandbox -c version`, and `fsh sandbox serve` in one
 /// process reached from another with the printed environment.
-@Suite(.serialized) struct SandboxBinaryTests {
+@Suite(.serialized, .blocking) struct SandboxBinaryTests {
   @Test func sandboxFlagPrintsTheVersionOverMutualTLS() throws {
-    let r = try BinaryTests.run(["--sandbox", "-c", "version -o json"])
+    let r = try BinaryTests.run(
+      ["--sandbox", "-c", "version -o json"], env: ["HOME": try BinaryTests.sandboxHome()])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("\"flocker\": \"1.15.0\""))
   }

@@ -1,9 +1,10 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// fsh and the `fsh-sandbox` child: found beside fsh, a clear error when it is missing or dies,
 /// and never a child that outlives fsh.
-struct SandboxProcessTests {
+@Suite(.blocking) struct SandboxProcessTests {
   /// A directory holding a copy of fsh and, when given, an `fsh-sandbox` script beside it.
   static func install(sandboxScript: String?) throws -> String {
     let dir = BinaryTests.tempHome() + "/bin"

@@ -4,7 +4,7 @@ import Testing
 
 /// Checks of what an ordinary user cannot do. Root reads every file, so when the suite runs as
 /// root (as CI does) the binary, copied where `nobody` can reach it, runs as `nobody`.
-struct UnprivilegedTests {
+@Suite(.blocking) struct UnprivilegedTests {
   @Test func unreadableCAFileFailsC1() throws {
     let dir = try Unprivileged.sharedDirectory("c1")
     defer { try? FileManager.default.removeItem(atPath: dir) }

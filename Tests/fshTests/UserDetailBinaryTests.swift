@@ -1,9 +1,10 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 /// The binary as a user meets it: colour flags in a pipe, a broken configuration in JSON,
 /// `api` then `curl`, and `if COMMAND ARGS` (the sandbox through `ServedSandbox`).
-@Suite(.serialized) struct UserDetailBinaryTests {
+@Suite(.serialized, .blocking) struct UserDetailBinaryTests {
   /// `--color always` colours an error in a pipe; `--color never` and the default do not.
   @Test func colorFlagAppliesToErrors() throws {
     let always = try BinaryTests.run(["--color", "always", "-c", "datasets status bogus"])

@@ -8,7 +8,7 @@ import Testing
 
 /// `node bundle` against the sandbox's CA: distinct node identities the cluster accepts, the
 /// /etc/flocker layout and modes, and refusals.
-struct NodeBundleTests {
+@Suite(.blocking) struct NodeBundleTests {
   /// A copy of the sandbox's CA in a fresh folder (so each test has its own registry), and a
   /// session on the sandbox whose host is a name the agent accepts.
   static func setUp() throws -> (session: Session, host: AskingHost, caDir: String, work: String) {

@@ -8,7 +8,7 @@ import Testing
 
 @testable import FshKit
 
-@Suite("certs commands")
+@Suite("certs commands", .blocking)
 struct CertsCommandTests {
   /// A session whose working directory is a fresh directory.
   static func session(in dir: String, flags: [ConfigKey: String] = [:]) -> (Session, TextHost) {

@@ -2,6 +2,7 @@
 import Foundation
 import FshPKI
 import FshSandbox
+import FshTestSupport
 import Testing
 
 @testable import FshClient
@@ -74,7 +75,7 @@ func expectError(
 }
 
 /// Failures the real control service (the sandbox, over mutual TLS) can produce.
-@Suite("Client: failures")
+@Suite("Client: failures", .blocking)
 struct ClientFailureTests {
   let server: SandboxPeer
   init() throws { server = try SandboxPeer() }
@@ -251,7 +252,7 @@ struct ClientFailureTests {
 }
 
 /// The python stand-in, only for answers the sandbox never gives (each test says which).
-@Suite("Client: failures only a stand-in server makes")
+@Suite("Client: failures only a stand-in server makes", .blocking)
 struct ClientStandInFailureTests {
   let server: MiniControlServer
   init() throws { server = try MiniControlServer() }
@@ -347,7 +348,7 @@ final class DoneFlag: @unchecked Sendable {
   }
 }
 
-@Suite("Client: cancellation", .serialized)
+@Suite("Client: cancellation", .serialized, .blocking)
 struct ClientCancelTests {
   @Test func cancelDuringSlowResponse() throws {
     let server = try SandboxPeer()

@@ -2,6 +2,7 @@
 // (ClusterLists.read): the same view as reading them in turn, the same errors, and the
 // byte-level prefix match completion uses.
 import Foundation
+import FshTestSupport
 import Testing
 
 @testable import FshKit
@@ -26,7 +27,7 @@ final class PairedTransport: ControlTransport, @unchecked Sendable {
   }
 }
 
-@Suite("Client: lists read side by side")
+@Suite("Client: lists read side by side", .blocking)
 struct ConcurrentListsTests {
   static func answers(_ count: Int, failing: Set<String> = []) -> (HTTPRequest) -> HTTPResponse {
     FastListingTests.answers(count, failing: failing)

@@ -10,7 +10,7 @@ import Testing
 @testable import FshKit
 @testable import FshLanguage
 
-@Suite("Client: endpoints")
+@Suite("Client: endpoints", .blocking)
 struct FlockerClientEndpointTests {
   @Test func versionAndConnectionReuse() throws {
     let server = try SandboxPeer()

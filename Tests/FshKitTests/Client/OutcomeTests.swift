@@ -3,12 +3,13 @@
 import Foundation
 import FshPKI
 import FshSandbox
+import FshTestSupport
 import Testing
 
 @testable import FshClient
 @testable import FshKit
 
-@Suite("Client: outcomes under faults")
+@Suite("Client: outcomes under faults", .blocking)
 struct OutcomeTests {
   @Test func aReadIsRetriedOnAServerError() throws {
     let s = try RunningSandbox()

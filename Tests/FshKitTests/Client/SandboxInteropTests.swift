@@ -50,7 +50,7 @@ final class RunningSandbox: @unchecked Sendable {
   }
 }
 
-@Suite("Client: against the sandbox")
+@Suite("Client: against the sandbox", .blocking)
 struct SandboxInteropTests {
   @Test func everyEndpoint() throws {
     let s = try RunningSandbox()

@@ -1,10 +1,11 @@
 import Foundation
 import FshKit
 import FshSandbox
+import FshTestSupport
 import Testing
 
 /// The library as another program uses it: only public API (no @testable import here).
-struct EmbeddingTests {
+@Suite(.blocking) struct EmbeddingTests {
   /// A command of the embedding program.
   struct Greet: Command {
     static let who = Parameter.positional(

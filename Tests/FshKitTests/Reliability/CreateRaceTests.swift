@@ -4,11 +4,12 @@
 import Foundation
 import FshClient
 import FshSandbox
+import FshTestSupport
 import Testing
 
 @testable import FshKit
 
-@Suite("Reliability: create race")
+@Suite("Reliability: create race", .blocking)
 struct ReliabilityCreateRaceTests {
   /// The sessions overlap for certain: each one's first POST waits at a barrier until every
   /// session has read the configuration and is about to post, so all of them post against the

@@ -3,6 +3,7 @@
 // every output format and in diagnostics; huge values are cut in tables.
 import Foundation
 import FshSandbox
+import FshTestSupport
 import Testing
 
 @testable import FshClient
@@ -10,7 +11,7 @@ import Testing
 @testable import FshKit
 @testable import FshLanguage
 
-@Suite("Reliability: terminal safety")
+@Suite("Reliability: terminal safety", .blocking)
 struct ReliabilityTerminalSafetyTests {
   /// Red text, a window-title OSC ending in BEL, a clipboard write (OSC 52), carriage return,
   /// an 8-bit CSI "clear screen", a bidi override and a line separator.

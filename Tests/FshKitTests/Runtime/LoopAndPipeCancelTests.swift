@@ -1,10 +1,11 @@
 import Foundation
 import FshKit
+import FshTestSupport
 import Testing
 
 /// Issue 30: `Session.cancel()` from another thread stops a `while` loop and a pipe to a
 /// system command (the command killed, the script interrupted).
-struct LoopAndPipeCancelTests {
+@Suite(.blocking) struct LoopAndPipeCancelTests {
   func session(_ host: CollectingHost) -> Session {
     let home = FileManager.default.temporaryDirectory
       .appendingPathComponent("fsh-cancel-\(UInt32.random(in: 0...UInt32.max))").path

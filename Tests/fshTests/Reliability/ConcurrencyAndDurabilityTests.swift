@@ -1,6 +1,7 @@
 // Concurrency (history and profiles written by several fsh at once) and durability (a sandbox
 // killed with SIGKILL in the middle of a burst of creates loses nothing it acknowledged).
 import Foundation
+import FshTestSupport
 import Testing
 
 @testable import fsh
@@ -9,7 +10,7 @@ import Testing
   import Glibc
 #endif
 
-@Suite("Reliability: concurrency and durability")
+@Suite("Reliability: concurrency and durability", .blocking)
 struct ReliabilityConcurrencyTests {
   /// Two writers appending at once keep every line. Each writer opens the file itself, so the
   /// `flock` between the two threads is the same as between two processes (locks belong to open

@@ -4,6 +4,7 @@
 // crash and its peak memory (VmHWM) must stay bounded, and the script must stop at the right
 // line with exit status 1.
 import Foundation
+import FshTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -84,7 +85,7 @@ struct Fault: CustomStringConvertible, Sendable {
   var description: String { name }
 }
 
-@Suite("Reliability: fault matrix")
+@Suite("Reliability: fault matrix", .blocking)
 struct ReliabilityFaultMatrixTests {
   /// Timeouts of the matrix script, so that every row is quick.
   static let timeout = 1.0

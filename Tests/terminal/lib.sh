@@ -7,6 +7,8 @@ SOCK="fsh-test-$(basename "$0" .sh)-$$"
 export HOME="$T/home" XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
 export EDITRC=/dev/null TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset NO_COLOR FSH_HISTSIZE FSH_HISTFILE
+# Tall results are printed, not paged, except in test_pager (which sets PAGER itself).
+export PAGER=cat
 mkdir -p "$HOME" "$XDG_STATE_HOME/fsh" "$XDG_CONFIG_HOME/fsh"
 # A sandbox state (certificates) made once by run.sh saves each test the key generation.
 # copy_sandbox_template DIR: the template's certificates and nodes (no datasets) into DIR.

@@ -36,7 +36,7 @@ struct CertsCommandTests {
   }
 
   @Test func generatedSetHasFlockerCANamesAndModes() throws {
-    let dir = CertFixtures.directory("gen")
+    let dir = try CertFixtures.directory("gen")
     let (s, host, outcome) = Self.generate(in: dir)
     #expect(outcome.status == 0, "\(outcome.diagnostics)")
     let uuid = try #require(s.variable("n")?["node_uuid"]?.text)
@@ -82,7 +82,7 @@ struct CertsCommandTests {
   }
 
   @Test func neverOverwrites() throws {
-    let dir = CertFixtures.directory("gen")
+    let dir = try CertFixtures.directory("gen")
     _ = Self.generate(in: dir)
     let before = try String(contentsOfFile: dir + "/alice.key", encoding: .utf8)
     let (s, _) = Self.session(in: dir)
@@ -100,7 +100,7 @@ struct CertsCommandTests {
   }
 
   @Test func generatedSetPassesCheckAndOpenSSL() throws {
-    let dir = CertFixtures.directory("gen")
+    let dir = try CertFixtures.directory("gen")
     _ = Self.generate(in: dir)
     let (s, host) = Self.session(
       in: dir,
@@ -126,7 +126,7 @@ struct CertsCommandTests {
   }
 
   @Test func checkFailsTheScriptAndGivesJSON() throws {
-    let set = CertFixtures.clientSet(port: "4524")
+    let set = try CertFixtures.clientSet(port: "4524")
     let (s, host) = Self.session(
       in: set.dir,
       flags: [.host: "10.0.0.5", .port: "4524", .certs: set.dir, .user: "alice"])
@@ -142,7 +142,7 @@ struct CertsCommandTests {
   }
 
   @Test func showDescribesWithoutKeyMaterial() throws {
-    let set = CertFixtures.clientSet()
+    let set = try CertFixtures.clientSet()
     let (s, host) = Self.session(in: set.dir)
     #expect(s.run("certs show control-service.crt", name: "show").status == 0)
     #expect(host.output.contains("role:       control service"))
@@ -153,11 +153,11 @@ struct CertsCommandTests {
     #expect(host.output.contains("format:    PKCS#1 RSA"))
     #expect(host.output.contains("encrypted: false"))
     #expect(!host.output.contains("MII"))
-    CertFixtures.write("not a certificate\n", set.dir + "/junk.crt")
+    try CertFixtures.write("not a certificate\n", set.dir + "/junk.crt")
     let junk = s.run("certs show junk.crt", name: "show")
     #expect(junk.stoppedBy?.message == "'junk.crt' holds no PEM certificate or key")
     let v1 = try CertFixtures.v1CA.issueControl(hostname: "10.0.0.5", keyBits: 2048)
-    CertFixtures.write(v1.certificatePEM, set.dir + "/v1.crt")
+    try CertFixtures.write(v1.certificatePEM, set.dir + "/v1.crt")
     host.output = ""
     #expect(s.run("certs show v1.crt", name: "show").status == 0)
     #expect(host.output.contains("version:    1 (with extensions"))
@@ -187,7 +187,7 @@ struct CertsCommandTests {
 
   @Test func liveCheckWithANodeCertificateFailsTheHandshake() throws {
     let sandbox = try TestSandbox.shared
-    let dir = CertFixtures.directory("live")
+    let dir = try CertFixtures.directory("live")
     let ca = try FlockerCA.load(
       certificatePEM: String(contentsOfFile: sandbox.caCertificatePath, encoding: .utf8),
       keyPEM: String(
@@ -211,7 +211,7 @@ struct CertsCommandTests {
   /// Done-when: `certs init`, `certs control 127.0.0.1`, `certs user alice` and `certs node`
   /// produce a set that the sandbox accepts, and `certs check --live` passes on it.
   @Test func generatedSetServesASandboxAndPassesLive() throws {
-    let dir = CertFixtures.directory("gen")
+    let dir = try CertFixtures.directory("gen")
     let (_, _, outcome) = Self.generate(in: dir)
     #expect(outcome.status == 0)
     let fm = FileManager.default

@@ -78,7 +78,7 @@ struct ClientUnitTests {
     // The dialled host is matched against the leaf's SANs as Go does (wildcards included), read
     // from the text OpenSSL prints for them (libcurl's certificate info).
     let printed = HostName.parsePrinted("DNS:control-service, IP Address:10.0.0.5")
-    let parsed = try CertificateInfo.parseAll(pem: CertFixtures.control.certificatePEM).first
+    let parsed = try CertificateInfo.parseAll(pem: try CertFixtures.control.certificatePEM).first
     #expect(printed == parsed?.hostNames, "the printed form reads as the parse does")
     #expect(CurlTransport.serverNameNote(names: printed, host: "10.0.0.5") == nil)
     #expect(CurlTransport.serverNameNote(names: printed, host: "CONTROL-SERVICE") == nil)

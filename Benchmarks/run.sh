@@ -72,7 +72,18 @@ cut -d' ' -f1-3 /proc/loadavg >"$out/load-start.txt"
 
 echo "== starting sandboxes (2048- and 4096-bit keys; 100 000 datasets on 10 nodes)"
 serve K2048 --nodes 3 --delay 0.1 --key-bits 2048
-serve K4096 --nodes 3 --delay 0.1 --key-bits 4096
+# No --key-bits: the default is flocker-ca's 4096 bits. The only RSA-4096 generation of the
+# project's checks is here (the test suite uses 2048-bit keys made once): the sandbox's and
+# `certs init`'s defaults must make 4096-bit keys, as flocker-ca does, or the benchmark stops.
+start=$(date +%s.%N)
+serve K4096 --nodes 3 --delay 0.1
+echo "   RSA-4096 CA, control and user certificates: $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+"$FSH" -c "certs init big --dir '$work/big-ca'" >"$work/big-ca.out" 2>&1 ||
+  { cat "$work/big-ca.out" >&2; exit 1; }
+for f in K4096/cluster K4096/admin big-ca/cluster; do
+  openssl x509 -in "$work/$f.crt" -noout -text | grep -q "Public-Key: (4096 bit)" ||
+    { echo "bench: $f.crt (default key size) is not RSA-4096, flocker-ca's size" >&2; exit 1; }
+done
 
 echo "== goal 2: one request in a new process, with 2048- and 4096-bit keys; start-up"
 for k in K2048 K4096; do

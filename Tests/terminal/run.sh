@@ -15,9 +15,15 @@ cp "$sandbox_binary" "$logs/fsh-sandbox"
 FSH=$logs/fsh
 shift
 
-# One sandbox state (certificates) for all tests: key generation takes seconds.
+# One sandbox state (certificates, 2048-bit: `fsh --sandbox` would make 4096-bit ones, seconds
+# each) for all tests, made by a sandbox that is stopped once it serves (hang guard 60 s).
 tpl=$(mktemp -d "${TMPDIR:-/tmp}/fsh-sandbox-tpl.XXXXXX")
-if HOME=$tpl XDG_STATE_HOME=$tpl/state XDG_CONFIG_HOME=$tpl/config "$FSH" --sandbox -q -c 'version' >/dev/null 2>&1; then
+HOME=$tpl "$FSH" sandbox serve --port 0 --key-bits 2048 --dir "$tpl/state/fsh/sandbox" >"$tpl/serve.out" 2>&1 &
+tpl_pid=$!
+for _ in $(seq 600); do grep -q "^export FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=" "$tpl/serve.out" && break; sleep 0.1; done
+kill "$tpl_pid" 2>/dev/null
+wait "$tpl_pid" 2>/dev/null
+if grep -q "^export FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE=" "$tpl/serve.out"; then
   export FSH_TEST_SANDBOX_TEMPLATE=$tpl/state/fsh/sandbox
 fi
 

@@ -107,22 +107,33 @@ import Testing
 
   @Test func anEntryDroppedByAnotherNodesReportIsNotCalledNotCreated() throws {
     let sandbox = try ServedSandbox(flags: Self.pace)
+    // Only 10.0.0.2 reports while it creates and attaches 'half', then it stops before the
+    // mount: the state lists 'half' without a node, and nothing else reports to drop it yet.
+    #expect(try agent(sandbox, ["stop", "10.0.0.1"]).status == 0)
+    #expect(try agent(sandbox, ["stop", "10.0.0.3"]).status == 0)
     #expect(try agent(sandbox, ["stop", "10.0.0.2", "--before", "mount"]).status == 0)
     let created = try fsh(sandbox, "create half 1G on 10.0.0.2")
     #expect(created.status == 0, "\(created.stderr)")
     try waitStopped(sandbox, "10.0.0.2")
-    // In one process: seen without a node, then dropped when 10.0.0.3 reports its own view.
-    let run = try fsh(
-      sandbox,
-      """
-      wait half detached timeout 60s
-      create other 1G on 10.0.0.3
-      wait other attached timeout 60s
-      let d = dataset half
-      echo "status=$d.status"
-      echo "where=$d.where"
-      explain half
-      """)
+    // In one process: seen without a node, then dropped when 10.0.0.3 starts again and reports
+    // its own view (the script starts that agent through a system command).
+    var env = sandbox.environment
+    env["HOME"] = home
+    env["FSH_BIN"] = BinaryTests.binary
+    let run = try BinaryTests.run(
+      [
+        "-c",
+        """
+        wait half detached timeout 60s
+        echo go | sh -c '"$FSH_BIN" sandbox agent start 10.0.0.3 >/dev/null 2>&1; cat'
+        create other 1G on 10.0.0.3
+        wait other attached timeout 60s
+        let d = dataset half
+        echo "status=$d.status"
+        echo "where=$d.where"
+        explain half
+        """,
+      ], env: env)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("status=pending"), "\(run.stdout)")
     #expect(!run.stdout.contains("not created"), "\(run.stdout)")

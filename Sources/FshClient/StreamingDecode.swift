@@ -40,12 +40,21 @@ final class StreamingArrayDecoder<Sink: ListElementSink> {
   /// Node ids, shared across the elements (see `StringInterner`).
   private var interner = StringInterner()
 
+  /// The most bytes one unfinished element may hold. A Flocker dataset object is a few KiB at
+  /// most (16 metadata pairs of 256 code points); more is a malformed answer, whose bytes are
+  /// then no longer kept (`finish` reports the element's error from what was kept), so an
+  /// endless or huge wrong answer costs no more memory than this.
+  static var stuckLimit: Int { 1 << 20 }
+  private var stuck = false
+
   /// Takes the next chunk; one at offset 0 after others starts the body over (a retry).
   func feed(_ chunk: UnsafeBufferPointer<UInt8>, at offset: Int) throws {
     if offset == 0 && received > 0 { reset() }
     received += chunk.count
+    if stuck { return }
     buffer.append(contentsOf: chunk)
     decodeWhatIsWhole()
+    if buffer.count - next > Self.stuckLimit { stuck = true }
     // Drop what is decoded; only the unfinished element stays.
     if next > 0 {
       buffer.removeSubrange(0..<next)
@@ -137,6 +146,7 @@ final class StreamingArrayDecoder<Sink: ListElementSink> {
   private func reset() {
     sink = Sink()
     received = 0
+    stuck = false
     buffer = []
     base = 0
     next = 0

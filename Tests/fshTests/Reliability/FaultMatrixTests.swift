@@ -114,7 +114,9 @@ struct ReliabilityFaultMatrixTests {
     Fault(name: "drop-mid", cause: ["was cut off before its end"]),
     Fault(name: "truncated", cause: ["not valid json", "lacks the field", "unexpected value"]),
     Fault(name: "invalid", cause: ["not valid json", "unexpected value"]),
-    Fault(name: "huge-array", cause: ["unexpected value", "larger than"]),
+    // On a loaded machine the 20 MB may not all arrive within the script's 1 s: either way a
+    // clear error.
+    Fault(name: "huge-array", cause: ["unexpected value", "larger than", "request timeout"]),
     Fault(name: "endless", cause: ["larger than", "request timeout"]),
     Fault(name: "trickle", cause: ["request timeout"]),
     Fault(name: "silent", cause: ["timed out after 1 s (connect timeout)"]),

@@ -18,6 +18,9 @@ echo $error.message
 try dataset xyz
 echo $error.message $error.code
 # expect: no dataset named 'xyz' not-found
+try wait xyz attached timeout 1s
+echo $error.message
+# expect: no dataset named 'xyz'
 try create acc-one 1G on 10.0.0.2
 echo $error.code
 # expect: exists
@@ -56,4 +59,4 @@ echo -o csv $ns
 # expect: *,10.0.0.?,*
 # expect: *,10.0.0.?,*
 if $one.size > abc { echo wrong }
-# expect error: 58:4: cannot compare a number with 'abc' using '>'
+# expect error: 61:4: cannot compare a number with 'abc' using '>'

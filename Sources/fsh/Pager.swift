@@ -1,4 +1,5 @@
 import Foundation
+import FshFiles
 import FshKit
 
 #if canImport(Glibc)
@@ -107,31 +108,8 @@ enum Pager {
     return !(exited && (code == 126 || code == 127))
   }
 
-  /// Writes until done or the pager is gone (`q` before the end): SIGPIPE is blocked in this
-  /// thread meanwhile, and one it raised is taken.
+  /// Writes until done or the pager is gone (`q` before the end): see `PipeWrite`.
   static func writeAll(_ text: String, to fd: Int32) {
-    var pipeSignal = sigset_t()
-    sigemptyset(&pipeSignal)
-    sigaddset(&pipeSignal, SIGPIPE)
-    var previous = sigset_t()
-    pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
-    var pendingBefore = sigset_t()
-    sigpending(&pendingBefore)
-    defer {
-      var pending = sigset_t()
-      sigpending(&pending)
-      if sigismember(&pending, SIGPIPE) == 1 && sigismember(&pendingBefore, SIGPIPE) == 0 {
-        var zero = timespec()
-        _ = sigtimedwait(&pipeSignal, nil, &zero)
-      }
-      pthread_sigmask(SIG_SETMASK, &previous, nil)
-    }
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else { return }
-      bytes = bytes.dropFirst(n)
-    }
+    PipeWrite.all(Array(text.utf8), to: fd)
   }
 }

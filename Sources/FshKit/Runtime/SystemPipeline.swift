@@ -1,6 +1,7 @@
 // Runs the system commands of `COMMAND | tool … | tool …`: spawned with posix_spawnp, chained
 // by pipes, fed the command's rendered output, their standard output read back.
 import Foundation
+import FshFiles
 
 #if canImport(Glibc)
   import Glibc
@@ -181,22 +182,9 @@ struct SystemPipeline {
     return status
   }
 
-  /// Writes everything, or until the reader is gone; SIGPIPE is blocked in this thread (a
-  /// tool that stops reading, like `head -1`, must not end fsh).
-  static func writeAll(_ bytes: [UInt8], to fd: Int32) {
-    var pipeSignal = sigset_t()
-    sigemptyset(&pipeSignal)
-    sigaddset(&pipeSignal, SIGPIPE)
-    pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-    var written = 0
-    while written < bytes.count {
-      let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else { return }
-      written += n
-    }
-    // A SIGPIPE raised here is pending on this thread only, and goes with it.
-  }
+  /// Writes everything, or until the reader is gone (a tool that stops reading, like
+  /// `head -1`, must not end fsh): see `PipeWrite`.
+  static func writeAll(_ bytes: [UInt8], to fd: Int32) { PipeWrite.all(bytes, to: fd) }
 
   static func readAll(_ fd: Int32) -> [UInt8] {
     var out: [UInt8] = []

@@ -33,6 +33,9 @@ let package = Package(
     .systemLibrary(
       name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .target(name: "CFshSupport"),
+    // The system's OpenSSL (libssl-dev): certificates (FshPKI) and the sandbox's TLS server.
+    .target(
+      name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
     // MARK: Writing files safely: one atomic and one exclusive writer (EINTR retried)
     .target(name: "FshFiles"),
@@ -41,6 +44,7 @@ let package = Package(
     .target(
       name: "FshPKI",
       dependencies: [
+        "COpenSSL",
         "FshFiles",
         .product(name: "X509", package: "swift-certificates"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -74,6 +78,7 @@ let package = Package(
     .target(
       name: "FshSandbox",
       dependencies: [
+        "COpenSSL",
         "FshFiles",
         "FshPKI",
         .product(name: "Crypto", package: "swift-crypto"),

@@ -19,4 +19,6 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "fsh_pki_shim.h"
+
 #endif

@@ -41,16 +41,8 @@ let package = Package(
     .target(name: "FshFiles"),
 
     // MARK: Certificates the way flocker-ca makes and checks them
-    .target(
-      name: "FshPKI",
-      dependencies: [
-        "COpenSSL",
-        "FshFiles",
-        .product(name: "X509", package: "swift-certificates"),
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "_CryptoExtras", package: "swift-crypto"),
-        .product(name: "SwiftASN1", package: "swift-asn1"),
-      ]),
+    // OpenSSL (COpenSSL), as Flocker's own tools (pyOpenSSL): no BoringSSL copy to build.
+    .target(name: "FshPKI", dependencies: ["COpenSSL", "FshFiles"]),
 
     // MARK: The language: source text, lexer, parser, syntax tree, diagnostics. Imports nothing.
     .target(name: "FshLanguage"),

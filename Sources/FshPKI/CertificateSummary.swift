@@ -1,11 +1,6 @@
-import Crypto
 import Foundation
-import FshFiles
-import SwiftASN1
-import X509
-import _CryptoExtras
 
-/// The few facts about a certificate that Flocker cares about, read with swift-certificates.
+/// The few facts about a certificate that Flocker cares about, read with OpenSSL.
 public struct CertificateSummary: Sendable, Equatable {
   /// The subject's commonName (the last one if there are several), if any.
   public let commonName: String?
@@ -23,47 +18,25 @@ public struct CertificateSummary: Sendable, Equatable {
 
   /// Parses a DER certificate.
   public init(derBytes: [UInt8]) throws {
-    self.init(try Certificate(derEncoded: derBytes))
+    self.init(try ParsedCertificate(der: derBytes))
   }
 
-  /// Parses the first certificate in PEM text.
+  /// Parses PEM text holding exactly one block, a `CERTIFICATE`.
   public init(pem: String) throws {
-    self.init(try Certificate(pemEncoded: pem))
+    let block = try PEMBlock(single: pem)
+    guard block.label == "CERTIFICATE" else {
+      throw PEMError("PEM block is '\(block.label)', expected 'CERTIFICATE'")
+    }
+    try self.init(derBytes: block.der)
   }
 
-  init(_ certificate: Certificate) {
-    var commonName: String?
-    var unit: String?
-    for rdn in certificate.subject {
-      for attribute in rdn {
-        if attribute.type == .RDNAttributeType.commonName {
-          commonName = Self.string(attribute.value)
-        } else if attribute.type == .RDNAttributeType.organizationalUnitName {
-          unit = Self.string(attribute.value)
-        }
-      }
-    }
-    self.commonName = commonName
-    self.organizationalUnit = unit
-    var issuerName: String?
-    for rdn in certificate.issuer {
-      for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
-        issuerName = Self.string(attribute.value)
-      }
-    }
-    self.issuerCommonName = issuerName
-    self.notValidBefore = certificate.notValidBefore
-    self.notValidAfter = certificate.notValidAfter
-    self.version = certificate.version == .v1 ? .v1 : .v3
-    let constraints = try? certificate.extensions.basicConstraints
-    if case .isCertificateAuthority = constraints {
-      self.isCertificateAuthority = true
-    } else {
-      self.isCertificateAuthority = false
-    }
-  }
-
-  private static func string(_ value: RelativeDistinguishedName.Attribute.Value) -> String {
-    String(value) ?? String(describing: value)
+  init(_ certificate: ParsedCertificate) {
+    commonName = certificate.subject.commonName
+    organizationalUnit = certificate.subject.organizationalUnit
+    issuerCommonName = certificate.issuer.commonName
+    notValidBefore = certificate.notValidBefore
+    notValidAfter = certificate.notValidAfter
+    version = certificate.versionField == 0 ? .v1 : .v3
+    isCertificateAuthority = certificate.basicConstraints.value == true
   }
 }

@@ -6,11 +6,8 @@
 // are X.509 **version 1** even though they carry v3 extensions; `CertificateVersion.v1` reproduces
 // that byte for byte (the `[0] version` field is simply absent from the DER).
 
-import Crypto
+import COpenSSL
 import Foundation
-import SwiftASN1
-import X509
-import _CryptoExtras
 
 /// Which X.509 version field certificates are written with.
 public enum CertificateVersion: String, Sendable, CaseIterable {
@@ -106,15 +103,18 @@ public struct FlockerCA: Sendable {
   /// from now (whole seconds) for 7300 days. Tests set it to make expired certificates.
   public var validity: DateInterval?
 
-  private let certificate: Certificate
-  private let key: _RSA.Signing.PrivateKey
+  /// The CA certificate's DER and its facts, and the CA key as PKCS#1 DER: plain bytes, parsed
+  /// again for each certificate issued.
+  private let certificateDER: [UInt8]
+  private let certificateFacts: ParsedCertificate
+  private let keyDER: [UInt8]
 
   /// The CA as an `IssuedCredential` (file name `cluster`).
   public var credential: IssuedCredential {
     IssuedCredential(
       certificatePEM: certificatePEM, privateKeyPEM: privateKeyPEM, commonName: name,
       clusterUUID: clusterUUID, kind: .certificateAuthority,
-      serialNumberHex: Self.hex(certificate.serialNumber.bytes), suggestedFileName: "cluster")
+      serialNumberHex: certificateFacts.serialNumberHex, suggestedFileName: "cluster")
   }
 
   /// Creates a new cluster CA like `flocker-ca initialize <name>`: subject `CN=<name>,
@@ -130,26 +130,48 @@ public struct FlockerCA: Sendable {
   ) throws -> FlockerCA {
     guard !name.isEmpty else { throw FlockerPKIError.invalidArgument("The cluster name is empty.") }
     let key = try makeKey(bits: keyBits)
+    defer { EVP_PKEY_free(key) }
     let clusterUUID = UUID().uuidString.lowercased()
-    let subject = try DistinguishedName {
-      OrganizationalUnitName(clusterUUID)
-      CommonName(name)
-    }
-    let publicKey = Certificate.PublicKey(key.publicKey)
-    let ski = SubjectKeyIdentifier(hash: publicKey)
-    let extensions = try Certificate.Extensions {
-      Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-      Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-      ski
-      AuthorityKeyIdentifier(keyIdentifier: ski.keyIdentifier)
-    }
     let certificate = try sign(
-      version: version, publicKey: publicKey, issuer: subject, subject: subject,
-      extensions: extensions, issuerKey: key, validity: validity)
+      version: version, subjectKey: key, issuer: nil,
+      subject: [(NID_organizationalUnitName, clusterUUID), (NID_commonName, name)],
+      issuerKey: key, validity: validity
+    ) { x509 in
+      let constraints = BASIC_CONSTRAINTS_new()
+      defer { BASIC_CONSTRAINTS_free(constraints) }
+      constraints?.pointee.ca = 0xff
+      constraints?.pointee.pathlen = ASN1_INTEGER_new()
+      let usage = ASN1_BIT_STRING_new()
+      defer { ASN1_BIT_STRING_free(usage) }
+      let identifier = ASN1_OCTET_STRING_new()
+      defer { ASN1_OCTET_STRING_free(identifier) }
+      let authority = AUTHORITY_KEYID_new()
+      defer { AUTHORITY_KEYID_free(authority) }
+      // keyUsage keyCertSign (bit 5) and cRLSign (bit 6); subjectKeyIdentifier the SHA-1 of
+      // the public key bits (RFC 5280 4.2.1.2, method 1), authorityKeyIdentifier the same keyid.
+      var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+      var length: UInt32 = 0
+      guard let constraints, let pathlen = constraints.pointee.pathlen,
+        ASN1_INTEGER_set(pathlen, 0) == 1, let usage,
+        ASN1_BIT_STRING_set_bit(usage, 5, 1) == 1, ASN1_BIT_STRING_set_bit(usage, 6, 1) == 1,
+        X509_pubkey_digest(x509, EVP_sha1(), &digest, &length) == 1, let identifier,
+        ASN1_OCTET_STRING_set(identifier, digest, Int32(length)) == 1, let authority,
+        let keyID = ASN1_OCTET_STRING_dup(identifier)
+      else { return false }
+      authority.pointee.keyid = keyID
+      return X509_add1_ext_i2d(x509, NID_basic_constraints, constraints, 1, 0) == 1
+        && X509_add1_ext_i2d(x509, NID_key_usage, usage, 1, 0) == 1
+        && X509_add1_ext_i2d(x509, NID_subject_key_identifier, identifier, 0, 0) == 1
+        && X509_add1_ext_i2d(x509, NID_authority_key_identifier, authority, 0, 0) == 1
+    }
+    guard let keyDER = encodeDER({ i2d_PrivateKey(key, $0) }) else {
+      throw OpenSSLError("cannot encode the CA key")
+    }
     return FlockerCA(
-      certificatePEM: try certificate.serializeAsPEM().pemString,
-      privateKeyPEM: key.pemRepresentation, name: name, clusterUUID: clusterUUID,
-      version: version, certificate: certificate, key: key)
+      certificatePEM: PEMBlock(label: "CERTIFICATE", der: certificate.der).text,
+      privateKeyPEM: try privateKeyPEM(key), name: name, clusterUUID: clusterUUID,
+      version: version, certificateDER: certificate.der, certificateFacts: certificate.facts,
+      keyDER: keyDER)
   }
 
   /// Loads an existing CA (`cluster.crt` + `cluster.key`). The key may be PKCS#1 or PKCS#8.
@@ -157,28 +179,47 @@ public struct FlockerCA: Sendable {
   public static func load(
     certificatePEM: String, keyPEM: String, version: CertificateVersion = .v1
   ) throws -> FlockerCA {
-    let certificate: Certificate
+    let certificateDER: [UInt8]
+    let facts: ParsedCertificate
     do {
-      certificate = try Certificate(pemEncoded: certificatePEM)
+      let block = try PEMBlock(single: certificatePEM)
+      guard block.label == "CERTIFICATE" else {
+        throw PEMError("PEM block is '\(block.label)', expected 'CERTIFICATE'")
+      }
+      facts = try ParsedCertificate(der: block.der)
+      certificateDER = block.der
     } catch {
       throw FlockerPKIError.invalidPEM(what: "CA certificate", reason: "\(error)")
     }
-    let key: _RSA.Signing.PrivateKey
-    do {
-      key = try _RSA.Signing.PrivateKey(unsafePEMRepresentation: keyPEM)
-    } catch {
-      throw FlockerPKIError.invalidPEM(what: "CA key", reason: "\(error)")
+    // The first private key block, PKCS#1 or PKCS#8, RSA of at least 1024 bits; encrypted keys
+    // are refused (never a passphrase prompt).
+    let keyDER: [UInt8] = try withBIO(reading: keyPEM) { bio in
+      guard let key = fsh_pki_read_private_key(bio) else {
+        throw FlockerPKIError.invalidPEM(
+          what: "CA key", reason: "\(OpenSSLError("no readable RSA private key"))")
+      }
+      defer { EVP_PKEY_free(key) }
+      guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else {
+        throw FlockerPKIError.invalidPEM(what: "CA key", reason: "not an RSA key")
+      }
+      guard EVP_PKEY_get_bits(key) >= 1024 else {
+        throw FlockerPKIError.invalidPEM(what: "CA key", reason: "RSA key smaller than 1024 bits")
+      }
+      guard samePublicKey(publicKeyDER(key) ?? [], facts.publicKey) else {
+        throw FlockerPKIError.keyMismatch
+      }
+      guard let der = encodeDER({ i2d_PrivateKey(key, $0) }) else {
+        throw FlockerPKIError.invalidPEM(what: "CA key", reason: "\(OpenSSLError("cannot encode"))")
+      }
+      return der
     }
-    guard Certificate.PublicKey(key.publicKey) == certificate.publicKey else {
-      throw FlockerPKIError.keyMismatch
-    }
-    let summary = CertificateSummary(certificate)
-    guard let clusterUUID = summary.organizationalUnit else {
+    guard let clusterUUID = facts.subject.organizationalUnit else {
       throw FlockerPKIError.missingClusterUUID
     }
     return FlockerCA(
-      certificatePEM: certificatePEM, privateKeyPEM: keyPEM, name: summary.commonName ?? "",
-      clusterUUID: clusterUUID, version: version, certificate: certificate, key: key)
+      certificatePEM: certificatePEM, privateKeyPEM: keyPEM, name: facts.subject.commonName ?? "",
+      clusterUUID: clusterUUID, version: version, certificateDER: certificateDER,
+      certificateFacts: facts, keyDER: keyDER)
   }
 
   /// Issues the control service certificate like `flocker-ca create-control-certificate <host>`:
@@ -188,88 +229,150 @@ public struct FlockerCA: Sendable {
     guard !hostname.isEmpty else {
       throw FlockerPKIError.invalidArgument("The control service hostname is empty.")
     }
-    var names: [GeneralName] = [.dnsName("control-service")]
+    var names: [(Int32, [UInt8])] = [(GEN_DNS, Array("control-service".utf8))]
     if let ip = Self.ipAddressBytes(hostname) {
-      names.append(.ipAddress(ASN1OctetString(contentBytes: ip[...])))
+      names.append((GEN_IPADD, ip))
     } else {
-      names.append(.dnsName(hostname))
+      names.append((GEN_DNS, Array(hostname.utf8)))
     }
-    let extensions = try Certificate.Extensions { SubjectAlternativeNames(names) }
     return try issue(
-      commonName: "control-service", kind: .control, extensions: extensions, keyBits: keyBits,
-      fileName: "control-\(hostname)")
+      commonName: "control-service", kind: .control, keyBits: keyBits,
+      fileName: "control-\(hostname)"
+    ) { x509 in
+      guard let list = GENERAL_NAMES_new() else { return false }
+      defer { GENERAL_NAMES_free(list) }
+      for (type, bytes) in names {
+        guard
+          let value = ASN1_STRING_type_new(type == GEN_DNS ? V_ASN1_IA5STRING : V_ASN1_OCTET_STRING)
+        else { return false }
+        guard ASN1_STRING_set(value, bytes, Int32(bytes.count)) == 1, let name = GENERAL_NAME_new()
+        else {
+          ASN1_STRING_free(value)
+          return false
+        }
+        GENERAL_NAME_set0_value(name, type, UnsafeMutableRawPointer(value))
+        guard fsh_pki_general_names_push(list, name) == 1 else {
+          GENERAL_NAME_free(name)
+          return false
+        }
+      }
+      return X509_add1_ext_i2d(x509, NID_subject_alt_name, UnsafeMutableRawPointer(list), 0, 0) == 1
+    }
   }
 
   /// Issues a node agent certificate like `flocker-ca create-node-certificate`:
   /// `CN=node-<new uuid4>`, no extensions. `nodeUUID` of the result is the node's identity.
   public func issueNode(keyBits: Int = 4096) throws -> IssuedCredential {
     let uuid = UUID().uuidString.lowercased()
-    return try issue(
-      commonName: "node-\(uuid)", kind: .node, extensions: Certificate.Extensions(),
-      keyBits: keyBits, fileName: uuid)
+    return try issue(commonName: "node-\(uuid)", kind: .node, keyBits: keyBits, fileName: uuid) {
+      _ in true
+    }
   }
 
   /// Issues an API user certificate like `flocker-ca create-api-certificate <name>`:
   /// `CN=user-<name>`, extendedKeyUsage clientAuth (non-critical).
   public func issueUser(name: String, keyBits: Int = 4096) throws -> IssuedCredential {
     guard !name.isEmpty else { throw FlockerPKIError.invalidArgument("The user name is empty.") }
-    let extensions = try Certificate.Extensions { try ExtendedKeyUsage([.clientAuth]) }
-    return try issue(
-      commonName: "user-\(name)", kind: .user, extensions: extensions, keyBits: keyBits,
-      fileName: name)
+    return try issue(commonName: "user-\(name)", kind: .user, keyBits: keyBits, fileName: name) {
+      x509 in
+      guard let usage = EXTENDED_KEY_USAGE_new() else { return false }
+      defer { EXTENDED_KEY_USAGE_free(usage) }
+      guard let clientAuth = OBJ_nid2obj(NID_client_auth),
+        fsh_pki_eku_push(usage, clientAuth) == 1
+      else { return false }
+      return X509_add1_ext_i2d(x509, NID_ext_key_usage, UnsafeMutableRawPointer(usage), 0, 0) == 1
+    }
   }
 
   // MARK: - Internals
 
   private func issue(
-    commonName: String, kind: CredentialKind, extensions: Certificate.Extensions, keyBits: Int,
-    fileName: String
+    commonName: String, kind: CredentialKind, keyBits: Int, fileName: String,
+    extensions: (OpaquePointer) -> Bool
   ) throws -> IssuedCredential {
     let key = try Self.makeKey(bits: keyBits)
-    let subject = try DistinguishedName {
-      OrganizationalUnitName(clusterUUID)
-      CommonName(commonName)
+    defer { EVP_PKEY_free(key) }
+    let signed = try withRSAPrivateKey(keyDER) { issuerKey in
+      try withX509(certificateDER) { caCertificate in
+        try Self.sign(
+          version: version, subjectKey: key, issuer: X509_get_subject_name(caCertificate),
+          subject: [(NID_organizationalUnitName, clusterUUID), (NID_commonName, commonName)],
+          issuerKey: issuerKey, validity: validity, extensions: extensions)
+      }
     }
-    let certificate = try Self.sign(
-      version: version, publicKey: Certificate.PublicKey(key.publicKey),
-      issuer: self.certificate.subject, subject: subject, extensions: extensions,
-      issuerKey: self.key, validity: validity
-    )
+    guard let signed = signed ?? nil else { throw OpenSSLError("cannot read the CA") }
     return IssuedCredential(
-      certificatePEM: try certificate.serializeAsPEM().pemString,
-      privateKeyPEM: key.pemRepresentation, commonName: commonName, clusterUUID: clusterUUID,
-      kind: kind, serialNumberHex: Self.hex(certificate.serialNumber.bytes),
+      certificatePEM: PEMBlock(label: "CERTIFICATE", der: signed.der).text,
+      privateKeyPEM: try Self.privateKeyPEM(key), commonName: commonName,
+      clusterUUID: clusterUUID, kind: kind, serialNumberHex: signed.facts.serialNumberHex,
       suggestedFileName: fileName)
   }
 
-  private static func makeKey(bits: Int) throws -> _RSA.Signing.PrivateKey {
+  /// A new RSA key; the caller frees it.
+  private static func makeKey(bits: Int) throws -> OpaquePointer {
     guard [2048, 3072, 4096].contains(bits) else {
       throw FlockerPKIError.invalidArgument("Unsupported RSA key size \(bits) (use 2048-4096).")
     }
-    return try _RSA.Signing.PrivateKey(keySize: .init(bitCount: bits))
+    guard let key = fsh_pki_rsa_generate(Int32(bits)) else {
+      throw OpenSSLError("cannot generate an RSA key")
+    }
+    return key
   }
 
+  /// PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), what flocker-ca writes.
+  private static func privateKeyPEM(_ key: OpaquePointer) throws -> String {
+    guard let bio = BIO_new(BIO_s_mem()) else { throw OpenSSLError("cannot make a memory BIO") }
+    defer { BIO_free(bio) }
+    guard PEM_write_bio_PrivateKey_traditional(bio, key, nil, nil, 0, nil, nil) == 1 else {
+      throw OpenSSLError("cannot write the private key")
+    }
+    return contents(of: bio)
+  }
+
+  /// Makes and signs a certificate: `issuer` nil means self-issued (the subject), `extensions`
+  /// adds the extensions to the unsigned certificate.
   private static func sign(
-    version: CertificateVersion, publicKey: Certificate.PublicKey, issuer: DistinguishedName,
-    subject: DistinguishedName, extensions: Certificate.Extensions,
-    issuerKey: _RSA.Signing.PrivateKey, validity: DateInterval?
-  ) throws -> Certificate {
-    // A random positive 128-bit serial (flocker-ca: os.urandom(16)); SerialNumber adds the
-    // leading zero byte DER needs when the top bit is set.
+    version: CertificateVersion, subjectKey: OpaquePointer, issuer: OpaquePointer?,
+    subject: [(Int32, String)], issuerKey: OpaquePointer, validity: DateInterval?,
+    extensions: (OpaquePointer) -> Bool
+  ) throws -> (der: [UInt8], facts: ParsedCertificate) {
+    guard let x509 = X509_new() else { throw OpenSSLError("cannot make a certificate") }
+    defer { X509_free(x509) }
+    // A random positive 128-bit serial (flocker-ca: os.urandom(16)); OpenSSL adds the leading
+    // zero byte DER needs when the top bit is set.
     var serial = [UInt8](repeating: 0, count: 16)
     var rng = SystemRandomNumberGenerator()
     for index in serial.indices { serial[index] = rng.next() }
     if serial.allSatisfy({ $0 == 0 }) { serial[15] = 1 }
-    // Whole seconds, rounded down like OpenSSL's X509_gmtime_adj (swift-certificates would round
-    // to the nearest second, which can put notBefore up to 0.5 s in the future).
+    // Whole seconds, rounded down like OpenSSL's X509_gmtime_adj. An explicit period is rounded
+    // to the nearest second, as FshPKI always wrote it.
     let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
     let period = validity ?? DateInterval(start: now, duration: 7300 * 86400)
-    return try Certificate(
-      version: version == .v1 ? .v1 : .v3,
-      serialNumber: Certificate.SerialNumber(bytes: serial), publicKey: publicKey,
-      notValidBefore: period.start, notValidAfter: period.end, issuer: issuer,
-      subject: subject, signatureAlgorithm: .sha256WithRSAEncryption, extensions: extensions,
-      issuerPrivateKey: Certificate.PrivateKey(issuerKey))
+    guard let notBefore = time_t(exactly: period.start.timeIntervalSince1970.rounded()),
+      let notAfter = time_t(exactly: period.end.timeIntervalSince1970.rounded())
+    else { throw FlockerPKIError.invalidArgument("The validity period is out of range.") }
+    guard let name = X509_NAME_new() else { throw OpenSSLError("cannot make a name") }
+    defer { X509_NAME_free(name) }
+    for (nid, value) in subject {
+      let bytes = Array(value.utf8)
+      guard
+        X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0) == 1
+      else { throw FlockerPKIError.invalidArgument("'\(value)' cannot be put in a name.") }
+    }
+    let serialNumber = BN_bin2bn(serial, Int32(serial.count), nil)
+    defer { BN_free(serialNumber) }
+    guard version == .v1 || X509_set_version(x509, 2) == 1,
+      let serialNumber, BN_to_ASN1_INTEGER(serialNumber, X509_get_serialNumber(x509)) != nil,
+      ASN1_TIME_set(X509_getm_notBefore(x509), notBefore) != nil,
+      ASN1_TIME_set(X509_getm_notAfter(x509), notAfter) != nil,
+      X509_set_subject_name(x509, name) == 1,
+      X509_set_issuer_name(x509, issuer ?? name) == 1,
+      X509_set_pubkey(x509, subjectKey) == 1,
+      extensions(x509),
+      X509_sign(x509, issuerKey, EVP_sha256()) > 0,
+      let der = encodeDER({ i2d_X509(x509, $0) })
+    else { throw OpenSSLError("cannot make the certificate") }
+    return (der, try ParsedCertificate(der: der))
   }
 
   static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
@@ -291,14 +394,16 @@ public struct FlockerCA: Sendable {
 
   private init(
     certificatePEM: String, privateKeyPEM: String, name: String, clusterUUID: String,
-    version: CertificateVersion, certificate: Certificate, key: _RSA.Signing.PrivateKey
+    version: CertificateVersion, certificateDER: [UInt8], certificateFacts: ParsedCertificate,
+    keyDER: [UInt8]
   ) {
     self.certificatePEM = certificatePEM
     self.privateKeyPEM = privateKeyPEM
     self.name = name
     self.clusterUUID = clusterUUID
     self.version = version
-    self.certificate = certificate
-    self.key = key
+    self.certificateDER = certificateDER
+    self.certificateFacts = certificateFacts
+    self.keyDER = keyDER
   }
 }

@@ -1,16 +1,13 @@
 // Reading certificates and keys the way the TLS stacks that use them do: OpenSSL (and so libcurl
-// and the Flocker services) for chains, Go (kubelets, flocker-go) for host names. Parsing is
-// swift-certificates and SwiftASN1; nothing here reads ASN.1 by hand.
+// and the Flocker services) for chains, Go (kubelets, flocker-go) for host names. Parsing and
+// signature checks are OpenSSL's (ParsedCertificate.swift); nothing here reads ASN.1 by hand.
 //
-// swift-certificates parses X.509 v1 certificates that carry extensions (what flocker-ca writes)
-// but its RFC 5280 policy would reject them. OpenSSL accepts them, so chain checks here are done
-// directly (issuer name, signature, CA flag, key usage) instead of through the X509 Verifier.
+// X.509 v1 certificates that carry extensions (what flocker-ca writes) are read like any other,
+// as OpenSSL reads them; chain checks are done directly (issuer name, signature, CA flag, key
+// usage) so that each problem can be named, instead of one X509_verify_cert error.
 
-import Crypto
+import COpenSSL
 import Foundation
-import SwiftASN1
-import X509
-import _CryptoExtras
 
 /// What a certificate is for in a Flocker cluster, read from its subject and CA flag.
 public enum FlockerRole: Equatable, Sendable, CustomStringConvertible {
@@ -70,14 +67,14 @@ public enum ChainProblem: Equatable, Sendable, CustomStringConvertible {
 
 /// One parsed certificate and the facts Flocker, OpenSSL and Go care about.
 public struct CertificateInfo: Sendable {
-  let certificate: Certificate
+  let parsed: ParsedCertificate
   /// The DER encoding, as found in the file.
   public let derBytes: [UInt8]
 
   /// Parses a DER certificate.
   public init(derBytes: [UInt8]) throws {
     do {
-      certificate = try Certificate(derEncoded: derBytes)
+      parsed = try ParsedCertificate(der: derBytes)
     } catch {
       throw FlockerPKIError.invalidPEM(what: "certificate", reason: "\(error)")
     }
@@ -87,54 +84,44 @@ public struct CertificateInfo: Sendable {
   /// Every `CERTIFICATE` block of PEM text, in order. Other blocks are ignored; throws when a
   /// certificate block does not parse. An empty result means there was none.
   public static func parseAll(pem: String) throws -> [CertificateInfo] {
-    let documents: [PEMDocument]
+    let blocks: [PEMBlock]
     do {
-      documents = try PEMDocument.parseMultiple(pemString: pem)
+      blocks = try PEMBlock.all(pem)
     } catch {
       throw FlockerPKIError.invalidPEM(what: "PEM text", reason: "\(error)")
     }
-    return try documents.filter { $0.discriminator == "CERTIFICATE" }.map {
-      try CertificateInfo(derBytes: $0.derBytes)
+    return try blocks.filter { $0.label == "CERTIFICATE" }.map {
+      try CertificateInfo(derBytes: $0.der)
     }
   }
 
   /// The subject, RFC 4514 style (`CN=user-alice,OU=…`).
-  public var subject: String { certificate.subject.description }
+  public var subject: String { parsed.subject.description }
   /// The issuer, RFC 4514 style.
-  public var issuer: String { certificate.issuer.description }
+  public var issuer: String { parsed.issuer.description }
   /// The subject's commonName.
-  public var commonName: String? { CertificateSummary(certificate).commonName }
+  public var commonName: String? { parsed.subject.commonName }
   /// The subject's organizationalUnitName: the cluster UUID in Flocker certificates.
-  public var organizationalUnit: String? { CertificateSummary(certificate).organizationalUnit }
+  public var organizationalUnit: String? { parsed.subject.organizationalUnit }
   /// The issuer's commonName.
-  public var issuerCommonName: String? { CertificateSummary(certificate).issuerCommonName }
+  public var issuerCommonName: String? { parsed.issuer.commonName }
   /// The X.509 version field.
-  public var version: CertificateVersion { certificate.version == .v1 ? .v1 : .v3 }
+  public var version: CertificateVersion { parsed.versionField == 0 ? .v1 : .v3 }
   /// The version as people read it: 1, 2 or 3.
-  public var versionNumber: Int {
-    switch certificate.version {
-    case .v1: return 1
-    case .v3: return 3
-    default: return 2
-    }
-  }
+  public var versionNumber: Int { parsed.versionField + 1 }
   /// Whether it carries any extension.
-  public var hasExtensions: Bool { !certificate.extensions.isEmpty }
+  public var hasExtensions: Bool { parsed.extensionCount > 0 }
   /// A version 1 certificate with extensions, what flocker-ca writes. OpenSSL reads the
   /// extensions; Go ≥ 1.17 ignores them (no SAN), and BoringSSL refuses the certificate.
   public var isVersion1WithExtensions: Bool { version == .v1 && hasExtensions }
   /// The serial number, lower-case hex.
-  public var serialNumberHex: String { FlockerCA.hex(certificate.serialNumber.bytes) }
-  public var notValidBefore: Date { certificate.notValidBefore }
-  public var notValidAfter: Date { certificate.notValidAfter }
+  public var serialNumberHex: String { parsed.serialNumberHex }
+  public var notValidBefore: Date { parsed.notValidBefore }
+  public var notValidAfter: Date { parsed.notValidAfter }
   /// Whether the subject and issuer names are the same.
-  public var isSelfIssued: Bool { certificate.subject == certificate.issuer }
+  public var isSelfIssued: Bool { parsed.subject.der == parsed.issuer.der }
   /// basicConstraints: true for CA:TRUE, false for CA:FALSE, nil when absent or unreadable.
-  public var basicConstraintsCA: Bool? {
-    guard let constraints = try? certificate.extensions.basicConstraints else { return nil }
-    if case .isCertificateAuthority = constraints { return true }
-    return false
-  }
+  public var basicConstraintsCA: Bool? { parsed.basicConstraints.value }
   /// Whether OpenSSL treats it as a CA: basicConstraints CA:TRUE, or a self-issued version 1
   /// certificate without basicConstraints.
   public var isCertificateAuthority: Bool {
@@ -145,49 +132,20 @@ public struct CertificateInfo: Sendable {
   /// `IP:10.0.0.5`. Empty when there is no SAN extension.
   public var subjectAlternativeNames: [String] { hostNames.map(\.shown) }
   /// The subject alternative names, as host matching reads them.
-  public var hostNames: [HostName] {
-    guard let names = try? certificate.extensions.subjectAlternativeNames else { return [] }
-    return names.map { name in
-      switch name {
-      case .dnsName(let dns): return .dns(dns)
-      case .ipAddress(let octets): return .ip(Array(octets.bytes))
-      case .rfc822Name(let mail): return .other("email:\(mail)")
-      case .uniformResourceIdentifier(let uri): return .other("URI:\(uri)")
-      default: return .other(String(describing: name))
-      }
-    }
-  }
+  public var hostNames: [HostName] { parsed.subjectAlternativeNames.value ?? [] }
   /// extendedKeyUsage purposes (`clientAuth`, `serverAuth`…); nil when there is no EKU extension.
-  public var extendedKeyUsage: [String]? {
-    guard let usage = try? certificate.extensions.extendedKeyUsage else { return nil }
-    return usage.map(\.description)
-  }
+  public var extendedKeyUsage: [String]? { parsed.extendedKeyUsage.value }
   /// keyUsage as OpenSSL names it, nil when absent.
-  public var keyUsage: [String]? {
-    guard let usage = try? certificate.extensions.keyUsage else { return nil }
-    var out: [String] = []
-    if usage.digitalSignature { out.append("digitalSignature") }
-    if usage.nonRepudiation { out.append("nonRepudiation") }
-    if usage.keyEncipherment { out.append("keyEncipherment") }
-    if usage.dataEncipherment { out.append("dataEncipherment") }
-    if usage.keyAgreement { out.append("keyAgreement") }
-    if usage.keyCertSign { out.append("keyCertSign") }
-    if usage.cRLSign { out.append("cRLSign") }
-    if usage.encipherOnly { out.append("encipherOnly") }
-    if usage.decipherOnly { out.append("decipherOnly") }
-    return out
-  }
+  public var keyUsage: [String]? { parsed.keyUsage.value }
   /// The public key's algorithm and size: `RSA 4096`, `ECDSA P-256`, `Ed25519`.
-  public var publicKeyDescription: String { describe(certificate.publicKey) }
+  public var publicKeyDescription: String { parsed.publicKeyDescription }
   /// The signature algorithm (`sha256WithRSAEncryption`…).
-  public var signatureAlgorithm: String {
-    let text = String(describing: certificate.signatureAlgorithm)
-    return text.hasPrefix("SignatureAlgorithm.")
-      ? String(text.dropFirst("SignatureAlgorithm.".count)) : text
-  }
+  public var signatureAlgorithm: String { parsed.signatureAlgorithm }
   /// SHA-256 of the DER, upper-case hex pairs joined by colons (as `openssl x509 -fingerprint`).
   public var sha256Fingerprint: String {
-    SHA256.hash(data: derBytes).map { String(format: "%02X", $0) }.joined(separator: ":")
+    var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+    _ = SHA256(derBytes, derBytes.count, &digest)
+    return digest.map { String(format: "%02X", $0) }.joined(separator: ":")
   }
   /// What it is for in a Flocker cluster.
   public var role: FlockerRole {
@@ -209,22 +167,23 @@ public struct CertificateInfo: Sendable {
   /// Whether `ca` issued this certificate, as OpenSSL's chain verification decides it (names,
   /// signature, CA flag, keyUsage; validity is separate). nil means it chains.
   public func chainProblem(to ca: CertificateInfo) -> ChainProblem? {
-    guard certificate.issuer == ca.certificate.subject else {
+    guard parsed.issuer.der == ca.parsed.subject.der else {
       return .issuerMismatch(issuer: issuer, caSubject: ca.subject)
     }
-    guard ca.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) else {
-      return .badSignature
-    }
+    guard isSigned(byKey: ca.parsed.publicKey) else { return .badSignature }
     if !ca.isCertificateAuthority { return .notACertificateAuthority }
-    if let usage = try? ca.certificate.extensions.keyUsage, !usage.keyCertSign {
+    if let usage = ca.keyUsage, !usage.contains("keyCertSign") {
       return .keyUsageForbidsSigning
     }
     return nil
   }
 
   /// Whether a self-issued certificate's signature verifies with its own key.
-  public var isSelfSigned: Bool {
-    isSelfIssued && certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
+  public var isSelfSigned: Bool { isSelfIssued && isSigned(byKey: parsed.publicKey) }
+
+  /// Whether the signature verifies with the key of a SubjectPublicKeyInfo (X509_verify).
+  func isSigned(byKey spki: [UInt8]) -> Bool {
+    verifySignature(certificate: derBytes, key: spki)
   }
 
   /// Whether `host` matches a subject alternative name the way Go's `VerifyHostname` does: SAN
@@ -236,7 +195,7 @@ public struct CertificateInfo: Sendable {
   /// Whether this certificate holds the public key of `key`.
   public func matches(_ key: PrivateKeyInfo) -> Bool {
     guard let publicKey = key.publicKey else { return false }
-    return publicKey == certificate.publicKey
+    return samePublicKey(publicKey, parsed.publicKey)
   }
 
   static func formatIP(_ bytes: [UInt8]) -> String {
@@ -254,13 +213,13 @@ public struct CertificateInfo: Sendable {
   }
 }
 
-private func describe(_ key: Certificate.PublicKey) -> String {
-  if let rsa = _RSA.Signing.PublicKey(key) { return "RSA \(rsa.keySizeInBits)" }
-  if P256.Signing.PublicKey(key) != nil { return "ECDSA P-256" }
-  if P384.Signing.PublicKey(key) != nil { return "ECDSA P-384" }
-  if P521.Signing.PublicKey(key) != nil { return "ECDSA P-521" }
-  if Curve25519.Signing.PublicKey(key) != nil { return "Ed25519" }
-  return "unknown key type"
+/// Whether the signature of a DER certificate verifies with the key of a DER
+/// SubjectPublicKeyInfo.
+func verifySignature(certificate: [UInt8], key spki: [UInt8]) -> Bool {
+  defer { ERR_clear_error() }
+  return withX509(certificate) { x509 in
+    withPublicKey(spki) { X509_verify(x509, $0) == 1 } ?? false
+  } ?? false
 }
 
 /// What a private key file holds, without ever exposing the key: its PEM format, whether it is
@@ -283,7 +242,8 @@ public struct PrivateKeyInfo: Sendable {
   public let isEncrypted: Bool
   /// `RSA 4096`, `ECDSA P-256`…; nil when encrypted.
   public let algorithm: String?
-  let publicKey: Certificate.PublicKey?
+  /// The SubjectPublicKeyInfo DER of the public half; nil when encrypted.
+  let publicKey: [UInt8]?
 
   /// Reads the first private key block of PEM text. Throws when there is none or it does not
   /// parse (the error never contains key bytes).
@@ -315,23 +275,55 @@ public struct PrivateKeyInfo: Sendable {
       return
     }
     isEncrypted = false
-    let key: Certificate.PrivateKey
+    let block: PEMBlock?
     do {
-      let documents = try PEMDocument.parseMultiple(pemString: pem)
-      guard let document = documents.first(where: { $0.discriminator == label }) else {
-        throw FlockerPKIError.invalidPEM(what: "private key", reason: "no '\(label)' block")
-      }
-      key = try Certificate.PrivateKey(pemDocument: document)
-    } catch let error as FlockerPKIError {
-      throw error
+      block = try PEMBlock.all(pem).first { $0.label == label }
     } catch {
-      // Describe the failure by its type only: errors of key parsers may quote input bytes.
-      throw FlockerPKIError.invalidPEM(
-        what: "private key", reason: "the '\(label)' block does not parse")
+      throw Self.doesNotParse(label)
     }
-    publicKey = key.publicKey
-    algorithm = describe(key.publicKey)
+    guard let block else {
+      throw FlockerPKIError.invalidPEM(what: "private key", reason: "no '\(label)' block")
+    }
+    // The key kinds FshPKI has always read: RSA of 2048 bits or more, ECDSA P-256/384/521
+    // (SEC1 or PKCS#8) and Ed25519 (PKCS#8).
+    let read: (OpaquePointer) -> (String, [UInt8])? = { key in
+      guard let algorithm = keyDescription(key, minimumRSABits: 2048),
+        let spki = publicKeyDER(key)
+      else { return nil }
+      return (algorithm, spki)
+    }
+    let decoded: (String, [UInt8])??
+    switch format {
+    case .pkcs1:
+      decoded = withDecoded(
+        block.der, decode: { d2i_PrivateKey(EVP_PKEY_RSA, nil, $0, $1) },
+        free: { EVP_PKEY_free($0) }, read)
+    case .sec1:
+      decoded = withDecoded(
+        block.der, decode: { d2i_PrivateKey(EVP_PKEY_EC, nil, $0, $1) },
+        free: { EVP_PKEY_free($0) }, read)
+    default:
+      decoded = withDecoded(
+        block.der, decode: { pkcs8Key($0, $1) }, free: { EVP_PKEY_free($0) }, read)
+    }
+    // Only the label in the reason: the key's bytes never reach an error.
+    guard let (algorithm, spki) = decoded ?? nil else { throw Self.doesNotParse(label) }
+    self.algorithm = algorithm
+    publicKey = spki
   }
+
+  private static func doesNotParse(_ label: String) -> FlockerPKIError {
+    .invalidPEM(what: "private key", reason: "the '\(label)' block does not parse")
+  }
+}
+
+/// The key of a DER PKCS#8 PrivateKeyInfo (unencrypted), the cursor moved past it.
+private func pkcs8Key(_ cursor: UnsafeMutablePointer<UnsafePointer<UInt8>?>, _ count: Int)
+  -> OpaquePointer?
+{
+  guard let info = d2i_PKCS8_PRIV_KEY_INFO(nil, cursor, count) else { return nil }
+  defer { PKCS8_PRIV_KEY_INFO_free(info) }
+  return EVP_PKCS82PKEY(info)
 }
 
 /// The labels of the PEM blocks in text (`CERTIFICATE`, `RSA PRIVATE KEY`…), in order.

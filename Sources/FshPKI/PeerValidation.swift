@@ -2,8 +2,8 @@
 // the certificate must be issued by the cluster CA and its commonName must start with `user-`
 // (REST API, port 4523) or `node-` (agent port 4524). Nothing else (OU, EKU, user name) is checked.
 
+import COpenSSL
 import Foundation
-import X509
 
 /// Why a peer certificate was refused.
 public enum PeerValidationError: Error, CustomStringConvertible, Equatable {
@@ -35,12 +35,17 @@ public enum PeerValidationError: Error, CustomStringConvertible, Equatable {
 /// Validates peer leaf certificates against one cluster CA, like Flocker's
 /// `ControlServicePolicy`/`rest_api_context_factory` do.
 public struct FlockerPeerValidator: Sendable {
-  private let ca: Certificate
+  /// The CA certificate's DER and facts (the DER is parsed again to check each signature).
+  private let ca: ParsedCertificate
 
   /// - Parameter caCertificatePEM: `cluster.crt`.
   public init(caCertificatePEM: String) throws {
     do {
-      ca = try Certificate(pemEncoded: caCertificatePEM)
+      let block = try PEMBlock(single: caCertificatePEM)
+      guard block.label == "CERTIFICATE" else {
+        throw PEMError("PEM block is '\(block.label)', expected 'CERTIFICATE'")
+      }
+      ca = try ParsedCertificate(der: block.der)
     } catch {
       throw FlockerPKIError.invalidPEM(what: "CA certificate", reason: "\(error)")
     }
@@ -56,31 +61,32 @@ public struct FlockerPeerValidator: Sendable {
     leafDER: [UInt8], commonNamePrefix: String, requireClientAuthentication: Bool = false,
     now: Date = Date()
   ) throws -> String {
-    guard let leaf = try? Certificate(derEncoded: leafDER) else {
+    guard let leaf = try? ParsedCertificate(der: leafDER) else {
       throw PeerValidationError.unparsable
     }
-    guard leaf.issuer == ca.subject, ca.publicKey.isValidSignature(leaf.signature, for: leaf)
+    guard leaf.issuer.der == ca.subject.der,
+      verifySignature(certificate: leafDER, key: ca.publicKey)
     else { throw PeerValidationError.notIssuedByCluster }
     guard leaf.notValidBefore <= now, now <= leaf.notValidAfter,
       ca.notValidBefore <= now, now <= ca.notValidAfter
     else { throw PeerValidationError.expired }
-    let name = CertificateSummary(leaf).commonName
+    let name = leaf.subject.commonName
     guard let name, name.hasPrefix(commonNamePrefix) else {
       throw PeerValidationError.wrongCommonName(name, requiredPrefix: commonNamePrefix)
     }
     if requireClientAuthentication {
-      let usage: ExtendedKeyUsage?
-      let keyUsage: KeyUsage?
-      do {
-        usage = try leaf.extensions.extendedKeyUsage
-        keyUsage = try leaf.extensions.keyUsage
-      } catch {
+      switch (leaf.extendedKeyUsage, leaf.keyUsage) {
+      case (.malformed, _), (_, .malformed):
         throw PeerValidationError.notForClientAuthentication  // present but malformed
+      default:
+        break
       }
-      if let usage, !usage.contains(.clientAuth) {
+      if let usage = leaf.extendedKeyUsage.value, !usage.contains("clientAuth") {
         throw PeerValidationError.notForClientAuthentication
       }
-      if let keyUsage, !keyUsage.digitalSignature, !keyUsage.keyAgreement {
+      if let keyUsage = leaf.keyUsage.value, !keyUsage.contains("digitalSignature"),
+        !keyUsage.contains("keyAgreement")
+      {
         throw PeerValidationError.notForClientAuthentication
       }
     }

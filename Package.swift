@@ -20,9 +20,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
-    .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
-    .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
   ],
   targets: [
@@ -107,17 +105,16 @@ let package = Package(
     .executableTarget(name: "fsh-bench", dependencies: ["FshKit"], path: "Benchmarks/FshBench"),
 
     // MARK: Tests
-    // Tools found through PATH (a missing one fails naming its package), unprivileged runs, and
-    // the one test PKI (certificates made once per test process).
-    .target(name: "FshTestSupport", dependencies: ["FshPKI"], path: "Tests/FshTestSupport"),
+    // Tools found through PATH (a missing one fails naming its package), unprivileged runs, the
+    // one test PKI (certificates made once per test process), and odd certificates and keys made
+    // with OpenSSL.
+    .target(
+      name: "FshTestSupport", dependencies: ["COpenSSL", "FshPKI"], path: "Tests/FshTestSupport"),
     .testTarget(
       name: "FshKitTests",
       dependencies: [
         "FshKit", "FshLanguage", "FshJSON", "FshClient", "FshFiles", "FshSandbox", "FshPKI",
         "FshTestSupport",
-        .product(name: "X509", package: "swift-certificates"),
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "_CryptoExtras", package: "swift-crypto"),
       ],
       exclude: ["Scripts"]),
     .testTarget(

@@ -1,11 +1,9 @@
-import Crypto
 // `certs check` offline (C1–C8) and node (N1–N7) checks: each passes on a good set and fails on
 // its bad case with the right fix.
 import Foundation
 import FshPKI
+import FshTestSupport
 import Testing
-import X509
-import _CryptoExtras
 
 @testable import FshKit
 
@@ -30,20 +28,14 @@ struct CertificateCheckTests {
 
   @Test func sameNameOtherKeyFailsC4OnTheSignature() throws {
     // A certificate naming the cluster CA as issuer but signed by another key.
-    let caCert = try Certificate(pemEncoded: try CertFixtures.ca.certificatePEM)
-    let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-    let subject = try DistinguishedName {
-      OrganizationalUnitName(try CertFixtures.ca.clusterUUID)
-      CommonName("user-alice")
-    }
-    let forged = try Certificate(
-      version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
-      notValidBefore: Date() - 60, notValidAfter: Date() + 3600, issuer: caCert.subject,
-      subject: subject, signatureAlgorithm: .sha256WithRSAEncryption, extensions: .init(),
-      issuerPrivateKey: .init(key))
+    let key = try TestCertificates.makeKey(.rsa2048)
+    let forged = try TestCertificates.certificate(
+      subject: [("OU", try CertFixtures.ca.clusterUUID), ("CN", "user-alice")], keyPEM: key,
+      issuerCertificatePEM: try CertFixtures.ca.certificatePEM, signerKeyPEM: key,
+      notBefore: Date() - 60, notAfter: Date() + 3600)
     let set = try CertFixtures.clientSet()
-    try CertFixtures.write(try forged.serializeAsPEM().pemString, set.certPath, mode: 0o644)
-    try CertFixtures.write(key.pemRepresentation, set.keyPath)
+    try CertFixtures.write(forged, set.certPath, mode: 0o644)
+    try CertFixtures.write(key, set.keyPath)
     let rows = set.run()
     #expect(rows.status("C3") == .pass)
     #expect(rows.rows("C4").first?.message.contains("did not sign it") == true, "\(rows.summary)")
@@ -84,24 +76,21 @@ struct CertificateCheckTests {
 
   @Test func keysInEveryFormatAreMatched() throws {
     // PKCS#1 is what flocker-ca writes; PKCS#8 and EC keys come from other tools.
-    let rsa = try _RSA.Signing.PrivateKey(
-      unsafePEMRepresentation: try CertFixtures.user.privateKeyPEM)
-    let pkcs8 = try PrivateKeyInfo(pem: rsa.pkcs8PEMRepresentation)
+    let pkcs8 = try PrivateKeyInfo(
+      pem: try TestCertificates.pkcs8(try CertFixtures.user.privateKeyPEM))
     #expect(pkcs8.format == .pkcs8)
     let cert = try #require(
       try CertificateInfo.parseAll(pem: try CertFixtures.user.certificatePEM).first)
     #expect(cert.matches(pkcs8))
     #expect(cert.matches(try PrivateKeyInfo(pem: try CertFixtures.user.privateKeyPEM)))
 
-    let ec = P256.Signing.PrivateKey()
-    let name = try DistinguishedName { CommonName("user-ec") }
-    let ecCert = try Certificate(
-      version: .v3, serialNumber: .init(), publicKey: .init(ec.publicKey),
-      notValidBefore: Date(), notValidAfter: Date() + 3600, issuer: name, subject: name,
-      signatureAlgorithm: .ecdsaWithSHA256, extensions: .init(), issuerPrivateKey: .init(ec))
-    let ecInfo = try #require(
-      try CertificateInfo.parseAll(pem: ecCert.serializeAsPEM().pemString).first)
-    let ecKey = try PrivateKeyInfo(pem: ec.pemRepresentation)
+    let ec = try TestCertificates.makeKey(.p256)
+    let ecCert = try TestCertificates.certificate(
+      subject: [("CN", "user-ec")], keyPEM: ec, signerKeyPEM: ec, notBefore: Date(),
+      notAfter: Date() + 3600)
+    let ecInfo = try #require(try CertificateInfo.parseAll(pem: ecCert).first)
+    #expect(ecInfo.signatureAlgorithm == "ecdsaWithSHA256")
+    let ecKey = try PrivateKeyInfo(pem: ec)
     #expect(ecKey.algorithm == "ECDSA P-256")
     #expect(ecInfo.matches(ecKey))
     #expect(!cert.matches(ecKey))

@@ -13,14 +13,11 @@ let package = Package(
     .library(name: "FshSandbox", targets: ["FshSandbox"]),
     .executable(name: "fsh", targets: ["fsh"]),
     // The sandbox in a process of its own, started by `fsh --sandbox`, `fsh sandbox serve` and
-    // rehearsals: its server stack (swift-nio, NIOSSL) stays out of every fsh start-up.
+    // rehearsals: its server (threads, OpenSSL) stays out of every fsh start-up.
     .executable(name: "fsh-sandbox", targets: ["fsh-sandbox"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
-    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
   ],
   targets: [
@@ -71,11 +68,6 @@ let package = Package(
         "COpenSSL",
         "FshFiles",
         "FshPKI",
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
-        .product(name: "NIOHTTP1", package: "swift-nio"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
 
     // MARK: What fsh and fsh-sandbox say to each other over a pair of pipes (Foundation only)

@@ -12,7 +12,7 @@ import Foundation
 /// Which X.509 version field certificates are written with.
 public enum CertificateVersion: String, Sendable, CaseIterable {
   /// Version 1 (no version field in the DER) carrying v3 extensions, as `flocker-ca` writes them.
-  /// OpenSSL 3 and curl accept these; BoringSSL (NIOSSL) refuses to parse them.
+  /// OpenSSL 3 and curl accept these (and the sandbox serves them); BoringSSL refuses to parse them.
   case v1
   /// Version 3, what every modern toolkit expects.
   case v3

@@ -3,7 +3,7 @@
 //
 // Not thread-safe: `Sandbox` serialises all access with one lock.
 
-import Crypto
+import COpenSSL
 import Foundation
 
 /// Where a dataset's volume is, as its agents know it (reference flocker-convergence.md).
@@ -362,11 +362,13 @@ final class ClusterModel {
   /// `X-Configuration-Tag`: 32 hex chars that change whenever the serialized configuration
   /// does, and only then. Clients treat it as opaque (they send it back in
   /// `X-If-Configuration-Matches`), so the first half of a SHA-256 serves as well as Flocker's
-  /// MurmurHash3 x64 128, and swift-crypto already has it.
+  /// MurmurHash3 x64 128, and OpenSSL already has it.
   func tag() -> String {
     if let cachedTag { return cachedTag }
-    let tag = SHA256.hash(data: serializedConfiguration()).prefix(16)
-      .map { String(format: "%02x", $0) }.joined()
+    var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+    let configuration = serializedConfiguration()
+    _ = configuration.withUnsafeBufferPointer { SHA256($0.baseAddress, $0.count, &digest) }
+    let tag = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
     cachedTag = tag
     return tag
   }

@@ -23,9 +23,9 @@ import FshPKI
 ///
 /// Certificates: the sandbox writes `cluster.crt|.key`, `control-service.crt|.key` (for its
 /// `host`) and `<userName>.crt|.key` into `directory`, all 0600, reusing them when present. They
-/// have flocker-ca's subjects and extensions but are X.509 **v3**: BoringSSL (NIOSSL, which serves
-/// the TLS here) refuses to parse the v1-with-extensions certificates flocker-ca writes, both as
-/// its own certificate and as a client's.
+/// have flocker-ca's subjects and extensions but are X.509 **v3**, which every client accepts
+/// (Go ≥ 1.17 ignores a v1 certificate's subjectAltName). flocker-ca's own v1-with-extensions
+/// certificates, placed in `directory`, are served too: the TLS is OpenSSL's, as in Flocker.
 ///
 /// TLS: only `cluster.crt` is trusted; a client certificate chaining to it is required and its
 /// leaf commonName must start with `user-`. Anything else (no certificate, a `node-` certificate,

@@ -1,6 +1,6 @@
 // fsh-sandbox: the sandbox control service in a process of its own, started by `fsh --sandbox`,
-// `fsh sandbox serve` and rehearsals (the protocol is in FshSandboxProtocol). Keeping swift-nio
-// and NIOSSL here keeps them out of every `fsh` start-up.
+// `fsh sandbox serve` and rehearsals (the protocol is in FshSandboxProtocol). Keeping the server
+// here keeps it out of every `fsh` start-up.
 
 import Foundation
 import FshSandbox

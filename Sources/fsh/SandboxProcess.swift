@@ -5,8 +5,8 @@ import FshSandboxProtocol
   import Glibc
 #endif
 
-/// A running `fsh-sandbox`: the sandbox control service in a child process (swift-nio and
-/// NIOSSL stay out of fsh's own start-up). It is found beside the running fsh first, then on
+/// A running `fsh-sandbox`: the sandbox control service in a child process (its server and
+/// threads stay out of fsh's own start-up). It is found beside the running fsh first, then on
 /// PATH; it sits in a process group of its own (Ctrl-C in the REPL is fsh's), and it exits when
 /// fsh closes its standard input or dies.
 final class SandboxProcess {

@@ -81,9 +81,9 @@ struct TLSPolicyTests {
     let (accepted, _, acceptedErr) = try get(good)
     #expect(accepted == 0, "\(acceptedErr)")
     let serverOnly = try issue("mallory", extensions: "extendedKeyUsage=serverAuth\n")
-    expectHandshakeRefused(try get(serverOnly), alert: "alert certificate unknown")
+    expectHandshakeRefused(try get(serverOnly), alert: "alert unsupported certificate")
     let signingOnly = try issue(
       "trent", extensions: "keyUsage=critical,keyCertSign\nextendedKeyUsage=clientAuth\n")
-    expectHandshakeRefused(try get(signingOnly), alert: "alert certificate unknown")
+    expectHandshakeRefused(try get(signingOnly), alert: "alert unsupported certificate")
   }
 }

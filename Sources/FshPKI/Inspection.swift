@@ -328,12 +328,69 @@ private func pkcs8Key(_ cursor: UnsafeMutablePointer<UnsafePointer<UInt8>?>, _ c
 
 /// The labels of the PEM blocks in text (`CERTIFICATE`, `RSA PRIVATE KEY`…), in order.
 public func pemLabels(_ text: String) -> [String] {
-  var labels: [String] = []
-  for line in text.split(whereSeparator: \.isNewline) {
-    let l = line.trimmingCharacters(in: .whitespaces)
-    if l.hasPrefix("-----BEGIN "), l.hasSuffix("-----"), l.count > 16 {
-      labels.append(String(l.dropFirst(11).dropLast(5)))
+  // The BEGIN markers are found with memchr and only their lines are read as text: `certs
+  // check` reads every file it is given through here, and the fuzz tests thousands of mutated
+  // ones (splitting every line into Characters was most of their time in a debug build).
+  var text = text
+  return text.withUTF8 { bytes -> [String] in
+    guard let base = bytes.baseAddress else { return [] }
+    let marker = Array("-----BEGIN ".utf8)
+    var labels: [String] = []
+    var offset = 0
+    while offset < bytes.count,
+      let dash = memchr(base + offset, Int32(UInt8(ascii: "-")), bytes.count - offset)
+    {
+      let at = base.distance(to: dash.assumingMemoryBound(to: UInt8.self))
+      offset = at + 1
+      guard bytes.count - at >= marker.count, memcmp(base + at, marker, marker.count) == 0 else {
+        continue
+      }
+      offset = at + marker.count
+      var lineStart = at
+      while lineStart > 0, !endsLine(bytes, lineStart - 1) { lineStart -= 1 }
+      var lineEnd = at
+      while lineEnd < bytes.count, !startsLineBreak(bytes, lineEnd) { lineEnd += 1 }
+      let before = String(
+        decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<at]), as: UTF8.self)
+      guard before.unicodeScalars.allSatisfy(isHorizontalSpace) else { continue }
+      var rest = String(
+        decoding: UnsafeBufferPointer(rebasing: bytes[offset..<lineEnd]), as: UTF8.self
+      ).unicodeScalars[...]
+      while let last = rest.last, isHorizontalSpace(last) { rest = rest.dropLast() }
+      let dashes = "-----".unicodeScalars
+      guard rest.count > dashes.count, rest.suffix(dashes.count).elementsEqual(dashes) else {
+        continue
+      }
+      labels.append(String(String.UnicodeScalarView(rest.dropLast(dashes.count))))
     }
+    return labels
   }
-  return labels
+}
+
+/// Whether a line break (`Character.isNewline`: LF, VT, FF, CR, NEL, LINE and PARAGRAPH
+/// SEPARATOR) ends at byte `index`.
+private func endsLine(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
+  switch bytes[index] {
+  case 0x0A...0x0D: return true
+  case 0x85: return index >= 1 && bytes[index - 1] == 0xC2
+  case 0xA8, 0xA9: return index >= 2 && bytes[index - 2] == 0xE2 && bytes[index - 1] == 0x80
+  default: return false
+  }
+}
+
+/// Whether a line break starts at byte `index`.
+private func startsLineBreak(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
+  switch bytes[index] {
+  case 0x0A...0x0D: return true
+  case 0xC2: return index + 1 < bytes.count && bytes[index + 1] == 0x85
+  case 0xE2:
+    return index + 2 < bytes.count && bytes[index + 1] == 0x80
+      && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+  default: return false
+  }
+}
+
+/// `CharacterSet.whitespaces`: tab and the space separators.
+private func isHorizontalSpace(_ scalar: Unicode.Scalar) -> Bool {
+  scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
 }

@@ -10,7 +10,7 @@
   import Testing
 
   /// A suite trait: each test of the suite (and of its nested suites) runs on a thread of a pool
-  /// of its own (`BlockingTestExecutor`, 8 threads), not on the cooperative pool. What the tests
+  /// of its own (`BlockingTestExecutor`, 16 threads), not on the cooperative pool. What the tests
   /// check does not change; only where they wait.
   ///
   /// ```swift
@@ -43,7 +43,7 @@
   /// cooperative pool. Jobs run in the order they came.
   public final class BlockingTestExecutor: TaskExecutor, @unchecked Sendable {
     /// The executor of `.blocking` tests.
-    public static let shared = BlockingTestExecutor(threads: 8)
+    public static let shared = BlockingTestExecutor(threads: 16)
 
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []

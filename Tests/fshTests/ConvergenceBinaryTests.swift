@@ -4,7 +4,7 @@ import Testing
 
 /// fsh against a sandbox whose agents are as unkind as Flocker's, through the binary and over
 /// TLS: agents that stop, leases that block, state that churns.
-@Suite(.serialized, .blocking) struct ConvergenceBinaryTests {
+@Suite(.blocking) struct ConvergenceBinaryTests {
   /// Runs `fsh -c script` against the sandbox; returns the run.
   func fsh(_ sandbox: ServedSandbox, _ script: String, json: Bool = false) throws -> BinaryTests.Run
   {

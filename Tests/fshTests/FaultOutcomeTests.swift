@@ -4,7 +4,7 @@ import Testing
 
 /// Against a control service that fails 30 % of requests at random (500s, dropped requests, and
 /// changes carried out whose answer is lost), every outcome fsh reports is the one that happened.
-@Suite(.serialized, .blocking) struct FaultOutcomeTests {
+@Suite(.blocking) struct FaultOutcomeTests {
   /// Lines `NAME ok` / `NAME CODE` from a script of `try create` calls.
   static let script = (1...30).map { n in
     """

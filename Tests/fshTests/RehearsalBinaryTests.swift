@@ -5,7 +5,7 @@ import Testing
 /// `fsh --rehearse`, `rehearse` and `sandbox serve --from` against a sandbox standing in for
 /// production: the script runs on a copy, the plan names every change, and production receives
 /// nothing but GET requests (its own request log shows it).
-@Suite(.serialized, .blocking) struct RehearsalBinaryTests {
+@Suite(.blocking) struct RehearsalBinaryTests {
   static let examples = DocsTests.root.appendingPathComponent("examples").path
 
   /// A GET to the served sandbox with curl (found on PATH): the body and the configuration tag.

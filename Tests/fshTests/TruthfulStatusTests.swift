@@ -5,7 +5,7 @@ import Testing
 /// fsh's words against a sandbox that converges as Flocker 1.15 does (upstream pacing scaled
 /// down, per-agent reports that replace the non-manifest list, leases that hold only a mounted
 /// volume, silent nodes kept until their state expires): fsh claims only what the API shows.
-@Suite(.serialized, .blocking) struct TruthfulStatusTests {
+@Suite(.blocking) struct TruthfulStatusTests {
   /// Upstream's back-off, polls, idle sleeps and backend delays, fifty times faster.
   static let pace = ["--pace", "upstream", "--pace-scale", "0.02"]
 

@@ -8,7 +8,9 @@ let package = Package(
   // tests for another platform (see README.md). No `platforms:` entry claims otherwise.
   products: [
     // The embeddable core: language, session, commands, Flocker client. No terminal, no libedit.
-    .library(name: "FshKit", targets: ["FshKit"]),
+    // Its modules are imported by name: FshKit (session, commands), FshLanguage (source text,
+    // positions, diagnostics) and FshClient (transports, models, the cluster view).
+    .library(name: "FshKit", targets: ["FshKit", "FshLanguage", "FshClient"]),
     // The sandbox control service: a real mutual-TLS v1 API on 127.0.0.1 for trying fsh and for tests.
     .library(name: "FshSandbox", targets: ["FshSandbox"]),
     .executable(name: "fsh", targets: ["fsh"]),
@@ -81,6 +83,8 @@ let package = Package(
       name: "fsh",
       dependencies: [
         "FshKit",
+        "FshClient",
+        "FshLanguage",
         "FshFiles",
         "FshSandboxProtocol",
         "CEditLine",
@@ -91,10 +95,13 @@ let package = Package(
     // MARK: The embedding example (examples/embed), built here too so that its test
     // (Tests/embed/run.sh) reuses this build instead of compiling every dependency again.
     .executableTarget(
-      name: "embed-demo", dependencies: ["FshKit"], path: "examples/embed/Sources/embed-demo"),
+      name: "embed-demo", dependencies: ["FshKit", "FshClient"],
+      path: "examples/embed/Sources/embed-demo"),
 
     // MARK: Benchmarks (scripts/bench)
-    .executableTarget(name: "fsh-bench", dependencies: ["FshKit"], path: "Benchmarks/FshBench"),
+    .executableTarget(
+      name: "fsh-bench", dependencies: ["FshKit", "FshClient", "FshLanguage"],
+      path: "Benchmarks/FshBench"),
 
     // MARK: Tests
     // Tools found through PATH (a missing one fails naming its package), unprivileged runs, the

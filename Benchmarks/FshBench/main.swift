@@ -1,7 +1,9 @@
 import Foundation
 // In-process measurements for BENCHMARKS.md: completion over 100 000 cached names, and the
 // interpreter over a 100 000-line script without process start-up. Prints one JSON object.
+import FshClient
 import FshKit
+import FshLanguage
 
 func measure(_ runs: Int, _ body: () -> Void) -> [Double] {
   (0..<runs).map { _ in

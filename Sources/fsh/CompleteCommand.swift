@@ -1,4 +1,5 @@
 import Foundation
+import FshClient
 import FshKit
 
 /// `fsh complete [--] WORD…`: the hidden command behind completions/ (bash, zsh, fish).

@@ -1,6 +1,7 @@
 import CFshSupport
 import Foundation
 import FshKit
+import FshLanguage
 
 /// The sandbox a session was started with (`fsh --sandbox`), for the prompt and the banner.
 struct SandboxInfo {

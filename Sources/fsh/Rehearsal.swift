@@ -1,6 +1,8 @@
 import Foundation
+import FshClient
 import FshFiles
 import FshKit
+import FshLanguage
 import FshSandboxProtocol
 
 /// `fsh --rehearse SCRIPT [ARGS…]`, `rehearse SCRIPT [ARGS…]` and `sandbox serve --from`: a

@@ -1,5 +1,6 @@
 import Foundation
 import FshKit
+import FshLanguage
 import FshSandboxProtocol
 
 /// What a rehearsed script would change: its requests as fsh commands, the datasets and leases

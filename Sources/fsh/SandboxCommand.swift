@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import FshClient
 import FshKit
+import FshLanguage
 import FshSandboxProtocol
 
 /// `fsh sandbox serve`: runs the sandbox control service in the foreground.

@@ -2,6 +2,7 @@ import ArgumentParser
 import CFshSupport
 import Foundation
 import FshKit
+import FshLanguage
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,7 @@
 import CFshSupport
 import Foundation
 import FshKit
+import FshLanguage
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FshClient
 import FshKit
 
 // `fsh sandbox …` and `fsh complete …` are subcommands; everything else is the shell itself,

@@ -1,5 +1,6 @@
 // agent.yml read the way the agent reads it: lookups, YAML tags, and values described in messages.
 import Foundation
+import FshClient
 import Yams
 
 extension AgentCheck {

@@ -1,4 +1,5 @@
 import Foundation
+import FshClient
 import Yams
 
 /// One result of `agent check`: what was found and how to fix it.

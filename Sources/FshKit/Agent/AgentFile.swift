@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 
 /// A new `agent.yml`: the control service and the dataset backend with its settings.
 public struct AgentFile: Sendable {

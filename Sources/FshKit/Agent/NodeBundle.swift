@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 import FshPKI
 import Yams
 

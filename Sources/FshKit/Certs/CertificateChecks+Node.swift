@@ -1,6 +1,7 @@
 // `certs check --node` (an agent node's /etc/flocker) and the analysis behind the live checks
 // L3–L5, kept apart from the network so that tests can feed them answers.
 import Foundation
+import FshClient
 import FshPKI
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 // A client error as fsh shows it: the client's message, the fsh command that fixes it when
 // there is one, the server's schema errors as notes.
 import FshClient
+import FshLanguage
 
 extension Diagnostic {
   /// A client error as a diagnostic: its message, the server's schema errors as notes.

@@ -1,6 +1,7 @@
 // The cluster view in fsh's words: a dataset as the record scripts read, and a failed lookup
 // as a diagnostic that names the fsh command to run.
 import FshClient
+import FshLanguage
 
 extension DatasetView {
   /// The record commands return and scripts read (`$ds.name`, `$ds.status`, …).

@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 
 /// Dataset sizes: parsing `50G`, `1.5T`, `512MiB`, plain bytes, checked against the API's
 /// rules (an integer number of bytes, at least 64 MiB, a multiple of 1024) before sending.

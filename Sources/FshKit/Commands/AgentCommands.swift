@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 import FshPKI
 
 /// Node onboarding: check and write `agent.yml`, and make per-node bundles.

@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 
 /// Commands of the language itself: echo, sleep, exit, source, set, unset, history.
 enum Builtins {}

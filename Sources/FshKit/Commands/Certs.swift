@@ -1,4 +1,6 @@
 import Foundation
+import FshClient
+import FshLanguage
 import FshPKI
 
 /// `certs check`, `certs show` and the flocker-ca style generators.

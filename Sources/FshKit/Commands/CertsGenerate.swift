@@ -1,4 +1,6 @@
 import Foundation
+import FshClient
+import FshLanguage
 import FshPKI
 
 // `certs init|control|node|user`: flocker-ca's four commands (reference/flocker-api.md

@@ -1,4 +1,6 @@
 import Foundation
+import FshClient
+import FshLanguage
 
 /// Commands that show the control service as it is: version, the raw API, curl.
 enum ClusterBasics {}

@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 
 /// Commands about the session's configuration and cluster profiles.
 enum ConfigCommands {}

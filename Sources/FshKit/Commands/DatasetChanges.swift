@@ -1,4 +1,6 @@
 import Foundation
+import FshClient
+import FshLanguage
 
 /// Commands that change datasets: create, destroy, move, and wait for convergence.
 extension Datasets {

@@ -2,6 +2,9 @@
 /// JSON without a `Value`, or a `String` a cell, per row. Each must equal what the general path
 /// gives from `DatasetView.value` through `Datasets.columns` and the formatter; the tests
 /// compare the two row for row in every format.
+
+import FshClient
+
 struct DatasetRows: RowSource {
   enum Field {
     case id, name, size, status, node, path

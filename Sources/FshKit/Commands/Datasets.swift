@@ -1,4 +1,6 @@
 import Foundation
+import FshClient
+import FshLanguage
 
 /// Dataset commands: list, show, create, destroy, move, wait.
 enum Datasets {

@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 
 /// `env export`: the variables each Flocker consumer reads, in the syntax it reads them.
 public enum EnvExport {

@@ -1,4 +1,5 @@
 import Foundation
+import FshClient
 
 extension Datasets {
   /// `explain DATASET`: desired and actual side by side, then a checklist of what keeps them

@@ -1,4 +1,7 @@
 /// `help`: the command list, one command's help, a language topic, or the Markdown reference.
+
+import FshLanguage
+
 extension Builtins {
   struct Help: Command {
     static let topic = Parameter.positional(

@@ -1,4 +1,6 @@
 import Foundation
+import FshClient
+import FshLanguage
 
 /// `nodes` and the lease commands.
 enum NodesAndLeases {

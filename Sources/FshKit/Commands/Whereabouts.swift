@@ -1,4 +1,5 @@
 import Foundation
+import FshClient
 
 /// How the dataset commands word where a dataset is, where it should be, and what blocks it
 /// (the library gives the facts as `DatasetView` and `Blocker`).

@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 
 /// What `Completion` found for the word before the cursor.
 public struct CompletionResult: Sendable, Equatable {

@@ -1,4 +1,7 @@
 /// A setting that names the control service or the files used to reach it.
+
+import FshLanguage
+
 public enum ConfigKey: String, CaseIterable, Sendable {
   case host, port, certs, user, ca, cert, key
 

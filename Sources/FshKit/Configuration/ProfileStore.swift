@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,6 @@
 import Foundation
+import FshClient
+import FshLanguage
 import Yams
 
 /// A named cluster profile: how to reach one control service.

@@ -1,6 +1,7 @@
 // How `Configuration.resolve` works: defaults, profile, flockerctl files, environment, flags
 // and `set`, each offering values for keys; the highest precedence wins.
 import Foundation
+import FshLanguage
 
 /// One resolution: the candidates offered by each source, in ascending precedence, and the
 /// configuration they make. `Configuration.resolve` is its only user.

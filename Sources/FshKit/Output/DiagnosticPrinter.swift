@@ -1,4 +1,8 @@
 /// Renders diagnostics: `file:line:col: error: message`, the source line, a caret, and notes.
+
+import FshClient
+import FshLanguage
+
 public struct DiagnosticPrinter {
   public var color: Bool
   /// Whether the head names the source (`deploy.fsh:4:24:`). At the interactive prompt the

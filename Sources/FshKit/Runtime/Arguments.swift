@@ -1,4 +1,7 @@
 /// One argument of a command, after variables are expanded.
+
+import FshLanguage
+
 public struct CommandArgument: Sendable {
   /// The structured value (a record from `let ds = create …`, a list, a string).
   public var value: Value

@@ -1,4 +1,7 @@
 /// How a command's result is shown when it is not captured.
+
+import FshLanguage
+
 public enum Presentation: Equatable, Sendable {
   /// Nothing is shown (the value can still be captured with `let`).
   case silent

@@ -1,4 +1,7 @@
 /// What a running command sees: the session, the options in effect, and helpers.
+
+import FshLanguage
+
 public final class CommandContext {
   public let session: Session
   /// The session options with this command's `-o` applied.

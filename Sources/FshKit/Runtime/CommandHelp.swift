@@ -1,6 +1,10 @@
 /// What a word of a command completes with: an open set of named sources. The generic runtime
 /// knows only `none`, `file`, `command` and fixed `values`; a program's commands define their
 /// own (fsh's dataset and node names live beside the Flocker commands).
+
+import FshClient
+import FshLanguage
+
 public struct CompletionKind: Sendable, Equatable {
   /// The source's name, for equality and for tests: `dataset`, `file`, `values`.
   public var name: String

@@ -2,6 +2,7 @@
 // for the current configuration, and the transfer in progress that a cancel aborts.
 import Foundation
 import FshClient
+import FshLanguage
 
 /// How a session reaches the control service. One per session; `Session.connection`.
 public final class Connection: @unchecked Sendable {

@@ -1,5 +1,6 @@
 // fsh's file writes: FshFiles' one atomic and one exclusive writer, a failure as a diagnostic.
 import FshFiles
+import FshLanguage
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 // Arithmetic: `let n = $n + 1`, `let total = $total + $d.size`, `($a + 1) * 2`.
 import Foundation
+import FshLanguage
 
 extension Interpreter {
   // MARK: - Arithmetic

@@ -1,5 +1,6 @@
 // `if` conditions: truth, comparisons (numbers, sizes, durations, globs), `try`, not/and/or.
 import Foundation
+import FshLanguage
 
 extension Interpreter {
   // MARK: - Conditions

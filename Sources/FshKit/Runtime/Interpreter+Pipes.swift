@@ -1,5 +1,6 @@
 // `COMMAND … | TOOL …`: a command's output, in its format, through system commands.
 import Foundation
+import FshLanguage
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 // Words to values: literal text, `$name.field` variables, `$@` splats, `(command)` substitutions.
 import Foundation
+import FshLanguage
 
 extension Interpreter {
   // MARK: - Words

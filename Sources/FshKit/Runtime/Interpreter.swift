@@ -1,4 +1,6 @@
 import Foundation
+import FshClient
+import FshLanguage
 
 /// `exit` unwinds the interpreter with this.
 struct ExitRequest: Error {

@@ -1,5 +1,6 @@
 import Foundation
 import FshClient
+import FshLanguage
 
 extension Session {
   /// The client for the configured control service, built on first use and kept (one

@@ -1,5 +1,6 @@
 import Foundation
 import FshClient
+import FshLanguage
 import Synchronization
 
 /// The result of running source text: what a host maps to an exit status and shows.

@@ -1,6 +1,9 @@
 /// What a session needs from the program that hosts it: somewhere to show results and
 /// warnings, and someone to ask. The `fsh` executable implements it for a terminal; an embedding
 /// program can collect results instead.
+
+import FshLanguage
+
 public protocol SessionHost: AnyObject {
   /// Shows the result of a command that was not captured by `let`.
   func show(_ result: CommandResult, options: SessionOptions)

@@ -1,4 +1,7 @@
 /// How results are printed.
+
+import FshLanguage
+
 public enum OutputFormat: String, CaseIterable, Sendable {
   case table, json, csv
 }

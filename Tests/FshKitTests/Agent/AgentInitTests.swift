@@ -1,4 +1,5 @@
 import Foundation
+import FshLanguage
 import Testing
 import Yams
 

@@ -1,6 +1,7 @@
 // `certs check` offline (C1–C8) and node (N1–N7) checks: each passes on a good set and fails on
 // its bad case with the right fix.
 import Foundation
+import FshClient
 import FshPKI
 import FshTestSupport
 import Testing

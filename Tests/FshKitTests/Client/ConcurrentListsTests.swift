@@ -2,6 +2,7 @@
 // (ClusterLists.read): the same view as reading them in turn, the same errors, and the
 // byte-level prefix match completion uses.
 import Foundation
+import FshClient
 import FshTestSupport
 import Testing
 

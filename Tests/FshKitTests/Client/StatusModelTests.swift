@@ -1,4 +1,5 @@
 import Foundation
+import FshClient
 import FshKit
 import Testing
 

@@ -1,6 +1,7 @@
 // Table alignment in terminal columns, the caret under wide text, CSV quoting, the empty-table
 // line, and a command's rows shown together with its failure.
 import Foundation
+import FshLanguage
 import Testing
 
 @testable import FshKit

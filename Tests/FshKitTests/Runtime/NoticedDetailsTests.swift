@@ -1,5 +1,6 @@
 // Issue 30's details users noticed, where a unit test says it best: `api PATH` means GET, and
 // the size note does not call fsh's binary G Kubernetes' (there G is 1000³).
+import FshLanguage
 import Testing
 
 @testable import FshKit

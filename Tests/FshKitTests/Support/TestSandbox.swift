@@ -1,5 +1,6 @@
 import Foundation
 import FshKit
+import FshLanguage
 import FshSandbox
 import FshTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import FshClient
 // embed-demo: runs an fsh script inside this program, with a command of its own.
 //
 // It reads its cluster the way fsh does (FLOCKER_* variables, profiles, cluster.yml), so

@@ -4,7 +4,8 @@
 ///
 ///     script     = { separator } { statement separator }
 ///     statement  = "let" NAME "=" [ "try" ] command | "try" command | if | for | while
-///                  | command
+///                  | "break" | "continue" | command
+///                  ("break" and "continue" only inside a for or while body)
 ///     if         = "if" condition block [ "else" ( if | block ) ]
 ///     for        = "for" NAME "in" word { word } block
 ///     while      = "while" condition block
@@ -56,6 +57,8 @@ public struct Parser {
   /// script must not overflow the stack.
   static let maximumNesting = 128
   private var depth = 0
+  /// How many `for`/`while` bodies enclose the statement being parsed (`break` needs one).
+  private var loops = 0
 
   private mutating func nest() throws {
     depth += 1
@@ -156,6 +159,24 @@ public struct Parser {
       }
       let value = try command(what: "a value after 'let \(name) ='")
       return .assign(name: name, value: value, range: startRange.union(value.range))
+    case "break", "continue":
+      let word = bare(current) ?? ""
+      try advance()
+      guard loops > 0 else {
+        throw Diagnostic(
+          "'\(word)' outside a loop", code: .syntax,
+          notes: ["'\(word)' works inside `for NAME in … { … }` and `while CONDITION { … }`"],
+          range: startRange)
+      }
+      switch current {
+      case .newline, .semicolon, .end, .closeBrace: break
+      default:
+        throw Diagnostic(
+          "'\(word)' takes no words", code: .syntax,
+          notes: ["it leaves (or goes on with) the innermost loop; end the statement after it"],
+          range: current.range)
+      }
+      return word == "break" ? .breakLoop(range: startRange) : .continueLoop(range: startRange)
     case "try":
       try advance()
       if bare(current) == "let" {
@@ -172,7 +193,7 @@ public struct Parser {
       try advance()
       let cond = try condition()
       try rejectWordAfterCondition(keyword: "while")
-      let body = try block(after: "the condition")
+      let body = try loopBody(after: "the condition")
       return .whileLoop(cond, body: body, range: startRange.union(previousRange))
     case "else":
       throw Diagnostic(
@@ -220,7 +241,7 @@ public struct Parser {
           notes: ["write: for \(name) in a b c { … } or for \(name) in (datasets) { … }"],
           range: current.range)
       }
-      let body = try block()
+      let body = try loopBody()
       return .loop(
         variable: name, items: items, body: body, range: startRange.union(previousRange))
     default:
@@ -260,6 +281,13 @@ public struct Parser {
         "compare two values with an operator: \(keyword) $x == value { … }",
         "to test whether a command succeeds, start with its name: \(keyword) dataset web-data { … }",
       ], range: current.range)
+  }
+
+  /// A `for` or `while` body, inside which `break` and `continue` are statements.
+  private mutating func loopBody(after what: String = "") throws -> [Statement] {
+    loops += 1
+    defer { loops -= 1 }
+    return try block(after: what)
   }
 
   private mutating func block(after what: String = "") throws -> [Statement] {
@@ -307,6 +335,7 @@ public struct Parser {
           "expected a command after 'try'", code: .syntax,
           notes: ["write: if try destroy $ds --yes { … }"], range: current.range)
       }
+      try rejectLoopStatement(words[0])
       let stages = try pipeline()
       return .succeeds(
         CommandCall(
@@ -322,6 +351,7 @@ public struct Parser {
     // operator starts a command, true when it succeeds (as `if try dataset web-data`).
     if left.bareText != nil, case .pipe = current {
       // `if datasets | grep -q web { … }`: a command piped to a system command.
+      try rejectLoopStatement(left)
       let stages = try pipeline()
       return .succeeds(
         CommandCall(
@@ -331,6 +361,7 @@ public struct Parser {
     if left.bareText != nil, let next = peekConditionWord(),
       !(next.bareText.map(Parser.comparisonOperators.contains) ?? false)
     {
+      try rejectLoopStatement(left)
       var words = [left]
       while let w = try conditionWord() { words.append(w) }
       let stages = try pipeline()
@@ -400,6 +431,7 @@ public struct Parser {
               "empty '()'", code: .syntax, notes: ["put a command inside: (datasets)"],
               range: open.union(close))
           }
+          try rejectLoopStatement(words[0])
           var range = open.union(close)
           var path: [String] = []
           // `(command).field.field`: a word glued to the ')' that starts with a dot.
@@ -439,6 +471,16 @@ public struct Parser {
     }
   }
 
+  /// `try break`, `(continue)`, `if try break …`: the loop statements are not commands.
+  private func rejectLoopStatement(_ first: Word) throws {
+    if let word = first.bareText, word == "break" || word == "continue" {
+      throw Diagnostic(
+        "'\(word)' is a statement, not a command", code: .syntax,
+        notes: ["write it alone inside a loop: for x in a b { if $x == a { \(word) } }"],
+        range: first.range)
+    }
+  }
+
   private mutating func command(what: String) throws -> CommandCall {
     var words: [Word] = []
     while let w = try wordOrSubstitution() { words.append(w) }
@@ -449,6 +491,7 @@ public struct Parser {
       if case .end = current { throw incomplete("missing \(what)", note: "the input ended early") }
       throw Diagnostic("expected \(what)", code: .syntax, notes: [], range: current.range)
     }
+    try rejectLoopStatement(first)
     let stages = try pipeline()
     if case .closeParen = current {
       throw unexpected("')'", "there is no '(' to close")

@@ -73,6 +73,10 @@ public indirect enum Statement: Equatable, Sendable {
   case loop(variable: String, items: [Word], body: [Statement], range: SourceRange)
   /// `while CONDITION { … }`.
   case whileLoop(Condition, body: [Statement], range: SourceRange)
+  /// `break`: leaves the innermost `for` or `while` (only inside one: the parser says so).
+  case breakLoop(range: SourceRange)
+  /// `continue`: goes on with the innermost loop's next round.
+  case continueLoop(range: SourceRange)
 }
 
 /// A parsed script: the statements of a file, of `-c` text or of one REPL entry.

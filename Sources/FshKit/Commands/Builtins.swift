@@ -99,40 +99,6 @@ extension Builtins {
     }
   }
 
-  /// `break` and `continue` unwind to the innermost `for` with this.
-  enum LoopControl: Error {
-    case breakLoop, continueLoop
-  }
-
-  struct Break: Command {
-    static let help = CommandHelp(
-      ["break"], summary: "leave the innermost for loop",
-      examples: ["for d in (datasets) { if $d.status == pending { break } }"])
-    init(arguments: inout Arguments) throws {}
-    func run(in context: CommandContext) throws -> CommandResult {
-      try Builtins.insideLoop("break", context)
-      throw LoopControl.breakLoop
-    }
-  }
-
-  struct Continue: Command {
-    static let help = CommandHelp(
-      ["continue"], summary: "go on with the next element of the innermost for loop",
-      examples: ["for d in (datasets) { if $d.status != attached { continue }; echo $d.path }"])
-    init(arguments: inout Arguments) throws {}
-    func run(in context: CommandContext) throws -> CommandResult {
-      try Builtins.insideLoop("continue", context)
-      throw LoopControl.continueLoop
-    }
-  }
-
-  static func insideLoop(_ word: String, _ context: CommandContext) throws {
-    guard context.session.loopDepth > 0 else {
-      throw Diagnostic.usage(
-        "'\(word)' outside a loop", notes: ["'\(word)' works inside `for NAME in … { … }`"])
-    }
-  }
-
   struct SetOption: Command {
     static let nameParameter = Parameter.positional(
       "NAME", "an option or configuration key (see below)", completion: .sessionOption,

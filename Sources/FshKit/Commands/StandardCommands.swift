@@ -5,7 +5,7 @@ extension CommandTable {
       // The language and the session
       Builtins.Help.self, Builtins.Echo.self, Builtins.Sleep.self, Builtins.Exit.self,
       Builtins.Source.self, Builtins.SetOption.self, Builtins.UnsetOption.self,
-      Builtins.History.self, Builtins.Break.self, Builtins.Continue.self,
+      Builtins.History.self,
       // Configuration and profiles
       ConfigCommands.Show.self, ConfigCommands.Clusters.self, ConfigCommands.Use.self,
       ConfigCommands.Add.self, ConfigCommands.Remove.self, ConfigCommands.Export.self,

@@ -44,7 +44,7 @@ public final class Completion {
   /// first refresh that is under way.
   public var willReadNames: (() -> Void)?
 
-  static let languageWords = ["let", "if", "for", "while", "try", "else"]
+  static let languageWords = ["let", "if", "for", "while", "try", "else", "break", "continue"]
 
   public init(session: Session, names: NameCache? = nil) {
     self.session = session

@@ -69,12 +69,7 @@ public final class CommandContext {
         "'source' nested more than 32 deep", notes: ["a script probably sources itself"])
     }
     session.sourceDepth += 1
-    let loops = session.loopDepth
-    session.loopDepth = 0
-    defer {
-      session.sourceDepth -= 1
-      session.loopDepth = loops
-    }
+    defer { session.sourceDepth -= 1 }
     let source = SourceText(name: name, text: text)
     let script: Script
     do {

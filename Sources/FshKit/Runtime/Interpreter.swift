@@ -8,6 +8,12 @@ struct ExitRequest: Error {
 }
 
 /// Runs a parsed script against a session.
+/// How `break` and `continue` unwind to the innermost loop of the statements being run (the
+/// parser has checked that there is one).
+private enum LoopExit: Error {
+  case breakLoop, continueLoop
+}
+
 struct Interpreter {
   let session: Session
   let source: SourceText
@@ -107,22 +113,22 @@ struct Interpreter {
           values += try evaluate(w).value.elements
         }
       }
-      session.loopDepth += 1
-      defer { session.loopDepth -= 1 }
       for v in values {
         try session.checkCancelled()
         session.variables[name] = v
         do {
           try block(body, outcome: &outcome, topLevel: false)
-        } catch Builtins.LoopControl.breakLoop {
+        } catch LoopExit.breakLoop {
           break
-        } catch Builtins.LoopControl.continueLoop {
+        } catch LoopExit.continueLoop {
           continue
         }
       }
+    case .breakLoop:
+      throw LoopExit.breakLoop
+    case .continueLoop:
+      throw LoopExit.continueLoop
     case .whileLoop(let cond, let body, let range):
-      session.loopDepth += 1
-      defer { session.loopDepth -= 1 }
       while true {
         try session.checkCancelled()
         let holds: Bool
@@ -135,9 +141,9 @@ struct Interpreter {
         guard holds else { break }
         do {
           try block(body, outcome: &outcome, topLevel: false)
-        } catch Builtins.LoopControl.breakLoop {
+        } catch LoopExit.breakLoop {
           break
-        } catch Builtins.LoopControl.continueLoop {
+        } catch LoopExit.continueLoop {
           continue
         }
       }

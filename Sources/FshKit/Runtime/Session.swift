@@ -56,8 +56,6 @@ public final class Session {
   var positional: [String] = []
   var scriptName = "fsh"
   var sourceDepth = 0
-  /// How many `for` loops are running (for `break` and `continue`); 0 inside a sourced file.
-  var loopDepth = 0
   private let cancelled = Atomic<Bool>(false)
   /// Reads the subject CN of a certificate file (for user discovery).
   public var certificateCommonName: (String) -> String? = SessionEnvironment.certificateCommonName

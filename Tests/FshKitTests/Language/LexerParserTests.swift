@@ -73,6 +73,34 @@ struct LexerTests {
 }
 
 struct ParserTests {
+  @Test func breakAndContinueAreStatementsOfALoopBody() throws {
+    let s = try Parser.parse("while true { if $x { break }; continue }")
+    guard case .whileLoop(_, let body, _) = s.statements.first,
+      case .conditional(_, let then, _, _) = body.first
+    else {
+      Issue.record("while with an if")
+      return
+    }
+    guard case .breakLoop = then.first, case .continueLoop = body.last else {
+      Issue.record("break in the if, continue after it: \(body)")
+      return
+    }
+    for (text, message) in [
+      ("break", "'break' outside a loop"), ("if true { continue }", "'continue' outside a loop"),
+      ("for x in a { break now }", "'break' takes no words"),
+      ("for x in a { try break }", "'break' is a statement, not a command"),
+      ("let x = (continue)", "'continue' is a statement, not a command"),
+      ("while true { if try break { echo } }", "'break' is a statement, not a command"),
+    ] {
+      #expect(throws: Diagnostic.self, "\(text)") { try Parser.parse(text) }
+      do {
+        _ = try Parser.parse(text)
+      } catch let d as Diagnostic {
+        #expect(d.message == message && d.code == .syntax, "\(text): \(d.message)")
+      }
+    }
+  }
+
   @Test func statementsAndBlocks() throws {
     let s = try Parser.parse(
       """

@@ -9,9 +9,6 @@ for x in a b c d {
 for i in 1 2 { for j in x y z { if $j == y { break }; echo "$i$j" } }
 # expect: 1x
 # expect: 2x
-try break
-echo $error.message
-# expect: 'break' outside a loop
 # Sizes compare by value; two words that look like numbers stay text for == (issue 17).
 if 1G == 1024M { echo "1G == 1024M" }
 # expect: 1G == 1024M

@@ -27,10 +27,7 @@ while $i < 2 {
 }
 # expect: 1a
 # expect: 2a
-try break
-echo $error.message
-# expect: 'break' outside a loop
 # A condition that cannot be read stops the loop where it is.
 let s = abc
 while $s > 3 { echo never }
-# expect error: 35:7: cannot compare a number with 'abc' using '>'
+# expect error: 32:7: cannot compare a number with 'abc' using '>'

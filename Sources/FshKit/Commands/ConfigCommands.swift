@@ -187,20 +187,25 @@ extension ConfigCommands {
     init(arguments: inout Arguments) throws {
       makeDefault = arguments.flag(Self.defaultFlag)
       replace = arguments.flag(Self.replaceFlag)
+      var hostPort: Int?
       for p in ConfigCommands.profileKeywords {
         guard let a = arguments.optional(p), let key = ConfigKey(rawValue: p.key) else { continue }
         if key == .port {
-          profile.port = try arguments.integer(p, in: 1...65535)
+          profile.port = try arguments.integer(p, in: HostAndPort.validPorts)
+        } else if key == .host, let split = HostAndPort(a.text) {
+          guard HostAndPort.validPorts.contains(split.port) else {
+            throw Diagnostic.usage(
+              "invalid port \(split.port) in '\(a.text)': expected a whole number from 1 to 65535",
+              notes: ["the REST API's port is 4523: --host \(split.host):4523"], range: a.range)
+          }
+          profile.host = split.host
+          hostPort = split.port
         } else {
           profile[key] = a.text
         }
       }
-      if let h = profile.host, h.filter({ $0 == ":" }).count == 1, let colon = h.lastIndex(of: ":"),
-        let p = Int(h[h.index(after: colon)...]), (1...65535).contains(p), profile.port == nil
-      {
-        profile.host = String(h[..<colon])
-        profile.port = p
-      }
+      // A port given with --port wins over one written in the host.
+      if profile.port == nil { profile.port = hostPort }
       name = arguments.value(Self.nameParameter)
       guard !name.text.isEmpty,
         name.text.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })

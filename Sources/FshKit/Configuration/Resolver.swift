@@ -140,14 +140,12 @@ struct Resolver {
   /// `HOST:PORT`, or 4523, never a port from a lower source (a profile, the environment).
   mutating func portFollowsHost() {
     guard let host = best(.host), host.layer >= ConfigSource.flag("").layer else { return }
-    let v = host.value
-    if v.filter({ $0 == ":" }).count == 1, let colon = v.lastIndex(of: ":"),
-      let p = Int(v[v.index(after: colon)...]), !v[..<colon].isEmpty
-    {
+    if let split = HostAndPort(host.value) {
+      // An out-of-range port is reported with the other port errors (checkPort).
       candidates[.host]?.append(
-        ConfigValue(value: String(v[..<colon]), source: host.source, layer: host.layer))
+        ConfigValue(value: split.host, source: host.source, layer: host.layer))
       candidates[.port, default: []].append(
-        ConfigValue(value: String(p), source: host.source, layer: host.layer))
+        ConfigValue(value: String(split.port), source: host.source, layer: host.layer))
       return
     }
     if let port = best(.port), port.layer >= host.layer { return }

@@ -234,6 +234,24 @@ struct ConfigurationTests {
     #expect(chosen[.ca] == "/profile/ca.crt")
   }
 
+  /// The one HOST:PORT parser (flags, `set host`, `cluster add host`).
+  @Test func hostAndPortIsOneColonAHostAndDigits() {
+    #expect(HostAndPort("10.0.0.1:4523") == HostAndPort("10.0.0.1:4523"))
+    #expect(HostAndPort("control:4600").map { [$0.host, String($0.port)] } == ["control", "4600"])
+    // Out of range is still the HOST:PORT shape: the caller reports the port.
+    #expect(HostAndPort("h:99999")?.port == 99999)
+    for notHostPort in [
+      "h", "::1", "[::1]", "fe80::1:4523", ":4523", "h:", "h:45a", "h:+45", "h: 45",
+    ] {
+      #expect(HostAndPort(notHostPort) == nil, "\(notHostPort)")
+    }
+    // A flag's out-of-range port is an error naming the flag, not a host with a colon.
+    var i = inputs()
+    i.flags = [.host: "10.9.9.9:99999"]
+    let c = Configuration.resolve(i)
+    #expect(c.errors.contains { $0.message == "invalid port '99999' from flag --host" })
+  }
+
   @Test func aHostGivenWithoutAPortMeansTheAPIPort() {
     let profiles = "clusters:\n  p:\n    host: h\n    port: 4600\n"
     var i = inputs(

@@ -31,3 +31,12 @@ for c in (clusters) { echo $c.name }
 try use cluster staging
 echo $error.message
 # expect: no cluster profile 'staging'
+# HOST:PORT in 'host' sets the port; an explicit 'port' wins; an out-of-range one is refused.
+cluster add edge host 10.3.3.3:4700
+cluster add edge2 host 10.4.4.4:4700 port 4800
+for c in (clusters) { if $c.name != prod { echo $c.name $c.host $c.port } }
+# expect: edge 10.3.3.3 4700
+# expect: edge2 10.4.4.4 4800
+try cluster add bad host 10.5.5.5:99999
+echo $error.message
+# expect: invalid port 99999 in '10.5.5.5:99999': expected a whole number from 1 to 65535

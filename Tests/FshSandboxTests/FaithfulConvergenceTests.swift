@@ -405,7 +405,11 @@ struct FaithfulConvergenceTests {
     options.ownerPID = gone.processIdentifier
     let (first, _) = try makeSandbox(options)
     let id = try first.createDataset(primary: first.nodes[0].uuid)
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { first.close() }
+    // A thread of its own: under a loaded test run, Dispatch's pool ran the close seconds late.
+    Thread.detachNewThread {
+      Thread.sleep(forTimeInterval: 0.3)
+      first.close()
+    }
     let (second, _) = try makeSandbox(testOptions(directory: directory, persist: true))
     #expect(second.get("/v1/configuration/datasets").text.contains(id))
   }

@@ -113,7 +113,11 @@ import Testing
     // cancel takes, and the sleep is ten times longer than the guard.
     let hangGuard = 5.0
     let start = Date()
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { s.cancel() }
+    // A thread of its own: under a loaded test run, Dispatch's pool sent the cancel seconds late.
+    Thread.detachNewThread {
+      Thread.sleep(forTimeInterval: 0.2)
+      s.cancel()
+    }
     let o = s.run("sleep \(Int(hangGuard * 10))s\necho never", name: "embed")
     #expect(
       Date().timeIntervalSince(start) < hangGuard, "hang guard: the cancel did not stop sleep")

@@ -27,7 +27,11 @@ import Testing
       box.outcome = s.run(text, name: "cancel")
       done.signal()
     }
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { s.cancel() }
+    // A thread of its own: under a loaded test run, Dispatch's pool sent the cancel seconds late.
+    Thread.detachNewThread {
+      Thread.sleep(forTimeInterval: 0.2)
+      s.cancel()
+    }
     guard done.wait(timeout: .now() + Self.hangGuard) == .success else { return nil }
     return box.outcome
   }
@@ -38,7 +42,11 @@ import Testing
     let host = CollectingHost()
     let s = session(host)
     let start = Date()
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { s.cancel() }
+    // A thread of its own: under a loaded test run, Dispatch's pool sent the cancel seconds late.
+    Thread.detachNewThread {
+      Thread.sleep(forTimeInterval: 0.2)
+      s.cancel()
+    }
     let o = s.run("let n = 0\nwhile true { let n = $n + 1 }\necho never", name: "loop")
     #expect(
       Date().timeIntervalSince(start) < Self.hangGuard,

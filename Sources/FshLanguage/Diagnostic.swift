@@ -7,7 +7,8 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
   /// How serious a diagnostic is.
   public enum Severity: String, Sendable { case error, warning, note }
 
-  /// A stable kind for programs that react to errors; the message is for people.
+  /// A stable kind for programs that react to errors; the message is for people. The language's
+  /// own kinds are here; the runtime adds the kinds of its domains (FshKit's `Diagnostic+Codes`).
   public struct Code: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -18,13 +19,7 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     public static let unknownCommand: Code = "unknown-command"
     public static let usage: Code = "usage"
     public static let undefinedVariable: Code = "undefined-variable"
-    public static let configuration: Code = "configuration"
-    public static let cluster: Code = "cluster"
-    public static let notFound: Code = "not-found"
-    public static let ambiguous: Code = "ambiguous"
-    public static let io: Code = "io"
     public static let cancelled: Code = "cancelled"
-    public static let timeout: Code = "timeout"
     public static let failed: Code = "failed"
   }
 

@@ -29,21 +29,6 @@ extension Diagnostic {
   }
 }
 
-extension Diagnostic.Code {
-  /// A name or id that is taken (a second live dataset with a name, an id in use).
-  public static let exists: Self = "exists"
-  /// The configuration changed under a conditional request, or the server refused a conflict.
-  public static let conflict: Self = "conflict"
-  /// Another node holds the lease.
-  public static let leased: Self = "leased"
-  /// The TLS handshake or the certificates (ours, the CA, the server's).
-  public static let tls: Self = "tls"
-  /// The control service could not be reached, or the connection closed.
-  public static let connection: Self = "connection"
-  /// The control service failed (HTTP 5xx).
-  public static let server: Self = "server"
-}
-
 extension ClientError {
   /// The fsh command or flag that helps, for the errors where one does.
   var shellAdvice: String? {

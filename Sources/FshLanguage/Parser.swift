@@ -26,9 +26,9 @@ public struct Parser {
   /// to make them a fifth of its run.
   private var lexer: Lexer
   /// The token being looked at.
-  private var current: Token
+  var current: Token
   /// The range of the token before `current` (where a loop or `if` ends).
-  private var previousRange: SourceRange
+  var previousRange: SourceRange
 
   private init(_ text: String) throws {
     lexer = Lexer(text)
@@ -46,7 +46,7 @@ public struct Parser {
   static let comparisonOperators: Set<String> = ["==", "!=", "<", "<=", ">", ">=", "=~", "!~"]
 
   /// Moves to the next token (the lexer stays at `.end` once there).
-  private mutating func advance() throws {
+  mutating func advance() throws {
     previousRange = current.range
     if case .end = current { return }
     current = try lexer.next()
@@ -56,11 +56,11 @@ public struct Parser {
   /// error: the parser and the interpreter recurse once per level, and a hostile or generated
   /// script must not overflow the stack.
   static let maximumNesting = 128
-  private var depth = 0
+  var depth = 0
   /// How many `for`/`while` bodies enclose the statement being parsed (`break` needs one).
   private var loops = 0
 
-  private mutating func nest() throws {
+  mutating func nest() throws {
     depth += 1
     if depth > Parser.maximumNesting {
       throw Diagnostic(
@@ -70,16 +70,16 @@ public struct Parser {
     }
   }
 
-  private func bare(_ t: Token) -> String? {
+  func bare(_ t: Token) -> String? {
     if case .word(let w) = t { return w.bareText }
     return nil
   }
 
-  private func incomplete(_ message: String, note: String) -> Diagnostic {
+  func incomplete(_ message: String, note: String) -> Diagnostic {
     Diagnostic(message, code: .incompleteInput, notes: [note], range: current.range)
   }
 
-  private func unexpected(_ what: String, _ note: String) -> Diagnostic {
+  func unexpected(_ what: String, _ note: String) -> Diagnostic {
     Diagnostic("unexpected \(what)", code: .syntax, notes: [note], range: current.range)
   }
 
@@ -130,7 +130,7 @@ public struct Parser {
     }
   }
 
-  private mutating func statement() throws -> Statement {
+  mutating func statement() throws -> Statement {
     let startRange = current.range
     switch bare(current) {
     case "let":
@@ -249,48 +249,14 @@ public struct Parser {
     }
   }
 
-  private mutating func conditional() throws -> Statement {
-    let startRange = current.range
-    try advance()
-    let cond = try condition()
-    try rejectWordAfterCondition(keyword: "if")
-    let then = try block(after: "the condition")
-    var otherwise: [Statement]? = nil
-    if bare(current) == "else" {
-      try advance()
-      if bare(current) == "if" {
-        try nest()
-        defer { depth -= 1 }
-        otherwise = [try conditional()]
-      } else if case .end = current {
-        throw incomplete("missing block after 'else'", note: "write: else { … }")
-      } else {
-        otherwise = try block()
-      }
-    }
-    return .conditional(
-      cond, then: then, otherwise: otherwise, range: startRange.union(previousRange))
-  }
-
-  /// `if $x foo {`: a value followed by a word that is neither an operator nor '{'.
-  private func rejectWordAfterCondition(keyword: String) throws {
-    guard case .word(let w) = current else { return }
-    throw Diagnostic(
-      "unexpected '\(w.bareText ?? "word")' after the condition", code: .syntax,
-      notes: [
-        "compare two values with an operator: \(keyword) $x == value { … }",
-        "to test whether a command succeeds, start with its name: \(keyword) dataset web-data { … }",
-      ], range: current.range)
-  }
-
   /// A `for` or `while` body, inside which `break` and `continue` are statements.
-  private mutating func loopBody(after what: String = "") throws -> [Statement] {
+  mutating func loopBody(after what: String = "") throws -> [Statement] {
     loops += 1
     defer { loops -= 1 }
     return try block(after: what)
   }
 
-  private mutating func block(after what: String = "") throws -> [Statement] {
+  mutating func block(after what: String = "") throws -> [Statement] {
     guard case .openBrace(let open) = current else {
       if case .end = current { throw incomplete("missing '{'", note: "a block starts with '{'") }
       throw Diagnostic(
@@ -305,112 +271,8 @@ public struct Parser {
     return body
   }
 
-  private mutating func condition() throws -> Condition {
-    var left = try conditionTerm()
-    while let op = bare(current), op == "and" || op == "or" {
-      try advance()
-      let right = try conditionTerm()
-      left = op == "and" ? .and(left, right) : .or(left, right)
-    }
-    return left
-  }
-
-  private mutating func conditionTerm() throws -> Condition {
-    if case .end = current {
-      throw incomplete("missing condition", note: "write: if $x == value { … }")
-    }
-    if let b = bare(current), b == "!" || b == "not" {
-      try nest()
-      defer { depth -= 1 }
-      try advance()
-      return .not(try conditionTerm())
-    }
-    if bare(current) == "try" {
-      try advance()
-      var words: [Word] = []
-      let start = current.range
-      while let w = try conditionWord() { words.append(w) }
-      guard !words.isEmpty else {
-        throw Diagnostic(
-          "expected a command after 'try'", code: .syntax,
-          notes: ["write: if try destroy $ds --yes { … }"], range: current.range)
-      }
-      try rejectLoopStatement(words[0])
-      let stages = try pipeline()
-      return .succeeds(
-        CommandCall(
-          words: words, range: start.union(stages.last?.range ?? words.last!.range),
-          pipeline: stages))
-    }
-    guard let left = try conditionWord() else {
-      throw Diagnostic(
-        "expected a condition", code: .syntax, notes: ["write: if $x == value { … }"],
-        range: current.range)
-    }
-    // `if dataset web-data { … }`: an unquoted literal followed by a word that is not an
-    // operator starts a command, true when it succeeds (as `if try dataset web-data`).
-    if left.bareText != nil, case .pipe = current {
-      // `if datasets | grep -q web { … }`: a command piped to a system command.
-      try rejectLoopStatement(left)
-      let stages = try pipeline()
-      return .succeeds(
-        CommandCall(
-          words: [left], range: left.range.union(stages.last?.range ?? left.range),
-          pipeline: stages))
-    }
-    if left.bareText != nil, let next = peekConditionWord(),
-      !(next.bareText.map(Parser.comparisonOperators.contains) ?? false)
-    {
-      try rejectLoopStatement(left)
-      var words = [left]
-      while let w = try conditionWord() { words.append(w) }
-      let stages = try pipeline()
-      return .succeeds(
-        CommandCall(
-          words: words, range: left.range.union(stages.last?.range ?? words.last!.range),
-          pipeline: stages))
-    }
-    if let op = bare(current), Parser.comparisonOperators.contains(op) {
-      try advance()
-      guard let right = try conditionWord() else {
-        if case .end = current {
-          throw incomplete("missing right side of '\(op)'", note: "write: if $x \(op) value { … }")
-        }
-        throw Diagnostic(
-          "expected a value after '\(op)'", code: .syntax,
-          notes: ["write: if $x \(op) value { … }"],
-          range: current.range)
-      }
-      return .compare(left, op, right)
-    }
-    return .truthy(left)
-  }
-
-  /// The word a condition continues with (a word or `(`), without consuming it; nil at `{`,
-  /// `and`, `or`, a separator or the end.
-  private func peekConditionWord() -> Word? {
-    switch current {
-    case .word(let w):
-      if let b = w.bareText, b == "and" || b == "or" { return nil }
-      return w
-    case .openParen(let r): return Word(parts: [], range: r)
-    default: return nil
-    }
-  }
-
-  /// A word inside a condition; nil at `{`, `and`, `or` or a separator.
-  private mutating func conditionWord() throws -> Word? {
-    if let b = bare(current), b == "and" || b == "or" { return nil }
-    if case .newline = current {
-      throw Diagnostic(
-        "expected '{' after the condition", code: .syntax,
-        notes: ["put '{' on the same line as 'if' or 'while'"], range: current.range)
-    }
-    return try wordOrSubstitution()
-  }
-
   /// A word, or `( command )`; nil at anything else.
-  private mutating func wordOrSubstitution() throws -> Word? {
+  mutating func wordOrSubstitution() throws -> Word? {
     switch current {
     case .word(let w):
       try advance()
@@ -472,7 +334,7 @@ public struct Parser {
   }
 
   /// `try break`, `(continue)`, `if try break …`: the loop statements are not commands.
-  private func rejectLoopStatement(_ first: Word) throws {
+  func rejectLoopStatement(_ first: Word) throws {
     if let word = first.bareText, word == "break" || word == "continue" {
       throw Diagnostic(
         "'\(word)' is a statement, not a command", code: .syntax,
@@ -481,7 +343,7 @@ public struct Parser {
     }
   }
 
-  private mutating func command(what: String) throws -> CommandCall {
+  mutating func command(what: String) throws -> CommandCall {
     var words: [Word] = []
     while let w = try wordOrSubstitution() { words.append(w) }
     if case .closeParen = current {
@@ -501,7 +363,7 @@ public struct Parser {
   }
 
   /// `| cmd arg … | cmd …` after a command: the system commands its output goes through.
-  private mutating func pipeline() throws -> [CommandCall] {
+  mutating func pipeline() throws -> [CommandCall] {
     var stages: [CommandCall] = []
     while case .pipe(let bar) = current {
       try advance()

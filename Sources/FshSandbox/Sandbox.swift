@@ -3,7 +3,6 @@
 // persisted like the real service's `current_configuration.json`.
 
 import Foundation
-import FshPKI
 
 #if canImport(Glibc)
   import Glibc
@@ -51,7 +50,7 @@ public final class Sandbox: @unchecked Sendable {
   public var userKeyPath: String { certificatesDirectory + "/\(userName).key" }
 
   private let lock = NSLock()
-  private let model: ClusterModel
+  let model: ClusterModel
   private var faultsStorage: SandboxFaults
   private var requestCount = 0
   /// Draws the random faults of `SandboxFaults.faultRate` (a fixed seed: runs replay).
@@ -59,22 +58,6 @@ public final class Sandbox: @unchecked Sendable {
   private var server: SandboxServer?
   /// The directory's lock (`sandbox.lock`, flock(2)), held while the sandbox lives; -1 = none.
   private var lockDescriptor: Int32 = -1
-  /// The directories locked by live sandboxes of this process. A lock found held on another
-  /// directory that this process recorded is a closed sandbox's descriptor that a child process
-  /// inherited between its fork and exec (Foundation's Process closes descriptors one by one):
-  /// it is waited for, not refused.
-  private static let heldLock = NSLock()
-  nonisolated(unsafe) private static var held: Set<String> = []
-  private static func holds(_ directory: String) -> Bool {
-    heldLock.lock()
-    defer { heldLock.unlock() }
-    return held.contains(directory)
-  }
-  private static func setHeld(_ directory: String, _ on: Bool) {
-    heldLock.lock()
-    defer { heldLock.unlock() }
-    if on { held.insert(directory) } else { held.remove(directory) }
-  }
   /// Seconds since 1970; tests replace it to move time without sleeping.
   var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 
@@ -358,210 +341,4 @@ public final class Sandbox: @unchecked Sendable {
     defer { lock.unlock() }
     try? model.saveAgentStateIfChanged()
   }
-
-  // MARK: The directory's lock
-
-  /// Takes `<directory>/sandbox.lock` (flock(2), exclusive, not waiting); a sandbox holding it
-  /// already is named in the error.
-  private static func lockDirectory(_ directory: String, options: SandboxOptions) throws -> Int32 {
-    let path = directory + "/sandbox.lock"
-    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw SandboxError.io(path: path, errno: errno) }
-    if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-      let code = errno
-      var bytes = [UInt8](repeating: 0, count: 4096)
-      guard code == EWOULDBLOCK || code == EAGAIN else {
-        Glibc.close(descriptor)
-        throw SandboxError.io(path: path, errno: code)
-      }
-      if waitForOrphanedHolder(descriptor, directory: directory) {
-        writeLockInfo(descriptor, options: options, port: nil, nodeCount: 0)
-        setHeld(directory, true)
-        return descriptor
-      }
-      let count = pread(descriptor, &bytes, bytes.count, 0)
-      Glibc.close(descriptor)
-      let info = (try? parseJSON(Array(bytes.prefix(max(0, count))))).flatMap { value in
-        if case .object(let object) = value { return object }
-        return nil
-      }
-      var pid = "?"
-      if case .int(let value)? = info?["pid"] { pid = String(value) }
-      let command = info?["command"]?.stringValue ?? "fsh-sandbox"
-      throw SandboxError.directoryInUse(directory: directory, pid: pid, command: command)
-    }
-    writeLockInfo(descriptor, options: options, port: nil, nodeCount: 0)
-    setHeld(directory, true)
-    return descriptor
-  }
-
-  /// When the process that owns the lock's holder is gone (an `fsh sandbox serve` killed with
-  /// SIGKILL: its fsh-sandbox child is saving and exiting), waits up to 5 s for the lock.
-  /// Returns whether it was taken.
-  private static func waitForOrphanedHolder(_ descriptor: Int32, directory: String) -> Bool {
-    var bytes = [UInt8](repeating: 0, count: 4096)
-    let count = pread(descriptor, &bytes, bytes.count, 0)
-    guard count > 0, case .object(let info)? = try? parseJSON(Array(bytes.prefix(count))),
-      case .int(let owner)? = info["pid"], owner > 0
-    else { return false }
-    let ownerGone = owner != Int64(getpid()) && kill(pid_t(owner), 0) != 0 && errno == ESRCH
-    var closedHere = false
-    if case .int(let server)? = info["sandbox_pid"], server == Int64(getpid()) {
-      closedHere = !holds(directory)
-    }
-    guard ownerGone || closedHere else { return false }
-    for _ in 0..<250 {
-      usleep(20_000)
-      if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
-    }
-    return false
-  }
-
-  /// What the lock file says: who holds the directory, and where it serves once it does.
-  private static func writeLockInfo(
-    _ descriptor: Int32, options: SandboxOptions, port: Int?, nodeCount: Int
-  ) {
-    let document = JSONValue.object(
-      JSONObject([
-        ("pid", .int(Int64(options.ownerPID ?? getpid()))),
-        ("sandbox_pid", .int(Int64(getpid()))),
-        ("directory", .string(options.directory)),
-        ("command", .string(options.ownerCommand ?? "fsh-sandbox --dir \(options.directory)")),
-        ("host", .string(options.host)),
-        ("port", port.map { .int(Int64($0)) } ?? .null),
-        ("user", .string(options.userName)), ("nodes", .int(Int64(nodeCount))),
-      ]))
-    let bytes = encodeJSON(document) + [0x0A]
-    _ = ftruncate(descriptor, 0)
-    _ = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
-  }
-
-  // MARK: Setup
-
-  private func seed(count: Int) {
-    var generator = SystemRandomNumberGenerator()
-    for number in 1...count {
-      let primary = nodes.isEmpty ? randomUUID(&generator) : nodes[(number - 1) % nodes.count].uuid
-      let digits = String(number)
-      let name = "seed-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
-      model.addConvergedDataset(
-        id: randomUUID(&generator), primary: primary, maximumSize: 1 << 30, name: name)
-    }
-  }
-
-  private static func makeDirectory(_ path: String) throws {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-      guard isDirectory.boolValue else {
-        throw SandboxError.certificates("\(path) exists and is not a directory.")
-      }
-      return
-    }
-    try FileManager.default.createDirectory(
-      atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-  }
-
-  private static func prepareCertificates(
-    directory: String, host: String, userName: String, keyBits: Int
-  ) throws -> FlockerCA {
-    let files = FileManager.default
-    func exists(_ name: String) -> Bool { files.fileExists(atPath: directory + "/" + name) }
-    func read(_ name: String) throws -> String {
-      guard let data = files.contents(atPath: directory + "/" + name) else {
-        throw SandboxError.certificates("Cannot read \(directory)/\(name).")
-      }
-      return String(decoding: data, as: UTF8.self)
-    }
-    let pairs = ["control-service", userName]
-    let ca: FlockerCA
-    if exists("cluster.crt") && exists("cluster.key") {
-      ca = try FlockerCA.load(
-        certificatePEM: try read("cluster.crt"), keyPEM: try read("cluster.key"), version: .v3)
-    } else {
-      for name in ["cluster.crt", "cluster.key"] + pairs.flatMap({ [$0 + ".crt", $0 + ".key"] })
-      where exists(name) {
-        throw SandboxError.certificates(
-          "\(directory)/\(name) exists but the cluster CA (cluster.crt and cluster.key) is "
-            + "incomplete; remove the directory's certificates or use an empty directory.")
-      }
-      ca = try FlockerCA.initialize(name: "sandbox", keyBits: keyBits, version: .v3)
-      try writeCredentialFiles(ca.credential, directory: directory, name: "cluster")
-    }
-    for name in pairs {
-      let haveCertificate = exists(name + ".crt")
-      let haveKey = exists(name + ".key")
-      if haveCertificate && haveKey { continue }
-      if haveCertificate != haveKey {
-        throw SandboxError.certificates(
-          "\(directory)/\(name).\(haveCertificate ? "crt" : "key") exists without its "
-            + "\(haveCertificate ? "key" : "certificate"); remove it to let the sandbox issue a "
-            + "new pair.")
-      }
-      let credential =
-        name == "control-service"
-        ? try ca.issueControl(hostname: host, keyBits: keyBits)
-        : try ca.issueUser(name: userName, keyBits: keyBits)
-      try writeCredentialFiles(credential, directory: directory, name: name)
-    }
-    return ca
-  }
-
-  private static func prepareNodes(directory: String, count: Int, persist: Bool) throws
-    -> [SandboxNode]
-  {
-    let path = directory + "/sandbox_nodes.json"
-    var nodes: [SandboxNode] = []
-    if persist, let data = FileManager.default.contents(atPath: path),
-      case .array(let items)? = try? parseJSON(Array(data))
-    {
-      for item in items {
-        guard case .object(let object) = item, let uuid = object["uuid"]?.stringValue,
-          let host = object["host"]?.stringValue, let era = object["era"]?.stringValue
-        else { continue }
-        nodes.append(SandboxNode(uuid: uuid, host: host, era: era))
-      }
-    }
-    var changed = false
-    var generator = SystemRandomNumberGenerator()
-    while nodes.count < count {
-      nodes.append(
-        SandboxNode(
-          uuid: randomUUID(&generator), host: "10.0.0.\(nodes.count + 1)",
-          era: randomUUID(&generator)))
-      changed = true
-    }
-    nodes = Array(nodes.prefix(max(0, count)))
-    if persist && changed {
-      let items = nodes.map { node in
-        JSONValue.object(
-          JSONObject([
-            ("uuid", .string(node.uuid)), ("host", .string(node.host)), ("era", .string(node.era)),
-          ]))
-      }
-      try writeAtomically(path: path, bytes: encodeJSON(.array(items)) + [0x0A])
-    }
-    return nodes
-  }
-}
-
-/// A random (version 4) UUID in lower case, without Foundation's overhead.
-func randomUUID(_ generator: inout SystemRandomNumberGenerator) -> String {
-  let high = generator.next() as UInt64
-  let low = generator.next() as UInt64
-  var bytes = [UInt8](repeating: 0, count: 16)
-  for i in 0..<8 {
-    bytes[i] = UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * i))
-    bytes[8 + i] = UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * i))
-  }
-  bytes[6] = (bytes[6] & 0x0F) | 0x40
-  bytes[8] = (bytes[8] & 0x3F) | 0x80
-  let digits = Array("0123456789abcdef".utf8)
-  var out: [UInt8] = []
-  out.reserveCapacity(36)
-  for (i, byte) in bytes.enumerated() {
-    if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-    out.append(digits[Int(byte >> 4)])
-    out.append(digits[Int(byte & 0xF)])
-  }
-  return String(decoding: out, as: UTF8.self)
 }

@@ -52,7 +52,7 @@ struct APIRequest {
   }
 }
 
-private enum Route {
+enum Route {
   case version
   case configurationDatasets
   case configurationDataset(String)
@@ -263,7 +263,7 @@ extension ClusterModel {
 
   /// Persists the configuration before a change is acknowledged; when that fails, undoes the
   /// in-memory change and answers 500 (as Flocker would on a failed save).
-  private func saveOrUndo(_ undo: () -> Void) -> SandboxResponse? {
+  func saveOrUndo(_ undo: () -> Void) -> SandboxResponse? {
     do {
       try save()
       return nil
@@ -299,174 +299,9 @@ extension ClusterModel {
     return json(200, record(id)!.configJSON)
   }
 
-  // MARK: Leases
-
-  private func acquireLease(_ request: APIRequest, now: Double) -> SandboxResponse {
-    let object: JSONObject
-    switch decodeBody(request, schema: FlockerSchemas.lease) {
-    case .failure(let response): return response
-    case .success(let value): object = value
-    }
-    guard let datasetID = pythonUUID(object["dataset_id"]!.stringValue!),
-      let nodeUUID = pythonUUID(object["node_uuid"]!.stringValue!)
-    else { return internalError() }
-    var expiration: Double?
-    switch object["expires"]! {
-    case .null: expiration = nil
-    case .int(let seconds): expiration = now + Double(seconds)
-    case .double(let seconds): expiration = now + seconds
-    default: return internalError()  // a `long` beyond timedelta's range: OverflowError
-    }
-    // datetime + timedelta must stay within years 1...9999 (else OverflowError/ValueError → 500).
-    if let value = expiration, !value.isFinite || value > 253_402_300_799 || value < -62_135_596_800
-    {
-      return internalError()
-    }
-    let previous = leases
-    var updated = leases
-    let status: Int
-    if let position = updated.firstIndex(where: { $0.datasetID == datasetID }) {
-      guard updated[position].nodeUUID == nodeUUID else {
-        return describe(409, APIMessages.leaseHeld)
-      }
-      updated[position].expiration = expiration
-      status = 200
-    } else {
-      updated.append(LeaseRecord(datasetID: datasetID, nodeUUID: nodeUUID, expiration: expiration))
-      status = 201
-    }
-    setLeases(updated, now: now)
-    if let failed = saveOrUndo({ setLeases(previous, now: now) }) { return failed }
-    return json(status, encodeJSON(leaseJSON(lease(datasetID)!, now: now)))
-  }
-
-  private func releaseLease(_ rawID: String, now: Double) -> SandboxResponse {
-    guard let datasetID = pythonUUID(rawID) else { return internalError() }
-    guard let existing = lease(datasetID) else { return describe(404, APIMessages.leaseNotFound) }
-    let previous = leases
-    setLeases(leases.filter { $0.datasetID != datasetID }, now: now)
-    if let failed = saveOrUndo({ setLeases(previous, now: now) }) { return failed }
-    return json(200, encodeJSON(leaseJSON(existing, now: now)))
-  }
-
-  /// A lease as the API shows it: `expires` = remaining seconds (timedelta.total_seconds(), so
-  /// microsecond resolution) or null.
-  private func leaseJSON(_ lease: LeaseRecord, now: Double) -> JSONValue {
-    let expires: JSONValue =
-      lease.expiration.map { .double((($0 - now) * 1_000_000).rounded() / 1_000_000) } ?? .null
-    return .object(
-      JSONObject([
-        ("dataset_id", .string(lease.datasetID)), ("node_uuid", .string(lease.nodeUUID)),
-        ("expires", expires),
-      ]))
-  }
-
-  /// A simulated agent as `/sandbox/agents` lists it: `reporting` = its node is in the state
-  /// (a stopped agent's stays until `stateExpiry`), `stop_before` = the step it will stop before.
-  private func agentJSON(_ node: SandboxNode) -> JSONValue {
-    .object(
-      JSONObject([
-        ("uuid", .string(node.uuid)), ("host", .string(node.host)), ("era", .string(node.era)),
-        ("running", .bool(!stoppedAgents.contains(node.uuid))),
-        ("reporting", .bool(isInState(node.uuid) && reconnectAt == nil)),
-        ("stop_before", stopBefore[node.uuid].map { .string($0.rawValue) } ?? .null),
-      ]))
-  }
-
-  // MARK: Containers and compose
-
-  private func isSandboxRoute(_ route: Route) -> Bool {
-    switch route {
-    case .sandboxAgents, .sandboxAgent, .sandboxRequests: return true
-    default: return false
-    }
-  }
-
-  /// Decodes a JSON body of any shape (an endpoint whose schema the sandbox does not model).
-  private func decodeAnyBody(_ request: APIRequest) -> DecodedBody {
-    do {
-      let value = try parseJSON(request.body)
-      return .success(value.objectValue ?? JSONObject([]))
-    } catch JSONParseError.tooDeep {
-      return .failure(internalError())
-    } catch {
-      return .failure(describe(400, APIMessages.decodeError))
-    }
-  }
-
-  /// `POST /v1/configuration/_compose`: replaces the whole deployment with one built from a
-  /// flocker-deploy configuration (`control/httpapi.py` replace_configuration, `_config.py`
-  /// model_from_configuration). The sandbox runs no containers, so the new deployment holds no
-  /// dataset: every dataset and lease is dropped, and the agents unmount and detach every
-  /// volume (left unattached, not destroyed). Answers 200 `null`, or 400 with the
-  /// ConfigurationError's description.
-  private func compose(_ request: APIRequest, now: Double) -> SandboxResponse {
-    let object: JSONObject
-    switch decodeBody(request, schema: FlockerSchemas.compose) {
-    case .failure(let response): return response
-    case .success(let value): object = value
-    }
-    let applications = object["applications"]?.objectValue ?? JSONObject([])
-    let deployment = object["deployment"]?.objectValue ?? JSONObject([])
-    func bad(_ text: String) -> SandboxResponse { describe(400, text) }
-    guard case .object(let deploymentNodes)? = deployment["nodes"] else {
-      return bad("Deployment configuration has an error. Missing 'nodes' key.")
-    }
-    guard let version = deployment["version"] else {
-      return bad("Deployment configuration has an error. Missing 'version' key.")
-    }
-    guard version == .int(1) else {
-      return bad("Deployment configuration has an error. Incorrect version specified.")
-    }
-    let hosts = Set(reportingNodes().map(\.host))
-    var seen: Set<String> = []
-    for (host, names) in deploymentNodes.pairs {
-      let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-      guard octets.count == 4,
-        octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil })
-      else {
-        return bad(
-          "Node \"\(host)\" specified, but deployment configuration expects an IPv4 address.")
-      }
-      guard case .array(let list) = names else {
-        return bad(
-          "Node \(host) has a config error. Wrong value type: \(pythonTypeName(names)). "
-            + "Should be list.")
-      }
-      for name in list {
-        let text = name.stringValue ?? ""
-        if !seen.insert(text).inserted {
-          return bad("Application '\(text)' appears more than once.")
-        }
-        if applications[text] == nil {
-          return bad(
-            "Node \(host) has a config error. Unrecognised application name: \(text).")
-        }
-      }
-      if !hosts.contains(host) { return bad("No known node with address \(host).") }
-    }
-    let previous = records
-    let previousLeases = leases
-    for position in records.indices where !records[position].orphan {
-      records[position].orphan = true
-      schedule(position, now: now)
-    }
-    leases = []
-    invalidateConfiguration()
-    stateBody = nil
-    if let failed = saveOrUndo({
-      records = previous
-      leases = previousLeases
-      invalidateConfiguration()
-    }) {
-      return failed
-    }
-    return json(200, Array("null".utf8))
-  }
-
   // MARK: Helpers
 
-  private func tagMismatch(_ request: APIRequest) -> SandboxResponse? {
+  func tagMismatch(_ request: APIRequest) -> SandboxResponse? {
     let wanted = request.headerValues("X-If-Configuration-Matches")
     guard let first = wanted.first else { return nil }
     let current = tag()
@@ -474,7 +309,7 @@ extension ClusterModel {
     return describe(412, "Tag doesn't match. Required: \(first), current: \(current)")
   }
 
-  private func decodeBody(_ request: APIRequest, schema: Schema) -> DecodedBody {
+  func decodeBody(_ request: APIRequest, schema: Schema) -> DecodedBody {
     let value: JSONValue
     do {
       value = try parseJSON(request.body)
@@ -521,7 +356,7 @@ func internalError() -> SandboxResponse {
 }
 
 /// The value of `name` in a path's query string (`?before=mount`), percent-decoded.
-private func queryValue(_ path: String, _ name: String) -> String? {
+func queryValue(_ path: String, _ name: String) -> String? {
   guard let mark = path.firstIndex(of: "?") else { return nil }
   for pair in path[path.index(after: mark)...].split(separator: "&") {
     let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -534,7 +369,7 @@ private func queryValue(_ path: String, _ name: String) -> String? {
 }
 
 /// Python 2's name of a JSON value's type, for ConfigurationError wordings.
-private func pythonTypeName(_ value: JSONValue) -> String {
+func pythonTypeName(_ value: JSONValue) -> String {
   switch value {
   case .null: return "NoneType"
   case .bool: return "bool"
@@ -547,7 +382,7 @@ private func pythonTypeName(_ value: JSONValue) -> String {
   }
 }
 
-private func percentDecoded(_ path: String) -> String {
+func percentDecoded(_ path: String) -> String {
   guard path.contains("%") else { return path }
   return path.removingPercentEncoding ?? path
 }

@@ -72,8 +72,9 @@ let package = Package(
         "FshPKI",
       ]),
 
-    // MARK: What fsh and fsh-sandbox say to each other over a pair of pipes (Foundation only)
-    .target(name: "FshSandboxProtocol"),
+    // MARK: What fsh and fsh-sandbox say to each other over a pair of pipes (Foundation, and
+    // FshFiles for writing to a pipe whose reader may be gone)
+    .target(name: "FshSandboxProtocol", dependencies: ["FshFiles"]),
 
     // MARK: The sandbox executable: FshSandbox behind the protocol
     .executableTarget(name: "fsh-sandbox", dependencies: ["FshSandbox", "FshSandboxProtocol"]),

@@ -4,8 +4,9 @@ import Glibc
 /// SIGPIPE that would end fsh is blocked in the writing thread meanwhile, and one raised by
 /// this write is taken before the thread's mask is restored.
 public enum PipeWrite {
-  /// Writes until done or the reader is gone (EINTR retried).
-  public static func all(_ bytes: [UInt8], to fd: Int32) {
+  /// Writes until done or the reader is gone (EINTR retried); false when not all was written.
+  @discardableResult
+  public static func all(_ bytes: [UInt8], to fd: Int32) -> Bool {
     var pipeSignal = sigset_t()
     sigemptyset(&pipeSignal)
     sigaddset(&pipeSignal, SIGPIPE)
@@ -26,8 +27,9 @@ public enum PipeWrite {
     while written < bytes.count {
       let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
       if n < 0 && errno == EINTR { continue }
-      guard n > 0 else { return }
+      guard n > 0 else { return false }
       written += n
     }
+    return true
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FshFiles
 
 #if canImport(Glibc)
   import Glibc
@@ -43,30 +44,7 @@ public final class LinePipe {
     guard var bytes = try? [UInt8](JSONEncoder().encode(value)) else { return false }
     bytes.append(UInt8(ascii: "\n"))
     // A write to a pipe whose reader is gone raises SIGPIPE, which would end fsh (whose own
-    // output keeps the default disposition): blocked in this thread, and a pending one taken.
-    var pipeSignal = sigset_t()
-    sigemptyset(&pipeSignal)
-    sigaddset(&pipeSignal, SIGPIPE)
-    var previous = sigset_t()
-    pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
-    var pendingBefore = sigset_t()
-    sigpending(&pendingBefore)
-    defer {
-      var pending = sigset_t()
-      sigpending(&pending)
-      if sigismember(&pending, SIGPIPE) == 1 && sigismember(&pendingBefore, SIGPIPE) == 0 {
-        var zero = timespec()
-        _ = sigtimedwait(&pipeSignal, nil, &zero)
-      }
-      pthread_sigmask(SIG_SETMASK, &previous, nil)
-    }
-    var written = 0
-    while written < bytes.count {
-      let n = bytes[written...].withUnsafeBytes { write(writeFD, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else { return false }
-      written += n
-    }
-    return true
+    // output keeps the default disposition): PipeWrite blocks it in this thread meanwhile.
+    return PipeWrite.all(bytes, to: writeFD)
   }
 }

@@ -15,7 +15,7 @@ screen | grep -q "<stdin>:" && fail "the prompt's error names <stdin>"
 screen | grep -qE '^ +\^~~~~$' || fail "no caret under 'bogus'"
 # set color never: the next error has no escape sequence.
 clear_screen
-type_text "set color never"; send Enter
+enter "set color never" 3
 type_text "datasets status bogus"; send Enter
 wait_for "invalid status 'bogus'" 5 || fail "no error (set color never)"
 screen_escapes | grep -E "invalid status|\^~" | grep -q "$esc\[" && fail "set color never still colours the error"

@@ -11,7 +11,7 @@ screen | grep -qx "first" || fail "the continued entry lost its first line"
 wait_last "fsh:no cluster>" 3 || fail "no main prompt after the entry"
 type_text 'for x in a b {'; send Enter
 wait_last "...>" 3 || fail "no continuation prompt in a block"
-type_text 'echo item-$x'; send Enter
+enter 'echo item-$x' 3
 type_text '}'; send Enter
 wait_line "item-b" 3 || fail "the block did not run"
 screen | grep -qx "item-a" || fail "the block skipped item-a"

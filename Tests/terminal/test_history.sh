@@ -4,9 +4,11 @@ FSH=$1
 . "$(dirname "$0")/lib.sh"
 start fsh "$(fsh_env) $FSH --norc" || fail "tmux"
 wait_last "fsh:no cluster>" 10 || fail "no prompt"
-type_text "echo first-run-line"; send Enter
-type_text "echo first-run-line"; send Enter
-type_text " echo secret-line"; send Enter
+# One line at a time, each typed at its prompt (keys typed ahead while the line editor switches
+# the terminal between cooked and raw mode are echoed twice by the terminal itself).
+enter "echo first-run-line" 5
+enter "echo first-run-line" 5
+enter " echo secret-line" 5
 wait_line "secret-line" 3 || fail "no output"
 [ "$(screen | grep -cx 'first-run-line')" = 2 ] || fail "echo first-run-line did not run twice"
 send C-d

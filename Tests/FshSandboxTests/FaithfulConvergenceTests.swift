@@ -283,7 +283,14 @@ struct FaithfulConvergenceTests {
     let before = listed()
     #expect(before.map(\.id) == expected(before))
     #expect(before.map(\.id) != ids)  // not creation order (8! orders; this one is fixed)
-    let moved = before.first { $0.primary == a }!.id
+    // A dataset whose move changes the order (moving the one that sorts last in its new node's
+    // group would leave it where it was).
+    let moved = try #require(
+      before.first { item in
+        item.primary == a
+          && expected(before.map { $0.id == item.id ? ($0.id, b) : $0 }) != before.map(\.id)
+      }
+    ).id
     #expect(
       sandbox.post("/v1/configuration/datasets/\(moved)", #"{"primary": "\#(b)"}"#).status == 200)
     let after = listed()

@@ -48,7 +48,7 @@ enum Datasets {
 
   /// The cluster, one dataset of it (deleted ones too) and the leases: what `dataset` and
   /// `explain` read.
-  static func loadWithLeases(_ context: CommandContext, _ ref: CommandArgument) throws -> (
+  static func loadWithLeases(_ context: CommandContext, _ ref: DatasetRef) throws -> (
     ClusterView, DatasetView, [Lease]
   ) {
     let view = try loadView(context)
@@ -67,22 +67,17 @@ enum Datasets {
     return view
   }
 
-  struct List: Command {
-    static let status = Parameter.keyword(
-      "status", "STATUS", "pending, attached, moving, detached, unknown, deleting or deleted",
-      choices: DatasetStatus.allCases.map(\.rawValue))
-    static let on = Parameter.keyword(
-      "on", "NODE", "only datasets configured on, or attached to, this node", completion: .node)
-    static let name = Parameter.keyword(
-      "name", "PATTERN", "names matching a glob such as 'web-*'", completion: .dataset)
-    static let meta = Parameter.keyword(
-      "meta", "K=V", "metadata equal to a value (repeat for several)", repeats: true)
-    static let deletedFlag = Parameter.flag(
-      ["--deleted", "-d"], "include deleted datasets that are gone")
-    static let longFlag = Parameter.flag(["--long", "-l"], "full dataset and node ids")
+  struct List: DeclaredCommand {
+    @Arg(.keyword("status", "STATUS")) var status: DatasetStatus?
+    @Arg(.node("on", "only datasets configured on, or attached to, this node")) var node: NodeRef?
+    @Arg(.keyword("name", "PATTERN", "names matching a glob such as 'web-*'", completion: .dataset))
+    var pattern: String?
+    @Arg(.meta("metadata equal to a value (repeat for several)")) var meta: [MetadataPair]
+    @Arg(["--deleted", "-d"], "include deleted datasets that are gone") var deleted: Bool
+    @Arg(["--long", "-l"], "full dataset and node ids") var long: Bool
     static let help = CommandHelp(
       ["datasets"], aliases: [["ls"]], summary: "list datasets with their status, node and path",
-      parameters: [status, on, name, meta, deletedFlag, longFlag],
+      parameters: declared,
       unexpected: { List.unexpected($0) },
       discussion: """
         Status merges the configuration (where a dataset should be) with what the agents \
@@ -99,32 +94,18 @@ enum Datasets {
         "datasets", "datasets status pending", "datasets on 265a0498 -o json",
         "for d in (datasets name 'db-*') { echo $d.path }",
       ])
-    var status: DatasetStatus?
-    var node: String?
-    var pattern: String?
-    var meta: [(String, String)] = []
-    var deleted: Bool
-    var long: Bool
-    init(arguments: inout Arguments) throws {
-      deleted = arguments.flag(Self.deletedFlag)
-      long = arguments.flag(Self.longFlag)
-      status = arguments.optional(Self.status).flatMap { DatasetStatus(rawValue: $0.text) }
-      node = arguments.optional(Self.on)?.text
-      pattern = arguments.optional(Self.name)?.text
-      meta = try arguments.all(Self.meta).map { try Metadata.pair($0) }
-    }
     /// A bare word after `datasets` filters nothing: say which keyword was meant.
     static func unexpected(_ p: CommandArgument) -> Diagnostic {
       let word = p.text
       let fix: String
-      if let choice = status.choices?.first(where: { $0 == word.lowercased() }) {
-        fix = "\(status.key) \(choice)"
-      } else if let near = Suggest.nearest(word, in: status.choices ?? []) {
-        fix = "\(status.key) \(near)"
+      if let choice = DatasetStatus.choices.first(where: { $0 == word.lowercased() }) {
+        fix = "status \(choice)"
+      } else if let near = Suggest.nearest(word, in: DatasetStatus.choices) {
+        fix = "status \(near)"
       } else if word.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
-        fix = "\(on.key) \(word)"
+        fix = "on \(word)"
       } else {
-        fix = "\(name.key) '\(word)'"
+        fix = "name '\(word)'"
       }
       let keywords = help.options.filter { $0.kind == .keyword }.map(\.spelling)
       return Diagnostic.usage(
@@ -194,22 +175,17 @@ enum Datasets {
       }
       if !meta.isEmpty {
         let m = metadata()
-        for (k, val) in meta where m[k] != val { return false }
+        for pair in meta where m[pair.key] != pair.value { return false }
       }
       return true
     }
   }
 
-  struct Show: Command {
-    static let dataset = Parameter.positional(
-      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
+  struct Show: DeclaredCommand {
+    @Arg(.dataset) var ref: DatasetRef
     static let help = CommandHelp(
       ["dataset"], summary: "show everything known about one dataset",
-      parameters: [dataset])
-    var ref: CommandArgument
-    init(arguments: inout Arguments) throws {
-      ref = arguments.value(Self.dataset)
-    }
+      parameters: declared)
     func run(in context: CommandContext) throws -> CommandResult {
       let (view, v, leases) = try Datasets.loadWithLeases(context, ref)
       guard case .record(var r) = v.value else { return CommandResult(v.value, .record) }
@@ -292,6 +268,12 @@ extension ClusterView {
       throw d
     }
   }
+
+  func dataset(_ r: DatasetRef, includeDeleted: Bool = false) throws -> DatasetView {
+    try dataset(r.argument, includeDeleted: includeDeleted)
+  }
+
+  func node(_ r: NodeRef) throws -> Node { try node(r.argument) }
 
   /// Finds a node named by an argument; a failure points at the argument.
   func node(_ a: CommandArgument) throws -> Node {

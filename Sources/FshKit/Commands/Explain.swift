@@ -4,12 +4,11 @@ import FshClient
 extension Datasets {
   /// `explain DATASET`: desired and actual side by side, then a checklist of what keeps them
   /// apart, in the style of `certs check`.
-  struct Explain: Command {
-    static let dataset = Parameter.positional(
-      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
+  struct Explain: DeclaredCommand {
+    @Arg(.dataset) var ref: DatasetRef
     static let help = CommandHelp(
       ["explain"], summary: "say why a dataset is where it is: desired, actual, and what blocks it",
-      parameters: [dataset],
+      parameters: declared,
       discussion: """
         Shows where the dataset should be (the configuration) beside where the agents report it \
         (the state), then checks: E1 a lease that keeps it mounted where it is (only a volume mounted on the holder), E2 its configured node's \
@@ -21,10 +20,6 @@ extension Datasets {
         succeeds whatever they say.
         """,
       examples: ["explain db-data", "explain $ds -o json"])
-    var ref: CommandArgument
-    init(arguments: inout Arguments) throws {
-      ref = arguments.value(Self.dataset)
-    }
 
     func run(in context: CommandContext) throws -> CommandResult {
       let (view, v, leases) = try Datasets.loadWithLeases(context, ref)

@@ -115,25 +115,15 @@ enum NodesAndLeases {
     }
   }
 
-  struct Acquire: Command {
-    static let dataset = Parameter.positional(
-      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
-    static let on = Parameter.keyword(
-      "on", "NODE", "the node that holds the lease", completion: .node, required: true)
-    static let forKeyword = Parameter.keyword(
-      "for", "DURATION", "expire after this long (default: never)", label: "duration")
+  struct Acquire: DeclaredCommand {
+    @Arg(.dataset) var ref: DatasetRef
+    @Arg(.node("on", "the node that holds the lease")) var node: NodeRef
+    @Arg(.duration("for", "expire after this long (default: never)", label: "duration"))
+    var duration: Seconds?
     static let help = CommandHelp(
       ["lease", "acquire"], summary: "acquire or renew a lease on a dataset for a node",
-      parameters: [dataset, on, forKeyword],
+      parameters: declared,
       examples: ["lease acquire db on 10.0.0.3 for 10m"])
-    var ref: CommandArgument
-    var node: CommandArgument
-    var duration: Double?
-    init(arguments: inout Arguments) throws {
-      node = arguments.value(Self.on)
-      duration = try arguments.duration(Self.forKeyword)
-      ref = arguments.value(Self.dataset)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let d = try view.dataset(ref)
@@ -141,7 +131,7 @@ enum NodesAndLeases {
       let (lease, renewed) = try context.cluster { client in
         do {
           return try client.acquireLease(
-            datasetID: d.configuration.datasetID, nodeUUID: n.uuid, expires: duration)
+            datasetID: d.configuration.datasetID, nodeUUID: n.uuid, expires: duration?.seconds)
         } catch let e as ClientError where e.code == .http && e.status == 409 {
           // Another node holds it: say which, and how to take it over.
           let holder = try? client.leases().first { $0.datasetID == d.configuration.datasetID }
@@ -162,19 +152,14 @@ enum NodesAndLeases {
     }
   }
 
-  struct Release: Command {
-    static let dataset = Parameter.positional(
-      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
+  struct Release: DeclaredCommand {
+    @Arg(.dataset) var ref: DatasetRef
     static let help = CommandHelp(
       ["lease", "release"], summary: "release the lease on a dataset, whichever node holds it",
-      parameters: [dataset],
+      parameters: declared,
       discussion:
         "Shows the lease that was released, with `status: released` instead of when it would have expired."
     )
-    var ref: CommandArgument
-    init(arguments: inout Arguments) throws {
-      ref = arguments.value(Self.dataset)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let d = try view.dataset(ref, includeDeleted: true)

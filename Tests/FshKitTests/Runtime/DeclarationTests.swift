@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import Synchronization
 import Testing
 
 @testable import FshKit
@@ -16,35 +17,39 @@ private func privateSession(_ host: CollectingHost) -> Session {
 /// A command added with one declaration and one table row: its help, usage line, completion,
 /// argument errors and docs row all follow from the declaration, with no other line.
 struct DeclarationTests {
-  struct Pour: Command {
-    static let some = Parameter.word("some", "reads well")
-    static let drink = Parameter.positional(
-      "DRINK", "what to pour", completion: .values(["tea", "coffee"]))
-    static let cups = Parameter.positional("CUP", "more cups", optional: true, repeats: true)
-    static let into = Parameter.keyword(
-      "into", "VESSEL", "where it goes", completion: .values(["mug", "glass"]), required: true)
-    static let with = Parameter.keyword("with", "EXTRA", "what goes in too", repeats: true)
-    static let size = Parameter.option(
-      ["--size", "-s"], "SIZE", "how much", choices: ["small", "large"])
-    static let hot = Parameter.flag(["--hot"], "heat it first")
-    static let help = CommandHelp(
-      ["pour"], summary: "pour a drink",
-      parameters: [some, drink, cups, into, with, size, hot], examples: ["pour tea into mug"])
+  enum Size: String, ChoiceValue { case small, large }
 
-    var record: Record
-    init(arguments: inout Arguments) throws {
-      record = Record([
-        ("drink", .string(arguments.value(Self.drink).text)),
-        ("cups", .list(arguments.all(Self.cups).map(\.value))),
-        ("into", .string(arguments.value(Self.into).text)),
-        ("with", .list(arguments.all(Self.with).map(\.value))),
-        ("size", .string(arguments.optional(Self.size)?.text ?? "")),
-        ("hot", .bool(arguments.flag(Self.hot))),
-        ("some", .bool(arguments.flag(Self.some))),
-      ])
-    }
+  struct Pour: DeclaredCommand {
+    @Arg(.word("some", "reads well")) var some: Bool
+    @Arg(.positional("DRINK", "what to pour", completion: .values(["tea", "coffee"])))
+    var drink: String
+    @Arg(.positional("CUP", "more cups")) var cups: [String]
+    @Arg(.keyword("into", "VESSEL", "where it goes", completion: .values(["mug", "glass"])))
+    var into: String
+    @Arg(.keyword("with", "EXTRA", "what goes in too")) var with: [String]
+    @Arg(.option(["--size", "-s"], "SIZE", "how much")) var size: Size?
+    @Arg(["--hot"], "heat it first") var hot: Bool
+    static let help = CommandHelp(
+      ["pour"], summary: "pour a drink", parameters: declared, examples: ["pour tea into mug"])
+
     func run(in context: CommandContext) throws -> CommandResult {
-      CommandResult(.record(record), .record)
+      let record = Record([
+        ("drink", .string(drink)), ("cups", .list(cups.map { .string($0) })),
+        ("into", .string(into)), ("with", .list(with.map { .string($0) })),
+        ("size", .string(size?.rawValue ?? "")), ("hot", .bool(hot)), ("some", .bool(some)),
+      ])
+      return CommandResult(.record(record), .record)
+    }
+  }
+
+  /// Typed values: a duration with a default, a number in a range, an optional value.
+  struct Steep: DeclaredCommand {
+    @Arg(.duration("for", "how long")) var time: Seconds = 180
+    @Arg(.number(.keyword("cups", "N", "how many"), in: 1...8)) var count: Int?
+    static let help = CommandHelp(["steep"], summary: "steep tea", parameters: declared)
+    func run(in context: CommandContext) throws -> CommandResult {
+      CommandResult(
+        .record(Record([("seconds", .double(time.seconds)), ("cups", .from(count))])), .record)
     }
   }
 
@@ -54,6 +59,7 @@ struct DeclarationTests {
   init() {
     session = privateSession(host)
     session.register(Pour.self)  // the one table row
+    session.register(Steep.self)
   }
 
   func error(_ text: String) -> Diagnostic? { session.run(text, name: "t").stoppedBy }
@@ -142,6 +148,41 @@ struct DeclarationTests {
     #expect(d.message == "option '--size' of 'pour' needs a value")
     d = try #require(error("pour tea into mug -o yaml"))
     #expect(d.message == "invalid output format 'yaml'")
+  }
+}
+
+extension DeclarationTests {
+  @Test func typedValuesParseThemselves() throws {
+    #expect(Steep.help.usageLine == "steep [for DURATION] [cups N]")
+    _ = session.run("steep", name: "t")
+    #expect(host.results.last?.value["seconds"] == .double(180))
+    #expect(host.results.last?.value["cups"] == .null)
+    _ = session.run("steep for 1m30s cups 3", name: "t")
+    #expect(host.results.last?.value["seconds"] == .double(90))
+    #expect(host.results.last?.value["cups"] == .int(3))
+    var d = try #require(error("steep for soon"))
+    #expect(d.message == "invalid for 'soon'")
+    #expect(d.notes == ["give a duration such as 30s, 10m or 1h"])
+    #expect(d.range?.start.column == 11)
+    d = try #require(error("steep cups 9"))
+    #expect(d.message == "invalid n '9': expected a whole number from 1 to 8")
+  }
+
+  /// Each thread makes its commands from its own arguments (the binding is per thread).
+  @Test func commandsAreMadeOnManyThreadsAtOnce() throws {
+    let declaration = Pour.help
+    let failures = Mutex(0)
+    DispatchQueue.concurrentPerform(iterations: 64) { i in
+      for n in 0..<50 {
+        do {
+          let drink = "d\(i)-\(n)"
+          var a = try Arguments(strings: [drink, "into", "v\(i)"], for: declaration)
+          let p = try Pour(arguments: &a)
+          if p.drink != drink || p.into != "v\(i)" || p.hot { failures.withLock { $0 += 1 } }
+        } catch { failures.withLock { $0 += 1 } }
+      }
+    }
+    #expect(failures.withLock { $0 } == 0)
   }
 }
 

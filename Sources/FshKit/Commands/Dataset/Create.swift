@@ -4,28 +4,27 @@ import FshLanguage
 
 /// `create NAME SIZE on NODE`: a dataset with its own id, recognised after a lost answer.
 extension Datasets {
-  struct Create: Command {
-    static let name = Parameter.positional(
-      "NAME", "stored as metadata 'name' (Kubernetes finds datasets by it)")
-    static let size = Parameter.positional(
-      "SIZE",
-      "10G, 1.5T, 512M, 10Gi or bytes; at least 64M; units are binary (10G = 10Gi = 10GB = 10×1024³ bytes)",
-      completion: .values(["1G", "10G", "50G", "100G"]))
-    static let on = Parameter.keyword(
-      "on", "NODE", "the primary node: a unique id prefix or its host IP", completion: .node,
-      required: true)
-    static let meta = Parameter.keyword(
-      "meta", "K=V", "more metadata (16 keys at most, 256 characters each)", repeats: true)
-    static let id = Parameter.keyword(
-      "id", "UUID", "the dataset id to use (a version 4 UUID); default: a new one",
-      label: "dataset id")
-    static let force = Parameter.flag(
-      ["--force"], "create even when a live dataset already has this name")
-    static let yes = Parameter.flag(
-      ["--yes", "-y"], "do not ask about a size above 64T (needed in scripts)")
+  struct Create: DeclaredCommand {
+    @Arg(.positional("NAME", "stored as metadata 'name' (Kubernetes finds datasets by it)"))
+    var name: CommandArgument
+    @Arg(
+      .positional(
+        "SIZE",
+        "10G, 1.5T, 512M, 10Gi or bytes; at least 64M; units are binary (10G = 10Gi = 10GB = 10×1024³ bytes)",
+        completion: .values(["1G", "10G", "50G", "100G"])))
+    var requested: ByteSize
+    @Arg(.node("on", "the primary node: a unique id prefix or its host IP")) var node: NodeRef
+    @Arg(.meta("more metadata (16 keys at most, 256 characters each)")) var meta: [MetadataPair]
+    @Arg(
+      .keyword(
+        "id", "UUID", "the dataset id to use (a version 4 UUID); default: a new one",
+        label: "dataset id"))
+    var id: UUIDv4?
+    @Arg(["--force"], "create even when a live dataset already has this name") var force: Bool
+    @Arg(["--yes", "-y"], "do not ask about a size above 64T (needed in scripts)") var yes: Bool
     static let help = CommandHelp(
       ["create"], summary: "create a named dataset on a node",
-      parameters: [name, size, on, meta, id, force, yes],
+      parameters: declared,
       discussion: """
         A second live dataset with the same name is refused (Kubernetes would pick one silently) \
         unless --force. The check and the create are one conditional request \
@@ -37,26 +36,11 @@ extension Datasets {
         "create my-volume 50G on 265a0498",
         "let ds = create \"$app-data\" 10G on $node meta team=storage",
       ])
-    var name: CommandArgument
-    var size: Int
-    var node: CommandArgument
+    /// The metadata sent: `meta` pairs and the name.
     var metadata: [String: String] = [:]
-    var id: String?
-    var force: Bool
-    var yes: Bool
-    init(arguments: inout Arguments) throws {
-      force = arguments.flag(Self.force)
-      yes = arguments.flag(Self.yes)
-      node = arguments.value(Self.on)
-      if let i = arguments.optional(Self.id) {
-        guard UUIDs.isV4(i.text) else {
-          throw arguments.invalid(
-            i, of: Self.id, notes: ["the API accepts version 4 UUIDs only, e.g. from uuidgen"])
-        }
-        id = i.text.lowercased()
-      }
-      let pairs = try arguments.all(Self.meta).map { try Metadata.pair($0) }
-      name = arguments.value(Self.name)
+    var size: Int { requested.bytes }
+
+    mutating func validate(_ arguments: Arguments) throws {
       // Measured as the server measures it: Unicode code points.
       guard !name.text.isEmpty, name.text.unicodeScalars.count <= 256 else {
         throw Diagnostic.usage(
@@ -64,17 +48,12 @@ extension Datasets {
           notes: ["give a name of 1 to 256 characters (Unicode code points)"],
           range: name.range)
       }
-      let s = arguments.value(Self.size)
-      do { size = try Sizes.parse(s.text) } catch var d as Diagnostic {
-        d.range = s.range
-        throw d
-      }
-      for (k, v) in pairs {
-        if k == "name" {
+      for pair in meta {
+        if pair.key == "name" {
           throw Diagnostic.usage(
             "the name is the first argument, not 'meta name=…'", range: name.range)
         }
-        metadata[k] = v
+        metadata[pair.key] = pair.value
       }
       metadata["name"] = name.text
       if metadata.count > 16 {
@@ -101,7 +80,7 @@ extension Datasets {
       }
       // fsh's own id, so that a create whose answer was lost is recognised as ours when it is
       // tried again or found in the configuration (never "already exists" for our own create).
-      let datasetID = id ?? UUIDs.newV4()
+      let datasetID = id?.text ?? UUIDs.newV4()
       return try context.cluster { client -> CommandResult in
         // Whether a POST may have reached the service (its answer lost, or refused as ours).
         var sent = false

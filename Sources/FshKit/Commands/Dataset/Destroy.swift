@@ -4,25 +4,18 @@ import FshLanguage
 
 /// `destroy NAME|ID --yes`: marks a dataset deleted; the agents destroy it.
 extension Datasets {
-  struct Destroy: Command {
-    static let dataset = Parameter.positional(
-      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
-    static let yesFlag = Parameter.flag(["--yes", "-y"], "do not ask (needed in scripts)")
+  struct Destroy: DeclaredCommand {
+    @Arg(.dataset) var ref: DatasetRef
+    @Arg(["--yes", "-y"], "do not ask (needed in scripts)") var yes: Bool
     static let help = CommandHelp(
       ["destroy"], summary: "delete a dataset (asks first on a terminal)",
-      parameters: [dataset, yesFlag],
+      parameters: declared,
       discussion: """
         The dataset stays in the configuration marked deleted; its agent unmounts, detaches and \
         destroys the volume (status deleting, then deleted). A lease held by the node where the \
         volume is mounted keeps it mounted there until the lease is released or expires (fsh \
         warns); a lease anywhere else does not stop the deletion, as in Flocker.
         """)
-    var ref: CommandArgument
-    var yes: Bool
-    init(arguments: inout Arguments) throws {
-      yes = arguments.flag(Self.yesFlag)
-      ref = arguments.value(Self.dataset)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let v = try view.dataset(ref)

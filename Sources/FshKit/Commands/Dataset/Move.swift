@@ -4,15 +4,12 @@ import FshLanguage
 
 /// `move NAME|ID to NODE`: a new primary; the agents unmount, detach, attach and mount.
 extension Datasets {
-  struct Move: Command {
-    static let dataset = Parameter.positional(
-      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
-    static let to = Parameter.keyword(
-      "to", "NODE", "the new primary: a unique id prefix or its host IP", completion: .node,
-      required: true)
+  struct Move: DeclaredCommand {
+    @Arg(.dataset) var ref: DatasetRef
+    @Arg(.node("to", "the new primary: a unique id prefix or its host IP")) var target: NodeRef
     static let help = CommandHelp(
       ["move"], summary: "move a dataset to another node",
-      parameters: [dataset, to],
+      parameters: declared,
       discussion: """
         The agents unmount and detach it on the old node, then attach and mount it on the new \
         one; until then its status is moving (`wait NAME attached` waits for the end). A lease \
@@ -20,12 +17,6 @@ extension Datasets {
         is released or expires: the request is accepted all the same, and fsh warns.
         """,
       examples: ["move db to 10.0.0.3", "move $ds to 4f2a"])
-    var ref: CommandArgument
-    var target: CommandArgument
-    init(arguments: inout Arguments) throws {
-      target = arguments.value(Self.to)
-      ref = arguments.value(Self.dataset)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let v = try view.dataset(ref)

@@ -4,21 +4,21 @@ import FshLanguage
 
 /// `wait NAME|ID STATUS`: until the state shows the status (or why it cannot yet).
 extension Datasets {
-  struct Wait: Command {
-    static let dataset = Parameter.positional(
-      "NAME|ID", "a name or a unique id prefix", completion: .dataset)
-    static let status = Parameter.positional(
-      "STATUS", "attached, detached or deleted", choices: ["attached", "detached", "deleted"])
-    static let on = Parameter.keyword(
-      "on", "NODE", "attached on this node (after a move)", completion: .node)
-    static let timeoutKeyword = Parameter.keyword(
-      "timeout", "DURATION", "give up after this long (default 2m, like the kubelet)")
-    static let settleKeyword = Parameter.keyword(
-      "settle", "DURATION",
-      "deleted: how long the state must not list it (default 20s, longer than an agent's back-off)")
+  struct Wait: DeclaredCommand {
+    @Arg(.dataset) var ref: DatasetRef
+    @Arg(.positional("STATUS")) var want: WaitStatus
+    @Arg(.node("on", "attached on this node (after a move)")) var node: NodeRef?
+    @Arg(.duration("timeout", "give up after this long (default 2m, like the kubelet)"))
+    var timeout: Seconds = 120
+    @Arg(
+      .duration(
+        "settle",
+        "deleted: how long the state must not list it (default 20s, longer than an agent's back-off)"
+      ))
+    var settle: Seconds = 20
     static let help = CommandHelp(
       ["wait"], summary: "wait until a dataset is attached, detached or deleted",
-      parameters: [dataset, status, on, timeoutKeyword, settleKeyword],
+      parameters: declared,
       discussion: """
         Polls the state until the agents report what was asked: attached means mounted on its \
         configured node (on NODE, when given). Flocker's state cannot confirm a destruction: it \
@@ -34,21 +34,9 @@ extension Datasets {
         "wait $ds attached timeout 2m", "wait db attached on 10.0.0.3",
         "wait old deleted settle 30s",
       ])
-    var ref: CommandArgument
-    var want: DatasetStatus
-    var node: CommandArgument?
-    var timeout: Double = 120
-    var settle: Double = 20
-    init(arguments: inout Arguments) throws {
-      node = arguments.optional(Self.on)
-      timeout = try arguments.duration(Self.timeoutKeyword) ?? timeout
-      settle = try arguments.duration(Self.settleKeyword) ?? settle
-      ref = arguments.value(Self.dataset)
-      want = DatasetStatus(rawValue: arguments.value(Self.status).text)!
-    }
 
     func run(in context: CommandContext) throws -> CommandResult {
-      let deadline = Date().addingTimeInterval(timeout)
+      let deadline = Date().addingTimeInterval(timeout.seconds)
       defer { context.progress(nil) }
       var view = try Datasets.loadView(context)
       let seen = context.session.sightings
@@ -73,14 +61,14 @@ extension Datasets {
           reached = v.status == .detached
         default:
           absentSince = v.status == .deleted ? (absentSince ?? Date()) : nil
-          reached = absentSince.map { -$0.timeIntervalSinceNow >= settle } ?? false
+          reached = absentSince.map { -$0.timeIntervalSinceNow >= settle.seconds } ?? false
         }
         if reached {
           context.progress(nil)
           let text =
             want == .deleted
             ? "\(Whereabouts.name(v)) is deleted: the state has not listed it for "
-              + "\(Durations.format(settle)) while its node reports (the API cannot confirm "
+              + "\(Durations.format(settle.seconds)) while its node reports (the API cannot confirm "
               + "that the volume was destroyed)\n"
             : "\(Whereabouts.name(v)) is \(Whereabouts.describe(v, seen: seen))\n"
           return CommandResult(v.value, .rendered(text))
@@ -98,16 +86,16 @@ extension Datasets {
             seen: seen)
         }
         let blockers = v.blockers(leases: leases, nodes: view.nodes, lastMountedOn: last?.node)
-        let waited = Int(timeout - deadline.timeIntervalSinceNow)
+        let waited = Int(timeout.seconds - deadline.timeIntervalSinceNow)
         let what =
           blockers.first.map { Whereabouts.brief($0, seen: seen) }
           ?? absentSince.map {
-            "not listed for \(Int(-$0.timeIntervalSinceNow))s of \(Int(settle))s"
+            "not listed for \(Int(-$0.timeIntervalSinceNow))s of \(Int(settle.seconds))s"
           }
           ?? Whereabouts.brief(v)
         context.progress(
           "waiting for '\(ref.text)' to be \(want.rawValue): \(what) "
-            + "(\(waited)s of \(Durations.format(timeout)))")
+            + "(\(waited)s of \(Durations.format(timeout.seconds)))")
         try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
         delay = min(delay * 1.5, 2)
         view = try Datasets.loadView(context)
@@ -136,7 +124,7 @@ extension Datasets {
       if want == .deleted, let absentSince {
         notes.append(
           "the state has not listed it for \(Int(-absentSince.timeIntervalSinceNow))s of the "
-            + "\(Durations.format(settle)) settle window: Flocker's state drops a volume that is "
+            + "\(Durations.format(settle.seconds)) settle window: Flocker's state drops a volume that is "
             + "attached but not mounted whenever another node reports, so that is not yet a "
             + "deletion")
       }
@@ -147,8 +135,8 @@ extension Datasets {
             + "agent's log on \(host), or wait longer with 'timeout'")
       }
       return Diagnostic(
-        "dataset '\(ref.text)' is not \(want.rawValue)\(target) after \(Durations.format(timeout))",
-        code: .timeout, notes: notes, range: ref.range)
+        "dataset '\(ref.text)' is not \(want.rawValue)\(target) after \(Durations.format(timeout.seconds))",
+        code: .timeout, notes: notes, range: ref.argument.range)
     }
   }
 }

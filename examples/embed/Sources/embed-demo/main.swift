@@ -7,17 +7,14 @@ import FshClient
 import FshKit
 
 /// A command of this program: `capacity [on NODE]` adds up the configured size of datasets.
-struct Capacity: Command {
-  static let on = Parameter.keyword(
-    "on", "NODE", "only datasets whose primary is this node", completion: .node)
-  static let help = CommandHelp(
-    ["capacity"], summary: "add up the configured size of the live datasets", parameters: [on])
-
+struct Capacity: DeclaredCommand {
+  /// Its one declaration: the parameter, its help and completion, and the typed value.
+  @Arg(.keyword("on", "NODE", "only datasets whose primary is this node", completion: .node))
   var node: String?
 
-  init(arguments: inout Arguments) throws {
-    node = arguments.optional(Self.on)?.text
-  }
+  static let help = CommandHelp(
+    ["capacity"], summary: "add up the configured size of the live datasets",
+    parameters: declared)
 
   func run(in context: CommandContext) throws -> CommandResult {
     // Reuse a built-in command's logic through the language itself.

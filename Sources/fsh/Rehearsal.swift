@@ -293,15 +293,14 @@ enum Rehearsal {
 }
 /// The `rehearse` command inside a session (registered by the executable: the library knows
 /// nothing of the sandbox).
-struct RehearseCommand: Command {
-  static let scriptParameter = Parameter.positional(
-    "SCRIPT", "the .fsh script to rehearse", completion: .file)
-  static let scriptArguments = Parameter.positional(
-    "ARGS", "its arguments ($1, $2, …)", optional: true, repeats: true)
+struct RehearseCommand: DeclaredCommand {
+  @Arg(.positional("SCRIPT", "the .fsh script to rehearse", completion: .file))
+  var script: CommandArgument
+  @Arg(.positional("ARGS", "its arguments ($1, $2, …)")) var arguments: [String]
   static let help = CommandHelp(
     ["rehearse"],
     summary: "run a script against a throwaway copy of this cluster and show the plan",
-    parameters: [scriptParameter, scriptArguments],
+    parameters: declared,
     discussion: """
       Reads the cluster with GET requests only (configuration, state, nodes, leases, version), \
       starts a private sandbox holding exactly that (the same ids, names, sizes, nodes, leases \
@@ -312,13 +311,6 @@ struct RehearseCommand: Command {
       from the command line and exits with the script's status.
       """,
     examples: ["rehearse provision.fsh web 265a0498", "rehearse cleanup.fsh -o json"])
-  var script: CommandArgument
-  var arguments: [String] = []
-  init(arguments args: inout Arguments) throws {
-    script = args.value(Self.scriptParameter)
-    arguments = args.all(Self.scriptArguments).map(\.text)
-  }
-
   func run(in context: CommandContext) throws -> CommandResult {
     let (plan, outcome) = try Rehearsal.rehearse(
       script: script.text, arguments: arguments, session: context.session,

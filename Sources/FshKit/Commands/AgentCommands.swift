@@ -4,14 +4,21 @@ import FshPKI
 
 /// Node onboarding: check and write `agent.yml`, and make per-node bundles.
 enum AgentCommands {
-  static let backendOption = Parameter.option(
-    ["--backend"], "BACKEND",
-    "the dataset backend: \(AgentFacts.backendNames.joined(separator: ", "))",
-    required: true, choices: AgentFacts.backendNames)
+  /// `--backend BACKEND`: one of the built-in dataset backends.
+  static let backend = Param<String>(
+    .option(
+      ["--backend"], "BACKEND",
+      "the dataset backend: \(AgentFacts.backendNames.joined(separator: ", "))",
+      choices: AgentFacts.backendNames))
 
   static func path(_ p: String, in context: CommandContext) -> String {
     let env = context.session.environment
     return Paths.absolute(p, relativeTo: env.workingDirectory, home: env.variables["HOME"])
+  }
+
+  /// `KEY VALUE …`: dataset settings.
+  static func settingsParameter(_ summary: String) -> Param<CommandArgument> {
+    .positional("KEY VALUE", summary)
   }
 
   /// Reads `KEY VALUE` pairs.
@@ -75,12 +82,12 @@ enum AgentCommands {
 }
 
 extension AgentCommands {
-  struct Check: Command {
-    static let fileParameter = Parameter.positional(
-      "FILE", "default /etc/flocker/agent.yml", completion: .file, optional: true)
+  struct Check: DeclaredCommand {
+    @Arg(.positional("FILE", "default /etc/flocker/agent.yml", completion: .file))
+    var file: CommandArgument?
     static let help = CommandHelp(
       ["agent", "check"], summary: "check an agent.yml the way the Flocker agent reads it",
-      parameters: [fileParameter],
+      parameters: declared,
       discussion: """
         Checks what the agent validates (version 1, control-service.hostname, dataset.backend, \
         each built-in backend's required keys) and what it silently gets wrong: unknown keys it \
@@ -90,10 +97,6 @@ extension AgentCommands {
         never shown.
         """,
       examples: ["agent check", "agent check ./node-a/agent.yml -o json"])
-    var file: CommandArgument?
-    init(arguments: inout Arguments) throws {
-      file = arguments.optional(Self.fileParameter)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       let p = AgentCommands.path(file?.text ?? "/etc/flocker/agent.yml", in: context)
       var st = stat()
@@ -121,14 +124,17 @@ extension AgentCommands {
     }
   }
 
-  struct Init: Command {
-    static let settingsParameter = Parameter.positional(
-      "KEY VALUE", "dataset settings: region RegionOne …", optional: true, repeats: true)
-    static let outOption = Parameter.option(
-      ["--out"], "FILE", "where to write (default ./agent.yml; - prints it)", completion: .file)
+  struct Init: DeclaredCommand {
+    @Arg(AgentCommands.backend) var backend: String
+    @Arg(AgentCommands.settingsParameter("dataset settings: region RegionOne …"))
+    var pairs: [CommandArgument]
+    @Arg(
+      .option(
+        ["--out"], "FILE", "where to write (default ./agent.yml; - prints it)", completion: .file))
+    var out: CommandArgument?
     static let help = CommandHelp(
       ["agent", "init"], summary: "write an agent.yml for this session's control service",
-      parameters: [AgentCommands.backendOption, settingsParameter, outOption],
+      parameters: declared,
       discussion: """
         The control-service hostname is the session's host (never localhost or 127.0.0.1: the \
         node would register as 127.0.0.1), the port the agent port 4524. Keys are checked \
@@ -142,13 +148,9 @@ extension AgentCommands {
         "agent init --backend openstack region RegionOne auth_url https://keystone:5000/v3 "
           + "username u password p --out /etc/flocker/agent.yml",
       ])
-    var backend: String
-    var settings: [(String, String)]
-    var out: CommandArgument?
-    init(arguments: inout Arguments) throws {
-      backend = arguments.value(AgentCommands.backendOption).text
-      out = arguments.optional(Self.outOption)
-      settings = try AgentCommands.settings(arguments.all(Self.settingsParameter), arguments)
+    var settings: [(String, String)] = []
+    mutating func validate(_ arguments: Arguments) throws {
+      settings = try AgentCommands.settings(pairs, arguments)
     }
     func run(in context: CommandContext) throws -> CommandResult {
       let file = try AgentCommands.agentFile(backend: backend, settings: settings, in: context)
@@ -162,28 +164,29 @@ extension AgentCommands {
 }
 
 extension AgentCommands {
-  struct Bundle: Command {
-    static let nameParameter = Parameter.positional(
-      "NAME", "the node's name (its host name): one bundle per name")
-    static let settingsParameter = Parameter.positional(
-      "KEY VALUE", "dataset settings, as for `agent init`", optional: true, repeats: true)
-    static let outOption = Parameter.option(
-      ["--out"], "DIR", "the folder to create (never an existing one)", completion: .file,
-      required: true)
-    static let tarFlag = Parameter.flag(
-      ["--tar"], "write DIR.tar (0600, members root:root with their modes) instead")
-    static let caDirOption = Parameter.option(
-      ["--ca-dir"], "DIR",
-      "where cluster.crt and cluster.key are (default: the session's CA's folder)",
-      completion: .file)
-    static let apiUserOption = Parameter.option(
-      ["--api-user"], "USER", "also issue USER.crt/.key for the kubelet")
+  struct Bundle: DeclaredCommand {
+    @Arg(.positional("NAME", "the node's name (its host name): one bundle per name"))
+    var name: CommandArgument
+    @Arg(AgentCommands.backend) var backend: String
+    @Arg(AgentCommands.settingsParameter("dataset settings, as for `agent init`"))
+    var pairs: [CommandArgument]
+    @Arg(
+      .option(["--out"], "DIR", "the folder to create (never an existing one)", completion: .file))
+    var out: CommandArgument
+    @Arg(["--tar"], "write DIR.tar (0600, members root:root with their modes) instead") var tar:
+      Bool
+    @Arg(
+      .option(
+        ["--ca-dir"], "DIR",
+        "where cluster.crt and cluster.key are (default: the session's CA's folder)",
+        completion: .file))
+    var caDir: CommandArgument?
+    @Arg(.option(["--api-user"], "USER", "also issue USER.crt/.key for the kubelet"))
+    var apiUser: String?
+    @Arg(.keyBits) var bits: Certs.KeyBits = .bits4096
     static let help = CommandHelp(
       ["node", "bundle"], summary: "make everything one node needs: certificate, agent.yml, env",
-      parameters: [
-        nameParameter, AgentCommands.backendOption, settingsParameter, outOption, tarFlag,
-        caDirOption, apiUserOption, Certs.keyBitsOption,
-      ],
+      parameters: declared,
       discussion: """
         The folder is laid out as /etc/flocker expects: cluster.crt, a fresh node.crt and \
         node.key (CN node-<new uuid>, signed with cluster.key, which is never copied), \
@@ -196,24 +199,11 @@ extension AgentCommands {
         "node bundle node-a --backend openstack region RegionOne "
           + "auth_url https://keystone.example:5000/v3 username u password p --out ./node-a"
       ])
-    var name: CommandArgument
-    var backend: String
-    var settings: [(String, String)]
-    var out: CommandArgument
-    var tar: Bool
-    var caDir: CommandArgument?
-    var apiUser: String?
-    var keyBits = 4096
+    var settings: [(String, String)] = []
+    var keyBits: Int { bits.bits }
 
-    init(arguments: inout Arguments) throws {
-      tar = arguments.flag(Self.tarFlag)
-      caDir = arguments.optional(Self.caDirOption)
-      apiUser = arguments.optional(Self.apiUserOption)?.text
-      keyBits = try Certs.GeneratorOptions(arguments).keyBits
-      name = arguments.value(Self.nameParameter)
-      backend = arguments.value(AgentCommands.backendOption).text
-      out = arguments.value(Self.outOption)
-      settings = try AgentCommands.settings(arguments.all(Self.settingsParameter), arguments)
+    mutating func validate(_ arguments: Arguments) throws {
+      settings = try AgentCommands.settings(pairs, arguments)
       let valid = { (s: String) in
         !s.isEmpty && s.count <= 64
           && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }

@@ -5,17 +5,11 @@ import FshLanguage
 enum Builtins {}
 
 extension Builtins {
-  struct Echo: Command {
-    static let wordsParameter = Parameter.positional(
-      "WORD", "text or $variables to print", optional: true, repeats: true)
+  struct Echo: DeclaredCommand {
+    @Arg(.positional("WORD", "text or $variables to print")) var words: [CommandArgument]
     static let help = CommandHelp(
-      ["echo"], summary: "print words, joined by spaces",
-      parameters: [wordsParameter],
+      ["echo"], summary: "print words, joined by spaces", parameters: declared,
       examples: ["echo \"$app-data is $ds.dataset_id\"", "echo -o json $ds"])
-    var words: [CommandArgument]
-    init(arguments: inout Arguments) throws {
-      words = arguments.all(Self.wordsParameter)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       if words.count == 1, context.options.output != .table {
         // `echo -o json $x` / `echo -o csv $list`: the value itself, in that format.
@@ -34,60 +28,49 @@ extension Builtins {
     }
   }
 
-  struct Sleep: Command {
-    static let durationParameter = Parameter.positional(
-      "DURATION", "such as 500ms, 10s, 2m or 1.5 (seconds)")
-    static let help = CommandHelp(
-      ["sleep"], summary: "wait for a duration (Ctrl-C cancels)",
-      parameters: [durationParameter])
+  struct Sleep: DeclaredCommand {
+    /// 0 is a duration here (`sleep 0`), and a day the longest.
+    @Arg(
+      Param(.positional("DURATION", "such as 500ms, 10s, 2m or 1.5 (seconds)")) { a, p in
+        guard let s = Durations.parse(a.text), s <= 86400 else {
+          throw Diagnostic.usage(
+            "invalid \(p.label) '\(a.text)'",
+            notes: ["give a duration such as 500ms, 10s or 2m (at most 24h)"], range: a.range)
+        }
+        return s
+      })
     var seconds: Double
-    init(arguments: inout Arguments) throws {
-      let a = arguments.value(Self.durationParameter)
-      guard let s = Durations.parse(a.text), s <= 86400 else {
-        throw arguments.invalid(
-          a, of: Self.durationParameter,
-          notes: ["give a duration such as 500ms, 10s or 2m (at most 24h)"])
-      }
-      seconds = s
-    }
+    static let help = CommandHelp(
+      ["sleep"], summary: "wait for a duration (Ctrl-C cancels)", parameters: declared)
     func run(in context: CommandContext) throws -> CommandResult {
       try context.session.sleep(seconds: seconds)
       return .none
     }
   }
 
-  struct Exit: Command {
-    static let statusParameter = Parameter.positional(
-      "STATUS", "exit status, 0 to 255 (default 0)", optional: true, label: "exit status")
+  struct Exit: DeclaredCommand {
+    @Arg(
+      .number(
+        .positional("STATUS", "exit status, 0 to 255 (default 0)", label: "exit status"),
+        in: 0...255))
+    var status: Int = 0
     static let help = CommandHelp(
       ["exit"], aliases: [["quit"]], summary: "end the script or the session",
-      parameters: [statusParameter])
-    var status: Int32 = 0
-    init(arguments: inout Arguments) throws {
-      status = Int32(try arguments.integer(Self.statusParameter, in: 0...255) ?? 0)
-    }
+      parameters: declared)
     func run(in context: CommandContext) throws -> CommandResult {
-      throw ExitRequest(status: status)
+      throw ExitRequest(status: Int32(status))
     }
   }
 
-  struct Source: Command {
-    static let file = Parameter.positional(
-      "FILE", "an .fsh script; its variables stay defined", completion: .file)
-    static let scriptArguments = Parameter.positional(
-      "ARG", "the script's $1, $2, … while it runs (then the caller's come back)",
-      optional: true, repeats: true)
-    static let help = CommandHelp(
-      ["source"], summary: "run a script file in this session",
-      parameters: [file, scriptArguments],
-      examples: ["source lib.fsh", "source provision.fsh prod 10.0.0.2"])
+  struct Source: DeclaredCommand {
+    @Arg(.positional("FILE", "an .fsh script; its variables stay defined", completion: .file))
     var path: CommandArgument
-    var args: [String]?
-    init(arguments: inout Arguments) throws {
-      path = arguments.value(Self.file)
-      let rest = arguments.all(Self.scriptArguments).map(\.text)
-      args = rest.isEmpty ? nil : rest
-    }
+    @Arg(.positional("ARG", "the script's $1, $2, … while it runs (then the caller's come back)"))
+    var rest: [String]
+    static let help = CommandHelp(
+      ["source"], summary: "run a script file in this session", parameters: declared,
+      examples: ["source lib.fsh", "source provision.fsh prod 10.0.0.2"])
+    var args: [String]? { rest.isEmpty ? nil : rest }
     func run(in context: CommandContext) throws -> CommandResult {
       let text = try context.session.readScript(path.text)
       let session = context.session
@@ -99,27 +82,25 @@ extension Builtins {
     }
   }
 
-  struct SetOption: Command {
-    static let nameParameter = Parameter.positional(
-      "NAME", "an option or configuration key (see below)", completion: .sessionOption,
-      optional: true)
-    static let valueParameter = Parameter.positional(
-      "VALUE", "its new value", completion: .sessionOptionValue, optional: true,
-      pairsWithPrevious: true)
+  struct SetOption: DeclaredCommand {
+    @Arg(
+      .positional(
+        "NAME", "an option or configuration key (see below)", completion: .sessionOption))
+    var name: CommandArgument?
+    @Arg(
+      Param(
+        .positional(
+          "VALUE", "its new value", completion: .sessionOptionValue, optional: true,
+          pairsWithPrevious: true)))
+    var value: CommandArgument?
     static let help = CommandHelp(
       ["set"], summary: "set a session option or configuration value, or list them",
-      parameters: [nameParameter, valueParameter],
+      parameters: declared,
       discussion: """
         Options: \(SessionOptions.descriptors.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).
         Configuration: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")) — these override every other source for this session; `config` shows the result.
         """,
       examples: ["set output json", "set timeout 2m", "set host 10.0.0.5", "set stop-on-error off"])
-    var name: CommandArgument?
-    var value: CommandArgument?
-    init(arguments: inout Arguments) throws {
-      name = arguments.optional(Self.nameParameter)
-      value = arguments.optional(Self.valueParameter)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       let session = context.session
       guard let name, let value else {
@@ -151,16 +132,12 @@ extension Builtins {
     }
   }
 
-  struct UnsetOption: Command {
-    static let nameParameter = Parameter.positional(
-      "NAME", "an option or configuration key", completion: .sessionOption)
+  struct UnsetOption: DeclaredCommand {
+    @Arg(.positional("NAME", "an option or configuration key", completion: .sessionOption))
+    var name: CommandArgument
     static let help = CommandHelp(
       ["unset"], summary: "restore a session option's default, or drop a `set` configuration value",
-      parameters: [nameParameter])
-    var name: CommandArgument
-    init(arguments: inout Arguments) throws {
-      name = arguments.value(Self.nameParameter)
-    }
+      parameters: declared)
     func run(in context: CommandContext) throws -> CommandResult {
       let session = context.session
       if let d = SessionOptions.descriptor(name.text) {
@@ -184,16 +161,11 @@ extension Builtins {
     return Diagnostic.usage("unknown option '\(name.text)'", notes: notes, range: name.range)
   }
 
-  struct History: Command {
-    static let countParameter = Parameter.positional(
-      "COUNT", "show only the last COUNT lines", optional: true)
-    static let help = CommandHelp(
-      ["history"], summary: "list the lines entered at the prompt",
-      parameters: [countParameter])
+  struct History: DeclaredCommand {
+    @Arg(.number(.positional("COUNT", "show only the last COUNT lines"), in: 1...1_000_000))
     var count: Int?
-    init(arguments: inout Arguments) throws {
-      count = try arguments.integer(Self.countParameter, in: 1...1_000_000)
-    }
+    static let help = CommandHelp(
+      ["history"], summary: "list the lines entered at the prompt", parameters: declared)
     func run(in context: CommandContext) throws -> CommandResult {
       let lines = context.session.host?.history ?? []
       let start = max(0, lines.count - (count ?? lines.count))

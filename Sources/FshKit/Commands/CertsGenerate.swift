@@ -8,26 +8,17 @@ import FshPKI
 // into the 0600 files; it is never in a result, a message or a trace.
 
 extension Certs {
-  static let keyBitsOption = Parameter.option(
-    ["--key-bits"], "N", "RSA key size: 2048, 3072 or 4096 (default 4096, like flocker-ca)",
-    choices: ["2048", "3072", "4096"], label: "key size")
-  static let caDirOption = Parameter.option(
-    ["--ca-dir"], "DIR", "directory holding cluster.crt and cluster.key (default: current)",
-    completion: .file)
-  static let outOption = Parameter.option(
-    ["--out"], "DIR", "where to write the files (default: current directory)", completion: .file)
+  /// RSA key sizes flocker-ca's tools accept.
+  enum KeyBits: String, ChoiceValue {
+    case bits2048 = "2048", bits3072 = "3072", bits4096 = "4096"
+    var bits: Int { Int(rawValue) ?? 4096 }
+  }
 
   /// The options every generator takes.
   struct GeneratorOptions {
     var keyBits = 4096
     var caDir: CommandArgument?
     var out: CommandArgument?
-
-    init(_ arguments: Arguments, out outOption: Parameter = Certs.outOption) throws {
-      keyBits = arguments.optional(Certs.keyBitsOption).flatMap { Int($0.text) } ?? keyBits
-      caDir = arguments.optional(Certs.caDirOption)
-      out = arguments.optional(outOption)
-    }
 
     func directory(_ a: CommandArgument?, _ context: CommandContext) -> String {
       let env = context.session.environment
@@ -160,13 +151,14 @@ extension Certs {
 
   // MARK: certs init
 
-  struct Init: Command {
-    static let nameParameter = Parameter.positional("NAME", "the cluster's name (the CA's CN)")
-    static let dirOption = Parameter.option(
-      ["--dir"], "DIR", "where to write them (default: current)", completion: .file)
+  struct Init: DeclaredCommand {
+    @Arg(.positional("NAME", "the cluster's name (the CA's CN)")) var name: CommandArgument
+    @Arg(.option(["--dir"], "DIR", "where to write them (default: current)", completion: .file))
+    var out: CommandArgument?
+    @Arg(.keyBits) var keyBits: KeyBits = .bits4096
     static let help = CommandHelp(
       ["certs", "init"], summary: "create a cluster CA: cluster.crt and cluster.key",
-      parameters: [nameParameter, dirOption, keyBitsOption],
+      parameters: declared,
       discussion: """
         Like `flocker-ca initialize NAME`: subject CN=NAME, OU=<new cluster UUID>, self-signed, \
         basicConstraints CA:TRUE pathlen:0, keyUsage keyCertSign+cRLSign, 20 years, RSA 4096; \
@@ -174,12 +166,9 @@ extension Certs {
         """,
       examples: ["certs init prod --dir ~/flocker-ca"])
 
-    var name: CommandArgument
-    var options: GeneratorOptions
+    var options: GeneratorOptions { GeneratorOptions(keyBits: keyBits.bits, out: out) }
 
-    init(arguments: inout Arguments) throws {
-      options = try GeneratorOptions(arguments, out: Self.dirOption)
-      name = arguments.value(Self.nameParameter)
+    func validate(_ arguments: Arguments) throws {
       guard !name.text.isEmpty else {
         throw Diagnostic.usage("the cluster name is empty", range: name.range)
       }
@@ -214,11 +203,14 @@ extension Certs {
 
   // MARK: certs control
 
-  struct Control: Command {
-    static let hostParameter = Parameter.positional("HOST", "the name or IP clients dial")
+  struct Control: DeclaredCommand {
+    @Arg(.positional("HOST", "the name or IP clients dial")) var host: CommandArgument
+    @Arg(.caDir) var caDir: CommandArgument?
+    @Arg(.outDir) var out: CommandArgument?
+    @Arg(.keyBits) var keyBits: KeyBits = .bits4096
     static let help = CommandHelp(
       ["certs", "control"], summary: "issue the control service certificate",
-      parameters: [hostParameter, caDirOption, outOption, keyBitsOption],
+      parameters: declared,
       discussion: """
         Like `flocker-ca create-control-certificate HOST`: CN=control-service, OU=<cluster>, \
         subjectAltName DNS:control-service plus IP:HOST or DNS:HOST. Writes control-HOST.crt \
@@ -226,12 +218,8 @@ extension Certs {
         """,
       examples: ["certs control 10.0.0.5 --ca-dir ~/flocker-ca"])
 
-    var host: CommandArgument
-    var options: GeneratorOptions
-
-    init(arguments: inout Arguments) throws {
-      options = try GeneratorOptions(arguments)
-      host = arguments.value(Self.hostParameter)
+    var options: GeneratorOptions {
+      GeneratorOptions(keyBits: keyBits.bits, caDir: caDir, out: out)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {
@@ -264,10 +252,13 @@ extension Certs {
 
   // MARK: certs node
 
-  struct NodeCertificate: Command {
+  struct NodeCertificate: DeclaredCommand {
+    @Arg(.caDir) var caDir: CommandArgument?
+    @Arg(.outDir) var out: CommandArgument?
+    @Arg(.keyBits) var keyBits: KeyBits = .bits4096
     static let help = CommandHelp(
       ["certs", "node"], summary: "issue a node (agent) certificate; one per node",
-      parameters: [caDirOption, outOption, keyBitsOption],
+      parameters: declared,
       discussion: """
         Like `flocker-ca create-node-certificate`: CN=node-<new uuid>, OU=<cluster>, no \
         extensions. Writes <uuid>.crt and <uuid>.key, which go to ONE node as \
@@ -276,10 +267,8 @@ extension Certs {
         """,
       examples: ["certs node --ca-dir ~/flocker-ca --out ~/node-certs"])
 
-    var options: GeneratorOptions
-
-    init(arguments: inout Arguments) throws {
-      options = try GeneratorOptions(arguments)
+    var options: GeneratorOptions {
+      GeneratorOptions(keyBits: keyBits.bits, caDir: caDir, out: out)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {
@@ -312,23 +301,22 @@ extension Certs {
 
   // MARK: certs user
 
-  struct User: Command {
-    static let nameParameter = Parameter.positional("NAME", "the user name (CN user-NAME)")
+  struct User: DeclaredCommand {
+    @Arg(.positional("NAME", "the user name (CN user-NAME)")) var name: CommandArgument
+    @Arg(.caDir) var caDir: CommandArgument?
+    @Arg(.outDir) var out: CommandArgument?
+    @Arg(.keyBits) var keyBits: KeyBits = .bits4096
     static let help = CommandHelp(
       ["certs", "user"], summary: "issue an API user certificate (for fsh, flockerctl, kubelets)",
-      parameters: [nameParameter, caDirOption, outOption, keyBitsOption],
+      parameters: declared,
       discussion: """
         Like `flocker-ca create-api-certificate NAME`: CN=user-NAME, OU=<cluster>, \
         extendedKeyUsage clientAuth. Writes NAME.crt and NAME.key.
         """,
       examples: ["certs user apiuser --ca-dir ~/flocker-ca"])
 
-    var name: CommandArgument
-    var options: GeneratorOptions
-
-    init(arguments: inout Arguments) throws {
-      options = try GeneratorOptions(arguments)
-      name = arguments.value(Self.nameParameter)
+    var options: GeneratorOptions {
+      GeneratorOptions(keyBits: keyBits.bits, caDir: caDir, out: out)
     }
 
     func run(in context: CommandContext) throws -> CommandResult {
@@ -361,4 +349,27 @@ extension Certs {
 /// Host-name helpers shared with FshPKI's rules.
 enum FshPKIHost {
   static func isIPAddress(_ s: String) -> Bool { FlockerCA.ipAddressBytes(s) != nil }
+}
+
+extension Param where Value == CommandArgument {
+  /// `--ca-dir DIR`: where the cluster CA is.
+  static var caDir: Param {
+    .option(
+      ["--ca-dir"], "DIR", "directory holding cluster.crt and cluster.key (default: current)",
+      completion: .file)
+  }
+  /// `--out DIR`: where a generator writes.
+  static var outDir: Param {
+    .option(
+      ["--out"], "DIR", "where to write the files (default: current directory)", completion: .file)
+  }
+}
+
+extension Param where Value == Certs.KeyBits {
+  /// `--key-bits N`.
+  static var keyBits: Param {
+    .option(
+      ["--key-bits"], "N", "RSA key size: 2048, 3072 or 4096 (default 4096, like flocker-ca)",
+      label: "key size")
+  }
 }

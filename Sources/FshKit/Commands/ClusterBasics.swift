@@ -6,10 +6,9 @@ import FshLanguage
 enum ClusterBasics {}
 
 extension ClusterBasics {
-  struct Version: Command {
+  struct Version: DeclaredCommand {
     static let help = CommandHelp(
       ["version"], summary: "show the control service's Flocker version and fsh's")
-    init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
       let v = try context.cluster { try $0.version() }
       let c = context.configuration
@@ -21,36 +20,32 @@ extension ClusterBasics {
     }
   }
 
-  struct API: Command {
-    static let methodParameter = Parameter.positional(
-      "METHOD", "GET (when left out), POST or DELETE", optional: true,
-      choices: ["GET", "POST", "DELETE"], onlyItsChoices: true)
-    static let pathParameter = Parameter.positional(
-      "PATH", "a path under /v1, e.g. /v1/state/nodes or state/nodes")
-    static let bodyParameter = Parameter.positional(
-      "JSON", "the request body for POST (quote it)", optional: true)
-    static let ifMatchOption = Parameter.option(
-      ["--if-match"], "TAG", "send X-If-Configuration-Matches: TAG")
+  struct API: DeclaredCommand {
+    enum Method: String, ChoiceValue { case GET, POST, DELETE }
+    @Arg(.positional("METHOD", "GET (when left out), POST or DELETE").onlyItsChoices())
+    var given: Method?
+    @Arg(.positional("PATH", "a path under /v1, e.g. /v1/state/nodes or state/nodes"))
+    var written: String
+    @Arg(.positional("JSON", "the request body for POST (quote it)")) var body: CommandArgument?
+    @Arg(.option(["--if-match"], "TAG", "send X-If-Configuration-Matches: TAG"))
+    var ifMatch: String?
     static let help = CommandHelp(
       ["api"], summary: "send a raw request to the v1 API and print the JSON answer",
-      parameters: [methodParameter, pathParameter, bodyParameter, ifMatchOption],
+      parameters: declared,
       discussion: "Any status is shown with its body; a 4xx or 5xx status makes the command fail.",
       examples: [
         "api /v1/state/nodes",
         "api POST /v1/configuration/leases '{\"dataset_id\": \"…\", \"node_uuid\": \"…\", \"expires\": null}'",
       ])
-    var method: String
-    var path: String
-    var body: CommandArgument?
-    var ifMatch: String?
-    init(arguments: inout Arguments) throws {
-      ifMatch = arguments.optional(Self.ifMatchOption)?.text
-      method = arguments.optional(Self.methodParameter)?.text ?? "GET"
-      var text = arguments.value(Self.pathParameter).text
+    var method: String { (given ?? .GET).rawValue }
+    /// The path under /v1, however it was written.
+    var path: String {
+      var text = written
       if !text.hasPrefix("/") { text = "/" + text }
       if !text.hasPrefix("/v1/") && text != "/v1" { text = "/v1" + text }
-      path = text
-      body = arguments.optional(Self.bodyParameter)
+      return text
+    }
+    func validate(_ arguments: Arguments) throws {
       if let body, method != "POST" {
         throw Diagnostic.usage(
           "\(method) takes no body", notes: ["only POST sends JSON"], range: body.range)
@@ -99,12 +94,11 @@ extension ClusterBasics {
     }
   }
 
-  struct Curl: Command {
+  struct Curl: DeclaredCommand {
     static let help = CommandHelp(
       ["curl"], summary: "print the curl command line equivalent to the last request",
       discussion:
         "Paths to the certificate files only, never key contents: safe to paste into a bug report.")
-    init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
       guard let request = context.session.connection.lastRequest,
         let settings = context.session.tlsSettings

@@ -5,7 +5,7 @@ import FshLanguage
 enum ConfigCommands {}
 
 extension ConfigCommands {
-  struct Show: Command {
+  struct Show: DeclaredCommand {
     static let help = CommandHelp(
       ["config"], summary: "show every resolved setting and where it came from",
       discussion: """
@@ -19,7 +19,6 @@ extension ConfigCommands {
         A host given with --host or `set host` without a port means port 4523 (or HOST:PORT).
         """,
       examples: ["config", "config -o json"])
-    init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
       let c = context.configuration
       var rows: [Value] = []
@@ -67,11 +66,10 @@ extension ConfigCommands {
     }
   }
 
-  struct Clusters: Command {
+  struct Clusters: DeclaredCommand {
     static let help = CommandHelp(
       ["clusters"], summary: "list the cluster profiles",
       discussion: "Profiles live in $XDG_CONFIG_HOME/fsh/clusters.yml.")
-    init(arguments: inout Arguments) throws {}
     func run(in context: CommandContext) throws -> CommandResult {
       let store = ProfileStore(path: context.session.environment.profilesPath)
       let file = try store.load()
@@ -101,20 +99,16 @@ extension ConfigCommands {
     }
   }
 
-  struct Use: Command {
-    static let clusterWord = Parameter.word("cluster", "reads well; changes nothing")
-    static let nameParameter = Parameter.positional(
-      "NAME", "a profile from `clusters`", completion: .cluster)
+  struct Use: DeclaredCommand {
+    @Arg(.word("cluster", "reads well; changes nothing")) var clusterWord: Bool
+    @Arg(.positional("NAME", "a profile from `clusters`", completion: .cluster))
+    var name: CommandArgument
     static let help = CommandHelp(
       ["use"], summary: "switch this session to a cluster profile",
-      parameters: [clusterWord, nameParameter],
+      parameters: declared,
       discussion:
         "The profile gives the whole connection: host, port, certificates, user, CA, cert and key. Clears values given with `set`; `FLOCKER_*` variables, flockerctl's files and fsh's start-up flags are ignored while a cluster is in use (`config` lists them).",
       examples: ["use cluster prod", "use staging"])
-    var name: CommandArgument
-    init(arguments: inout Arguments) throws {
-      name = arguments.value(Self.nameParameter)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       if let copy = context.session.environment.rehearsalOf, name.text != copy {
         throw Diagnostic(
@@ -286,16 +280,11 @@ extension ConfigCommands {
     }
   }
 
-  struct Remove: Command {
-    static let nameParameter = Parameter.positional(
-      "NAME", "a profile from `clusters`", completion: .cluster)
-    static let help = CommandHelp(
-      ["cluster", "remove"], summary: "remove a cluster profile",
-      parameters: [nameParameter])
+  struct Remove: DeclaredCommand {
+    @Arg(.positional("NAME", "a profile from `clusters`", completion: .cluster))
     var name: CommandArgument
-    init(arguments: inout Arguments) throws {
-      name = arguments.value(Self.nameParameter)
-    }
+    static let help = CommandHelp(
+      ["cluster", "remove"], summary: "remove a cluster profile", parameters: declared)
     func run(in context: CommandContext) throws -> CommandResult {
       let env = context.session.environment
       try ProfileStore(path: env.profilesPath).update { file in

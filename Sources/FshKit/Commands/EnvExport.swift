@@ -4,7 +4,7 @@ import FshLanguage
 /// `env export`: the variables each Flocker consumer reads, in the syntax it reads them.
 public enum EnvExport {
   /// Who reads the variables.
-  public enum Consumer: String, CaseIterable, Sendable {
+  public enum Consumer: String, ChoiceValue {
     /// The kubelet's (and kube-controller-manager's) Flocker volume plugin, Kubernetes ≤ 1.24.
     case kubernetes
     /// The docker-multinode scripts of kube-deploy (FLOCKER_USER_CA_DIR).
@@ -22,7 +22,7 @@ public enum EnvExport {
   }
 
   /// The syntax of the output.
-  public enum Format: String, CaseIterable, Sendable {
+  public enum Format: String, ChoiceValue {
     case sh, fish, systemd, docker, json
   }
 
@@ -191,17 +191,18 @@ public enum EnvExport {
 }
 
 extension ConfigCommands {
-  struct Export: Command {
-    static let forOption = Parameter.option(
-      ["--for"], "CONSUMER", "kubernetes (default), kube-deploy or flockerctl",
-      choices: EnvExport.Consumer.allCases.map(\.rawValue))
-    static let formatOption = Parameter.option(
-      ["--format"], "FORMAT",
-      "sh, fish, systemd, docker or json (default: what the consumer reads)",
-      choices: EnvExport.Format.allCases.map(\.rawValue))
+  struct Export: DeclaredCommand {
+    @Arg(.option(["--for"], "CONSUMER", "kubernetes (default), kube-deploy or flockerctl"))
+    var consumer = EnvExport.Consumer.kubernetes
+    @Arg(
+      .option(
+        ["--format"], "FORMAT",
+        "sh, fish, systemd, docker or json (default: what the consumer reads)"
+      ))
+    var format: EnvExport.Format?
     static let help = CommandHelp(
       ["env", "export"], summary: "print the variables a Flocker consumer needs",
-      parameters: [forOption, formatOption],
+      parameters: declared,
       discussion: """
         Paths are absolute, no value is ever empty, and no key material is printed. \
         kubernetes defaults to systemd EnvironmentFile syntax (save as /etc/flocker/env); \
@@ -213,14 +214,6 @@ extension ConfigCommands {
         "env export --for kubernetes --format systemd > /etc/flocker/env",
         "eval \"$(fsh -c 'env export --for flockerctl')\"",
       ])
-    var consumer = EnvExport.Consumer.kubernetes
-    var format: EnvExport.Format?
-    init(arguments: inout Arguments) throws {
-      consumer =
-        arguments.optional(Self.forOption).flatMap { EnvExport.Consumer(rawValue: $0.text) }
-        ?? consumer
-      format = arguments.optional(Self.formatOption).flatMap { EnvExport.Format(rawValue: $0.text) }
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       // `-o json` means `--format json`; `-o csv`, or `-o json` with another `--format`, is
       // refused rather than one silently winning.

@@ -3,22 +3,16 @@
 import FshLanguage
 
 extension Builtins {
-  struct Help: Command {
-    static let topic = Parameter.positional(
-      "COMMAND",
-      "a command's words, e.g. help cluster add; or a part of the language: let, if, for, try, $error",
-      completion: .command, optional: true, repeats: true)
-    static let markdownFlag = Parameter.flag(
-      ["--markdown"], "the whole command reference as Markdown")
-    static let help = CommandHelp(
-      ["help"], summary: "list the commands, or show one command's help",
-      parameters: [topic, markdownFlag])
+  struct Help: DeclaredCommand {
+    @Arg(
+      .positional(
+        "COMMAND",
+        "a command's words, e.g. help cluster add; or a part of the language: let, if, for, try, $error",
+        completion: .command))
     var words: [String]
-    var markdown: Bool
-    init(arguments: inout Arguments) throws {
-      markdown = arguments.flag(Self.markdownFlag)
-      words = arguments.all(Self.topic).map(\.text)
-    }
+    @Arg(["--markdown"], "the whole command reference as Markdown") var markdown: Bool
+    static let help = CommandHelp(
+      ["help"], summary: "list the commands, or show one command's help", parameters: declared)
     func run(in context: CommandContext) throws -> CommandResult {
       let table = context.session.commands
       if markdown { return .text(HelpFormatter.markdown(table)) }

@@ -4,18 +4,14 @@ import FshLanguage
 
 /// `nodes` and the lease commands.
 enum NodesAndLeases {
-  struct Nodes: Command {
-    static let longFlag = Parameter.flag(["--long", "-l"], "full node ids")
+  struct Nodes: DeclaredCommand {
+    @Arg(["--long", "-l"], "full node ids") var long: Bool
     static let help = CommandHelp(
       ["nodes"], summary: "list the nodes whose agents report to the control service",
-      parameters: [longFlag],
+      parameters: declared,
       discussion:
         "A node appears only while its agent is connected (state expires after 120 s). Two nodes with one UUID, or one UUID flipping between hosts, mean a copied node.crt."
     )
-    var long: Bool
-    init(arguments: inout Arguments) throws {
-      long = arguments.flag(Self.longFlag)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       var attached: [String: Int] = [:]
@@ -74,18 +70,14 @@ enum NodesAndLeases {
     return .int(Int(max(0, seconds).rounded()))
   }
 
-  struct Leases: Command {
-    static let longFlag = Parameter.flag(["--long", "-l"], "full dataset and node ids")
+  struct Leases: DeclaredCommand {
+    @Arg(["--long", "-l"], "full dataset and node ids") var long: Bool
     static let help = CommandHelp(
       ["leases"], summary: "list leases: which node holds which dataset, and for how long",
-      parameters: [longFlag],
+      parameters: declared,
       discussion:
         "A lease keeps a volume mounted on the node holding it, while it is mounted there: its agent then does not unmount it for a move or a delete. It does nothing else (a volume only attached, or not attached, is still detached and destroyed) and it does not block API calls. EXPIRES is a duration from now (in JSON: seconds, null for never)."
     )
-    var long: Bool
-    init(arguments: inout Arguments) throws {
-      long = arguments.flag(Self.longFlag)
-    }
     func run(in context: CommandContext) throws -> CommandResult {
       let view = try Datasets.loadView(context)
       let leases = try context.cluster { try $0.leases() }

@@ -120,6 +120,16 @@ extension Param where Value: ChoiceValue {
   }
 }
 
+extension Param {
+  /// An optional positional that takes a word only when it is one of its choices; any other
+  /// word fills the next positional: `api [GET|POST|DELETE] PATH`.
+  public func onlyItsChoices() -> Param {
+    var p = self
+    p.parameter.onlyItsChoices = true
+    return p
+  }
+}
+
 /// A declared parameter's value, read from the command's arguments when the command is made.
 @propertyWrapper
 public struct Arg<T: Sendable>: Sendable {
@@ -162,6 +172,18 @@ public struct Arg<T: Sendable>: Sendable {
     stored = ParameterBinding.take(q) { a in try a.all(q).map { try p.parse($0, q) } }
   }
 
+  /// An option whose value may be left out (`--node [DIR]`): whether it was given, and its
+  /// value when it has one.
+  public init<V>(_ p: Param<V>) where T == OptionalValue<V> {
+    var q = p.parameter
+    q.isOptional = true
+    q.valueIsOptional = true
+    stored =
+      ParameterBinding.take(q) { a in
+        OptionalValue(isGiven: a.flag(q), value: try a.optional(q).map { try p.parse($0, q) })
+      } ?? OptionalValue(isGiven: false, value: nil)
+  }
+
   /// A flag or optional word: whether it was written. `@Arg(.yes) var yes: Bool`.
   public init(_ p: Parameter) where T == Bool {
     stored = ParameterBinding.take(p) { a in a.flag(p) } ?? false
@@ -172,6 +194,12 @@ public struct Arg<T: Sendable>: Sendable {
   where T == Bool {
     self.init(.flag(names, summary()))
   }
+}
+
+/// An option whose value may be left out: `--node` alone, or `--node DIR`.
+public struct OptionalValue<V: Sendable>: Sendable {
+  public var isGiven: Bool
+  public var value: V?
 }
 
 /// A command whose parameters are its `@Arg` properties.

@@ -239,12 +239,14 @@ struct DeclaredCommandTests {
     let check = Certs.Check.help
     #expect(check.usage.contains("[--node [DIR]]"))
     var a = try Arguments(strings: ["--node", "/x", "--live"], for: check)
-    #expect(a.flag(Certs.Check.nodeOption) && a.optional(Certs.Check.nodeOption)?.text == "/x")
-    #expect(a.flag(Certs.Check.liveFlag))
+    var made = try Certs.Check(arguments: &a)
+    #expect(made.node && made.nodeDirectory?.text == "/x" && made.live)
     a = try Arguments(strings: ["--node", "--live"], for: check)
-    #expect(a.flag(Certs.Check.nodeOption) && a.optional(Certs.Check.nodeOption) == nil)
+    made = try Certs.Check(arguments: &a)
+    #expect(made.node && made.nodeDirectory == nil && made.live)
     a = try Arguments(strings: ["--live"], for: check)
-    #expect(!a.flag(Certs.Check.nodeOption))
+    made = try Certs.Check(arguments: &a)
+    #expect(!made.node && made.live)
     let c = Completion(session: session)
     #expect(c.result(for: "certs check --node ").kind == .file)
   }

@@ -8,22 +8,25 @@ enum Certs {}
 
 /// `certs check`: the offline checks of the files, then the live TLS handshake.
 extension Certs {
-  struct Check: Command {
-    static let liveFlag = Parameter.flag(
-      ["--live"], "also connect: handshake, API call, node list, kubelet env")
-    static let nodeOption = Parameter.option(
-      ["--node"], "DIR", "check an agent node's DIR (default /etc/flocker) instead",
-      completion: .file, valueIsOptional: true)
-    static let controlOption = Parameter.option(
-      ["--control"], "FILE",
-      "the control service certificate (default "
-        + "<certs>/control-service.crt when present)", completion: .file)
-    static let nodeIPOption = Parameter.option(
-      ["--node-ip"], "IP", "the kubelet's node IP for L3 (default: this machine's)")
+  struct Check: DeclaredCommand {
+    @Arg(["--live"], "also connect: handshake, API call, node list, kubelet env") var live: Bool
+    @Arg(
+      .option(
+        ["--node"], "DIR", "check an agent node's DIR (default /etc/flocker) instead",
+        completion: .file))
+    var nodeOption: OptionalValue<CommandArgument>
+    @Arg(
+      .option(
+        ["--control"], "FILE",
+        "the control service certificate (default <certs>/control-service.crt when present)",
+        completion: .file))
+    var control: CommandArgument?
+    @Arg(.option(["--node-ip"], "IP", "the kubelet's node IP for L3 (default: this machine's)"))
+    var nodeIP: CommandArgument?
     static let help = CommandHelp(
       ["certs", "check"],
       summary: "check the certificates, key and variables a client (the kubelet) uses",
-      parameters: [liveFlag, nodeOption, controlOption, nodeIPOption],
+      parameters: declared,
       discussion: """
         One line per check; it passes, warns or fails, and a failure says what to do. Offline \
         (C1–C8): files and permissions, the CA, certificate and key parse and match, signed by \
@@ -37,19 +40,8 @@ extension Certs {
         """,
       examples: ["certs check", "certs check --live", "certs check --node /etc/flocker --live"])
 
-    var live: Bool
-    var nodeDirectory: CommandArgument?
-    var node: Bool
-    var control: CommandArgument?
-    var nodeIP: CommandArgument?
-
-    init(arguments: inout Arguments) throws {
-      live = arguments.flag(Self.liveFlag)
-      node = arguments.flag(Self.nodeOption)
-      nodeDirectory = arguments.optional(Self.nodeOption)
-      control = arguments.optional(Self.controlOption)
-      nodeIP = arguments.optional(Self.nodeIPOption)
-    }
+    var node: Bool { nodeOption.isGiven }
+    var nodeDirectory: CommandArgument? { nodeOption.value }
 
     func run(in context: CommandContext) throws -> CommandResult {
       let session = context.session

@@ -5,24 +5,18 @@ import FshPKI
 
 /// `certs show FILE`: what a certificate or key holds, never the key material.
 extension Certs {
-  struct Show: Command {
-    static let fileParameter = Parameter.positional(
-      "FILE", "a PEM certificate or key", completion: .file)
+  struct Show: DeclaredCommand {
+    @Arg(.positional("FILE", "a PEM certificate or key", completion: .file))
+    var file: CommandArgument
     static let help = CommandHelp(
       ["certs", "show"], summary: "show what a certificate (or key) file holds",
-      parameters: [fileParameter],
+      parameters: declared,
       discussion: """
         Subject, issuer, X.509 version, serial, validity, SAN, EKU, key type and size, SHA-256 \
         fingerprint and its Flocker role. For a key file: only its kind and whether it is \
         encrypted; key material is never shown.
         """,
       examples: ["certs show /etc/flocker/control-service.crt", "certs show cluster.crt -o json"])
-
-    var file: CommandArgument
-
-    init(arguments: inout Arguments) throws {
-      file = arguments.value(Self.fileParameter)
-    }
 
     func run(in context: CommandContext) throws -> CommandResult {
       let env = context.session.environment

@@ -6,8 +6,8 @@ import FshKit
 ///
 /// The words are fsh's command line after `fsh`, the last one being the word to complete
 /// (possibly empty). It prints one candidate per line: fsh's flags, the values of `--cluster`
-/// (profile names), `-o` and `--color`, paths after `--certs`/`--ca`/`--cert`/`--key` and for
-/// the script, and after `-c` the whole `-c` text with its last word completed by the same
+/// (profile names), `-o` and `--color`, paths after the path settings' flags and for the
+/// script, and after `-c` the whole `-c` text with its last word completed by the same
 /// `Completion` engine as the interactive shell's Tab.
 ///
 /// Live names (datasets, nodes) come from the file the interactive shell keeps under
@@ -16,16 +16,9 @@ import FshKit
 /// minute, one bounded request (0.5 s to connect, 1 s in all) refreshes it; on failure the
 /// cached names are used. Nothing is ever prompted for and nothing is printed on stderr.
 enum CompleteCommand {
-  /// fsh's options that take a value.
-  static let valueOptions = [
-    "-c", "--cluster", "--host", "--port", "--certs", "--user", "--ca", "--cert", "--key",
-    "-o", "--output", "--color",
-  ]
-  /// fsh's flags (no value).
-  static let flags = [
-    "-q", "--quiet", "-v", "--verbose", "--sandbox", "--norc", "--no-rc", "-h", "--help",
-    "--version",
-  ]
+  /// fsh's options that take a value, and its flags: from the option table.
+  static let valueOptions = LaunchFiles.visible.filter(\.takesValue).flatMap(\.names)
+  static let flags = LaunchFiles.visible.filter { !$0.takesValue }.flatMap(\.names)
   /// How old the names file may be before `fsh complete` asks the cluster again.
   static let maximumAge = 60.0
 
@@ -45,54 +38,48 @@ enum CompleteCommand {
   static func candidates(_ words: [String], environment base: SessionEnvironment) -> [String] {
     let current = words.last ?? ""
     let before = words.dropLast()
-    var environment = base
-    var sandbox = false
-    var commandsGiven = false
-    var pending: String? = nil
+    // What the words before select (the same options `fsh` reads, applied the same way);
+    // words that do not parse are skipped, as a shell's half-typed line may have them.
+    var launch = ShellLaunch()
+    var pending: LaunchOption? = nil
     var positionals = 0
     for w in before {
       if let option = pending {
-        apply(option, w, to: &environment)
-        if option == "-c" { commandsGiven = true }
+        try? option.apply(&launch, w)
         pending = nil
         continue
       }
       if positionals > 0 { continue }  // a script's own arguments
-      if valueOptions.contains(w) {
-        pending = w
+      if let option = LaunchOption.named(w) {
+        if option.takesValue { pending = option } else { try? option.apply(&launch, "") }
       } else if let eq = w.firstIndex(of: "="), w.hasPrefix("--"),
-        valueOptions.contains(String(w[..<eq]))
+        let option = LaunchOption.named(String(w[..<eq])), option.takesValue
       {
-        apply(String(w[..<eq]), String(w[w.index(after: eq)...]), to: &environment)
-      } else if w == "--sandbox" {
-        sandbox = true
+        try? option.apply(&launch, String(w[w.index(after: eq)...]))
       } else if w.hasPrefix("-") && w != "-" {
         continue
       } else {
         positionals += 1
       }
     }
+    var environment = base
+    launch.apply(to: &environment)
+    let sandbox = launch.sandbox
+    let commandsGiven = launch.commands != nil
     let home = environment.variables["HOME"]
     func paths(_ p: String) -> [String] {
       Completion.paths(p, workingDirectory: environment.workingDirectory, home: home).filter {
         $0.hasPrefix(p)
       }.sorted()
     }
-    switch pending {
-    case "-c"?:
-      return commandText(current, environment: environment, sandbox: sandbox)
-    case "--cluster"?:
-      return Completion.profileNames(environment).filter { $0.hasPrefix(current) }
-    case "-o"?, "--output"?:
-      return OutputFormat.allCases.map(\.rawValue).filter { $0.hasPrefix(current) }
-    case "--color"?:
-      return ColorMode.allCases.map(\.rawValue).filter { $0.hasPrefix(current) }
-    case "--certs"?, "--ca"?, "--cert"?, "--key"?:
-      return paths(current)
-    case .some:
-      return []
-    case nil:
-      break
+    if let pending {
+      switch pending.completion {
+      case .commands: return commandText(current, environment: environment, sandbox: sandbox)
+      case .profiles: return Completion.profileNames(environment).filter { $0.hasPrefix(current) }
+      case .choices(let c): return c.filter { $0.hasPrefix(current) }
+      case .files, .directories: return paths(current)
+      case .none: return []
+      }
     }
     if positionals > 0 { return [] }
     if current.hasPrefix("-") {
@@ -100,20 +87,6 @@ enum CompleteCommand {
     }
     if commandsGiven { return [] }
     return paths(current)
-  }
-
-  static func apply(_ option: String, _ value: String, to environment: inout SessionEnvironment) {
-    switch option {
-    case "--cluster": environment.cluster = value
-    case "--host": environment.flags[.host] = value
-    case "--port": environment.flags[.port] = value
-    case "--certs": environment.flags[.certs] = value
-    case "--user": environment.flags[.user] = value
-    case "--ca": environment.flags[.ca] = value
-    case "--cert": environment.flags[.cert] = value
-    case "--key": environment.flags[.key] = value
-    default: break
-    }
   }
 
   /// Completes the last word of a `-c` text; each candidate is the whole text.

@@ -1,4 +1,3 @@
-import ArgumentParser
 import CFshSupport
 import Foundation
 import FshKit
@@ -8,23 +7,13 @@ import FshLanguage
   import Glibc
 #endif
 
-/// What fsh was asked to do, as plain values: `FshCommand` fills it from ArgumentParser, and
-/// `quick(_:)` from the common command lines without it.
-///
-/// A profile of `fsh -c 'echo hi'` put a quarter of the process in ArgumentParser: building the
-/// argument set by reflection, checking for a completion-script request, and generating help
-/// text for the `ExitCode` that ends every run. The shapes that need none of it (no flags, `-c`,
-/// a script) are parsed here; anything else, `--help` included, goes to ArgumentParser.
+/// What fsh was asked to do, as plain values: `parse(_:)` fills it from the command line
+/// through fsh's option table (`LaunchOption.all`).
 struct ShellLaunch {
   var commands: String?
   var cluster: String?
-  var host: String?
-  var port: String?
-  var certs: String?
-  var user: String?
-  var ca: String?
-  var cert: String?
-  var key: String?
+  /// `--host`, `--port`, …: a value per configuration key given.
+  var settings: [ConfigKey: String] = [:]
   var output: OutputFormat?
   var color: ColorMode?
   var quiet = false
@@ -32,56 +21,50 @@ struct ShellLaunch {
   var sandbox = false
   var rehearse = false
   var noRC = false
+  var showHelp = false
+  var showVersion = false
+  var generate: LaunchFiles.Kind?
   var script: [String] = []
 
-  /// `fsh`, `fsh -c COMMANDS [ARG…]` or `fsh FILE [ARG…]`, optionally after `--norc`; nil for
-  /// anything else.
-  static func quick(_ arguments: [String]) -> ShellLaunch? {
-    // `--norc` (what the first-prompt benchmark and the terminal tests start with).
-    if arguments.first == "--norc" || arguments.first == "--no-rc" {
-      var launch = quick(Array(arguments.dropFirst()))
-      launch?.noRC = true
-      return launch
-    }
-    guard let first = arguments.first else { return ShellLaunch() }
-    if first == "-c" {
-      guard arguments.count >= 2 else { return nil }
-      var launch = ShellLaunch(commands: arguments[1])
-      launch.script = Array(arguments.dropFirst(2))
-      // ArgumentParser would read flags after the commands as fsh's own: leave those to it.
-      if launch.script.contains(where: { $0.hasPrefix("-") }) { return nil }
-      return launch
-    }
-    guard !first.hasPrefix("-"), first != "sandbox", first != "complete" else { return nil }
-    var launch = ShellLaunch()
-    launch.script = arguments
-    return launch
+  /// The configuration flags and `--cluster`, applied to an environment (`run` and `fsh
+  /// complete` read the same).
+  func apply(to environment: inout SessionEnvironment) {
+    if let cluster { environment.cluster = cluster }
+    for (k, v) in settings { environment.flags[k] = v }
   }
 
   nonisolated(unsafe) static var keptUntilExit: Outcome?
 
-  /// Runs it and exits with its status; a usage error exits 2 like ArgumentParser's.
-  func runAndExit() -> Never {
+  /// Parses the command line, runs it and exits with its status; a bad command line exits 2.
+  static func main(_ arguments: [String]) -> Never {
     do {
-      try run()
-      exit(0)
-    } catch let e as ExitCode {
-      exit(e.rawValue)
+      exit(try parse(arguments).run())
+    } catch let e as LaunchError {
+      FileHandle.standardError.write(Data((e.text + "\n").utf8))
+      exit(ExitStatus.usage)
+    } catch let e as LaunchFailure {
+      // What the command line asked for cannot start: as a bad command line, status 2.
+      FileHandle.standardError.write(Data("fsh: error: \(e.description)\n".utf8))
+      exit(ExitStatus.usage)
     } catch {
-      FileHandle.standardError.write(Data((FshCommand.fullMessage(for: error) + "\n").utf8))
-      exit(FshCommand.exitCode(for: error) == .validationFailure ? ExitStatus.usage : 1)
+      FileHandle.standardError.write(Data("fsh: error: \(error)\n".utf8))
+      exit(1)
     }
   }
 
-  func run() throws {
+  /// Runs what was asked; the exit status.
+  func run() throws -> Int32 {
     setlocale(LC_CTYPE, "")
+    if showHelp || showVersion || generate != nil {
+      let text =
+        showHelp
+        ? LaunchFiles.help
+        : showVersion ? FshVersion.current + "\n" : LaunchFiles.generate(generate ?? .man)
+      FileHandle.standardOutput.write(Data(text.utf8))
+      return 0
+    }
     var environment = SessionEnvironment.current()
-    environment.cluster = cluster
-    let given: [(ConfigKey, String?)] = [
-      (.host, host), (.port, port), (.certs, certs), (.user, user), (.ca, ca), (.cert, cert),
-      (.key, key),
-    ]
-    for (k, v) in given { if let v { environment.flags[k] = v } }
+    apply(to: &environment)
 
     let host = TerminalHost()
     host.quiet = quiet
@@ -129,7 +112,7 @@ struct ShellLaunch {
 
     if rehearse {
       guard commands == nil, script.first != nil || Terminal.stdinIsTTY else {
-        throw ValidationError("--rehearse needs a script: fsh --rehearse SCRIPT [ARGS …]")
+        throw LaunchError("--rehearse needs a script: fsh --rehearse SCRIPT [ARGS …]")
       }
       let status: Int32
       do {
@@ -155,7 +138,7 @@ struct ShellLaunch {
       }
       host.flush()
       session.closeConnections()
-      throw ExitCode(status)
+      return status
     }
 
     // A script, `-c` text or standard input: Ctrl-C (and SIGTERM, SIGHUP) cancel what runs, so
@@ -196,7 +179,7 @@ struct ShellLaunch {
     session.closeConnections()
     sandboxServer?.stop()
     sandboxServer = nil
-    throw ExitCode(status)
+    return status
   }
 
   /// Prints a run's diagnostics and returns its exit status.

@@ -98,7 +98,8 @@ extension Builtins {
       parameters: declared,
       discussion: """
         Options: \(SessionOptions.descriptors.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).
-        Configuration: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")) — these override every other source for this session; `config` shows the result.
+        Configuration (these override every other source for this session; `config` shows the \
+        result): \(ConfigKey.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")).
         """,
       examples: ["set output json", "set timeout 2m", "set host 10.0.0.5", "set stop-on-error off"])
     func run(in context: CommandContext) throws -> CommandResult {

@@ -25,10 +25,7 @@ extension CompletionKind {
   public static let sessionOptionValue = CompletionKind("session-option-value") { positionals in
     guard let name = positionals.first else { return .none }
     if let d = SessionOptions.descriptor(name) { return .values(d.values) }
-    switch ConfigKey(rawValue: name) {
-    case .certs?, .ca?, .cert?, .key?: return .file
-    default: return .none
-    }
+    return ConfigKey(rawValue: name)?.isPath == true ? .file : .none
   }
 }
 

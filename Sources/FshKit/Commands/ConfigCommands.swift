@@ -144,26 +144,21 @@ extension ConfigCommands {
     }
   }
 
-  static let profileKeywords: [Parameter] = [
-    .keyword("host", "HOST", "control service host name or IP"),
-    .keyword("port", "PORT", "REST API port (default 4523)"),
-    .keyword("certs", "DIR", "certificate directory", completion: .file),
-    .keyword("user", "USER", "API user: <certs>/<user>.crt and .key"),
-    .keyword("ca", "FILE", "cluster CA certificate", completion: .file),
-    .keyword("cert", "FILE", "user certificate", completion: .file),
-    .keyword("key", "FILE", "user private key", completion: .file),
-  ]
+  /// `host HOST`, `port PORT`, …: a profile's settings as keywords, from the settings table.
+  static let profileKeywords: [Parameter] = ConfigKey.allCases.map { key in
+    .keyword(
+      key.rawValue, key.setting.valueName, key.summary, completion: key.isPath ? .file : .none)
+  }
 
-  struct Add: Command {
-    static let nameParameter = Parameter.positional(
-      "NAME", "the profile's name (letters, digits, - _ .)")
-    static let defaultFlag = Parameter.flag(
-      ["--default"], "use this profile when no other is selected")
-    static let replaceFlag = Parameter.flag(
-      ["--replace"], "start the profile over: drop the settings not given")
+  struct Add: DeclaredCommand {
+    @Arg(.positional("NAME", "the profile's name (letters, digits, - _ .)"))
+    var name: CommandArgument
+    @Arg(group: ConfigCommands.profileKeywords) var settings: [String: CommandArgument]
+    @Arg(["--default"], "use this profile when no other is selected") var makeDefault: Bool
+    @Arg(["--replace"], "start the profile over: drop the settings not given") var replace: Bool
     static let help = CommandHelp(
       ["cluster", "add"], summary: "add a cluster profile, or change settings of one",
-      parameters: [nameParameter] + profileKeywords + [defaultFlag, replaceFlag],
+      parameters: declared,
       discussion: """
         On an existing profile, only the settings given change; --replace starts it over. \
         A profile needs a host. A host written as HOST:PORT sets the port too. A certs \
@@ -174,18 +169,18 @@ extension ConfigCommands {
         "cluster add prod host control.example.com certs /etc/flocker user alice --default",
         "cluster add prod host 10.0.0.7",
       ])
-    var name: CommandArgument
     var profile = Profile()
-    var makeDefault: Bool
-    var replace: Bool
-    init(arguments: inout Arguments) throws {
-      makeDefault = arguments.flag(Self.defaultFlag)
-      replace = arguments.flag(Self.replaceFlag)
+
+    mutating func validate(_ arguments: Arguments) throws {
       var hostPort: Int?
-      for p in ConfigCommands.profileKeywords {
-        guard let a = arguments.optional(p), let key = ConfigKey(rawValue: p.key) else { continue }
+      for key in ConfigKey.allCases {
+        guard let a = settings[key.rawValue] else { continue }
         if key == .port {
-          profile.port = try arguments.integer(p, in: HostAndPort.validPorts)
+          guard let port = Int(a.text), HostAndPort.validPorts.contains(port) else {
+            throw Diagnostic.usage(
+              "invalid port '\(a.text)': expected a whole number from 1 to 65535", range: a.range)
+          }
+          profile.port = port
         } else if key == .host, let split = HostAndPort(a.text) {
           guard HostAndPort.validPorts.contains(split.port) else {
             throw Diagnostic.usage(
@@ -200,7 +195,6 @@ extension ConfigCommands {
       }
       // A port given with --port wins over one written in the host.
       if profile.port == nil { profile.port = hostPort }
-      name = arguments.value(Self.nameParameter)
       guard !name.text.isEmpty,
         name.text.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
       else {
@@ -212,7 +206,7 @@ extension ConfigCommands {
     func run(in context: CommandContext) throws -> CommandResult {
       let env = context.session.environment
       var given = profile
-      for key in [ConfigKey.certs, .ca, .cert, .key] {
+      for key in ConfigKey.allCases where key.isPath {
         if let v = given[key] {
           given[key] = Paths.absolute(
             v, relativeTo: env.workingDirectory, home: env.variables["HOME"])
@@ -270,7 +264,7 @@ extension ConfigCommands {
             notes: ["the profile's CA is <certs>/cluster.crt unless 'ca FILE' is given"])
         }
       }
-      for key in [ConfigKey.ca, .cert, .key] {
+      for key in ConfigKey.allCases where key.setting.path == .file {
         if let f = p[key], !FileManager.default.fileExists(atPath: f) {
           context.warn(
             "\(key.rawValue) file '\(f)' does not exist",

@@ -5,17 +5,79 @@ import FshLanguage
 public enum ConfigKey: String, CaseIterable, Sendable {
   case host, port, certs, user, ca, cert, key
 
-  /// What the setting means, for `config` and `help set`.
-  public var summary: String {
+  /// Every fact about the key, declared once: `--help`, `cluster add`, `set`, `config`, the
+  /// profile keywords, the environment variables, completion and the docs read it.
+  public var setting: Setting {
     switch self {
-    case .host: return "control service host name or IP"
-    case .port: return "control service REST API port"
-    case .certs: return "directory holding cluster.crt and the user's certificate and key"
-    case .user: return "API user: selects <certs>/<user>.crt and <user>.key"
-    case .ca: return "cluster CA certificate (trust anchor)"
-    case .cert: return "API user certificate (CN user-…)"
-    case .key: return "API user private key"
+    case .host:
+      Setting(
+        "HOST", "control service host name or IP (HOST:PORT sets the port too)",
+        kubernetes: "FLOCKER_CONTROL_SERVICE_HOST", flockerctl: "FLOCKER_CONTROL_SERVICE")
+    case .port:
+      Setting(
+        "PORT", "control service REST API port", default: "4523",
+        kubernetes: "FLOCKER_CONTROL_SERVICE_PORT")
+    case .certs:
+      Setting(
+        "DIR", "certificate directory: cluster.crt and the user's certificate and key",
+        path: .directory, default: "/etc/flocker", kubernetes: "FLOCKER_USER_CA_DIR",
+        flockerctl: "FLOCKER_CERTS_PATH")
+    case .user:
+      Setting(
+        "USER", "API user: selects <certs>/<user>.crt and <user>.key", flockerctl: "FLOCKER_USER")
+    case .ca:
+      Setting(
+        "FILE", "cluster CA certificate (default <certs>/cluster.crt)", path: .file,
+        kubernetes: "FLOCKER_CONTROL_SERVICE_CA_FILE")
+    case .cert:
+      Setting(
+        "FILE", "API user certificate (CN user-…)", path: .file,
+        kubernetes: "FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE")
+    case .key:
+      Setting(
+        "FILE", "API user private key", path: .file,
+        kubernetes: "FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE")
     }
+  }
+
+  /// What the setting means (`config`, `help set`, `fsh --help`, `cluster add --help`).
+  public var summary: String { setting.summary }
+
+  /// Its flag on fsh's command line: `--host`.
+  public var flag: String { "--" + rawValue }
+
+  /// Whether its value is a path (made absolute when read, completed as one).
+  public var isPath: Bool { setting.path != nil }
+}
+
+/// A configuration key's declaration.
+public struct Setting: Sendable {
+  public enum PathKind: Sendable { case file, directory }
+  /// The value's placeholder: `HOST`, `DIR`.
+  public var valueName: String
+  /// What it is, without its default.
+  public var meaning: String
+  /// Set for a path: a file or a directory.
+  public var path: PathKind?
+  /// The built-in value, when there is one.
+  public var defaultValue: String?
+  /// The Kubernetes (docker-multinode, kubelet) variable, and flockerctl's.
+  public var kubernetesVariable: String?
+  public var flockerctlVariable: String?
+
+  /// One line, the same everywhere it is shown (`fsh --help`, `cluster add --help`, `help set`).
+  public var summary: String { meaning + (defaultValue.map { " (default \($0))" } ?? "") }
+
+  init(
+    _ valueName: String, _ summary: String, path: PathKind? = nil,
+    default defaultValue: String? = nil, kubernetes: String? = nil, flockerctl: String? = nil
+  ) {
+    self.valueName = valueName
+    self.meaning = summary
+    self.path = path
+    self.defaultValue = defaultValue
+    self.kubernetesVariable = kubernetes
+    self.flockerctlVariable = flockerctl
   }
 }
 
@@ -111,26 +173,17 @@ public struct ConfigurationInputs {
   public var certificateCommonName: (String) -> String? = { _ in nil }
 
   public init() {}
-
-  /// The command-line flag for each key.
-  public static let flagNames: [ConfigKey: String] = [
-    .host: "--host", .port: "--port", .certs: "--certs", .user: "--user", .ca: "--ca",
-    .cert: "--cert", .key: "--key",
-  ]
 }
 
 extension Configuration {
   /// Kubernetes / docker-multinode variables (the kubelet's dialect).
-  static let kubernetesVariables: [(String, ConfigKey)] = [
-    ("FLOCKER_CONTROL_SERVICE_HOST", .host), ("FLOCKER_CONTROL_SERVICE_PORT", .port),
-    ("FLOCKER_USER_CA_DIR", .certs), ("FLOCKER_CONTROL_SERVICE_CA_FILE", .ca),
-    ("FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE", .cert),
-    ("FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE", .key),
-  ]
+  static let kubernetesVariables: [(String, ConfigKey)] = ConfigKey.allCases.compactMap { k in
+    k.setting.kubernetesVariable.map { ($0, k) }
+  }
   /// flockerctl's variables.
-  static let flockerctlVariables: [(String, ConfigKey)] = [
-    ("FLOCKER_CONTROL_SERVICE", .host), ("FLOCKER_CERTS_PATH", .certs), ("FLOCKER_USER", .user),
-  ]
+  static let flockerctlVariables: [(String, ConfigKey)] = ConfigKey.allCases.compactMap { k in
+    k.setting.flockerctlVariable.map { ($0, k) }
+  }
   /// Every variable resolution reads, for documentation and `config`.
   public static var environmentVariables: [String] {
     (kubernetesVariables + flockerctlVariables).map(\.0) + ["MASTER_IP", "FSH_CLUSTER"]

@@ -19,7 +19,7 @@ struct Resolver {
   mutating func offer(_ key: ConfigKey, _ raw: String?, _ source: ConfigSource) {
     guard let raw, !raw.isEmpty else { return }
     var value = raw
-    if [.certs, .ca, .cert, .key].contains(key) { value = absolute(raw) }
+    if key.isPath { value = absolute(raw) }
     candidates[key, default: []].append(
       ConfigValue(value: value, source: source, layer: source.layer))
   }
@@ -40,8 +40,7 @@ struct Resolver {
   /// files) are then ignored, and after `use cluster` the start-up flags too; `config` lists
   /// what was ignored and why.
   mutating func run() -> Configuration {
-    offer(.certs, "/etc/flocker", .builtin)
-    offer(.port, "4523", .builtin)
+    for key in ConfigKey.allCases { offer(key, key.setting.defaultValue, .builtin) }
     loadProfile()
     let chosen = inputs.selectedCluster
     if let chosen {
@@ -53,7 +52,7 @@ struct Resolver {
     let flagsIgnored: Bool
     if let chosen, case .set = chosen.source { flagsIgnored = true } else { flagsIgnored = false }
     for (key, value) in inputs.flags.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-      let flag = ConfigurationInputs.flagNames[key] ?? key.rawValue
+      let flag = key.flag
       if flagsIgnored {
         config.ignored.append(
           ("flag \(flag) \(value)", "cluster '\(chosen!.name)' was chosen with `use cluster`"))
@@ -63,7 +62,7 @@ struct Resolver {
     }
     for (key, value) in inputs.sets { offer(key, value, .set) }
     portFollowsHost()
-    for key in [ConfigKey.host, .port, .certs, .user, .ca, .cert, .key] {
+    for key in ConfigKey.allCases {
       if let v = best(key) { config.values[key] = v }
     }
     let certs = config.values[.certs]!
@@ -241,7 +240,7 @@ struct Resolver {
   }
 
   func normalized(_ key: ConfigKey, _ v: String) -> String {
-    [.certs, .ca, .cert, .key].contains(key) ? absolute(v) : v
+    key.isPath ? absolute(v) : v
   }
 
   // MARK: - Derived values

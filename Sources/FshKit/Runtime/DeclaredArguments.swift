@@ -184,6 +184,22 @@ public struct Arg<T: Sendable>: Sendable {
       } ?? OptionalValue(isGiven: false, value: nil)
   }
 
+  /// A group of optional keywords or options read together, by key (the settings of
+  /// `cluster add`, declared in one table elsewhere): the values given.
+  public init(group: [Parameter]) where T == [String: CommandArgument] {
+    let ps = group.map { p -> Parameter in
+      var q = p
+      q.isOptional = true
+      return q
+    }
+    stored =
+      ParameterBinding.take(ps) { a in
+        var given: [String: CommandArgument] = [:]
+        for p in ps { given[p.key] = a.optional(p) }
+        return given
+      } ?? [:]
+  }
+
   /// A flag or optional word: whether it was written. `@Arg(.yes) var yes: Bool`.
   public init(_ p: Parameter) where T == Bool {
     stored = ParameterBinding.take(p) { a in a.flag(p) } ?? false
@@ -255,10 +271,14 @@ final class ParameterBinding {
 
   /// The value a property reads through `read`, or nil while collecting (or after an error).
   static func take<V>(_ p: Parameter, _ read: (Arguments) throws -> V) -> V? {
+    take([p], read)
+  }
+
+  static func take<V>(_ ps: [Parameter], _ read: (Arguments) throws -> V) -> V? {
     guard let raw = pthread_getspecific(key) else { return nil }
     let b = Unmanaged<ParameterBinding>.fromOpaque(raw).takeUnretainedValue()
     guard let arguments = b.arguments else {
-      b.parameters.append(p)
+      b.parameters += ps
       return nil
     }
     guard b.error == nil else { return nil }

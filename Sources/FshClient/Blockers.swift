@@ -2,7 +2,7 @@
 // and name the fix (reference flocker-convergence.md).
 
 /// Something that keeps a dataset's state from matching its configuration.
-public enum Blocker: Equatable, Sendable {
+package enum Blocker: Equatable, Sendable {
   /// A lease held by `node`, where the volume is mounted: its agent keeps a leased, mounted
   /// volume mounted (and nothing else: a lease does not stop a detach or a destroy of a volume
   /// that is not mounted on the holder). `expires` is the remaining seconds when the lease was
@@ -22,7 +22,7 @@ public enum Blocker: Equatable, Sendable {
   case notReported(node: Node)
 
   /// The node the blocker is about.
-  public var nodeID: String? {
+  package var nodeID: String? {
     switch self {
     case .lease(let node, _): return node.uuid
     case .nodeNotReporting(let uuid): return uuid
@@ -35,7 +35,7 @@ public enum Blocker: Equatable, Sendable {
 
 extension DatasetView {
   /// The lease on this dataset, if any.
-  public func lease(in leases: [Lease]) -> Lease? {
+  package func lease(in leases: [Lease]) -> Lease? {
     leases.first { $0.datasetID == configuration.datasetID }
   }
 
@@ -43,7 +43,7 @@ extension DatasetView {
   /// mounted on the holder and has to leave it (moved away or deleted). Upstream's agent turns
   /// "desired" back into mounted only for a leased volume it has mounted ("a lease doesn't force
   /// a mount", `blockdevice.py` `_calculate_desired_state`).
-  public func isBlocked(by lease: Lease) -> Bool {
+  package func isBlocked(by lease: Lease) -> Bool {
     guard let mountedOn = state?.primary, mountedOn == lease.nodeUUID else { return false }
     return configuration.deleted || configuration.primary != mountedOn
   }
@@ -52,7 +52,7 @@ extension DatasetView {
   /// or simply on its way. `lastMountedOn` is the node this process last saw the volume mounted
   /// on, when the state no longer lists it; `neverReported` says the configured node has not
   /// reported the volume in all the reads made while waiting for it.
-  public func blockers(
+  package func blockers(
     leases: [Lease], nodes: [Node], lastMountedOn: String? = nil, neverReported: Bool = false
   ) -> [Blocker] {
     func named(_ uuid: String) -> Node {

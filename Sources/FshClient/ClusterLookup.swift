@@ -24,11 +24,11 @@ extension ClusterView {
   }
 
   /// How many candidates an ambiguity lists before saying how many more there are.
-  public static let candidatesShown = 8
+  package static let candidatesShown = 8
 
   /// The candidates of an ambiguity, comma-separated: the first `candidatesShown`, then
   /// `and N more` so a cut list never reads as the whole one.
-  public static func candidates(_ items: [String]) -> String {
+  package static func candidates(_ items: [String]) -> String {
     let shown = items.prefix(candidatesShown).joined(separator: ", ")
     let more = items.count - candidatesShown
     return more > 0 ? shown + " and \(more) more" : shown
@@ -90,5 +90,5 @@ extension ClusterView {
 
   /// The fewest characters of an id that name a dataset or node (git's shortest abbreviation):
   /// `destroy 1 --yes` must not pick whichever dataset happens to start with '1'.
-  public static let minimumPrefix = 4
+  package static let minimumPrefix = 4
 }

@@ -108,7 +108,7 @@ public struct ClusterView: Sendable {
   }
 
   /// The status of one dataset (see `DatasetStatus`).
-  public static func status(
+  package static func status(
     _ c: DatasetConfiguration, state: DatasetState?, configuredNodeReporting: Bool
   ) -> DatasetStatus {
     if c.deleted {
@@ -120,7 +120,7 @@ public struct ClusterView: Sendable {
   }
 
   /// Words for completion: dataset names and short ids, node short ids and hosts.
-  public var completionWords: (datasets: [String], nodes: [String]) {
+  package var completionWords: (datasets: [String], nodes: [String]) {
     var d: [String] = []
     d.reserveCapacity(2 * datasets.count)
     for i in datasets.indices where !datasets[i].configuration.deleted {

@@ -39,7 +39,7 @@ final class CompanionTransports: @unchecked Sendable {
 extension CurlTransport {
   /// Runs `body` with a second connection to the same service (nil when none can be made, or
   /// when tracing: interleaved traces of two connections would not read as one story).
-  public func withCompanion(_ body: (ControlTransport?) throws -> Void) rethrows {
+  package func withCompanion(_ body: (ControlTransport?) throws -> Void) rethrows {
     guard trace == nil else { return try body(nil) }
     try companions.borrow(
       make: {

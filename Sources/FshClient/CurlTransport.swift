@@ -15,27 +15,27 @@ import Synchronization
 /// - Trusts only `settings.caFile` (CAINFO, CAPATH unset) and presents `certFile`/`keyFile`.
 /// - Verifies the server as `control-service` whatever host is dialled (`CURLOPT_CONNECT_TO`).
 /// - Requests are serialised; `cancel()` may be called from any thread.
-public final class CurlTransport: ControlTransport, @unchecked Sendable {
-  public let settings: TLSSettings
+package final class CurlTransport: ControlTransport, @unchecked Sendable {
+  package let settings: TLSSettings
   /// `--verbose`: receives curl's informational lines (`* …`), request headers (`> …`) and
   /// response headers (`< …`). Bodies and key material are never passed.
-  public var trace: ((String) -> Void)?
+  package var trace: ((String) -> Void)?
   /// One-time observations about the connection (e.g. the dialled host is not in the server
   /// certificate). Also passed to `onNote` as they are made.
-  public internal(set) var notes: [String] = []
-  public var onNote: ((String) -> Void)?
+  package internal(set) var notes: [String] = []
+  package var onNote: ((String) -> Void)?
   /// Facts about the last request.
-  public private(set) var lastInfo = TransferInfo()
-  public var lastTransfer: TransferInfo? { lastInfo }
-  public func setTrace(_ trace: ((String) -> Void)?) { self.trace = trace }
+  package private(set) var lastInfo = TransferInfo()
+  package var lastTransfer: TransferInfo? { lastInfo }
+  package func setTrace(_ trace: ((String) -> Void)?) { self.trace = trace }
   /// The certificates the server presented on the first connection, leaf first, PEM (from
   /// libcurl's CERTINFO, after OpenSSL verified them). Empty until a request succeeded.
-  public internal(set) var serverCertificates: [String] = []
+  package internal(set) var serverCertificates: [String] = []
 
   /// Responses larger than this are refused (a garbage server must not exhaust memory). 64 MiB
   /// is the configuration of about 250,000 datasets; a stream that never ends is cut here with
   /// the process at about 200 MiB (docs/reliability.md).
-  public var maximumResponseBytes = 64 << 20
+  package var maximumResponseBytes = 64 << 20
 
   let easy: UnsafeMutableRawPointer
   private let multi: UnsafeMutableRawPointer
@@ -67,9 +67,9 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
   }()
 
   /// Call once early in `main`, before other threads start (libcurl's rule). Idempotent.
-  public static func initializeLibrary() { _ = globalInit }
+  package static func initializeLibrary() { _ = globalInit }
 
-  public init(settings: TLSSettings, trace: ((String) -> Void)? = nil) throws {
+  package init(settings: TLSSettings, trace: ((String) -> Void)? = nil) throws {
     guard Self.globalInit, let easy = curl_easy_init(), let multi = curl_multi_init() else {
       throw ClientError(.transport, "libcurl could not be initialised; check the libcurl install")
     }
@@ -90,7 +90,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     errorBuffer.deallocate()
   }
 
-  public func url(for path: String) -> String { settings.url(for: path) }
+  package func url(for path: String) -> String { settings.url(for: path) }
 
   private func configureHandle() {
     let h = easy
@@ -189,7 +189,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
 
   // MARK: - Performing
 
-  public func cancel() {
+  package func cancel() {
     cancelRequested.store(true, ordering: .sequentiallyConsistent)
     curl_multi_wakeup(multi)
     companions.cancelAll()
@@ -197,7 +197,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
 
   private var isCancelled: Bool { cancelRequested.load(ordering: .sequentiallyConsistent) }
 
-  public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+  package func perform(_ request: HTTPRequest) throws -> HTTPResponse {
     lock.lock()
     defer { lock.unlock() }
     cancelRequested.store(false, ordering: .sequentiallyConsistent)
@@ -230,7 +230,7 @@ public final class CurlTransport: ControlTransport, @unchecked Sendable {
     }
   }
 
-  public func perform(
+  package func perform(
     _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
   ) throws -> HTTPResponse {
     try withoutActuallyEscaping(consume) { consume in

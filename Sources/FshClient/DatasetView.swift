@@ -34,7 +34,7 @@ public struct DatasetView: Sendable, Equatable {
   public var attachedNode: Node?
   /// Position in the configuration list as the API returned it (Kubernetes takes the first
   /// live dataset with a name in this order).
-  public var order: Int
+  package var order: Int
 
   public init(
     configuration: DatasetConfiguration, state: DatasetState?, status: DatasetStatus,

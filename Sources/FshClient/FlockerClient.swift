@@ -3,15 +3,15 @@ import Foundation
 import FshJSON
 
 /// The request the client sent last, for the `curl` command. Holds paths and JSON, never keys.
-public struct RecordedRequest: Sendable, Equatable {
-  public var method: String
-  public var path: String
+package struct RecordedRequest: Sendable, Equatable {
+  package var method: String
+  package var path: String
   /// The full URL (`https://control-service:4523/v1/...` for the curl transport).
-  public var url: String
-  public var headers: [(String, String)]
-  public var body: [UInt8]?
+  package var url: String
+  package var headers: [(String, String)]
+  package var body: [UInt8]?
 
-  public static func == (a: RecordedRequest, b: RecordedRequest) -> Bool {
+  package static func == (a: RecordedRequest, b: RecordedRequest) -> Bool {
     a.method == b.method && a.path == b.path && a.url == b.url && a.body == b.body
       && a.headers.map { [$0.0, $0.1] } == b.headers.map { [$0.0, $0.1] }
   }
@@ -20,7 +20,7 @@ public struct RecordedRequest: Sendable, Equatable {
 public final class FlockerClient {
   public let transport: ControlTransport
   /// The last request sent (also when it failed), for `curl`.
-  public private(set) var lastRequest: RecordedRequest?
+  package private(set) var lastRequest: RecordedRequest?
 
   public init(transport: ControlTransport) {
     self.transport = transport

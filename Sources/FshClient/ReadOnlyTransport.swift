@@ -3,15 +3,15 @@ import Foundation
 /// A transport that lets only reads through: GET and HEAD reach the wrapped transport, anything
 /// else is refused before it is sent. A rehearsal reads the real cluster through one, so the
 /// cluster can receive nothing but reads whatever the code above it does.
-public final class ReadOnlyTransport: ControlTransport, @unchecked Sendable {
+package final class ReadOnlyTransport: ControlTransport, @unchecked Sendable {
   /// The transport the reads go through.
-  public let base: ControlTransport
+  package let base: ControlTransport
 
-  public init(_ base: ControlTransport) {
+  package init(_ base: ControlTransport) {
     self.base = base
   }
 
-  public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+  package func perform(_ request: HTTPRequest) throws -> HTTPResponse {
     let method = request.method.uppercased()
     guard method == "GET" || method == "HEAD" else {
       throw ClientError(
@@ -21,7 +21,7 @@ public final class ReadOnlyTransport: ControlTransport, @unchecked Sendable {
     return try base.perform(request)
   }
 
-  public func perform(
+  package func perform(
     _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
   ) throws -> HTTPResponse {
     let method = request.method.uppercased()
@@ -29,7 +29,7 @@ public final class ReadOnlyTransport: ControlTransport, @unchecked Sendable {
     return try base.perform(request, streamingBody: consume)
   }
 
-  public func cancel() { base.cancel() }
+  package func cancel() { base.cancel() }
 
-  public func url(for path: String) -> String { base.url(for: path) }
+  package func url(for path: String) -> String { base.url(for: path) }
 }

@@ -58,7 +58,7 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
   }
 
   /// Returns a copy located in `source` at `range`, unless it already has a location.
-  public func located(in source: SourceText, at range: SourceRange?) -> Diagnostic {
+  package func located(in source: SourceText, at range: SourceRange?) -> Diagnostic {
     var d = self
     if d.sourceName == nil { d.sourceName = source.name }
     if d.range == nil { d.range = range }

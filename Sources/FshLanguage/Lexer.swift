@@ -1,5 +1,5 @@
 /// A token of the fsh language.
-public enum Token: Equatable, Sendable {
+package enum Token: Equatable, Sendable {
   case word(Word)
   case newline(SourceRange)
   case semicolon(SourceRange)
@@ -11,7 +11,7 @@ public enum Token: Equatable, Sendable {
   case pipe(SourceRange)
   case end(SourceRange)
 
-  public var range: SourceRange {
+  package var range: SourceRange {
     switch self {
     case .word(let w): return w.range
     case .newline(let r), .semicolon(let r), .openBrace(let r), .closeBrace(let r),
@@ -24,20 +24,20 @@ public enum Token: Equatable, Sendable {
 /// Splits source text into tokens: words (with quoting, escapes and `$variables`), separators,
 /// braces, parentheses and `|`. `#` starts a comment at the start of a word; `\` at the end of a line
 /// continues it.
-public struct Lexer {
+package struct Lexer {
   private let scalars: [Unicode.Scalar]
   private var index = 0
   private var line = 1
   private var column = 1
   /// Tolerant mode, for unfinished input (completion): an unclosed quote or a trailing
   /// backslash ends the last word instead of being an error. Off, the lexer is strict.
-  public var tolerant = false
+  package var tolerant = false
   /// In tolerant mode: the quote the input ended inside, if any.
-  public private(set) var openQuote: Character?
+  package private(set) var openQuote: Character?
   /// In tolerant mode: whether the input ended inside a comment.
-  public private(set) var endsInComment = false
+  package private(set) var endsInComment = false
 
-  public init(_ text: String, tolerant: Bool = false) {
+  package init(_ text: String, tolerant: Bool = false) {
     // Reserved up front (at most one scalar a byte): growing by doubling copied a long
     // script's scalars, and then its tokens, several times over.
     var scalars: [Unicode.Scalar] = []
@@ -49,7 +49,7 @@ public struct Lexer {
 
   /// Tokenizes the whole text. Throws a diagnostic with code `.incompleteInput` when the text
   /// ends inside a quote or after a continuation backslash.
-  public static func tokenize(_ text: String) throws -> [Token] {
+  package static func tokenize(_ text: String) throws -> [Token] {
     var lexer = Lexer(text)
     var tokens: [Token] = []
     tokens.reserveCapacity(lexer.scalars.count / 4 + 1)
@@ -85,7 +85,7 @@ public struct Lexer {
   }
 
   /// Returns the next token.
-  public mutating func next() throws -> Token {
+  package mutating func next() throws -> Token {
     // Skip blanks, comments and line continuations.
     while let c = peek() {
       if c == " " || c == "\t" || c == "\r" {

@@ -20,7 +20,7 @@
 ///
 /// Errors at the end of the input carry `Diagnostic.Code.incompleteInput`, so a REPL can ask
 /// for another line instead of reporting them.
-public struct Parser {
+package struct Parser {
   /// Read one token ahead of the parse, never the whole script at once: a 100 000-line
   /// script's tokens took ~70 MB before the first statement was parsed, and the page faults
   /// to make them a fifth of its run.
@@ -38,7 +38,7 @@ public struct Parser {
 
   /// Parses source text into a script. Lexical errors (an unclosed quote) are found as the
   /// parse reaches them, so the first error in the text is the one reported.
-  public static func parse(_ text: String) throws -> Script {
+  package static func parse(_ text: String) throws -> Script {
     var p = try Parser(text)
     return Script(statements: try p.statements(inBlock: false))
   }

@@ -31,20 +31,20 @@ public struct SourceRange: Equatable, Hashable, Sendable {
 }
 
 /// A named source text: a script file, `-c` text, or one REPL entry.
-public final class SourceText: @unchecked Sendable {
+package final class SourceText: @unchecked Sendable {
   /// The name shown in diagnostics: a file path, `<-c>` or `<stdin>`.
-  public let name: String
+  package let name: String
   /// The whole text.
-  public let text: String
+  package let text: String
   private var lineCache: [Substring]?
 
-  public init(name: String, text: String) {
+  package init(name: String, text: String) {
     self.name = name
     self.text = text
   }
 
   /// Returns line `n` (1-based) without its newline, or nil when out of range.
-  public func line(_ n: Int) -> String? {
+  package func line(_ n: Int) -> String? {
     if lineCache == nil {
       // Split on the scalar "\n" like the lexer counts lines: as Characters, "\r\n" is one
       // grapheme that is not "\n", and a CRLF script would be a single line.

@@ -1,5 +1,5 @@
 /// One piece of a word: literal text or a variable reference.
-public enum WordPart: Equatable, Sendable {
+package enum WordPart: Equatable, Sendable {
   /// Text as written; `quoted` when it came from inside quotes.
   case literal(String, quoted: Bool)
   /// `$name`, `${name}`, `$name.field.field`, `$1`, `$@`, `$#`, `$?`.
@@ -7,16 +7,16 @@ public enum WordPart: Equatable, Sendable {
 }
 
 /// A word of a command line, possibly built from several parts (`"$app-data"`).
-public struct Word: Equatable, Sendable {
-  public var parts: [WordPart]
-  public var range: SourceRange
+package struct Word: Equatable, Sendable {
+  package var parts: [WordPart]
+  package var range: SourceRange
   /// A parenthesised command whose result is the word's value: `(datasets status pending)`.
-  public var substitution: CommandCall?
+  package var substitution: CommandCall?
   /// Fields read from the substitution's result: `(nodes).0.host`.
-  public var substitutionPath: [String] = []
+  package var substitutionPath: [String] = []
 
   /// The literal text when the word has no variables and no quotes (a keyword candidate).
-  public var bareText: String? {
+  package var bareText: String? {
     guard substitution == nil, parts.count == 1, case .literal(let s, let quoted) = parts[0],
       !quoted
     else { return nil }
@@ -24,20 +24,20 @@ public struct Word: Equatable, Sendable {
   }
 
   /// Whether any part of the word was quoted.
-  public var isQuoted: Bool {
+  package var isQuoted: Bool {
     parts.contains { if case .literal(_, true) = $0 { return true } else { return false } }
   }
 }
 
 /// A command and its argument words: `create "$app-data" 10G on $2`.
-public struct CommandCall: Equatable, Sendable {
-  public var words: [Word]
-  public var range: SourceRange
+package struct CommandCall: Equatable, Sendable {
+  package var words: [Word]
+  package var range: SourceRange
   /// The system commands after `|`, in order: the command's output, rendered in its format, is
   /// the first one's standard input (`datasets -o json | jq '.[].name' | sort`).
-  public var pipeline: [CommandCall] = []
+  package var pipeline: [CommandCall] = []
 
-  public init(words: [Word], range: SourceRange, pipeline: [CommandCall] = []) {
+  package init(words: [Word], range: SourceRange, pipeline: [CommandCall] = []) {
     self.words = words
     self.range = range
     self.pipeline = pipeline
@@ -45,7 +45,7 @@ public struct CommandCall: Equatable, Sendable {
 }
 
 /// A condition of `if` or `while`.
-public indirect enum Condition: Equatable, Sendable {
+package indirect enum Condition: Equatable, Sendable {
   /// `if $x { … }`: the value's truth.
   case truthy(Word)
   /// `if $a == $b`, `!=`, `<`, `<=`, `>`, `>=`, `=~` (glob match).
@@ -58,7 +58,7 @@ public indirect enum Condition: Equatable, Sendable {
 }
 
 /// A statement of a script.
-public indirect enum Statement: Equatable, Sendable {
+package indirect enum Statement: Equatable, Sendable {
   /// A command whose result is shown.
   case command(CommandCall)
   /// `let NAME = WORD` or `let NAME = COMMAND …`.
@@ -80,6 +80,6 @@ public indirect enum Statement: Equatable, Sendable {
 }
 
 /// A parsed script: the statements of a file, of `-c` text or of one REPL entry.
-public struct Script: Equatable, Sendable {
-  public var statements: [Statement]
+package struct Script: Equatable, Sendable {
+  package var statements: [Statement]
 }

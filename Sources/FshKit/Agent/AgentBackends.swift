@@ -2,35 +2,35 @@ import Foundation
 
 /// What Flocker's dataset agent knows about `agent.yml` (reference/flocker-api.md §5): the
 /// built-in storage backends, their keys, and the control-service hostname rule.
-public enum AgentFacts {
+package enum AgentFacts {
   /// The agent port on the control service (the REST API is 4523).
-  public static let agentPort = 4524
+  package static let agentPort = 4524
   /// The REST API port, which does not belong in agent.yml.
-  public static let apiPort = 4523
+  package static let apiPort = 4523
   /// The top-level keys the agent's schema names (no additionalProperties: others are ignored).
-  public static let topLevelKeys = ["version", "control-service", "dataset", "logging"]
+  package static let topLevelKeys = ["version", "control-service", "dataset", "logging"]
   /// The keys of `control-service`.
-  public static let controlServiceKeys = ["hostname", "port"]
+  package static let controlServiceKeys = ["hostname", "port"]
 
   /// The type a backend parameter takes.
-  public enum ValueType: Sendable {
+  package enum ValueType: Sendable {
     case string, bool, integer
   }
 
   /// A built-in backend: its factory's parameters and which of them the agent requires.
-  public struct Backend: Sendable {
-    public var name: String
+  package struct Backend: Sendable {
+    package var name: String
     /// Keys the agent checks for ("Configuration error: Required key … is missing").
-    public var required: [String]
+    package var required: [String]
     /// Keys the factory accepts, in the order `agent init` writes them.
-    public var keys: [(String, ValueType)]
+    package var keys: [(String, ValueType)]
     /// Whether the factory takes `**config` (unknown keys are ignored, not a crash).
-    public var ignoresUnknownKeys: Bool
+    package var ignoresUnknownKeys: Bool
     /// One line for help and warnings.
-    public var summary: String
+    package var summary: String
 
-    public var keyNames: [String] { keys.map(\.0) }
-    public func type(of key: String) -> ValueType? { keys.first { $0.0 == key }?.1 }
+    package var keyNames: [String] { keys.map(\.0) }
+    package func type(of key: String) -> ValueType? { keys.first { $0.0 == key }?.1 }
   }
 
   static let openstackBase: [(String, ValueType)] = [
@@ -46,7 +46,7 @@ public enum AgentFacts {
   static let rackspaceOptions = ["username", "api_key", "auth_url"]
 
   /// The built-in backends (SHQ `flocker/node/backends.py`).
-  public static let backends: [Backend] = [
+  package static let backends: [Backend] = [
     Backend(
       name: "openstack", required: ["region"],
       keys: openstackBase + passwordOptions.map { ($0, .string) } + [("api_key", .string)],
@@ -73,9 +73,9 @@ public enum AgentFacts {
       ignoresUnknownKeys: false, summary: "ZFS peer-to-peer (unsupported by Flocker)"),
   ]
 
-  public static var backendNames: [String] { backends.map { $0.name } }
+  package static var backendNames: [String] { backends.map { $0.name } }
 
-  public static func backend(_ name: String) -> Backend? { backends.first { $0.name == name } }
+  package static func backend(_ name: String) -> Backend? { backends.first { $0.name == name } }
 
   /// Names people use for a backend that the agent does not know.
   static let backendAliases = [
@@ -105,7 +105,7 @@ public enum AgentFacts {
   }
 
   /// Whether a key holds a secret (never shown, and the file must not be readable by others).
-  public static func isSecret(_ key: String) -> Bool {
+  package static func isSecret(_ key: String) -> Bool {
     let k = key.lowercased()
     return ["password", "passwd", "secret", "token", "api_key", "apikey", "credentials"].contains {
       k.contains($0)
@@ -115,7 +115,7 @@ public enum AgentFacts {
   /// The agent's `format: hostname` check (jsonschema 2.x's draft-4 FormatChecker): letters,
   /// digits, `.` and `-`, starting with a letter or digit, 2 to 256 characters, each label at
   /// most 63. IPv4 addresses pass; IPv6 literals do not.
-  public static func isSchemaHostname(_ s: String) -> Bool {
+  package static func isSchemaHostname(_ s: String) -> Bool {
     guard let first = s.unicodeScalars.first, s.unicodeScalars.count >= 2,
       s.unicodeScalars.count <= 256, isAlnum(first)
     else { return false }
@@ -130,7 +130,7 @@ public enum AgentFacts {
   }
 
   /// Why a control-service hostname cannot be used by a node's agent, or nil when it can.
-  public static func hostnameProblem(_ host: String) -> (what: String, fix: String)? {
+  package static func hostnameProblem(_ host: String) -> (what: String, fix: String)? {
     if isLoopback(host) {
       return (
         "control-service hostname '\(host)' is the loopback: the node would register as 127.0.0.1",
@@ -159,7 +159,7 @@ public enum AgentFacts {
   }
 
   /// localhost, *.localhost, localhost.localdomain, 127.0.0.0/8, ::1 and 0.0.0.0.
-  public static func isLoopback(_ host: String) -> Bool {
+  package static func isLoopback(_ host: String) -> Bool {
     let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
     if h == "localhost" || h.hasSuffix(".localhost") || h == "localhost.localdomain"
       || h == "ip6-localhost" || h == "ip6-loopback"

@@ -3,26 +3,26 @@ import FshClient
 import Yams
 
 /// One result of `agent check`: what was found and how to fix it.
-public struct AgentFinding: Equatable, Sendable {
+package struct AgentFinding: Equatable, Sendable {
   /// pass: as the agent wants it; warn: works, but probably not as meant; fail: the agent
   /// refuses to start, crashes, or runs wrongly.
-  public enum Level: String, Sendable { case pass, warn, fail }
+  package enum Level: String, Sendable { case pass, warn, fail }
 
-  public var level: Level
+  package var level: Level
   /// Where: `version`, `control-service.port`, `dataset.region`, `file`.
-  public var key: String
-  public var what: String
+  package var key: String
+  package var what: String
   /// The fix; empty for a pass.
-  public var fix: String
+  package var fix: String
 
-  public init(_ level: Level, _ key: String, _ what: String, fix: String = "") {
+  package init(_ level: Level, _ key: String, _ what: String, fix: String = "") {
     self.level = level
     self.key = key
     self.what = what
     self.fix = fix
   }
 
-  public var value: Value {
+  package var value: Value {
     .record(
       Record([
         ("level", .string(level.rawValue)), ("key", .string(key)), ("what", .string(what)),
@@ -34,25 +34,25 @@ public struct AgentFinding: Equatable, Sendable {
 /// Checks an `agent.yml` the way the dataset agent reads it (yaml.safe_load, the draft-4 schema
 /// of `validate_configuration`, the backend factory's keyword arguments) and for what the agent
 /// silently gets wrong. Never shows the value of a dataset key other than backend, region, zone.
-public struct AgentCheck {
-  public private(set) var findings: [AgentFinding] = []
+package struct AgentCheck {
+  package private(set) var findings: [AgentFinding] = []
   /// The backend named, when there is one.
-  public private(set) var backend: String?
+  package private(set) var backend: String?
   /// The control-service hostname, when it is a string.
-  public private(set) var hostname: String?
+  package private(set) var hostname: String?
   let path: String
 
   /// - Parameters:
   ///   - text: the file's contents.
   ///   - path: for the `chmod` fix.
   ///   - mode: the file's permission bits, when it is a file.
-  public init(text: String, path: String, mode: mode_t? = nil) {
+  package init(text: String, path: String, mode: mode_t? = nil) {
     self.path = path
     run(text, mode: mode)
   }
 
-  public var errors: [AgentFinding] { findings.filter { $0.level == .fail } }
-  public var warnings: [AgentFinding] { findings.filter { $0.level == .warn } }
+  package var errors: [AgentFinding] { findings.filter { $0.level == .fail } }
+  package var warnings: [AgentFinding] { findings.filter { $0.level == .warn } }
 
   mutating func add(_ level: AgentFinding.Level, _ key: String, _ what: String, fix: String = "") {
     findings.append(AgentFinding(level, key, what, fix: fix))

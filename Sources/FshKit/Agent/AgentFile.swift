@@ -2,14 +2,14 @@ import Foundation
 import FshLanguage
 
 /// A new `agent.yml`: the control service and the dataset backend with its settings.
-public struct AgentFile: Sendable {
-  public var hostname: String
-  public var port: Int = AgentFacts.agentPort
-  public var backend: String
+package struct AgentFile: Sendable {
+  package var hostname: String
+  package var port: Int = AgentFacts.agentPort
+  package var backend: String
   /// Dataset keys in the order given, values as typed on the command line.
-  public var settings: [(String, String)]
+  package var settings: [(String, String)]
 
-  public init(hostname: String, backend: String, settings: [(String, String)]) {
+  package init(hostname: String, backend: String, settings: [(String, String)]) {
     self.hostname = hostname
     self.backend = backend
     self.settings = settings
@@ -17,7 +17,7 @@ public struct AgentFile: Sendable {
 
   /// Checks the settings against the backend: keys the factory takes, values of the right type,
   /// and the host. Returns the required (and, for OpenStack, authentication) keys still missing.
-  public func validate() throws -> [String] {
+  package func validate() throws -> [String] {
     if let problem = AgentFacts.hostnameProblem(hostname) {
       throw Diagnostic(
         "cannot write agent.yml: \(problem.what)", code: .configuration,
@@ -66,10 +66,10 @@ public struct AgentFile: Sendable {
     }
   }
 
-  public func value(_ key: String) -> String? { settings.last { $0.0 == key }?.1 }
+  package func value(_ key: String) -> String? { settings.last { $0.0 == key }?.1 }
 
   /// The file's text: JSON-style double-quoted strings, so no value is mistaken for another type.
-  public var text: String {
+  package var text: String {
     var out = """
       # Flocker agent configuration, written by fsh (`agent init`); check it with `agent check`.
       # The agent reaches the control service on the agent port 4524 (4523 is the REST API's).

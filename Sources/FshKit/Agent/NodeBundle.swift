@@ -5,23 +5,23 @@ import Yams
 
 /// Everything one Flocker node needs, laid out as `/etc/flocker` expects
 /// (reference/flocker-api.md §4.3, k8s-flocker.md §7.1).
-public struct NodeBundle: Sendable {
+package struct NodeBundle: Sendable {
   /// One file of the bundle.
-  public struct File: Sendable {
-    public var name: String
-    public var contents: [UInt8]
-    public var mode: Int
+  package struct File: Sendable {
+    package var name: String
+    package var contents: [UInt8]
+    package var mode: Int
     /// What it is, for the summary.
-    public var what: String
+    package var what: String
   }
 
-  public var name: String
-  public var nodeUUID: String
-  public var clusterUUID: String
-  public var files: [File]
+  package var name: String
+  package var nodeUUID: String
+  package var clusterUUID: String
+  package var files: [File]
 
   /// Where the node keeps its files.
-  public static let nodeDirectory = "/etc/flocker"
+  package static let nodeDirectory = "/etc/flocker"
 
   /// Issues a node certificate (and optionally an API user certificate for the kubelet) and
   /// lays out the files. Nothing is written.

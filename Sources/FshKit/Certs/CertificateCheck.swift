@@ -7,22 +7,22 @@ import FshPKI
 #endif
 
 /// One line of `certs check`.
-public struct CertificateCheck: Equatable, Sendable {
-  public enum Status: String, Sendable {
+package struct CertificateCheck: Equatable, Sendable {
+  package enum Status: String, Sendable {
     case pass, warn, fail, skip
   }
 
   /// `C1`…`C8`, `L1`…`L5`, `N1`…`N6`.
-  public var id: String
+  package var id: String
   /// A short name: `files`, `key matches`.
-  public var title: String
-  public var status: Status
+  package var title: String
+  package var status: Status
   /// What was found, naming the file.
-  public var message: String
+  package var message: String
   /// What to do; nil for a pass.
-  public var fix: String?
+  package var fix: String?
 
-  public init(
+  package init(
     _ id: String, _ title: String, _ status: Status, _ message: String, fix: String? = nil
   ) {
     self.id = id
@@ -33,7 +33,7 @@ public struct CertificateCheck: Equatable, Sendable {
   }
 
   /// The record `-o json` prints.
-  public var value: Value {
+  package var value: Value {
     .record(
       Record([
         ("check", .string(id)), ("title", .string(title)), ("status", .string(status.rawValue)),
@@ -43,26 +43,26 @@ public struct CertificateCheck: Equatable, Sendable {
 }
 
 /// What the offline checks read: the resolved paths and connection values.
-public struct CertificateCheckInputs: Sendable {
-  public var caFile: String?
-  public var certFile: String?
-  public var keyFile: String?
-  public var host: String?
+package struct CertificateCheckInputs: Sendable {
+  package var caFile: String?
+  package var certFile: String?
+  package var keyFile: String?
+  package var host: String?
   /// The port as configured (text: it may not be a number), and where it came from.
-  public var port: String?
-  public var portSource: String = "default"
+  package var port: String?
+  package var portSource: String = "default"
   /// The control service certificate to check (C8), when one is available locally.
-  public var controlCertificateFile: String?
+  package var controlCertificateFile: String?
   /// Configuration warnings (empty variables…), reported under C7.
-  public var configurationWarnings: [String] = []
+  package var configurationWarnings: [String] = []
   /// The moment validity is judged at.
-  public var now = Date()
+  package var now = Date()
 
-  public init() {}
+  package init() {}
 
   /// The session's resolved files and values; the control certificate is
   /// `<certs>/control-service.crt` when it exists.
-  public init(configuration c: Configuration, controlCertificate: String? = nil) {
+  package init(configuration c: Configuration, controlCertificate: String? = nil) {
     caFile = c[.ca]
     certFile = c[.cert]
     keyFile = c[.key]

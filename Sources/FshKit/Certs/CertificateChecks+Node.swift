@@ -15,7 +15,7 @@ extension CertificateChecks {
 
   /// Checks an agent node's directory: `node.crt`, `node.key`, `cluster.crt`, CN `node-<uuid>`,
   /// same cluster, key matches, validity. Returns the rows and the node UUID when readable.
-  public static func node(directory: String, now: Date = Date()) -> (
+  package static func node(directory: String, now: Date = Date()) -> (
     [CertificateCheck], nodeUUID: String?
   ) {
     let ca = CheckedFile(Paths.join(directory, "cluster.crt"))
@@ -87,7 +87,7 @@ extension CertificateChecks {
   }
 
   /// N7 (`--node --live`): how the control service sees this node's UUID.
-  public static func nodeIdentity(uuid: String, nodes: [Node], localAddresses: [String])
+  package static func nodeIdentity(uuid: String, nodes: [Node], localAddresses: [String])
     -> [CertificateCheck]
   {
     let title = "node list"
@@ -129,7 +129,7 @@ extension CertificateChecks {
 
   /// L3: the node list has an entry for this machine's address (or `nodeIP`), no UUID twice and
   /// no host twice.
-  public static func nodes(_ nodes: [Node], nodeIP: String?, localAddresses: [String])
+  package static func nodes(_ nodes: [Node], nodeIP: String?, localAddresses: [String])
     -> [CertificateCheck]
   {
     let title = "node list"
@@ -198,7 +198,7 @@ extension CertificateChecks {
   // MARK: - L4: dataset names
 
   /// L4: non-deleted datasets sharing a `metadata.name`.
-  public static func datasetNames(_ datasets: [DatasetConfiguration]) -> [CertificateCheck] {
+  package static func datasetNames(_ datasets: [DatasetConfiguration]) -> [CertificateCheck] {
     let live = datasets.filter { !$0.deleted }
     let named = Dictionary(grouping: live.filter { $0.name != nil }, by: { $0.name! })
     var rows: [CertificateCheck] = []
@@ -233,7 +233,7 @@ extension CertificateChecks {
   }
 
   /// L5: compares a running kubelet's environment with the values this session uses.
-  public static func kubeletEnvironment(
+  package static func kubeletEnvironment(
     pid: Int32, environment: [String: String], expected: [(String, String?)]
   ) -> [CertificateCheck] {
     let title = "kubelet environment"
@@ -303,7 +303,7 @@ extension CertificateChecks {
   // MARK: - This machine's addresses
 
   /// The IPv4 and IPv6 addresses of this machine's interfaces, loopback excluded.
-  public static func localAddresses() -> [String] {
+  package static func localAddresses() -> [String] {
     var head: UnsafeMutablePointer<ifaddrs>?
     guard getifaddrs(&head) == 0 else { return [] }
     defer { freeifaddrs(head) }

@@ -11,7 +11,7 @@ import FshPKI
 #endif
 
 /// The checks of `certs check`, as pure-ish functions over files and answers.
-public enum CertificateChecks {
+package enum CertificateChecks {
   static let user: String = {
     if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
     return "uid \(geteuid())"
@@ -26,7 +26,7 @@ public enum CertificateChecks {
   // MARK: - Offline: C1–C8
 
   /// C1–C8 against the files and values in `inputs`.
-  public static func offline(_ inputs: CertificateCheckInputs) -> [CertificateCheck] {
+  package static func offline(_ inputs: CertificateCheckInputs) -> [CertificateCheck] {
     let ca = CheckedFile(inputs.caFile)
     let cert = CheckedFile(inputs.certFile)
     let key = CheckedFile(inputs.keyFile)

@@ -5,7 +5,7 @@ import FshLanguage
 
 extension Diagnostic {
   /// A client error as a diagnostic: its message, the server's schema errors as notes.
-  public init(_ e: ClientError, verbose: Bool = false) {
+  package init(_ e: ClientError, verbose: Bool = false) {
     let code: Code
     switch e.code {
     case .cancelled: code = .cancelled

@@ -5,7 +5,7 @@ import FshLanguage
 
 extension DatasetView {
   /// The record commands return and scripts read (`$ds.name`, `$ds.status`, …).
-  public var value: Value {
+  package var value: Value {
     let c = configuration
     var r = Record([
       ("dataset_id", .string(c.datasetID)),
@@ -31,7 +31,7 @@ extension DatasetView {
 
 extension Diagnostic {
   /// A failed lookup as fsh says it, with the command that lists what there is.
-  public init(_ e: ClusterView.LookupError) {
+  package init(_ e: ClusterView.LookupError) {
     switch e {
     case .sameName(let ref, let views):
       self.init(

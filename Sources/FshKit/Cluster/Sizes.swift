@@ -5,9 +5,9 @@ import FshLanguage
 /// rules (an integer number of bytes, at least 64 MiB, a multiple of 1024) before sending.
 public enum Sizes {
   /// The smallest size the API accepts: 64 MiB.
-  public static let minimum = 67_108_864
+  package static let minimum = 67_108_864
   /// What block backends use when no size is given.
-  public static let backendDefault = 75 << 30
+  package static let backendDefault = 75 << 30
 
   /// Every unit is binary, whichever way it is written: `G`, `Gi` (Kubernetes), `GiB` and `GB`
   /// all mean 1024³ bytes, as in flockerctl and the Flocker API documentation (Kubernetes'
@@ -19,15 +19,15 @@ public enum Sizes {
   ]
 
   /// Sizes above this (64T) ask for confirmation: more than any one volume is likely to be.
-  public static let confirmAbove = 64 << 40
+  package static let confirmAbove = 64 << 40
 
   /// What the units mean, for help and error notes.
-  public static let unitsNote =
+  package static let unitsNote =
     "units are binary: 10G = 10Gi = 10GiB = 10GB = 10×1024³ bytes (K, M, G, T, P; not Kubernetes' 10G = 10×1000³)"
 
   /// Parses a size into bytes, or throws a usage error proposing the nearest valid size.
   /// Units are binary: `50G` = `50Gi` = `50GiB` = `50GB` = 53687091200 bytes.
-  public static func parse(_ text: String) throws -> Int {
+  package static func parse(_ text: String) throws -> Int {
     let n = try bytes(text)
     try check(n, original: text)
     return n
@@ -35,7 +35,7 @@ public enum Sizes {
 
   /// The number of bytes a size names (`1G`, `10Gi`, `512`), without the API's checks; nil
   /// when the text is not a size. Comparisons (`$d.size >= 1G`) use it.
-  public static func value(_ text: String) -> Int? { try? bytes(text) }
+  package static func value(_ text: String) -> Int? { try? bytes(text) }
 
   static func bytes(_ text: String) throws -> Int {
     let s = text.trimmingCharacters(in: .whitespaces)
@@ -85,7 +85,7 @@ public enum Sizes {
   }
 
   /// Checks a byte count against the API's rules.
-  public static func check(_ n: Int, original: String) throws {
+  package static func check(_ n: Int, original: String) throws {
     if n < minimum {
       throw Diagnostic.usage(
         "size '\(original)' is below the minimum of 64M",
@@ -106,7 +106,7 @@ public enum Sizes {
 
   /// Formats bytes exactly, in the largest binary unit that needs at most two decimals
   /// (`50G`, `1.5T`, `65537K`); plain bytes when no unit fits.
-  public static func formatExact(_ bytes: Int) -> String {
+  package static func formatExact(_ bytes: Int) -> String {
     for (names, factor) in units.reversed() where names[0] != "" {
       let f = Int(factor)
       guard bytes >= f else { continue }

@@ -122,6 +122,6 @@ extension Value {
 }
 
 /// fsh's own version.
-public enum FshVersion {
-  public static let current = "0.1.0"
+package enum FshVersion {
+  package static let current = "0.1.0"
 }

@@ -4,7 +4,7 @@ import FshClient
 extension FlockerClient {
   /// The `curl` invocation equivalent to `request`: paths of the certificate files only, never
   /// their contents; shell-quoted.
-  public static func curlCommandLine(for request: RecordedRequest, settings: TLSSettings) -> String
+  package static func curlCommandLine(for request: RecordedRequest, settings: TLSSettings) -> String
   {
     var args = [
       "curl", "--cacert", settings.caFile, "--cert", settings.certFile, "--key", settings.keyFile,
@@ -24,7 +24,7 @@ extension FlockerClient {
   }
 
   /// `curlCommandLine(for: lastRequest, settings:)`, or nil before any request.
-  public func curlCommandLine(settings: TLSSettings) -> String? {
+  package func curlCommandLine(settings: TLSSettings) -> String? {
     lastRequest.map { Self.curlCommandLine(for: $0, settings: settings) }
   }
 }

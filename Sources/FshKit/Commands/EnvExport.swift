@@ -2,9 +2,9 @@ import Foundation
 import FshLanguage
 
 /// `env export`: the variables each Flocker consumer reads, in the syntax it reads them.
-public enum EnvExport {
+package enum EnvExport {
   /// Who reads the variables.
-  public enum Consumer: String, ChoiceValue {
+  package enum Consumer: String, ChoiceValue {
     /// The kubelet's (and kube-controller-manager's) Flocker volume plugin, Kubernetes ≤ 1.24.
     case kubernetes
     /// The docker-multinode scripts of kube-deploy (FLOCKER_USER_CA_DIR).
@@ -13,7 +13,7 @@ public enum EnvExport {
     case flockerctl
 
     /// The format that suits the consumer when none is named.
-    public var defaultFormat: Format {
+    package var defaultFormat: Format {
       switch self {
       case .kubernetes: return .systemd
       case .kubeDeploy, .flockerctl: return .sh
@@ -22,21 +22,21 @@ public enum EnvExport {
   }
 
   /// The syntax of the output.
-  public enum Format: String, ChoiceValue {
+  package enum Format: String, ChoiceValue {
     case sh, fish, systemd, docker, json
   }
 
   /// The variables and the notes that go with them.
-  public struct Export: Equatable, Sendable {
-    public var variables: [(String, String)]
+  package struct Export: Equatable, Sendable {
+    package var variables: [(String, String)]
     /// Advice printed as comments (sh, fish, systemd) or as warnings.
-    public var notes: [String]
+    package var notes: [String]
     /// Directories a containerised consumer must see (for docker's -v flags).
-    public var mounts: [String]
+    package var mounts: [String]
     /// What will not work as exported, shown as warnings on standard error in every format.
-    public var warnings: [String] = []
+    package var warnings: [String] = []
 
-    public static func == (a: Export, b: Export) -> Bool {
+    package static func == (a: Export, b: Export) -> Bool {
       a.variables.elementsEqual(b.variables, by: { $0 == $1 }) && a.notes == b.notes
         && a.mounts == b.mounts && a.warnings == b.warnings
     }
@@ -44,7 +44,7 @@ public enum EnvExport {
 
   /// Whether `host` names this machine only: `localhost` (and `*.localhost`), 127.0.0.0/8,
   /// `::1` (also bracketed, or IPv4-mapped `::ffff:127.x.x.x`).
-  public static func isLoopback(_ host: String) -> Bool {
+  package static func isLoopback(_ host: String) -> Bool {
     var h = host.lowercased()
     if h.hasSuffix(".") { h.removeLast() }
     if h.hasPrefix("["), h.hasSuffix("]") { h = String(h.dropFirst().dropLast()) }
@@ -72,7 +72,7 @@ public enum EnvExport {
 
   /// Computes the variables for a consumer; throws with the reason when it cannot express the
   /// configuration (never an empty value, never key contents).
-  public static func variables(for consumer: Consumer, from c: Configuration) throws -> Export {
+  package static func variables(for consumer: Consumer, from c: Configuration) throws -> Export {
     guard let host = c.host, !host.isEmpty else {
       throw Diagnostic(
         "no control service host to export", code: .configuration,
@@ -149,7 +149,7 @@ public enum EnvExport {
   }
 
   /// Renders an export in a format.
-  public static func render(_ e: Export, format: Format, consumer: Consumer) -> String {
+  package static func render(_ e: Export, format: Format, consumer: Consumer) -> String {
     var out = ""
     switch format {
     case .sh:

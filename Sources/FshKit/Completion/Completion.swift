@@ -2,22 +2,22 @@ import Foundation
 import FshLanguage
 
 /// What `Completion` found for the word before the cursor.
-public struct CompletionResult: Sendable, Equatable {
+package struct CompletionResult: Sendable, Equatable {
   /// Where the word being completed starts in the line (at its opening quote, if any).
-  public var wordStart: String.Index
+  package var wordStart: String.Index
   /// The word as typed, without its quotes: what every candidate starts with (ignoring case
   /// for node and dataset ids).
-  public var prefix: String
+  package var prefix: String
   /// The quote the word was opened with and not yet closed (`'` or `"`), if any.
-  public var openQuote: Character?
+  package var openQuote: Character?
   /// The candidates, sorted, each a whole word (not quoted).
-  public var candidates: [String]
+  package var candidates: [String]
   /// What kind of value the word is (`.file` candidates ending in `/` are directories).
-  public var kind: CompletionKind
+  package var kind: CompletionKind
 
   /// The text that replaces the typed word for a candidate (quoted when it needs to be);
   /// `final` closes the quote (a unique candidate that is not a directory).
-  public func replacement(_ candidate: String, final: Bool) -> String {
+  package func replacement(_ candidate: String, final: Bool) -> String {
     var q = openQuote
     if q == nil, candidate.contains(where: { Completion.needsQuoting($0) }) {
       q = candidate.contains("'") ? "\"" : "'"
@@ -28,7 +28,7 @@ public struct CompletionResult: Sendable, Equatable {
   }
 
   /// Whether a unique candidate is complete (a space follows) or a directory to descend into.
-  public func isFinal(_ candidate: String) -> Bool { !(kind == .file && candidate.hasSuffix("/")) }
+  package func isFinal(_ candidate: String) -> Bool { !(kind == .file && candidate.hasSuffix("/")) }
 }
 
 /// Completes the word before the cursor from the command table: command words, subcommands,
@@ -39,27 +39,27 @@ public final class Completion {
   public let session: Session
   /// Dataset and node names; nil uses the session's (filled by listings and by the host's
   /// background refresh). Never fetched on a Tab.
-  public var names: NameCache?
+  package var names: NameCache?
   /// Called before dataset or node names are read: a host may wait briefly (bounded) for a
   /// first refresh that is under way.
-  public var willReadNames: (() -> Void)?
+  package var willReadNames: (() -> Void)?
 
   static let languageWords = ["let", "if", "for", "while", "try", "else", "break", "continue"]
 
-  public init(session: Session, names: NameCache? = nil) {
+  package init(session: Session, names: NameCache? = nil) {
     self.session = session
     self.names = names
   }
 
   /// The candidates for the last word of `line` (the text before the cursor), sorted, and
   /// where that word starts.
-  public func complete(_ line: String) -> (wordStart: String.Index, candidates: [String]) {
+  package func complete(_ line: String) -> (wordStart: String.Index, candidates: [String]) {
     let r = result(for: line)
     return (r.wordStart, r.candidates)
   }
 
   /// Everything about completing the last word of `line` (the text before the cursor).
-  public func result(for line: String) -> CompletionResult {
+  package func result(for line: String) -> CompletionResult {
     guard let typed = Completion.words(line) else {
       return CompletionResult(
         wordStart: line.endIndex, prefix: "", openQuote: nil, candidates: [], kind: .none)
@@ -203,7 +203,7 @@ public final class Completion {
   }
 
   /// File-path candidates for a partial path (directories end with `/`).
-  public static func paths(_ partial: String, workingDirectory: String, home: String? = nil)
+  package static func paths(_ partial: String, workingDirectory: String, home: String? = nil)
     -> [String]
   {
     let dirPart = partial.contains("/") ? String(partial[...partial.lastIndex(of: "/")!]) : ""

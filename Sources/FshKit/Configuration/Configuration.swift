@@ -7,7 +7,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
 
   /// Every fact about the key, declared once: `--help`, `cluster add`, `set`, `config`, the
   /// profile keywords, the environment variables, completion and the docs read it.
-  public var setting: Setting {
+  package var setting: Setting {
     switch self {
     case .host:
       Setting(
@@ -44,29 +44,29 @@ public enum ConfigKey: String, CaseIterable, Sendable {
   public var summary: String { setting.summary }
 
   /// Its flag on fsh's command line: `--host`.
-  public var flag: String { "--" + rawValue }
+  package var flag: String { "--" + rawValue }
 
   /// Whether its value is a path (made absolute when read, completed as one).
-  public var isPath: Bool { setting.path != nil }
+  package var isPath: Bool { setting.path != nil }
 }
 
 /// A configuration key's declaration.
-public struct Setting: Sendable {
-  public enum PathKind: Sendable { case file, directory }
+package struct Setting: Sendable {
+  package enum PathKind: Sendable { case file, directory }
   /// The value's placeholder: `HOST`, `DIR`.
-  public var valueName: String
+  package var valueName: String
   /// What it is, without its default.
-  public var meaning: String
+  package var meaning: String
   /// Set for a path: a file or a directory.
-  public var path: PathKind?
+  package var path: PathKind?
   /// The built-in value, when there is one.
-  public var defaultValue: String?
+  package var defaultValue: String?
   /// The Kubernetes (docker-multinode, kubelet) variable, and flockerctl's.
-  public var kubernetesVariable: String?
-  public var flockerctlVariable: String?
+  package var kubernetesVariable: String?
+  package var flockerctlVariable: String?
 
   /// One line, the same everywhere it is shown (`fsh --help`, `cluster add --help`, `help set`).
-  public var summary: String { meaning + (defaultValue.map { " (default \($0))" } ?? "") }
+  package var summary: String { meaning + (defaultValue.map { " (default \($0))" } ?? "") }
 
   init(
     _ valueName: String, _ summary: String, path: PathKind? = nil,

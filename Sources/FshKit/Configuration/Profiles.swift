@@ -4,18 +4,18 @@ import FshLanguage
 import Yams
 
 /// A named cluster profile: how to reach one control service.
-public struct Profile: Codable, Equatable, Sendable {
-  public var host: String?
-  public var port: Int?
-  public var certs: String?
-  public var user: String?
-  public var ca: String?
-  public var cert: String?
-  public var key: String?
+package struct Profile: Codable, Equatable, Sendable {
+  package var host: String?
+  package var port: Int?
+  package var certs: String?
+  package var user: String?
+  package var ca: String?
+  package var cert: String?
+  package var key: String?
 
-  public init() {}
+  package init() {}
 
-  public subscript(key: ConfigKey) -> String? {
+  package subscript(key: ConfigKey) -> String? {
     get {
       switch key {
       case .host: return host
@@ -49,19 +49,19 @@ public struct Profile: Codable, Equatable, Sendable {
 ///         host: control.example.com
 ///         certs: /etc/flocker
 ///         user: alice
-public struct ProfilesFile: Codable, Equatable, Sendable {
-  public var defaultCluster: String?
-  public var clusters: [String: Profile] = [:]
+package struct ProfilesFile: Codable, Equatable, Sendable {
+  package var defaultCluster: String?
+  package var clusters: [String: Profile] = [:]
 
   enum CodingKeys: String, CodingKey {
     case defaultCluster = "default"
     case clusters
   }
 
-  public init() {}
+  package init() {}
 
   /// Parses the file's text; unknown keys are errors, so that a typo is not silently ignored.
-  public static func parse(_ text: String) throws -> ProfilesFile {
+  package static func parse(_ text: String) throws -> ProfilesFile {
     let node: Yams.Node?
     do {
       node = try Yams.compose(yaml: text)
@@ -102,7 +102,7 @@ public struct ProfilesFile: Codable, Equatable, Sendable {
   }
 
   /// The file's text.
-  public func serialized() throws -> String {
+  package func serialized() throws -> String {
     let encoder = YAMLEncoder()
     encoder.options.sortKeys = true
     return "# fsh cluster profiles: edit with `cluster add` and `cluster remove`\n"

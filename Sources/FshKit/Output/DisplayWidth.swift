@@ -3,9 +3,9 @@
 ///
 /// Tables and carets are aligned with this, not with `String.count`: `数据卷` is three
 /// Characters but six columns. ASCII text (almost every table) takes a fast path.
-public enum DisplayWidth {
+package enum DisplayWidth {
   /// The columns `text` takes on a terminal (after `TerminalText.safe`).
-  public static func of(_ text: String) -> Int {
+  package static func of(_ text: String) -> Int {
     var ascii = true
     for b in text.utf8 where b >= 0x80 {
       ascii = false
@@ -19,7 +19,7 @@ public enum DisplayWidth {
 
   /// The columns one Character (grapheme cluster) takes: its widest scalar, at most two; a
   /// cluster with the emoji presentation selector (U+FE0F) takes two.
-  public static func of(_ c: Character) -> Int {
+  package static func of(_ c: Character) -> Int {
     var widest = 0
     for u in c.unicodeScalars {
       if u.value == 0xFE0F { return 2 }
@@ -29,7 +29,7 @@ public enum DisplayWidth {
   }
 
   /// The columns of one scalar when it stands alone (wcwidth's rules, without locale).
-  public static func of(_ u: Unicode.Scalar) -> Int {
+  package static func of(_ u: Unicode.Scalar) -> Int {
     let v = u.value
     if v < 0x7F { return v < 0x20 ? 0 : 1 }
     if v == 0x200B || v == 0x200C || v == 0x200D || v == 0x2060 || v == 0xFEFF { return 0 }
@@ -57,7 +57,7 @@ public enum DisplayWidth {
   }
 
   /// The longest prefix of `text` that fits in `columns`.
-  public static func prefix(_ text: String, columns: Int) -> String {
+  package static func prefix(_ text: String, columns: Int) -> String {
     var used = 0
     var out = ""
     for c in text {

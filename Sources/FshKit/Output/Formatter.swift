@@ -13,9 +13,9 @@ public struct Formatter {
 
   /// Table cells longer than this are cut (with `…`) even when the output is not a terminal; a
   /// control service can send a name of any length. JSON always carries the whole value.
-  public static let maximumCellWidth = 256
+  package static let maximumCellWidth = 256
   /// Values in `key: value` output longer than this are cut, saying how much was left out.
-  public static let maximumValueLength = 4096
+  package static let maximumValueLength = 4096
 
   /// Renders a result in a format; the text ends with a newline unless empty.
   public func render(_ result: CommandResult, format: OutputFormat) -> String {
@@ -53,7 +53,7 @@ public struct Formatter {
   /// The line that stands for a table with no rows (`no datasets`), or nil when the result
   /// is not an empty table in table format. JSON stays `[]` and CSV a header; the host shows
   /// this line on a terminal (standard error), so an empty answer never looks like silence.
-  public func emptyNote(_ result: CommandResult, format: OutputFormat) -> String? {
+  package func emptyNote(_ result: CommandResult, format: OutputFormat) -> String? {
     guard format == .table, case .table = result.presentation,
       result.rows.map({ $0.count == 0 }) ?? result.value.elements.isEmpty
     else { return nil }
@@ -140,7 +140,7 @@ public struct Formatter {
   }
 
   /// `key: value` lines, keys aligned; nested records are indented.
-  public func recordText(_ v: Value, indent: Int = 0) -> String {
+  package func recordText(_ v: Value, indent: Int = 0) -> String {
     guard case .record(let r) = v else { return v.text + "\n" }
     let keyWidth = r.keys.map { DisplayWidth.of(TerminalText.safe($0)) }.max() ?? 0
     var out = ""

@@ -1,6 +1,6 @@
 /// Writes help from the command table, in swift-argument-parser's layout
 /// (`OVERVIEW:`, `USAGE:`, `ARGUMENTS:`, `OPTIONS:`), so `fsh --help` and `help` look alike.
-public enum HelpFormatter {
+package enum HelpFormatter {
   static let labelWidth = 26
 
   static func row(_ label: String, _ text: String, width: Int = 80) -> String {
@@ -15,7 +15,7 @@ public enum HelpFormatter {
   /// Wraps `text` at word boundaries for a line that starts at column `indent`: lines are at
   /// most `width` columns (a word longer than the room stays whole, never cut), and every line
   /// after the first starts with `indent` spaces.
-  public static func hang(_ text: String, width: Int, indent: Int) -> String {
+  package static func hang(_ text: String, width: Int, indent: Int) -> String {
     let room = max(20, width - indent)
     var lines: [String] = []
     var line = ""
@@ -34,7 +34,7 @@ public enum HelpFormatter {
   /// Fits laid-out text (the language help) to `width` columns: a line that is too wide wraps
   /// at word boundaries, under its description column when it has one (text after a run of
   /// two or more spaces), else under its own indentation plus two.
-  public static func fit(_ text: String, width: Int) -> String {
+  package static func fit(_ text: String, width: Int) -> String {
     var out: [String] = []
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
       let l = String(line)
@@ -69,7 +69,7 @@ public enum HelpFormatter {
   }
 
   /// Help for one command, wrapped to `width` columns.
-  public static func help(for command: CommandHelp, width: Int = 80) -> String {
+  package static func help(for command: CommandHelp, width: Int = 80) -> String {
     func row(_ label: String, _ text: String) -> String {
       HelpFormatter.row(label, text, width: width)
     }
@@ -101,7 +101,7 @@ public enum HelpFormatter {
   }
 
   /// The `COMMANDS:` section: every visible command with its summary, sorted.
-  public static func commandList(_ table: CommandTable, width: Int = 80) -> String {
+  package static func commandList(_ table: CommandTable, width: Int = 80) -> String {
     var out = "COMMANDS:\n"
     let visible = table.commands.filter { !$0.help.hidden }.sorted { $0.help.name < $1.help.name }
     for c in visible { out += row(c.help.name, c.help.summary, width: width) }
@@ -109,7 +109,7 @@ public enum HelpFormatter {
   }
 
   /// The command list, for `help` and `fsh --help`.
-  public static func overview(_ table: CommandTable, width: Int = 80) -> String {
+  package static func overview(_ table: CommandTable, width: Int = 80) -> String {
     var out = "OVERVIEW: fsh — the Flocker shell\n\n"
     out += "USAGE: COMMAND [ARGUMENT …]   (`help COMMAND` for one command)\n\n"
     out += commandList(table, width: width)
@@ -135,7 +135,7 @@ public enum HelpFormatter {
 
   /// The command reference in Markdown (docs/commands.md is this, generated; a test keeps it
   /// from drifting).
-  public static func markdown(_ table: CommandTable) -> String {
+  package static func markdown(_ table: CommandTable) -> String {
     var out = "# Command reference\n\n"
     out += "Generated from the command table by `fsh help --markdown`; do not edit by hand.\n"
     let global = GlobalOptions.all.map {
@@ -172,7 +172,7 @@ public enum HelpFormatter {
   }
 
   /// A short guide to the language, for `help language`.
-  public static let language = """
+  package static let language = """
     THE FSH LANGUAGE (full reference: docs/language.md)
 
       # comment            'single quotes'    "double $interpolated ${name}"
@@ -203,7 +203,7 @@ public enum HelpFormatter {
 extension HelpFormatter {
   /// The parts of the language people look up by their keyword: `help if`, `help let`.
   /// Each topic answers to several words; `help language` shows the summary of them all.
-  public static let languageTopics: [(words: [String], text: String)] = [
+  package static let languageTopics: [(words: [String], text: String)] = [
     (
       ["let", "variables", "variable", "$", "$?"],
       """
@@ -317,7 +317,7 @@ extension HelpFormatter {
   ]
 
   /// The language topic a word names (`if`, `let`, `$error`), if any.
-  public static func languageTopic(_ word: String) -> String? {
+  package static func languageTopic(_ word: String) -> String? {
     languageTopics.first { $0.words.contains(word.lowercased()) }?.text
   }
 }

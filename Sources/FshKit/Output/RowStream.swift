@@ -7,7 +7,7 @@
 ///
 /// Column indices are positions in the result's columns. Cells are raw: the formatter escapes
 /// control characters (`TerminalText`) as it does for the general path.
-public protocol RowSource: Sendable {
+package protocol RowSource: Sendable {
   var count: Int { get }
   /// The record of row `i`, exactly what the general path lists.
   func value(at i: Int) -> Value
@@ -31,15 +31,15 @@ public protocol RowSource: Sendable {
 }
 
 extension RowSource {
-  public func columnWidths() -> [Int]? { nil }
+  package func columnWidths() -> [Int]? { nil }
 
-  public func appendCell(at i: Int, column: Int, to out: inout [UInt8]) -> Bool {
+  package func appendCell(at i: Int, column: Int, to out: inout [UInt8]) -> Bool {
     let s = cell(at: i, column: column)
     out.append(contentsOf: s.utf8)
     return Formatter.isPlainASCII(s)
   }
 
-  public func appendField(at i: Int, column: Int, to out: inout [UInt8]) -> Bool? {
+  package func appendField(at i: Int, column: Int, to out: inout [UInt8]) -> Bool? {
     guard let s = field(at: i, column: column) else { return nil }
     out.append(contentsOf: s.utf8)
     return Formatter.isPlainASCII(s)
@@ -48,7 +48,7 @@ extension RowSource {
 
 extension Formatter {
   /// Writes a result in chunks of about 64 KiB: a row source streamed, anything else rendered.
-  public func stream(
+  package func stream(
     _ result: CommandResult, format: OutputFormat, to sink: (String) -> Void
   ) {
     guard let rows = result.rows, case .table(let columns) = result.presentation else {

@@ -6,11 +6,11 @@
 /// title, write to the clipboard (OSC 52) or hide text; a carriage return or bidi override could
 /// make one name look like another. Every such character is shown as a visible escape instead:
 /// `\u{1B}`, `\r`, `\u{202E}`. JSON output escapes them the JSON way (`\u001b`).
-public enum TerminalText {
+package enum TerminalText {
   /// Whether a scalar must not reach a terminal raw: C0 controls, DEL, C1 controls (U+0080–
   /// U+009F, which some terminals treat as CSI/OSC), line and paragraph separators, and the
   /// bidi embedding, override and isolate controls.
-  public static func isUnsafe(_ u: Unicode.Scalar) -> Bool {
+  package static func isUnsafe(_ u: Unicode.Scalar) -> Bool {
     switch u.value {
     case 0x00...0x1F, 0x7F...0x9F: return true
     case 0x2028, 0x2029: return true
@@ -21,7 +21,7 @@ public enum TerminalText {
 
   /// The text with every unsafe scalar written as a visible escape. `keepNewlines` keeps `\n`
   /// (and `\t`) for multi-line text that fsh itself laid out.
-  public static func safe(_ text: String, keepNewlines: Bool = false) -> String {
+  package static func safe(_ text: String, keepNewlines: Bool = false) -> String {
     guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
     var out = String.UnicodeScalarView()
     for u in text.unicodeScalars {

@@ -155,37 +155,10 @@ public struct Arguments {
 
   // MARK: - Typed conversions
 
-  /// An error about a value, worded as every command words it: `invalid timeout '3x'`.
-  public func invalid(_ a: CommandArgument, of p: Parameter, notes: [String] = []) -> Diagnostic {
-    Diagnostic.usage("invalid \(p.label) '\(a.text)'", notes: notes, range: a.range)
-  }
-
   /// A usage error that ends with the command's usage line.
   public func usageError(_ message: String, notes: [String] = [], at a: CommandArgument? = nil)
     -> Diagnostic
   {
     Diagnostic.usage(message, notes: notes + usageNote(), range: a?.range ?? end)
-  }
-
-  /// The value of `p` as an integer in a range, if given.
-  public func integer(_ p: Parameter, in range: ClosedRange<Int>? = nil) throws -> Int? {
-    guard let a = optional(p) else { return nil }
-    guard let n = Int(a.text), range?.contains(n) ?? true else {
-      let expect =
-        range.map { "a whole number from \($0.lowerBound) to \($0.upperBound)" } ?? "a whole number"
-      throw Diagnostic.usage("invalid \(p.label) '\(a.text)': expected \(expect)", range: a.range)
-    }
-    return n
-  }
-
-  /// The value of `p` as a positive duration in seconds (`30s`, `2m`, `1h30m`, `1.5`), if given.
-  public func duration(_ p: Parameter, atMost limit: Double? = nil, hint: String? = nil) throws
-    -> Double?
-  {
-    guard let a = optional(p) else { return nil }
-    guard let s = Durations.parse(a.text), s > 0, s <= (limit ?? .infinity) else {
-      throw invalid(a, of: p, notes: [hint ?? "give a duration such as 30s, 10m or 1h"])
-    }
-    return s
   }
 }

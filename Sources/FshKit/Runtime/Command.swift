@@ -64,7 +64,7 @@ public struct CommandResult: Sendable {
   public var emptyNote: String?
   /// Rows the formatter streams without a record per row (see `RowSource`); the value is then
   /// the list of their records, built only when read.
-  public private(set) var rows: (any RowSource)?
+  package private(set) var rows: (any RowSource)?
 
   public init(
     _ value: Value, _ presentation: Presentation, failure: Diagnostic? = nil,
@@ -77,7 +77,7 @@ public struct CommandResult: Sendable {
   }
 
   /// A listing shown as `.table(columns)` whose records are built only if captured.
-  public init(rows: any RowSource, columns: [Column], emptyNote: String? = nil) {
+  package init(rows: any RowSource, columns: [Column], emptyNote: String? = nil) {
     self.stored = .null
     self.presentation = .table(columns)
     self.rows = rows

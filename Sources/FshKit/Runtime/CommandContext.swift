@@ -24,7 +24,7 @@ public final class CommandContext {
   }
 
   /// Reports how long a phase took, when `FSH_TIMING` is set (to standard error in fsh).
-  public var timing: ((String, Double) -> Void)? {
+  package var timing: ((String, Double) -> Void)? {
     guard session.environment.variables["FSH_TIMING"] != nil else { return nil }
     let host = session.host
     return { what, seconds in

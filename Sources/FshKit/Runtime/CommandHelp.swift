@@ -46,7 +46,7 @@ public struct CompletionKind: Sendable, Equatable {
 /// optional word. Its declaration is all there is: parsing, usage, errors, completion, help and
 /// the docs read it, and a command's `init` reads its value through it.
 public struct Parameter: Sendable {
-  public enum Kind: Sendable, Equatable {
+  package enum Kind: Sendable, Equatable {
     /// `NAME`, in order.
     case positional
     /// `--yes`: present or not.
@@ -59,34 +59,34 @@ public struct Parameter: Sendable {
     case word
   }
 
-  public var kind: Kind
+  package var kind: Kind
   /// Spellings of a flag, option, keyword or word; empty for a positional.
-  public var names: [String]
+  package var names: [String]
   /// The value's placeholder (`NODE`); a positional's name; nil for a flag or word.
-  public var valueName: String?
+  package var valueName: String?
   /// One line for help. Made when read (as `CommandHelp.discussion` is): building the command
   /// table at start-up then never spells out a list of choices no one asked to see.
-  public var summary: String {
+  package var summary: String {
     get { makeSummary() }
     set { makeSummary = { newValue } }
   }
   private var makeSummary: @Sendable () -> String
-  public var completion: CompletionKind
-  public var isOptional: Bool
+  package var completion: CompletionKind
+  package var isOptional: Bool
   /// A positional that takes every remaining word, or a keyword that takes the words after it
   /// up to the next keyword or option (`meta K=V …`).
-  public var repeats: Bool
+  package var repeats: Bool
   /// The only accepted values (matched ignoring case); nil accepts any.
-  public var choices: [String]?
+  package var choices: [String]?
   /// How messages name the value: `invalid timeout '3x'`. Default: the value name, lowercased.
-  public var label: String
+  package var label: String
   /// A positional given exactly when the optional one before it is: `set [NAME VALUE]`.
-  public var pairsWithPrevious = false
+  package var pairsWithPrevious = false
   /// An option whose value may be left out: `--node [DIR]`.
-  public var valueIsOptional = false
+  package var valueIsOptional = false
   /// An optional positional with choices that takes a word only when it is one of them; any
   /// other word fills the next positional: `api [GET|POST|DELETE] PATH`.
-  public var onlyItsChoices = false
+  package var onlyItsChoices = false
 
   init(
     _ kind: Kind, _ names: [String], _ valueName: String?,

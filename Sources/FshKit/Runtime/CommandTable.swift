@@ -32,7 +32,7 @@ public struct CommandTable {
   }
 
   /// Finds the command named by the leading words: the longest matching path or alias wins.
-  public func lookup(_ words: [String]) -> (command: any Command.Type, length: Int)? {
+  package func lookup(_ words: [String]) -> (command: any Command.Type, length: Int)? {
     guard let first = words.first, let candidates = byFirstWord[first] else { return nil }
     var best: (any Command.Type, Int)? = nil
     for (spelling, c) in candidates where spelling.count <= words.count {
@@ -44,7 +44,7 @@ public struct CommandTable {
   }
 
   /// The first words of all commands, sorted (for completion and suggestions).
-  public var firstWords: [String] {
+  package var firstWords: [String] {
     var seen = Set<String>()
     var out: [String] = []
     for c in commands {
@@ -56,7 +56,7 @@ public struct CommandTable {
   }
 
   /// The subcommand words after `group` (`cluster` → add, remove).
-  public func subcommands(of group: [String]) -> [String] {
+  package func subcommands(of group: [String]) -> [String] {
     var out = Set<String>()
     for c in commands where !c.help.hidden {
       for spelling in [c.help.path] + c.help.aliases
@@ -68,7 +68,7 @@ public struct CommandTable {
   }
 
   /// The command types whose words start with `group`, for `help cluster`.
-  public func commands(under group: [String]) -> [any Command.Type] {
+  package func commands(under group: [String]) -> [any Command.Type] {
     commands.filter { Array($0.help.path.prefix(group.count)) == group }
   }
 }

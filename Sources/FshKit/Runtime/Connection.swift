@@ -5,13 +5,13 @@ import FshClient
 import FshLanguage
 
 /// How a session reaches the control service. One per session; `Session.connection`.
-public final class Connection: @unchecked Sendable {
+package final class Connection: @unchecked Sendable {
   /// Builds the transport to the control service; nil means libcurl over mutual TLS.
   /// An embedding program can supply another (the sandbox in-process, a recorder).
-  public var transportFactory: ((Configuration, SessionOptions) throws -> ControlTransport)?
+  package var transportFactory: ((Configuration, SessionOptions) throws -> ControlTransport)?
   /// When true, every request goes through a `ReadOnlyTransport`: nothing but GET and HEAD is
   /// sent (a rehearsal reads the real cluster this way).
-  public var readOnly = false {
+  package var readOnly = false {
     didSet { if readOnly != oldValue { close() } }
   }
   /// Receives what a transport warns about (a server name that does not match), for the host.
@@ -77,10 +77,10 @@ public final class Connection: @unchecked Sendable {
   }
 
   /// The last request of the kept client (for `curl`), nil before any.
-  public var lastRequest: RecordedRequest? { kept?.client.lastRequest }
+  package var lastRequest: RecordedRequest? { kept?.client.lastRequest }
 
   /// Closes the connection (the next request opens a new one).
-  public func close() { kept = nil }
+  package func close() { kept = nil }
 
   /// Marks `t` as the transport a cancel aborts (nil when the transfer is over).
   func setActive(_ t: ControlTransport?) {

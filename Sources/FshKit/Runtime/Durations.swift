@@ -1,9 +1,9 @@
 import Foundation
 
 /// Durations: `500ms`, `10s`, `2m`, `1h`, `1m30s`, or a plain number of seconds.
-public enum Durations {
+package enum Durations {
   /// Parses a duration into seconds; nil when it is not one.
-  public static func parse(_ text: String) -> Double? {
+  package static func parse(_ text: String) -> Double? {
     let s = text.lowercased()
     if let d = Double(s), d.isFinite, d >= 0 { return d }
     var total = 0.0
@@ -41,7 +41,7 @@ public enum Durations {
   }
 
   /// Formats seconds for people: `90` → `1m30s`.
-  public static func format(_ seconds: Double) -> String {
+  package static func format(_ seconds: Double) -> String {
     guard seconds.isFinite else { return seconds.isNaN ? "?" : "forever" }
     if seconds < 1 { return "\(Int((max(0, seconds) * 1000).rounded()))ms" }
     if seconds < 60 { return Value.format((seconds * 10).rounded() / 10) + "s" }

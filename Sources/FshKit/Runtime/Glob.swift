@@ -1,6 +1,6 @@
 /// Shell-style glob matching (`*`, `?`, `[abc]`) for `=~` and name filters.
-public enum Glob {
-  public static func matches(_ pattern: String, _ text: String) -> Bool {
+package enum Glob {
+  package static func matches(_ pattern: String, _ text: String) -> Bool {
     let p = Array(pattern)
     let t = Array(text)
     var pi = 0

@@ -3,7 +3,7 @@
 import Foundation
 
 /// Dataset and node names for completion, replaced as a whole when a refresh finishes.
-public final class NameCache: @unchecked Sendable {
+package final class NameCache: @unchecked Sendable {
   private let lock = NSLock()
   private var datasets: [String] = []
   private var nodes: [String] = []
@@ -12,10 +12,10 @@ public final class NameCache: @unchecked Sendable {
   /// are made when completion first asks (a one-shot `fsh -c datasets` never does).
   private var pending: (@Sendable () -> (datasets: [String], nodes: [String]))?
 
-  public init() {}
+  package init() {}
 
   /// Replaces the cached words with those `words` makes, when they are first read.
-  public func update(_ words: @escaping @Sendable () -> (datasets: [String], nodes: [String])) {
+  package func update(_ words: @escaping @Sendable () -> (datasets: [String], nodes: [String])) {
     lock.lock()
     pending = words
     generation += 1
@@ -30,7 +30,7 @@ public final class NameCache: @unchecked Sendable {
   }
 
   /// Replaces the cached words: dataset names and ids, node id prefixes and hosts.
-  public func update(datasets: [String], nodes: [String]) {
+  package func update(datasets: [String], nodes: [String]) {
     lock.lock()
     pending = nil
     self.datasets = datasets
@@ -40,7 +40,7 @@ public final class NameCache: @unchecked Sendable {
   }
 
   /// Counts updates: a background refresh that started before a newer update drops its result.
-  public var updates: Int {
+  package var updates: Int {
     lock.lock()
     defer { lock.unlock() }
     return generation
@@ -48,7 +48,7 @@ public final class NameCache: @unchecked Sendable {
 
   /// Replaces the words only if nothing updated them since `updates` was `expected`.
   @discardableResult
-  public func update(datasets: [String], nodes: [String], ifUpdatesAre expected: Int) -> Bool {
+  package func update(datasets: [String], nodes: [String], ifUpdatesAre expected: Int) -> Bool {
     lock.lock()
     defer { lock.unlock() }
     guard generation == expected else { return false }
@@ -59,14 +59,14 @@ public final class NameCache: @unchecked Sendable {
     return true
   }
 
-  public var datasetWords: [String] {
+  package var datasetWords: [String] {
     lock.lock()
     defer { lock.unlock() }
     resolve()
     return datasets
   }
 
-  public var nodeWords: [String] {
+  package var nodeWords: [String] {
     lock.lock()
     defer { lock.unlock() }
     resolve()

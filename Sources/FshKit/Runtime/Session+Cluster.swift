@@ -13,7 +13,7 @@ extension Session {
   public func closeConnections() { connection.close() }
 
   /// The TLS settings of the current configuration (for `curl`, `certs check`).
-  public var tlsSettings: TLSSettings? { Connection.settings(configuration, options: options) }
+  package var tlsSettings: TLSSettings? { Connection.settings(configuration, options: options) }
 
   /// Builds the transport to the control service; nil means libcurl over mutual TLS
   /// (`connection.transportFactory`).

@@ -49,7 +49,7 @@ public final class Session {
   /// The resolved configuration; re-resolved after `set`, `unset`, `use` and profile edits.
   public private(set) var configuration: Configuration
   /// Values given with `set host …` and friends.
-  public private(set) var sets: [ConfigKey: String] = [:]
+  package private(set) var sets: [ConfigKey: String] = [:]
   /// The profile selected with `use`, overriding `--cluster`.
   private var usedCluster: String?
   var variables: [String: Value] = [:]
@@ -58,15 +58,15 @@ public final class Session {
   var sourceDepth = 0
   private let cancelled = Atomic<Bool>(false)
   /// Reads the subject CN of a certificate file (for user discovery).
-  public var certificateCommonName: (String) -> String? = SessionEnvironment.certificateCommonName
+  package var certificateCommonName: (String) -> String? = SessionEnvironment.certificateCommonName
   /// The link to the control service: transport, kept client, cancel.
-  public let connection = Connection()
+  package let connection = Connection()
   /// The width of the terminal results are shown on, nil when there is none (help and
   /// `certs check` wrap their text to it). The executable sets it; it is read at each use, so
   /// a resized terminal is followed.
   public var terminalWidth: () -> Int? = { nil }
   /// Dataset and node names seen by the last listing, for completion.
-  public let names = NameCache()
+  package let names = NameCache()
   /// What this session saw of the cluster: where datasets were last listed, nodes' hosts.
   lazy var sightings = Sightings(stateDirectory: environment.stateDirectory)
 
@@ -91,7 +91,7 @@ public final class Session {
   // MARK: - Configuration
 
   /// Re-resolves the configuration from all sources; called after anything changes them.
-  public func reconfigure() {
+  package func reconfigure() {
     configuration = Configuration.resolve(configurationInputs())
     configurationChanged()
   }

@@ -12,14 +12,14 @@ public struct SessionEnvironment: Sendable {
   /// `--cluster`.
   public var cluster: String?
   /// `--host`, `--port`, `--certs`, `--user`, `--ca`, `--cert`, `--key`.
-  public var flags: [ConfigKey: String] = [:]
+  package var flags: [ConfigKey: String] = [:]
   /// Where profiles live: `$XDG_CONFIG_HOME/fsh` (default `~/.config/fsh`).
   public var configDirectory: String
   /// Where history and caches live: `$XDG_STATE_HOME/fsh` (default `~/.local/state/fsh`).
   public var stateDirectory: String
   /// Set in a rehearsal: the name of the cluster whose copy this session talks to. `use cluster`
   /// then accepts that name only, and `config` says so.
-  public var rehearsalOf: String?
+  package var rehearsalOf: String?
 
   public init(
     variables: [String: String], workingDirectory: String, configDirectory: String? = nil,

@@ -32,7 +32,7 @@ public struct SessionOptions: Sendable {
   public init() {}
 
   /// One settable option: its name, help and how to read and write it.
-  public struct Descriptor: Sendable {
+  package struct Descriptor: Sendable {
     public let name: String
     public let summary: String
     public let values: [String]
@@ -57,7 +57,7 @@ public struct SessionOptions: Sendable {
   }
 
   /// Every option `set` knows, in `help set` order.
-  public static let descriptors: [Descriptor] = [
+  package static let descriptors: [Descriptor] = [
     Descriptor(
       name: "output", summary: "result format: " + GlobalOptions.formats,
       values: OutputFormat.allCases.map(\.rawValue), get: { $0.output.rawValue },
@@ -102,7 +102,7 @@ public struct SessionOptions: Sendable {
       set: { o, v in o.pager = try onOff(v, "pager") }),
   ]
 
-  public static func descriptor(_ name: String) -> Descriptor? {
+  package static func descriptor(_ name: String) -> Descriptor? {
     descriptors.first { $0.name == name }
   }
 }

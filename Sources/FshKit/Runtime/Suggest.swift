@@ -1,7 +1,7 @@
 /// "Did you mean" suggestions by edit distance.
-public enum Suggest {
+package enum Suggest {
   /// Returns the candidate closest to `word`, if it is close enough to be a likely typo.
-  public static func nearest(_ word: String, in candidates: [String]) -> String? {
+  package static func nearest(_ word: String, in candidates: [String]) -> String? {
     let w = Array(word.lowercased())
     var best: (String, Int)? = nil
     for c in candidates {

@@ -1,6 +1,6 @@
 /// UUID checks matching the API's schema (version 4 only).
-public enum UUIDs {
-  public static func isV4(_ s: String) -> Bool {
+package enum UUIDs {
+  package static func isV4(_ s: String) -> Bool {
     let c = Array(s.lowercased())
     guard c.count == 36 else { return false }
     for (i, ch) in c.enumerated() {
@@ -15,7 +15,7 @@ public enum UUIDs {
   }
 
   /// A new random (version 4) UUID, lowercase as the API writes them.
-  public static func newV4() -> String {
+  package static func newV4() -> String {
     var bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
     bytes[6] = (bytes[6] & 0x0f) | 0x40
     bytes[8] = (bytes[8] & 0x3f) | 0x80

@@ -7,6 +7,9 @@ import FshPKI
 // §4.1–4.2), written as X.509 v3, with the steps that follow spelled out. Key material goes only
 // into the 0600 files; it is never in a result, a message or a trace.
 
+/// The certificate commands' shared parts: the generators' options, writing credentials.
+enum Certs {}
+
 extension Certs {
   /// RSA key sizes flocker-ca's tools accept.
   enum KeyBits: String, ChoiceValue {
@@ -151,199 +154,12 @@ extension Certs {
 
   // MARK: certs init
 
-  struct Init: DeclaredCommand {
-    @Arg(.positional("NAME", "the cluster's name (the CA's CN)")) var name: CommandArgument
-    @Arg(.option(["--dir"], "DIR", "where to write them (default: current)", completion: .file))
-    var out: CommandArgument?
-    @Arg(.keyBits) var keyBits: KeyBits = .bits4096
-    static let help = CommandHelp(
-      ["certs", "init"], summary: "create a cluster CA: cluster.crt and cluster.key",
-      parameters: declared,
-      discussion: """
-        Like `flocker-ca initialize NAME`: subject CN=NAME, OU=<new cluster UUID>, self-signed, \
-        basicConstraints CA:TRUE pathlen:0, keyUsage keyCertSign+cRLSign, 20 years, RSA 4096; \
-        written as X.509 v3, files 0600, never overwriting.
-        """,
-      examples: ["certs init prod --dir ~/flocker-ca"])
-
-    var options: GeneratorOptions { GeneratorOptions(keyBits: keyBits.bits, out: out) }
-
-    func validate(_ arguments: Arguments) throws {
-      guard !name.text.isEmpty else {
-        throw Diagnostic.usage("the cluster name is empty", range: name.range)
-      }
-    }
-
-    func run(in context: CommandContext) throws -> CommandResult {
-      let dir = try options.outputDirectory(context)
-      try Certs.refuseExisting(dir, "cluster", out: options.out)
-      let ca: FlockerCA
-      do {
-        ca = try FlockerCA.initialize(name: name.text, keyBits: options.keyBits, version: .v3)
-      } catch let e as FlockerPKIError {
-        throw Diagnostic(sentence(e.description), range: name.range)
-      }
-      let paths = try Certs.write(ca.credential, dir: dir, out: options.out)
-      context.warn(
-        "keep cluster.key secret: anyone who can access it will be able to control your cluster",
-        notes: ["it stays on this machine; only cluster.crt is copied to the nodes"])
-      let caDir =
-        dir == context.session.environment.workingDirectory
-        ? "" : " --ca-dir \(shellQuote(dir))"
-      return Certs.result(
-        ca.credential, paths: paths,
-        summary: "cluster '\(name.text)', id \(ca.clusterUUID), RSA \(options.keyBits)",
-        steps: [
-          "certs control HOST\(caDir)", "certs user NAME\(caDir)", "certs node\(caDir)",
-        ],
-        stepsIntro: "next: the control service's certificate (HOST is what clients dial), an API "
-          + "user (e.g. for the kubelet), and one node certificate for EACH node:")
-    }
-  }
-
   // MARK: certs control
-
-  struct Control: DeclaredCommand {
-    @Arg(.positional("HOST", "the name or IP clients dial")) var host: CommandArgument
-    @Arg(.caDir) var caDir: CommandArgument?
-    @Arg(.outDir) var out: CommandArgument?
-    @Arg(.keyBits) var keyBits: KeyBits = .bits4096
-    static let help = CommandHelp(
-      ["certs", "control"], summary: "issue the control service certificate",
-      parameters: declared,
-      discussion: """
-        Like `flocker-ca create-control-certificate HOST`: CN=control-service, OU=<cluster>, \
-        subjectAltName DNS:control-service plus IP:HOST or DNS:HOST. Writes control-HOST.crt \
-        and .key. Clients that verify host names (curl, Go, kubelets) must dial exactly HOST.
-        """,
-      examples: ["certs control 10.0.0.5 --ca-dir ~/flocker-ca"])
-
-    var options: GeneratorOptions {
-      GeneratorOptions(keyBits: keyBits.bits, caDir: caDir, out: out)
-    }
-
-    func run(in context: CommandContext) throws -> CommandResult {
-      let hostName = try Certs.validated(host, what: "host")
-      let (credential, certificate, keyPath) = try options.issue(
-        context, fileBase: "control-\(hostName)"
-      ) { ca, bits in try ca.issueControl(hostname: hostName, keyBits: bits) }
-      let paths = (certificate: certificate, key: keyPath)
-      let isIP = FshPKIHost.isIPAddress(hostName)
-      let crt = shellQuote((paths.certificate as NSString).lastPathComponent)
-      let key = shellQuote((paths.key as NSString).lastPathComponent)
-      return Certs.result(
-        credential, paths: paths,
-        summary: "CN control-service, SAN DNS:control-service, \(isIP ? "IP" : "DNS"):\(hostName)",
-        steps: [
-          "install -d -m 0700 /etc/flocker",
-          "install -m 0644 cluster.crt /etc/flocker/cluster.crt",
-          "install -m 0600 \(crt) /etc/flocker/control-service.crt",
-          "install -m 0600 \(key) /etc/flocker/control-service.key",
-          "systemctl restart flocker-control",
-        ],
-        stepsIntro:
-          "copy \(crt), \(key) and cluster.crt to the control service machine, then run there:",
-        after: [
-          "clients that check host names (curl, Go, kubelets) must dial '\(hostName)': "
-            + "FLOCKER_CONTROL_SERVICE_HOST=\(hostName)"
-        ])
-    }
-  }
 
   // MARK: certs node
 
-  struct NodeCertificate: DeclaredCommand {
-    @Arg(.caDir) var caDir: CommandArgument?
-    @Arg(.outDir) var out: CommandArgument?
-    @Arg(.keyBits) var keyBits: KeyBits = .bits4096
-    static let help = CommandHelp(
-      ["certs", "node"], summary: "issue a node (agent) certificate; one per node",
-      parameters: declared,
-      discussion: """
-        Like `flocker-ca create-node-certificate`: CN=node-<new uuid>, OU=<cluster>, no \
-        extensions. Writes <uuid>.crt and <uuid>.key, which go to ONE node as \
-        /etc/flocker/node.crt and node.key: the UUID is the node's identity, so each node needs \
-        its own.
-        """,
-      examples: ["certs node --ca-dir ~/flocker-ca --out ~/node-certs"])
-
-    var options: GeneratorOptions {
-      GeneratorOptions(keyBits: keyBits.bits, caDir: caDir, out: out)
-    }
-
-    func run(in context: CommandContext) throws -> CommandResult {
-      // The file name is the new node's UUID, so there is nothing to check before issuing.
-      let (credential, certificate, keyPath) = try options.issue(context, fileBase: nil) {
-        ca, bits in try ca.issueNode(keyBits: bits)
-      }
-      let paths = (certificate: certificate, key: keyPath)
-      let uuid = credential.nodeUUID ?? ""
-      context.warn(
-        "each node needs its own certificate: run `certs node` again for every other node",
-        notes: [
-          "the node's identity is the UUID in node.crt; a node.crt copied to several nodes makes "
-            + "them collide in the node list and breaks the kubelet's node lookup"
-        ])
-      return Certs.result(
-        credential, paths: paths, summary: "node \(uuid)",
-        steps: [
-          "install -d -m 0700 /etc/flocker",
-          "install -m 0644 cluster.crt /etc/flocker/cluster.crt",
-          "install -m 0600 \(uuid).crt /etc/flocker/node.crt",
-          "install -m 0600 \(uuid).key /etc/flocker/node.key",
-          "systemctl restart flocker-dataset-agent flocker-container-agent",
-        ],
-        stepsIntro:
-          "copy \(uuid).crt, \(uuid).key and cluster.crt to ONE node, then run there:",
-        after: ["then `certs check --node /etc/flocker` on that node checks the result"])
-    }
-  }
-
   // MARK: certs user
 
-  struct User: DeclaredCommand {
-    @Arg(.positional("NAME", "the user name (CN user-NAME)")) var name: CommandArgument
-    @Arg(.caDir) var caDir: CommandArgument?
-    @Arg(.outDir) var out: CommandArgument?
-    @Arg(.keyBits) var keyBits: KeyBits = .bits4096
-    static let help = CommandHelp(
-      ["certs", "user"], summary: "issue an API user certificate (for fsh, flockerctl, kubelets)",
-      parameters: declared,
-      discussion: """
-        Like `flocker-ca create-api-certificate NAME`: CN=user-NAME, OU=<cluster>, \
-        extendedKeyUsage clientAuth. Writes NAME.crt and NAME.key.
-        """,
-      examples: ["certs user apiuser --ca-dir ~/flocker-ca"])
-
-    var options: GeneratorOptions {
-      GeneratorOptions(keyBits: keyBits.bits, caDir: caDir, out: out)
-    }
-
-    func run(in context: CommandContext) throws -> CommandResult {
-      let user = try Certs.validated(name, what: "user name")
-      let (credential, certificate, keyPath) = try options.issue(context, fileBase: user) {
-        ca, bits in try ca.issueUser(name: user, keyBits: bits)
-      }
-      let paths = (certificate: certificate, key: keyPath)
-      let crt = shellQuote("\(user).crt")
-      let key = shellQuote("\(user).key")
-      return Certs.result(
-        credential, paths: paths, summary: "CN user-\(user), EKU clientAuth",
-        steps: [
-          "install -d -m 0700 /etc/flocker",
-          "install -m 0644 cluster.crt /etc/flocker/cluster.crt",
-          "install -m 0644 \(crt) /etc/flocker/\(crt)",
-          "install -m 0600 \(key) /etc/flocker/\(key)",
-        ],
-        stepsIntro:
-          "copy \(crt), \(key) and cluster.crt to each machine that calls the API (for a "
-          + "kubelet: every Kubernetes node), then run there:",
-        after: [
-          "then `env export --for kubernetes` prints the kubelet's variables, and "
-            + "`certs check --live` checks them"
-        ])
-    }
-  }
 }
 
 /// Host-name helpers shared with FshPKI's rules.

@@ -3,23 +3,24 @@ extension CommandTable {
   public static var standard: CommandTable {
     CommandTable([
       // The language and the session
-      Builtins.Help.self, Builtins.Echo.self, Builtins.Sleep.self, Builtins.Exit.self,
-      Builtins.Source.self, Builtins.SetOption.self, Builtins.UnsetOption.self,
-      Builtins.History.self,
+      HelpCommand.self, EchoCommand.self, SleepCommand.self, ExitCommand.self,
+      SourceCommand.self, SetCommand.self, UnsetCommand.self,
+      HistoryCommand.self,
       // Configuration and profiles
-      ConfigCommands.Show.self, ConfigCommands.Clusters.self, ConfigCommands.Use.self,
-      ConfigCommands.Add.self, ConfigCommands.Remove.self, ConfigCommands.Export.self,
+      ConfigCommand.self, ClustersCommand.self, UseCommand.self,
+      ClusterAddCommand.self, ClusterRemoveCommand.self, EnvExportCommand.self,
       // The control service
-      ClusterBasics.Version.self, ClusterBasics.API.self, ClusterBasics.Curl.self,
-      Datasets.List.self, Datasets.Show.self, Datasets.Create.self, Datasets.Destroy.self,
-      Datasets.Move.self, Datasets.Wait.self, Datasets.Explain.self, NodesAndLeases.Nodes.self,
-      NodesAndLeases.Leases.self,
-      NodesAndLeases.Acquire.self, NodesAndLeases.Release.self,
+      VersionCommand.self, APICommand.self, CurlCommand.self,
+      DatasetsCommand.self, DatasetCommand.self, CreateCommand.self, DestroyCommand.self,
+      MoveCommand.self, WaitCommand.self, ExplainCommand.self, NodesCommand.self,
+      LeasesCommand.self,
+      LeaseAcquireCommand.self, LeaseReleaseCommand.self,
       // Certificates
-      Certs.Check.self, Certs.Show.self, Certs.Init.self, Certs.Control.self,
-      Certs.NodeCertificate.self, Certs.User.self,
+      CertsCheckCommand.self, CertsShowCommand.self, CertsInitCommand.self,
+      CertsControlCommand.self,
+      CertsNodeCommand.self, CertsUserCommand.self,
       // Node onboarding
-      AgentCommands.Check.self, AgentCommands.Init.self, AgentCommands.Bundle.self,
+      AgentCheckCommand.self, AgentInitCommand.self, NodeBundleCommand.self,
     ])
   }
 }

@@ -59,7 +59,7 @@ struct NarrowTerminalTests {
   }
 
   @Test func helpAndNotesWrapAtWordBoundaries() {
-    let help = HelpFormatter.help(for: Datasets.Create.help, width: 60)
+    let help = HelpFormatter.help(for: CreateCommand.help, width: 60)
     for line in help.split(separator: "\n") {
       #expect(line.count <= 60 || !line.contains(" "), "too wide: \(line)")
     }

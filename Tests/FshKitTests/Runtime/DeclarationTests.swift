@@ -233,19 +233,19 @@ struct DeclaredCommandTests {
   }
 
   @Test func pairedPositionalsAndOptionalValues() throws {
-    #expect(Builtins.SetOption.help.usage == "[NAME VALUE]")
+    #expect(SetCommand.help.usage == "[NAME VALUE]")
     #expect(error("set output")?.message == "'set' needs VALUE")
     #expect(session.run("set output json", name: "t").status == 0)
-    let check = Certs.Check.help
+    let check = CertsCheckCommand.help
     #expect(check.usage.contains("[--node [DIR]]"))
     var a = try Arguments(strings: ["--node", "/x", "--live"], for: check)
-    var made = try Certs.Check(arguments: &a)
+    var made = try CertsCheckCommand(arguments: &a)
     #expect(made.node && made.nodeDirectory?.text == "/x" && made.live)
     a = try Arguments(strings: ["--node", "--live"], for: check)
-    made = try Certs.Check(arguments: &a)
+    made = try CertsCheckCommand(arguments: &a)
     #expect(made.node && made.nodeDirectory == nil && made.live)
     a = try Arguments(strings: ["--live"], for: check)
-    made = try Certs.Check(arguments: &a)
+    made = try CertsCheckCommand(arguments: &a)
     #expect(!made.node && made.live)
     let c = Completion(session: session)
     #expect(c.result(for: "certs check --node ").kind == .file)

@@ -6,9 +6,9 @@ import Testing
 @testable import FshKit
 
 struct NoticedDetailsTests {
-  func api(_ words: [String]) throws -> ClusterBasics.API {
-    var a = try Arguments(strings: words, for: ClusterBasics.API.help)
-    return try ClusterBasics.API(arguments: &a)
+  func api(_ words: [String]) throws -> APICommand {
+    var a = try Arguments(strings: words, for: APICommand.help)
+    return try APICommand(arguments: &a)
   }
 
   @Test func apiWithoutAMethodMeansGET() throws {
@@ -21,7 +21,7 @@ struct NoticedDetailsTests {
     #expect(post.path == "/v1/configuration/datasets")
     #expect(post.body?.text == "{}")
     #expect(try api(["DELETE", "/v1/configuration/leases/x"]).method == "DELETE")
-    #expect(ClusterBasics.API.help.usageLine.hasPrefix("api [GET|POST|DELETE] PATH [JSON]"))
+    #expect(APICommand.help.usageLine.hasPrefix("api [GET|POST|DELETE] PATH [JSON]"))
     // A body without POST, and a method without a path, are still errors.
     #expect(throws: Diagnostic.self) { try api(["/v1/version", "{}"]) }
     do {

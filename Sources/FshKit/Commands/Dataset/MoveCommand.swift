@@ -1,0 +1,39 @@
+import Foundation
+import FshClient
+import FshLanguage
+
+struct MoveCommand: DeclaredCommand {
+  @Arg(.dataset) var ref: DatasetRef
+  @Arg(.node("to", "the new primary: a unique id prefix or its host IP")) var target: NodeRef
+  static let help = CommandHelp(
+    ["move"], summary: "move a dataset to another node",
+    parameters: declared,
+    discussion: """
+      The agents unmount and detach it on the old node, then attach and mount it on the new \
+      one; until then its status is moving (`wait NAME attached` waits for the end). A lease \
+      held by the old node, where the volume is mounted, stops the move there until the lease \
+      is released or expires: the request is accepted all the same, and fsh warns.
+      """,
+    examples: ["move db to 10.0.0.3", "move $ds to 4f2a"])
+  func run(in context: CommandContext) throws -> CommandResult {
+    let view = try Datasets.loadView(context)
+    let v = try view.dataset(ref)
+    let node = try view.node(target)
+    if v.configuration.primary == node.uuid {
+      context.note("'\(ref.text)' is already configured on \(node.uuid.prefix(8)) (\(node.host))")
+    }
+    _ = context.inform(
+      "moving dataset \(v.configuration.name.map { "'\($0)' " } ?? "")\(v.configuration.datasetID) "
+        + "to node \(node.uuid) (\(node.host))")
+    let leases = try context.cluster { try $0.leases() }
+    let moved = try context.cluster {
+      try $0.moveDataset(v.configuration.datasetID, to: node.uuid)
+    }
+    var out = v
+    out.configuration = moved
+    out.node = node
+    out.status = ClusterView.status(moved, state: v.state, configuredNodeReporting: true)
+    Datasets.warnIfLeased(out, leases: leases, view: view, ref: ref.text, context: context)
+    return CommandResult(out.value, .record)
+  }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import FshClient
+import FshLanguage
+
+struct NodesCommand: DeclaredCommand {
+  @Arg(["--long", "-l"], "full node ids") var long: Bool
+  static let help = CommandHelp(
+    ["nodes"], summary: "list the nodes whose agents report to the control service",
+    parameters: declared,
+    discussion:
+      "A node appears only while its agent is connected (state expires after 120 s). Two nodes with one UUID, or one UUID flipping between hosts, mean a copied node.crt."
+  )
+  func run(in context: CommandContext) throws -> CommandResult {
+    let view = try Datasets.loadView(context)
+    var attached: [String: Int] = [:]
+    var configured: [String: Int] = [:]
+    for d in view.datasets {
+      if let p = d.state?.primary { attached[p, default: 0] += 1 }
+      if d.configuration.deleted { continue }
+      if let p = d.configuration.primary { configured[p, default: 0] += 1 }
+    }
+    let rows = view.nodes.map { n -> Value in
+      .record(
+        Record([
+          ("uuid", .string(n.uuid)), ("host", .string(n.host)),
+          ("attached", .int(attached[n.uuid] ?? 0)), ("datasets", .int(configured[n.uuid] ?? 0)),
+        ]))
+    }
+    let hosts = Dictionary(grouping: view.nodes, by: \.host).filter { $0.value.count > 1 }
+    for (h, ns) in hosts {
+      context.warn(
+        "\(ns.count) nodes report host \(h)",
+        notes: ["each node needs its own node certificate; a copied node.crt makes nodes collide"]
+      )
+    }
+    if rows.isEmpty {
+      context.note(
+        "no node is reporting: are the dataset agents running and pointed at this control service?"
+      )
+    }
+    return CommandResult(
+      .list(rows),
+      .table([
+        Column(
+          "uuid", "NODE", whole: long,
+          cell: { long ? $0["uuid"]?.text ?? "" : String(($0["uuid"]?.text ?? "").prefix(8)) }),
+        Column("host", whole: true), Column("attached", alignRight: true),
+        Column("datasets", "CONFIGURED", alignRight: true),
+      ]), emptyNote: "")
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@testable import FshKit
+
+/// Each command lives in a file named by its words (`wait` in Commands/Dataset/WaitCommand.swift,
+/// `cluster add` in Commands/Cluster/ClusterAddCommand.swift), and every command type in
+/// Sources is in the standard table: a command cannot be written and left out.
+struct CommandRegistryTests {
+  static let commands = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Sources/FshKit/Commands")
+
+  /// The command types declared under Sources/FshKit/Commands, by file.
+  static func declared() throws -> [(file: String, type: String)] {
+    var out: [(String, String)] = []
+    let files = FileManager.default.enumerator(atPath: commands.path)?.compactMap { $0 as? String }
+    for f in files ?? [] where f.hasSuffix(".swift") {
+      let text = try String(contentsOf: commands.appendingPathComponent(f), encoding: .utf8)
+      for line in text.split(separator: "\n")
+      where line.contains("struct ")
+        && (line.contains(": DeclaredCommand {") || line.contains(": Command {"))
+      {
+        guard let r = line.range(of: "struct ") else { continue }
+        let name = line[r.upperBound...].prefix { $0 != ":" }
+        out.append((f, String(name)))
+      }
+    }
+    return out
+  }
+
+  /// The type name a command's words give: `cluster add` → ClusterAddCommand, `api` → APICommand.
+  static func typeName(_ words: [String]) -> String {
+    words.map { $0 == "api" ? "API" : $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+      + "Command"
+  }
+
+  @Test func everyCommandIsInItsOwnFileNamedByItsWords() throws {
+    let declared = try Self.declared()
+    #expect(declared.count == CommandTable.standard.commands.count)
+    for c in CommandTable.standard.commands {
+      let type = Self.typeName(c.help.path)
+      #expect(String(describing: c) == type, "\(c.help.name) is \(c) (want \(type))")
+      let homes = declared.filter { $0.type == type }
+      #expect(homes.count == 1, "\(type) is declared \(homes.count) times")
+      #expect(homes.first.map { $0.file.hasSuffix("/\(type).swift") } == true, "\(homes)")
+    }
+  }
+
+  @Test func everyDeclaredCommandIsInTheTable() throws {
+    let listed = Set(CommandTable.standard.commands.map { String(describing: $0) })
+    for d in try Self.declared() {
+      #expect(listed.contains(d.type), "\(d.type) (\(d.file)) is not in CommandTable.standard")
+    }
+  }
+}

@@ -110,6 +110,14 @@ let package = Package(
     // with OpenSSL.
     .target(
       name: "FshTestSupport", dependencies: ["COpenSSL", "FshPKI"], path: "Tests/FshTestSupport"),
+    // One test target per library module, each depending on its module (and what its tests
+    // drive it with); FshKitTests holds the session, the commands and the golden scripts.
+    .testTarget(name: "FshLanguageTests", dependencies: ["FshLanguage"]),
+    .testTarget(name: "FshJSONTests", dependencies: ["FshJSON"]),
+    .testTarget(name: "FshFilesTests", dependencies: ["FshFiles"]),
+    .testTarget(name: "FshPKITests", dependencies: ["FshPKI", "FshTestSupport"]),
+    .testTarget(name: "FshClientTests", dependencies: ["FshClient", "FshJSON", "FshPKI"]),
+    .testTarget(name: "FshSandboxProtocolTests", dependencies: ["FshSandboxProtocol"]),
     .testTarget(
       name: "FshKitTests",
       dependencies: [

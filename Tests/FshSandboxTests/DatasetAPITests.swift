@@ -1,4 +1,5 @@
 import Foundation
+import FshTestSupport
 import Testing
 
 @testable import FshSandbox

@@ -24,11 +24,6 @@ final class ManualClock: @unchecked Sendable {
   }
 }
 
-/// A fresh, unique temporary directory path (not created).
-func temporaryDirectory(_ label: String = "sandbox") -> String {
-  NSTemporaryDirectory() + "fsh-\(label)-\(UUID().uuidString.prefix(8))"
-}
-
 /// Options for fast tests: 2048-bit keys, no persistence unless asked. With `premade` (the
 /// default) a directory without certificates gets the test PKI's (`FlockerTestPKI`), so the
 /// sandbox generates no keys; a test of the sandbox's own certificate files passes false.
@@ -92,24 +87,4 @@ extension SandboxResponse {
   var errors: [String] { object["errors"] as? [String] ?? [] }
 
   var description: String? { object["description"] as? String }
-}
-
-/// Runs a program and returns (exit status, stdout, stderr).
-@discardableResult
-func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  let outData = out.fileHandleForReading.readDataToEndOfFile()
-  let errData = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (
-    process.terminationStatus, String(decoding: outData, as: UTF8.self),
-    String(decoding: errData, as: UTF8.self)
-  )
 }

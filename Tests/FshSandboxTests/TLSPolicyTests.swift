@@ -30,7 +30,7 @@ struct TLSPolicyTests {
   }
 
   func get(_ extra: [String]) throws -> (Int32, String, String) {
-    try run(
+    try runProgram(
       try tool("curl", package: "curl"),
       ["-sS", "--max-time", "10", "--cacert", sandbox.caCertificatePath, "-w", "\n%{http_code}"]
         + extra + [sandbox.baseURL + "/version"])
@@ -56,14 +56,14 @@ struct TLSPolicyTests {
     let crt = "\(directory)/\(name).crt"
     let ext = "\(directory)/\(name).ext"
     try extensions.write(toFile: ext, atomically: true, encoding: .utf8)
-    let (made, _, madeErr) = try run(
+    let (made, _, madeErr) = try runProgram(
       openssl,
       [
         "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-subj",
         "/OU=\(sandbox.clusterUUID)/CN=user-\(name)", "-out", csr,
       ])
     try #require(made == 0, "\(madeErr)")
-    let (signed, _, signErr) = try run(
+    let (signed, _, signErr) = try runProgram(
       openssl,
       [
         "x509", "-req", "-in", csr, "-CA", sandbox.caCertificatePath, "-CAkey",

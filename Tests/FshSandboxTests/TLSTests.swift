@@ -30,7 +30,7 @@ struct TLSTests {
   @Test func userCertificateGetsVersion() throws {
     defer { sandbox.stop() }
     #expect(sandbox.port > 0)
-    let (status, out, err) = try run(
+    let (status, out, err) = try runProgram(
       try curl,
       curlArguments(userCertificate + ["-w", "\n%{http_code}", sandbox.baseURL + "/version"]))
     #expect(status == 0, "\(err)")
@@ -40,7 +40,7 @@ struct TLSTests {
   @Test func createAndConvergeOverHTTPS() throws {
     defer { sandbox.stop() }
     let node = sandbox.nodes[0].uuid
-    let (status, out, err) = try run(
+    let (status, out, err) = try runProgram(
       try curl,
       curlArguments(
         userCertificate + [
@@ -55,7 +55,7 @@ struct TLSTests {
     let deadline = Date().addingTimeInterval(30)
     while !state.contains(#""primary": "\#(node)""#) && Date() < deadline {
       usleep(20_000)
-      state = try run(
+      state = try runProgram(
         try curl, curlArguments(userCertificate + [sandbox.baseURL + "/state/datasets"])
       ).1
     }
@@ -65,7 +65,7 @@ struct TLSTests {
   @Test func keepAliveReusesOneConnection() throws {
     defer { sandbox.stop() }
     let url = sandbox.baseURL + "/configuration/datasets"
-    let (status, out, err) = try run(
+    let (status, out, err) = try runProgram(
       try curl,
       curlArguments(
         userCertificate + [
@@ -83,7 +83,7 @@ struct TLSTests {
       keyPEM: String(contentsOfFile: directory + "/cluster.key", encoding: .utf8), version: .v3)
     let node = try ca.issueNode(keyBits: 2048)
     try writeCredentialFiles(node, directory: directory, name: "node")
-    let refused = try run(
+    let refused = try runProgram(
       try curl,
       curlArguments([
         "--cert", directory + "/node.crt", "--key", directory + "/node.key", "-w", "%{http_code}",
@@ -94,7 +94,7 @@ struct TLSTests {
     // A user certificate from another cluster is refused too: OpenSSL's unknown issuer.
     let other = try FlockerCA.initialize(name: "other", keyBits: 2048, version: .v3)
     try writeCredentialFiles(try other.issueUser(name: "eve", keyBits: 2048), directory: directory)
-    let otherRefused = try run(
+    let otherRefused = try runProgram(
       try curl,
       curlArguments([
         "--cert", directory + "/eve.crt", "--key", directory + "/eve.key",
@@ -105,7 +105,7 @@ struct TLSTests {
 
   @Test func missingClientCertificateIsRefused() throws {
     defer { sandbox.stop() }
-    let refused = try run(
+    let refused = try runProgram(
       try curl, curlArguments(["-w", "%{http_code}", sandbox.baseURL + "/version"]))
     // Without a client certificate the handshake itself fails (the server requires one).
     expectHandshakeRefused(refused, alert: "alert handshake failure")
@@ -114,13 +114,13 @@ struct TLSTests {
   @Test func droppedAndFailedRequests() throws {
     defer { sandbox.stop() }
     sandbox.faults = SandboxFaults(dropEvery: 1)
-    let (dropped, _, droppedErr) = try run(
+    let (dropped, _, droppedErr) = try runProgram(
       try curl, curlArguments(userCertificate + [sandbox.baseURL + "/version"]))
     // The handshake succeeds; the connection closes without an answer.
     #expect(dropped == 52, "\(droppedErr)")
     #expect(droppedErr.contains("Empty reply from server"), "\(droppedErr)")
     sandbox.faults = SandboxFaults(failEvery: 1)
-    let (status, out, _) = try run(
+    let (status, out, _) = try runProgram(
       try curl,
       curlArguments(userCertificate + ["-w", "\n%{http_code}", sandbox.baseURL + "/version"]))
     #expect(status == 0 && out.hasSuffix("\n500") && out.hasPrefix("\""))

@@ -165,21 +165,3 @@ import Testing
     #expect(try requestLog(prod).dropFirst(logged).allSatisfy { $0["method"] as? String == "GET" })
   }
 }
-
-/// Runs a program; returns (status, stdout, stderr).
-func runProgram(_ path: String, _ arguments: [String]) throws -> (Int32, String, String) {
-  let p = Process()
-  p.executableURL = URL(fileURLWithPath: path)
-  p.arguments = arguments
-  let out = Pipe()
-  let err = Pipe()
-  p.standardOutput = out
-  p.standardError = err
-  try p.run()
-  let o = out.fileHandleForReading.readDataToEndOfFile()
-  let e = err.fileHandleForReading.readDataToEndOfFile()
-  p.waitUntilExit()
-  return (
-    p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self)
-  )
-}

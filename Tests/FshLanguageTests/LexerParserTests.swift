@@ -1,8 +1,5 @@
 import Testing
 
-@testable import FshClient
-@testable import FshJSON
-@testable import FshKit
 @testable import FshLanguage
 
 struct LexerTests {

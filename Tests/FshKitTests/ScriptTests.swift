@@ -30,6 +30,22 @@ import Testing
     #expect(found.count >= 30, "\(found.count) scripts under \(Self.directory.path)")
   }
 
+  /// A script lives under the command it is about (`commands/cluster-add/…`, a command of the
+  /// standard table, its words joined by '-') or the part of the language (`language/loops/…`).
+  @Test func scriptsLiveUnderTheirCommandOrFeature() {
+    let commands = Set(CommandTable.standard.commands.map { $0.help.path.joined(separator: "-") })
+    for name in Self.all() {
+      let parts = name.split(separator: "/").map(String.init)
+      #expect(parts.count == 3, "\(name): not commands/COMMAND/… or language/FEATURE/…")
+      guard parts.count == 3 else { continue }
+      switch parts[0] {
+      case "commands": #expect(commands.contains(parts[1]), "\(name): no command '\(parts[1])'")
+      case "language": break
+      default: Issue.record("\(name): not under commands/ or language/")
+      }
+    }
+  }
+
   @Test(arguments: all())
   func script(_ name: String) throws {
     let path = ScriptTests.directory.appendingPathComponent(name).path

@@ -24,8 +24,8 @@ private func opensslText(_ pem: String) throws -> String {
   return out
 }
 
-@Suite("FshPKI (flocker-ca profiles)")
-struct PKITests {
+@Suite("flocker-ca profiles")
+struct FlockerCATests {
   /// Made once; a CA that cannot be made fails each test that uses it, with the reason.
   static let madeCA = Result { try FlockerCA.initialize(name: "testcluster", keyBits: 2048) }
   static var ca: FlockerCA { get throws { try madeCA.get() } }

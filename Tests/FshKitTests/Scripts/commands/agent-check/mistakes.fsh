@@ -9,4 +9,4 @@ agent check mistakes.yml
 # expect: fail   'cluster_id' is passed by the agent itself: *remove 'cluster_id' from dataset
 # expect: fail   'projet' is not a parameter of the gce backend: the agent stops at start *did you mean 'project'? gce takes: project, zone, credentials
 # expect: pass   no secrets in the file (mode *)*
-# expect error: 2:13: '*/agent/mistakes.yml' has 5 error(s)
+# expect error: 2:13: '*/agent-check/mistakes.yml' has 5 error(s)

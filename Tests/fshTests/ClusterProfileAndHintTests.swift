@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 17 through the binary: an explicitly chosen cluster beats the environment, results
 /// alone on standard output, help where people look, profiles edited safely.
-@Suite(.serialized, .blocking) struct FirstDayTests {
+@Suite(.serialized, .blocking) struct ClusterProfileAndHintTests {
   typealias Run = BinaryTests.Run
 
   static func run(_ args: [String], env: [String: String] = [:]) throws -> Run {

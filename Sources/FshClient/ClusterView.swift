@@ -111,12 +111,9 @@ public struct ClusterView: Sendable {
   package static func status(
     _ c: DatasetConfiguration, state: DatasetState?, configuredNodeReporting: Bool
   ) -> DatasetStatus {
-    if c.deleted {
-      return state == nil && configuredNodeReporting ? .deleted : .deleting
-    }
-    guard let state else { return configuredNodeReporting ? .pending : .unknown }
-    guard let attached = state.primary else { return .detached }
-    return attached == c.primary ? .attached : .moving
+    DatasetStatus.rule(
+      deleted: c.deleted, listed: state != nil, configuredNodeReporting: configuredNodeReporting,
+      mounted: state?.primary != nil, onConfiguredNode: state?.primary == c.primary)
   }
 
   /// Words for completion: dataset names and short ids, node short ids and hosts.

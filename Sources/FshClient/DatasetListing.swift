@@ -84,20 +84,12 @@ package final class DatasetListing: Sendable {
         stateRow.append(row)
         let primary = c.primaries[n]
         let reporting = primary >= 0 && configured[Int(primary)] != nil
-        let status: DatasetStatus
-        if c.flags[n].contains(.deleted) {
-          status = row < 0 && reporting ? .deleted : .deleting
-        } else if row < 0 {
-          status = reporting ? .pending : .unknown
-        } else if s.primaries[Int(row)] < 0 {
-          status = .detached
-        } else {
-          let same =
-            primary >= 0
-            && attachedNumber[Int(s.primaries[Int(row)])] == configuredNumber[Int(primary)]
-          status = same ? .attached : .moving
-        }
-        statuses.append(status)
+        statuses.append(
+          DatasetStatus.rule(
+            deleted: c.flags[n].contains(.deleted), listed: row >= 0,
+            configuredNodeReporting: reporting, mounted: row >= 0 && s.primaries[Int(row)] >= 0,
+            onConfiguredNode: primary >= 0
+              && attachedNumber[Int(s.primaries[Int(row)])] == configuredNumber[Int(primary)]))
       }
     }
     configuration = c

@@ -20,6 +20,22 @@ public enum DatasetStatus: String, Sendable, CaseIterable {
   case deleted
 }
 
+extension DatasetStatus {
+  /// The status rule, the one place it is written (the cluster view and the fast listing both
+  /// call it): deleted or not, listed by the state or not, whether the configured node reports,
+  /// and where the state has the dataset mounted.
+  @inline(__always)
+  package static func rule(
+    deleted: Bool, listed: Bool, configuredNodeReporting: Bool, mounted: Bool,
+    onConfiguredNode: @autoclosure () -> Bool
+  ) -> DatasetStatus {
+    if deleted { return !listed && configuredNodeReporting ? .deleted : .deleting }
+    guard listed else { return configuredNodeReporting ? .pending : .unknown }
+    guard mounted else { return .detached }
+    return onConfiguredNode() ? .attached : .moving
+  }
+}
+
 /// One dataset as fsh shows it: configuration, state and nodes merged. The configured node
 /// (`primary`, `node`, `host`) and the node the state reports it attached to (`attachedNode`)
 /// are kept apart: they differ while a move is under way or stuck.

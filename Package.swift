@@ -10,7 +10,7 @@ let package = Package(
     // The embeddable core: language, session, commands, Flocker client. No terminal, no libedit.
     // Its modules are imported by name: FshKit (session, commands), FshLanguage (source text,
     // positions, diagnostics) and FshClient (transports, models, the cluster view).
-    .library(name: "FshKit", targets: ["FshKit", "FshLanguage", "FshClient"]),
+    .library(name: "FshKit", targets: ["FshKit", "FshLanguage", "FshClient", "FshModel"]),
     // The sandbox control service: a real mutual-TLS v1 API on 127.0.0.1 for trying fsh and for tests.
     .library(name: "FshSandbox", targets: ["FshSandbox"]),
     .executable(name: "fsh", targets: ["fsh"]),
@@ -49,7 +49,9 @@ let package = Package(
 
     // MARK: The Flocker client: transport (libcurl), v1 API models, the merged cluster view.
     // Its errors are data; it knows no shell words, no `Value` and no parser.
-    .target(name: "FshClient", dependencies: ["CCurl", "FshJSON", "FshPKI"]),
+    // The Flocker model at the bottom: nodes, leases, dataset configuration and state, statuses.
+    .target(name: "FshModel"),
+    .target(name: "FshClient", dependencies: ["CCurl", "FshJSON", "FshPKI", "FshModel"]),
 
     // MARK: The runtime on top: session, interpreter, commands, output (embeddable)
     .target(
@@ -57,6 +59,7 @@ let package = Package(
       dependencies: [
         "FshLanguage",
         "FshJSON",
+        "FshModel",
         "FshClient",
         "FshFiles",
         "FshPKI",
@@ -69,12 +72,13 @@ let package = Package(
       dependencies: [
         "COpenSSL",
         "FshFiles",
+        "FshModel",
         "FshPKI",
       ]),
 
     // MARK: What fsh and fsh-sandbox say to each other over a pair of pipes (Foundation, and
     // FshFiles for writing to a pipe whose reader may be gone)
-    .target(name: "FshSandboxProtocol", dependencies: ["FshFiles"]),
+    .target(name: "FshSandboxProtocol", dependencies: ["FshFiles", "FshModel"]),
 
     // MARK: The sandbox executable: FshSandbox behind the protocol
     .executableTarget(name: "fsh-sandbox", dependencies: ["FshSandbox", "FshSandboxProtocol"]),
@@ -86,6 +90,7 @@ let package = Package(
         "FshKit",
         "FshClient",
         "FshLanguage",
+        "FshModel",
         "FshFiles",
         "FshSandboxProtocol",
         "CEditLine",
@@ -116,13 +121,14 @@ let package = Package(
     .testTarget(name: "FshJSONTests", dependencies: ["FshJSON"]),
     .testTarget(name: "FshFilesTests", dependencies: ["FshFiles"]),
     .testTarget(name: "FshPKITests", dependencies: ["FshPKI", "FshTestSupport"]),
-    .testTarget(name: "FshClientTests", dependencies: ["FshClient", "FshJSON", "FshPKI"]),
+    .testTarget(
+      name: "FshClientTests", dependencies: ["FshClient", "FshModel", "FshJSON", "FshPKI"]),
     .testTarget(name: "FshSandboxProtocolTests", dependencies: ["FshSandboxProtocol"]),
     .testTarget(
       name: "FshKitTests",
       dependencies: [
-        "FshKit", "FshLanguage", "FshJSON", "FshClient", "FshFiles", "FshSandbox", "FshPKI",
-        "FshTestSupport",
+        "FshKit", "FshLanguage", "FshJSON", "FshModel", "FshClient", "FshFiles", "FshSandbox",
+        "FshPKI", "FshTestSupport",
       ],
       exclude: ["Scripts"]),
     .testTarget(

@@ -1,3 +1,5 @@
+import FshModel
+
 // Why a dataset has not converged, as data: the library names the cause, the commands word it
 // and name the fix (reference flocker-convergence.md).
 

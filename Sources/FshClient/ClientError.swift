@@ -2,6 +2,7 @@
 // says what happened in the API's terms (never in a shell's: the program using the client adds
 // advice in its own words).
 import Foundation
+import FshModel
 
 public struct ClientError: Error, Equatable, Sendable {
   public enum Code: String, Sendable, Equatable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import FshModel
 
 /// The three lists a `ClusterView` or a `DatasetListing` merges, read from the control service:
 /// the configuration and the state as models or as columns (`Configuration`, `State`).

@@ -1,3 +1,5 @@
+import FshModel
+
 // Finding one dataset or node by what a person types: a name, an id prefix or a host. A failure
 // is data (`ClusterView.LookupError`); the program using the client words it and names the fix.
 

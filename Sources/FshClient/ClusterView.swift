@@ -1,4 +1,5 @@
 import Foundation
+import FshModel
 
 /// Configuration, state and nodes read together, with lookups by name, id prefix and host.
 public struct ClusterView: Sendable {

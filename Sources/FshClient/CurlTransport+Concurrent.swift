@@ -1,4 +1,5 @@
 import Foundation
+import FshModel
 
 // A second connection for reading lists side by side. `datasets` reads the configuration and
 // the state, each decoded while it arrives; on one connection the second waits for the first

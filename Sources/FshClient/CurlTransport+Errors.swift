@@ -1,6 +1,7 @@
 // libcurl's failures as client errors that say what happened and what to do.
 import CCurl
 import Foundation
+import FshModel
 import FshPKI
 
 #if canImport(Glibc)

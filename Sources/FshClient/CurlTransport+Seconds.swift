@@ -1,5 +1,6 @@
 // Seconds as libcurl takes them (milliseconds in a C long) and as messages show them.
 import Foundation
+import FshModel
 
 extension CurlTransport {
   /// Seconds as curl's milliseconds: at least 1, and at most 2^31-1 (about 24 days; curl's

@@ -1,6 +1,7 @@
 // The dialled host against the names in the server certificate: a note when they differ.
 import CCurl
 import Foundation
+import FshModel
 import FshPKI
 
 #if canImport(Glibc)

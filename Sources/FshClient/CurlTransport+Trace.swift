@@ -2,6 +2,7 @@
 // records never.
 import CCurl
 import Foundation
+import FshModel
 
 extension CurlTransport {
   /// Applies `trace` to the handle; called before each request so it can be switched at any time.

@@ -1,6 +1,7 @@
 // The real transport: libcurl, mutual TLS, one easy handle (one kept-alive connection) per session.
 import CCurl
 import Foundation
+import FshModel
 import FshPKI
 import Synchronization
 

@@ -1,6 +1,7 @@
 // A listing's rows field by field: as strings and models for whoever needs them (a script
 // capturing the listing, a filter), and as bytes for the formatter that writes 100 000 rows.
 import FshJSON
+import FshModel
 
 extension DatasetListing {
   private func c(_ r: Int) -> Int { Int(order[r]) }

@@ -4,6 +4,7 @@
 // the tests compare the two).
 import Foundation
 import FshJSON
+import FshModel
 
 /// The merged dataset lists, one row a dataset in `ClusterView`'s order (by name, then id).
 package final class DatasetListing: Sendable {

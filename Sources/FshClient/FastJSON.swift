@@ -1,5 +1,6 @@
 // The API's models read straight from bytes (see FshJSON's `JSONPullDecodable`).
 import FshJSON
+import FshModel
 
 extension VersionInfo: JSONPullDecodable {
   package init(json r: inout JSONParser) throws {

@@ -1,6 +1,7 @@
 // Typed access to the Flocker control service v1 API (reference flocker-api.md §1.4, endpoints 1–11).
 import Foundation
 import FshJSON
+import FshModel
 
 /// The request the client sent last, for the `curl` command. Holds paths and JSON, never keys.
 package struct RecordedRequest: Sendable, Equatable {

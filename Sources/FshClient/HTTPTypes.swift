@@ -1,5 +1,6 @@
 // The transport-neutral HTTP shapes the Flocker client speaks, and the protocol a carrier implements.
 import Foundation
+import FshModel
 
 /// One request to the control service. `path` is absolute from the server root, e.g. "/v1/version".
 public struct HTTPRequest: Sendable, Equatable {

@@ -4,6 +4,7 @@
 // The values are exactly the models' (see `DatasetListing.view(_:)`; tests compare the two).
 import Foundation
 import FshJSON
+import FshModel
 
 /// Per-dataset bits of a column table.
 struct ListingFlags: OptionSet, Sendable {

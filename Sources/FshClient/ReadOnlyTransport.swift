@@ -1,4 +1,5 @@
 import Foundation
+import FshModel
 
 /// A transport that lets only reads through: GET and HEAD reach the wrapped transport, anything
 /// else is refused before it is sent. A rehearsal reads the real cluster through one, so the

@@ -1,4 +1,5 @@
 import Foundation
+import FshModel
 
 /// "Dataset not found." → "dataset not found"; leaves acronyms ("X-…", "JSON") alone.
 package func sentence(_ text: String) -> String {

@@ -1,3 +1,5 @@
+import FshModel
+
 // The eight-character id fsh shows and completes: `1a2b3c4d` for a dataset or a node.
 
 extension ClusterView {

@@ -3,6 +3,7 @@
 // decoding. Here the transport hands each chunk over as it comes: every element whose bytes
 // are complete is decoded at once, and only the unfinished element is kept.
 import FshJSON
+import FshModel
 
 /// Where a streamed list's elements go: an array of models, or columns (DatasetListing.swift).
 protocol ListElementSink {

@@ -1,5 +1,6 @@
 // How to reach and authenticate to one control service.
 import Foundation
+import FshModel
 
 package struct TLSSettings: Sendable, Equatable {
   /// The host or IP that is dialled. The server certificate is verified as `control-service`

@@ -1,3 +1,5 @@
+import FshModel
+
 /// Timing and connection facts about the last request, for `--verbose` and tests.
 public struct TransferInfo: Sendable, Equatable {
   /// New connections made by the last attempt (0 = the kept-alive connection was reused).

@@ -1,6 +1,7 @@
 // A copy of a real cluster to start a sandbox from (`SandboxOptions.seed`): what its control
 // service reported, so a script can be rehearsed against the same datasets, nodes, leases and
 // half-finished moves without touching it.
+import FshModel
 
 /// What a control service reported, to be copied into a sandbox.
 public struct SandboxSeed: Sendable {
@@ -44,17 +45,7 @@ public struct SandboxSeed: Sendable {
   }
 
   /// One lease; `expires` is the remaining seconds when it was read, nil for never.
-  public struct Lease: Sendable {
-    public var datasetID: String
-    public var nodeUUID: String
-    public var expires: Double?
-
-    public init(datasetID: String, nodeUUID: String, expires: Double?) {
-      self.datasetID = datasetID
-      self.nodeUUID = nodeUUID
-      self.expires = expires
-    }
-  }
+  public typealias Lease = FshModel.Lease
 
   /// What `GET /v1/version` answered.
   public var version: String

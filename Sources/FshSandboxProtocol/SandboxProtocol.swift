@@ -8,6 +8,7 @@
 // Codable values (bodies as base64) so the side that serves needs no client and the client no server stack.
 
 import Foundation
+import FshModel
 
 /// The executable's name, found beside `fsh` first and then on PATH.
 public let sandboxExecutableName = "fsh-sandbox"
@@ -103,16 +104,8 @@ public struct SandboxCopySeed: Codable, Sendable {
       self.size = size
     }
   }
-  public struct Lease: Codable, Sendable {
-    public var datasetID: String
-    public var nodeUUID: String
-    public var expires: Double?
-    public init(datasetID: String, nodeUUID: String, expires: Double?) {
-      self.datasetID = datasetID
-      self.nodeUUID = nodeUUID
-      self.expires = expires
-    }
-  }
+  /// A lease as the API reports it (`expires`: the remaining seconds when read).
+  public typealias Lease = FshModel.Lease
 
   public var version: String
   public var nodes: [Node]

@@ -36,9 +36,7 @@ extension SandboxSeed {
           hugeSize: $0.hugeSize)
       },
       state: s.state.map { .init(id: $0.id, primary: $0.primary, size: $0.size) },
-      leases: s.leases.map {
-        .init(datasetID: $0.datasetID, nodeUUID: $0.nodeUUID, expires: $0.expires)
-      })
+      leases: s.leases)
     for node in s.nodes { if let era = node.era { eras[node.uuid.lowercased()] = era } }
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshKit
+import FshModel
 
 /// `fsh complete [--] WORD…`: the hidden command behind completions/ (bash, zsh, fish).
 ///

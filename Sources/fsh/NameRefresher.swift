@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshFiles
 import FshKit
+import FshModel
 
 /// The dataset and node words of one cluster, persisted under `$XDG_STATE_HOME/fsh/names/` so
 /// that `fsh complete` (bash, zsh, fish) completes live names without contacting the cluster.

@@ -3,6 +3,7 @@ import FshClient
 import FshFiles
 import FshKit
 import FshLanguage
+import FshModel
 import FshSandboxProtocol
 
 /// `fsh --rehearse SCRIPT [ARGS…]`, `rehearse SCRIPT [ARGS…]` and `sandbox serve --from`: a
@@ -133,9 +134,7 @@ enum Rehearsal {
         nodes: nodes.map { .init(uuid: $0.uuid, host: $0.host, era: eras[$0.uuid.lowercased()]) },
         datasets: copied,
         state: state.map { .init(id: $0.datasetID, primary: $0.primary, size: $0.maximumSize) },
-        leases: leases.map {
-          .init(datasetID: $0.datasetID, nodeUUID: $0.nodeUUID, expires: $0.expires)
-        }
+        leases: leases
       )
       let c = session.configuration
       let address = "\(c.host ?? "?"):\(c.port)"

@@ -1,6 +1,7 @@
 import Foundation
 import FshKit
 import FshLanguage
+import FshModel
 import FshSandboxProtocol
 
 /// What a rehearsed script would change: its requests as fsh commands, the datasets and leases
@@ -14,16 +15,10 @@ struct Plan {
     var deleted: Bool
   }
 
-  struct LeaseEntry: Equatable {
-    var datasetID: String
-    var node: String
-    var expires: Double?
-  }
-
   /// The copy's configuration after the script, and what its agents reported then.
   struct After {
     var datasets: [DatasetEntry]
-    var leases: [LeaseEntry]
+    var leases: [Lease]
     /// The state's entries: dataset id → the node it is mounted on (nil: listed without one).
     var state: [String: String?] = [:]
     /// Nodes whose agents report.
@@ -65,8 +60,8 @@ struct Plan {
     return After(
       datasets: d.map(entry),
       leases: l.map {
-        LeaseEntry(
-          datasetID: $0["dataset_id"] as? String ?? "", node: $0["node_uuid"] as? String ?? "",
+        Lease(
+          datasetID: $0["dataset_id"] as? String ?? "", nodeUUID: $0["node_uuid"] as? String ?? "",
           expires: $0["expires"] as? Double)
       }, state: mounted, reporting: Set(n.compactMap { $0["uuid"] as? String }))
   }
@@ -102,7 +97,7 @@ struct Plan {
 
   /// The lease that keeps a dataset mounted on `node`, in words.
   func blocker(_ d: DatasetEntry, _ node: String) -> String {
-    guard after.leases.contains(where: { $0.datasetID == d.id && $0.node == node }) else {
+    guard after.leases.contains(where: { $0.datasetID == d.id && $0.nodeUUID == node }) else {
       return ""
     }
     return " (blocked: leased by node \(self.node(node)), where it is mounted)"
@@ -257,14 +252,12 @@ struct Plan {
       return !d.deleted && was.primary != d.primary
     }
     let deleted = after.datasets.filter { d in d.deleted && !(old[d.id]?.deleted ?? true) }
-    let leasesBefore = snapshot.seed.leases.map {
-      LeaseEntry(datasetID: $0.datasetID, node: $0.nodeUUID, expires: $0.expires)
-    }
+    let leasesBefore = snapshot.seed.leases
     let acquired = after.leases.filter { l in
-      !leasesBefore.contains { $0.datasetID == l.datasetID && $0.node == l.node }
+      !leasesBefore.contains { $0.datasetID == l.datasetID && $0.nodeUUID == l.nodeUUID }
     }
     let released = leasesBefore.filter { l in
-      !after.leases.contains { $0.datasetID == l.datasetID && $0.node == l.node }
+      !after.leases.contains { $0.datasetID == l.datasetID && $0.nodeUUID == l.nodeUUID }
     }
     var names: [String: String] = [:]
     for d in old.values { names[d.id] = d.name }
@@ -280,12 +273,12 @@ struct Plan {
             ("size", d.size.map(Value.int) ?? .null), ("node", .string(d.primary)),
           ] + extra + [("converged", .bool(converged)), ("outcome", .string(words))]))
     }
-    func lease(_ l: LeaseEntry) -> Value {
+    func lease(_ l: Lease) -> Value {
       .record(
         Record([
           ("dataset_id", .string(l.datasetID)),
           ("name", names[l.datasetID].map(Value.string) ?? .null),
-          ("node", .string(l.node)), ("expires", l.expires.map(Value.double) ?? .null),
+          ("node", .string(l.nodeUUID)), ("expires", l.expires.map(Value.double) ?? .null),
         ]))
     }
     let value = Value.record(
@@ -344,10 +337,10 @@ struct Plan {
       text += "  - \(label(d.id, names: names)) — \(convergence(d).words)\n"
     }
     for l in acquired {
-      text += "  + lease \(label(l.datasetID, names: names)) on \(node(l.node))\n"
+      text += "  + lease \(label(l.datasetID, names: names)) on \(node(l.nodeUUID))\n"
     }
     for l in released {
-      text += "  - lease \(label(l.datasetID, names: names)) on \(node(l.node))\n"
+      text += "  - lease \(label(l.datasetID, names: names)) on \(node(l.nodeUUID))\n"
     }
     if !files.isEmpty {
       text += "files it would have written (kept in \(folder)):\n"

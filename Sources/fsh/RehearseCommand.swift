@@ -3,6 +3,7 @@ import FshClient
 import FshFiles
 import FshKit
 import FshLanguage
+import FshModel
 import FshSandboxProtocol
 
 /// The `rehearse` command inside a session (registered by the executable: the library knows

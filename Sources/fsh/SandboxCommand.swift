@@ -3,6 +3,7 @@ import Foundation
 import FshClient
 import FshKit
 import FshLanguage
+import FshModel
 import FshSandboxProtocol
 
 /// `fsh sandbox serve`: runs the sandbox control service in the foreground.

@@ -1,5 +1,6 @@
 // Pieces of the client that need no network: error mapping, quoting, PEM reading, decoding speed.
 import Foundation
+import FshModel
 import FshPKI
 import Testing
 

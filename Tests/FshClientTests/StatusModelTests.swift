@@ -1,5 +1,6 @@
 import Foundation
 import FshClient
+import FshModel
 import Testing
 
 /// The status model and `wait … deleted` against exactly scripted answers: what a churning or

@@ -1,6 +1,7 @@
 // agent.yml read the way the agent reads it: lookups, YAML tags, and values described in messages.
 import Foundation
 import FshClient
+import FshModel
 import Yams
 
 extension AgentCheck {

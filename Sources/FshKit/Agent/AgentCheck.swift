@@ -1,5 +1,6 @@
 import Foundation
 import FshClient
+import FshModel
 import Yams
 
 /// One result of `agent check`: what was found and how to fix it.

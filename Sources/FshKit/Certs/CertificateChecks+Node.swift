@@ -2,6 +2,7 @@
 // L3–L5, kept apart from the network so that tests can feed them answers.
 import Foundation
 import FshClient
+import FshModel
 import FshPKI
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@
 // there is one, the server's schema errors as notes.
 import FshClient
 import FshLanguage
+import FshModel
 
 extension Diagnostic {
   /// A client error as a diagnostic: its message, the server's schema errors as notes.

@@ -2,6 +2,7 @@
 // as a diagnostic that names the fsh command to run.
 import FshClient
 import FshLanguage
+import FshModel
 
 extension DatasetView {
   /// The record commands return and scripts read (`$ds.name`, `$ds.status`, …).

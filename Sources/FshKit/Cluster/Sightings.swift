@@ -4,6 +4,7 @@ import Foundation
 // message, a silent node with its volumes: reference flocker-convergence.md).
 import FshClient
 import FshFiles
+import FshModel
 
 /// What this process saw of the cluster it talks to: when and where the state last listed each
 /// dataset, when fsh first read each one, and each node's last-known host. The hosts are kept

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 import FshPKI
 
 // `certs init|control|node|user`: flocker-ca's four commands (reference/flocker-api.md

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 /// Commands that show the control service as it is: version, the raw API, curl.
 enum ClusterBasics {}

@@ -4,6 +4,7 @@
 /// compare the two row for row in every format.
 
 import FshClient
+import FshModel
 
 struct DatasetRows: RowSource {
   enum Field {

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 /// Dataset commands: list, show, create, destroy, move, wait.
 enum Datasets {

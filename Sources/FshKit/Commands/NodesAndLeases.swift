@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 /// `nodes` and the lease commands.
 enum NodesAndLeases {

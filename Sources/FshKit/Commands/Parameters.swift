@@ -1,5 +1,6 @@
 import FshClient
 import FshLanguage
+import FshModel
 
 /// A dataset named by an argument: a name, a unique id prefix, or a record (`$ds`).
 struct DatasetRef: ArgumentValue {

@@ -1,5 +1,6 @@
 import Foundation
 import FshClient
+import FshModel
 
 /// How the dataset commands word where a dataset is, where it should be, and what blocks it
 /// (the library gives the facts as `DatasetView` and `Blocker`).

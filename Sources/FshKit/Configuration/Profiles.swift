@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 import Yams
 
 /// A named cluster profile: how to reach one control service.

@@ -2,6 +2,7 @@
 
 import FshClient
 import FshLanguage
+import FshModel
 
 public struct DiagnosticPrinter {
   public var color: Bool

@@ -4,6 +4,7 @@
 
 import FshClient
 import FshLanguage
+import FshModel
 
 public struct CompletionKind: Sendable, Equatable {
   /// The source's name, for equality and for tests: `dataset`, `file`, `values`.

@@ -3,6 +3,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 /// How a session reaches the control service. One per session; `Session.connection`.
 package final class Connection: @unchecked Sendable {

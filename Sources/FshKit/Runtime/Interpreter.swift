@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 /// `exit` unwinds the interpreter with this.
 struct ExitRequest: Error {

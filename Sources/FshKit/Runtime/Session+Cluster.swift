@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 extension Session {
   /// The client for the configured control service, built on first use and kept (one

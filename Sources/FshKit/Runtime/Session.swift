@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 import Synchronization
 
 /// The result of running source text: what a host maps to an exit status and shows.

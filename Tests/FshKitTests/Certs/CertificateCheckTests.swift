@@ -2,6 +2,7 @@
 // its bad case with the right fix.
 import Foundation
 import FshClient
+import FshModel
 import FshPKI
 import FshTestSupport
 import Testing

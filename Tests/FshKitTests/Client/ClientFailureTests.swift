@@ -1,5 +1,6 @@
 // Each failure class: connection, TLS, HTTP statuses, malformed answers, timeouts, retries, cancel.
 import Foundation
+import FshModel
 import FshPKI
 import FshSandbox
 import FshTestSupport

@@ -3,6 +3,7 @@
 // byte-level prefix match completion uses.
 import Foundation
 import FshClient
+import FshModel
 import FshTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 // Every v1 endpoint (1–11) over real mutual TLS against the sandbox control service.
 import Foundation
+import FshModel
 import FshPKI
 import FshSandbox
 import FshTestSupport

@@ -1,6 +1,7 @@
 // Outcomes as they are under faults: reads retried on 5xx, a mutation never sent twice by the
 // transport, and a create that recognises its own dataset when its answer was lost.
 import Foundation
+import FshModel
 import FshPKI
 import FshSandbox
 import FshTestSupport

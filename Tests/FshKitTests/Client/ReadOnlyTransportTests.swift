@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshKit
+import FshModel
 import Testing
 
 /// A read-only session sends reads and nothing else, whatever its commands try.

@@ -1,5 +1,6 @@
 // The client against the real peer: the sandbox control service (NIO, mutual TLS, flocker-ca certs).
 import Foundation
+import FshModel
 import FshPKI
 import FshSandbox
 import FshTestSupport

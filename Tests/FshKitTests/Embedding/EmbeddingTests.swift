@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshKit
+import FshModel
 import FshSandbox
 import FshTestSupport
 import Testing

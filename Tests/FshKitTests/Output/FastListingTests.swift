@@ -1,6 +1,7 @@
 // The streamed `datasets` listing (a row source, no record per row) against the general path
 // (the rows' records through the formatter), row for row, in every format.
 import Foundation
+import FshModel
 import Testing
 
 @testable import FshClient

@@ -3,6 +3,7 @@
 // loser gets a 412, reads again, sees the twin and fails.
 import Foundation
 import FshClient
+import FshModel
 import FshSandbox
 import FshTestSupport
 import Testing

@@ -3,6 +3,7 @@
 // fixed number of inputs (`FSH_FUZZ_SCALE` multiplies them) and must never crash, and must
 // fail only in the documented way.
 import Foundation
+import FshModel
 import FshPKI
 import Testing
 

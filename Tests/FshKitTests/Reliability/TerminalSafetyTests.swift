@@ -2,6 +2,7 @@
 // raw, escape sequences in them would drive the user's terminal. They must print harmlessly in
 // every output format and in diagnostics; huge values are cut in tables.
 import Foundation
+import FshModel
 import FshSandbox
 import FshTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 import FshPKI
 
 struct CertsControlCommand: DeclaredCommand {

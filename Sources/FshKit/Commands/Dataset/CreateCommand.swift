@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct CreateCommand: DeclaredCommand {
   @Arg(.positional("NAME", "stored as metadata 'name' (Kubernetes finds datasets by it)"))

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct DatasetCommand: DeclaredCommand {
   @Arg(.dataset) var ref: DatasetRef

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct DatasetsCommand: DeclaredCommand {
   @Arg(.keyword("status", "STATUS")) var status: DatasetStatus?

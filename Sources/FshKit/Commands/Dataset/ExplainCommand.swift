@@ -1,5 +1,6 @@
 import Foundation
 import FshClient
+import FshModel
 
 /// `explain DATASET`: desired and actual side by side, then a checklist of what keeps them
 /// apart, in the style of `certs check`.

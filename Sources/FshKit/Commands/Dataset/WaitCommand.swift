@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct WaitCommand: DeclaredCommand {
   @Arg(.dataset) var ref: DatasetRef

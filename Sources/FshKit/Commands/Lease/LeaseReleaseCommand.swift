@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct LeaseReleaseCommand: DeclaredCommand {
   @Arg(.dataset) var ref: DatasetRef

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct LeasesCommand: DeclaredCommand {
   @Arg(["--long", "-l"], "full dataset and node ids") var long: Bool

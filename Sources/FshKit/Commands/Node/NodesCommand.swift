@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct NodesCommand: DeclaredCommand {
   @Arg(["--long", "-l"], "full node ids") var long: Bool

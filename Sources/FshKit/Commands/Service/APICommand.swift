@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct APICommand: DeclaredCommand {
   enum Method: String, ChoiceValue { case GET, POST, DELETE }

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct CurlCommand: DeclaredCommand {
   static let help = CommandHelp(

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshLanguage
+import FshModel
 
 struct VersionCommand: DeclaredCommand {
   static let help = CommandHelp(

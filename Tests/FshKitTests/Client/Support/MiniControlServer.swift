@@ -4,6 +4,7 @@
 // the client does is tested against the sandbox (SandboxPeer). Certificates come from the
 // `openssl` CLI. Everything listens on 127.0.0.1.
 import Foundation
+import FshModel
 import FshTestSupport
 
 @testable import FshClient

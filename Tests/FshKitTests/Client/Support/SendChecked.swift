@@ -1,3 +1,5 @@
+import FshModel
+
 @testable import FshClient
 @testable import FshKit
 

@@ -5,6 +5,7 @@ import FshClient
 // It reads its cluster the way fsh does (FLOCKER_* variables, profiles, cluster.yml), so
 // `eval "$(fsh sandbox serve …)"`'s output is all it needs. Usage: embed-demo [SCRIPT-TEXT]
 import FshKit
+import FshModel
 
 /// A command of this program: `capacity [on NODE]` adds up the configured size of datasets.
 struct Capacity: DeclaredCommand {

@@ -1,4 +1,8 @@
 // The v1 API's objects, with its exact field names (reference flocker-api.md §1.5).
+// The Flocker model, declared once: what the v1 API names (nodes, leases, the dataset
+// configuration and state, versions) with the JSON field names it uses, and the status fsh derives
+// from them. The client, the sandbox, the protocol between fsh and fsh-sandbox and the rehearsal
+// plan all use these types.
 import Foundation
 
 /// `GET /v1/version`: `{"flocker": "1.15.0"}`.

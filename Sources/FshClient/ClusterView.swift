@@ -90,8 +90,7 @@ public struct ClusterView: Sendable {
   }
 
   /// Positions in a stable order: by name (unnamed last), then id. The names are read once
-  /// (each is a metadata lookup) and positions sorted: a profile of 100 000 datasets spent most
-  /// of "merge and sort" hashing `metadata["name"]` inside the comparisons.
+  /// (each is a metadata lookup) and positions sorted, not looked up inside the comparisons.
   static func nameOrder(_ configuration: [DatasetConfiguration]) -> [Int] {
     let names = configuration.map(\.name)
     var order = Array(configuration.indices)

@@ -1,6 +1,5 @@
-// Pulling typed values out of JSON: on Linux, JSONDecoder spends about 5 µs per dataset, which
-// is half a second for a 100 000-dataset cluster; this reader does the same work several times
-// faster and fails with the byte offset.
+// Pulling typed values out of JSON without Foundation's JSONDecoder, whose cost per dataset
+// dominates a large listing (Benchmarks/NOTES.md); it fails with the byte offset.
 
 /// A model that reads itself from a JSON pull parser.
 package protocol JSONPullDecodable {

@@ -21,9 +21,8 @@
 /// Errors at the end of the input carry `Diagnostic.Code.incompleteInput`, so a REPL can ask
 /// for another line instead of reporting them.
 package struct Parser {
-  /// Read one token ahead of the parse, never the whole script at once: a 100 000-line
-  /// script's tokens took ~70 MB before the first statement was parsed, and the page faults
-  /// to make them a fifth of its run.
+  /// Read one token ahead of the parse, never the whole script at once, so that memory does not
+  /// grow with the script (Benchmarks/NOTES.md).
   private var lexer: Lexer
   /// The token being looked at.
   var current: Token

@@ -4,8 +4,7 @@
 // Why not swift-nio + NIOSSL: their BoringSSL copy cost every fresh clone ~1.5 minutes of C
 // compilation, and BoringSSL refuses the X.509 v1 certificates with extensions that flocker-ca
 // writes, which real control services (OpenSSL) accept. A sandbox serves a handful of clients,
-// so blocking I/O on a thread each is the simplest thing that is fast enough: a debug build
-// serves the 100 000-dataset configuration (18.9 MB) to curl in 35-55 ms.
+// so blocking I/O on a thread each is the simplest thing that is fast enough (Benchmarks/NOTES.md).
 
 import Foundation
 

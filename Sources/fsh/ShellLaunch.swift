@@ -185,7 +185,7 @@ struct ShellLaunch {
   /// Prints a run's diagnostics and returns its exit status.
   func finish(_ outcome: Outcome, host: TerminalHost) -> Int32 {
     // The process exits next: what the script returned is kept rather than freed one
-    // allocation at a time (a 100 000-dataset listing took ~20 ms to free).
+    // allocation at a time (a large listing is slow to free; Benchmarks/NOTES.md).
     ShellLaunch.keptUntilExit = outcome
     host.flush()
     if let d = outcome.stoppedBy { host.printDiagnostic(d) }

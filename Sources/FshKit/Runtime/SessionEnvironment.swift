@@ -44,8 +44,8 @@ public struct SessionEnvironment: Sendable {
 
   /// The process's environment variables, read from `environ` as `getenv` sees them (the first
   /// of two entries with one name wins; an entry without `=` is no variable). This is what
-  /// `ProcessInfo.processInfo.environment` returns, without creating `ProcessInfo`, which was
-  /// 2 % of a one-shot `fsh -c version` in a profile.
+  /// `ProcessInfo.processInfo.environment` returns, without creating `ProcessInfo` (a cost
+  /// every one-shot `fsh -c` would pay; Benchmarks/NOTES.md).
   static func processVariables() -> [String: String] {
     var variables: [String: String] = [:]
     // NULL after clearenv(3) in an embedding program, though Swift imports it as non-optional.

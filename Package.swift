@@ -10,7 +10,8 @@ let package = Package(
     // The embeddable core: language, session, commands, Flocker client. No terminal, no libedit.
     // Its modules are imported by name: FshKit (session, commands), FshLanguage (source text,
     // positions, diagnostics) and FshClient (transports, models, the cluster view).
-    .library(name: "FshKit", targets: ["FshKit", "FshLanguage", "FshClient", "FshModel"]),
+    .library(
+      name: "FshKit", targets: ["FshKit", "FshRuntime", "FshLanguage", "FshClient", "FshModel"]),
     // The sandbox control service: a real mutual-TLS v1 API on 127.0.0.1 for trying fsh and for tests.
     .library(name: "FshSandbox", targets: ["FshSandbox"]),
     .executable(name: "fsh", targets: ["fsh"]),
@@ -53,10 +54,17 @@ let package = Package(
     .target(name: "FshModel"),
     .target(name: "FshClient", dependencies: ["CCurl", "FshJSON", "FshPKI", "FshModel"]),
 
-    // MARK: The runtime on top: session, interpreter, commands, output (embeddable)
+    // MARK: The language runtime: session, interpreter, values, the command protocol and its
+    // arguments, completion, output, the language's own commands. No Flocker: the library
+    // above brings that (as Lua's core stands apart from its libraries).
+    .target(name: "FshRuntime", dependencies: ["FshLanguage", "FshJSON", "FshFiles"]),
+
+    // MARK: The Flocker library on the runtime: configuration, connection, certs, agent, the
+    // Flocker commands and the standard command table (embeddable)
     .target(
       name: "FshKit",
       dependencies: [
+        "FshRuntime",
         "FshLanguage",
         "FshJSON",
         "FshModel",
@@ -88,6 +96,7 @@ let package = Package(
       name: "fsh",
       dependencies: [
         "FshKit",
+        "FshRuntime",
         "FshClient",
         "FshLanguage",
         "FshModel",
@@ -101,12 +110,12 @@ let package = Package(
     // MARK: The embedding example (examples/embed), built here too so that its test
     // (Tests/embed/run.sh) reuses this build instead of compiling every dependency again.
     .executableTarget(
-      name: "embed-demo", dependencies: ["FshKit", "FshClient"],
+      name: "embed-demo", dependencies: ["FshKit", "FshRuntime", "FshClient"],
       path: "examples/embed/Sources/embed-demo"),
 
     // MARK: Benchmarks (scripts/bench)
     .executableTarget(
-      name: "fsh-bench", dependencies: ["FshKit", "FshClient", "FshLanguage"],
+      name: "fsh-bench", dependencies: ["FshKit", "FshRuntime", "FshClient", "FshLanguage"],
       path: "Benchmarks/FshBench"),
 
     // MARK: Tests
@@ -119,6 +128,7 @@ let package = Package(
     // drive it with); FshKitTests holds the session, the commands and the golden scripts.
     .testTarget(name: "FshLanguageTests", dependencies: ["FshLanguage"]),
     .testTarget(name: "FshJSONTests", dependencies: ["FshJSON"]),
+    .testTarget(name: "FshRuntimeTests", dependencies: ["FshRuntime", "FshLanguage"]),
     .testTarget(name: "FshFilesTests", dependencies: ["FshFiles"]),
     .testTarget(name: "FshPKITests", dependencies: ["FshPKI", "FshTestSupport"]),
     .testTarget(
@@ -127,8 +137,8 @@ let package = Package(
     .testTarget(
       name: "FshKitTests",
       dependencies: [
-        "FshKit", "FshLanguage", "FshJSON", "FshModel", "FshClient", "FshFiles", "FshSandbox",
-        "FshPKI", "FshTestSupport",
+        "FshKit", "FshRuntime", "FshLanguage", "FshJSON", "FshModel", "FshClient", "FshFiles",
+        "FshSandbox", "FshPKI", "FshTestSupport",
       ],
       exclude: ["Scripts"]),
     .testTarget(

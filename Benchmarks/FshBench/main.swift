@@ -4,6 +4,7 @@ import Foundation
 import FshClient
 import FshKit
 import FshLanguage
+import FshRuntime
 
 func measure(_ runs: Int, _ body: () -> Void) -> [Double] {
   (0..<runs).map { _ in
@@ -23,7 +24,7 @@ func stats(_ ms: [Double]) -> String {
 final class NullHost: SessionHost {
   var history: [String] = []
   func show(_ result: CommandResult, options: SessionOptions) {
-    _ = Formatter().render(result, format: options.output)
+    _ = ResultFormatter().render(result, format: options.output)
   }
   func report(_ diagnostic: Diagnostic) {}
   func confirm(_ question: String) -> Bool? { nil }
@@ -41,7 +42,7 @@ for i in 0..<100_000 {
   words.append(String(format: "%08x", i &* 2_654_435_761 & 0xffff_ffff))
 }
 session.names.update(datasets: words, nodes: ["10.0.0.1", "10.0.0.2"])
-let completion = Completion(session: session, names: session.names)
+let completion = Completion(session: session)
 var count = 0
 let complete = measure(30) { count = completion.complete("move seed-0123").candidates.count }
 precondition(count == 100, "expected 100 candidates, got \(count)")
@@ -94,8 +95,8 @@ func rows(_ prefix: String) -> [Value] {
 let columns = [Column("name"), Column("size", alignRight: true)]
 let asciiRows = rows("volume-")
 let wideRows = rows("数据卷-")
-let tableASCII = measure(5) { _ = FshKit.Formatter().table(columns, asciiRows) }
-let tableWide = measure(5) { _ = FshKit.Formatter().table(columns, wideRows) }
+let tableASCII = measure(5) { _ = ResultFormatter().table(columns, asciiRows) }
+let tableWide = measure(5) { _ = ResultFormatter().table(columns, wideRows) }
 
 print(
   """

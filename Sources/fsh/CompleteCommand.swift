@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshKit
 import FshModel
+import FshRuntime
 
 /// `fsh complete [--] WORD…`: the hidden command behind completions/ (bash, zsh, fish).
 ///

@@ -1,4 +1,5 @@
 import FshKit
+import FshRuntime
 
 /// What fsh's option table (`LaunchOption.all`) generates: `fsh --help`, the man page and the
 /// bash, zsh and fish completion scripts (`fsh --generate bash|zsh|fish|man`). The committed

@@ -1,5 +1,6 @@
 import Foundation
 import FshKit
+import FshRuntime
 
 /// One of fsh's own flags, declared once: the parser, `fsh --help`, the man page, `fsh complete`
 /// and the bash, zsh and fish completion scripts (`fsh --generate …`) all read `all`. The

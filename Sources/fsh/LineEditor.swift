@@ -2,6 +2,7 @@ import CEditLine
 import CFshSupport
 import Foundation
 import FshKit
+import FshRuntime
 
 /// What one read from the terminal gave.
 enum LineInput {

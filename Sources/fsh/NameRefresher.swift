@@ -3,6 +3,7 @@ import FshClient
 import FshFiles
 import FshKit
 import FshModel
+import FshRuntime
 
 /// The dataset and node words of one cluster, persisted under `$XDG_STATE_HOME/fsh/names/` so
 /// that `fsh complete` (bash, zsh, fish) completes live names without contacting the cluster.

@@ -1,6 +1,7 @@
 import Foundation
 import FshFiles
 import FshKit
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

@@ -2,6 +2,7 @@ import CFshSupport
 import Foundation
 import FshKit
 import FshLanguage
+import FshRuntime
 
 /// The sandbox a session was started with (`fsh --sandbox`), for the prompt and the banner.
 struct SandboxInfo {

@@ -4,6 +4,7 @@ import FshFiles
 import FshKit
 import FshLanguage
 import FshModel
+import FshRuntime
 import FshSandboxProtocol
 
 /// `fsh --rehearse SCRIPT [ARGS…]`, `rehearse SCRIPT [ARGS…]` and `sandbox serve --from`: a

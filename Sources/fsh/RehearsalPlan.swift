@@ -2,6 +2,7 @@ import Foundation
 import FshKit
 import FshLanguage
 import FshModel
+import FshRuntime
 import FshSandboxProtocol
 
 /// What a rehearsed script would change: its requests as fsh commands, the datasets and leases

@@ -4,6 +4,7 @@ import FshFiles
 import FshKit
 import FshLanguage
 import FshModel
+import FshRuntime
 import FshSandboxProtocol
 
 /// The `rehearse` command inside a session (registered by the executable: the library knows

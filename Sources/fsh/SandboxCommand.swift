@@ -4,6 +4,7 @@ import FshClient
 import FshKit
 import FshLanguage
 import FshModel
+import FshRuntime
 import FshSandboxProtocol
 
 /// `fsh sandbox serve`: runs the sandbox control service in the foreground.

@@ -1,5 +1,6 @@
 import Foundation
 import FshKit
+import FshRuntime
 import FshSandboxProtocol
 
 /// Starts the sandbox for `--sandbox` (an `fsh-sandbox` child), keeping its state across runs.

@@ -2,6 +2,7 @@ import CFshSupport
 import Foundation
 import FshKit
 import FshLanguage
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

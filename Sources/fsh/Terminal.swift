@@ -2,6 +2,7 @@ import CFshSupport
 import Foundation
 import FshKit
 import FshLanguage
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc
@@ -81,7 +82,7 @@ final class TerminalHost: SessionHost {
 
   func show(_ result: CommandResult, options: SessionOptions) {
     let start = DispatchTime.now().uptimeNanoseconds
-    let f = Formatter(
+    let f = ResultFormatter(
       width: Terminal.width, color: Terminal.useColor(options.color, tty: Terminal.stdoutIsTTY))
     var result = result
     if Terminal.perRecord && result.rows != nil {
@@ -115,7 +116,7 @@ final class TerminalHost: SessionHost {
     }
   }
 
-  private func stream(_ result: CommandResult, with f: FshKit.Formatter, format: OutputFormat) {
+  private func stream(_ result: CommandResult, with f: ResultFormatter, format: OutputFormat) {
     // A listing arrives in chunks (see `RowSource`); it is written as it comes.
     f.stream(result, format: format) { chunk in
       // A listing's chunks are 64 KiB already: written as they are, not copied again.

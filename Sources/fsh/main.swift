@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshKit
 import FshModel
+import FshRuntime
 
 // `fsh sandbox …` and `fsh complete …` are subcommands; everything else is the shell itself,
 // whose command line `ShellLaunch.parse` reads through fsh's option table.

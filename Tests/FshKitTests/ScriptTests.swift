@@ -1,5 +1,6 @@
 import Foundation
 import FshKit
+import FshRuntime
 import FshTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import FshRuntime
 
 /// What Flocker's dataset agent knows about `agent.yml` (reference/flocker-api.md §5): the
 /// built-in storage backends, their keys, and the control-service hostname rule.

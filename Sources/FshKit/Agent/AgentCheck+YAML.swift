@@ -2,6 +2,7 @@
 import Foundation
 import FshClient
 import FshModel
+import FshRuntime
 import Yams
 
 extension AgentCheck {

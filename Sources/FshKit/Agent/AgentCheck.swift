@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshModel
+import FshRuntime
 import Yams
 
 /// One result of `agent check`: what was found and how to fix it.

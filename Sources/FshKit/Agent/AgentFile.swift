@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 /// A new `agent.yml`: the control service and the dataset backend with its settings.
 package struct AgentFile: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import FshLanguage
 import FshPKI
+import FshRuntime
 import Yams
 
 /// Everything one Flocker node needs, laid out as `/etc/flocker` expects

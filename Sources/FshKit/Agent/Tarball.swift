@@ -1,4 +1,5 @@
 import Foundation
+import FshRuntime
 
 /// A POSIX ustar archive built in memory, with the modes, owner and time each entry is given.
 ///

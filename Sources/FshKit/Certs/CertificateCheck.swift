@@ -1,6 +1,7 @@
 // A row of `certs check` and what the checks read.
 import Foundation
 import FshPKI
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

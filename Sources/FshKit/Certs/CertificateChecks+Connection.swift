@@ -2,6 +2,7 @@
 // certificate the server presents).
 import Foundation
 import FshPKI
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

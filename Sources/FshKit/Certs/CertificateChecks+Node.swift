@@ -4,6 +4,7 @@ import Foundation
 import FshClient
 import FshModel
 import FshPKI
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,7 @@
 // C4 and C5: the chain to the cluster CA and the user certificate's role.
 import Foundation
 import FshPKI
+import FshRuntime
 
 extension CertificateChecks {
   // C4

@@ -3,6 +3,7 @@
 // Each check is a row: pass, warn, fail (or skip when it does not apply), with the fix spelled out.
 import Foundation
 import FshPKI
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

@@ -2,6 +2,7 @@
 import Foundation
 import FshFiles
 import FshPKI
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

@@ -3,6 +3,7 @@
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 extension Diagnostic {
   /// A client error as a diagnostic: its message, the server's schema errors as notes.

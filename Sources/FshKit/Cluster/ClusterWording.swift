@@ -3,6 +3,7 @@
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 extension DatasetView {
   /// The record commands return and scripts read (`$ds.name`, `$ds.status`, …).

@@ -5,6 +5,7 @@ import Foundation
 import FshClient
 import FshFiles
 import FshModel
+import FshRuntime
 
 /// What this process saw of the cluster it talks to: when and where the state last listed each
 /// dataset, when fsh first read each one, and each node's last-known host. The hosts are kept

@@ -1,6 +1,7 @@
 import Foundation
 import FshLanguage
 import FshPKI
+import FshRuntime
 
 /// Node onboarding: check and write `agent.yml`, and make per-node bundles.
 enum AgentCommands {

@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 /// Commands of the language itself: echo, sleep, exit, source, set, unset, history.
 enum Builtins {}

@@ -3,6 +3,7 @@ import FshClient
 import FshLanguage
 import FshModel
 import FshPKI
+import FshRuntime
 
 // `certs init|control|node|user`: flocker-ca's four commands (reference/flocker-api.md
 // §4.1–4.2), written as X.509 v3, with the steps that follow spelled out. Key material goes only

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 /// Commands that show the control service as it is: version, the raw API, curl.
 enum ClusterBasics {}

@@ -1,4 +1,5 @@
 import Foundation
+import FshRuntime
 
 /// The completion sources fsh's own commands declare: names from the cluster (through the
 /// session's name cache, never fetched on a Tab), cluster profiles, session options.
@@ -6,12 +7,12 @@ extension CompletionKind {
   /// Dataset names and ids.
   public static let dataset = CompletionKind("dataset", ignoresCase: true) { c, _ in
     c.willReadNames?()
-    return (c.names ?? c.session.names).datasetWords
+    return c.session.names.datasetWords
   }
   /// Node id prefixes and hosts.
   public static let node = CompletionKind("node", ignoresCase: true) { c, _ in
     c.willReadNames?()
-    return (c.names ?? c.session.names).nodeWords
+    return c.session.names.nodeWords
   }
   /// Cluster profile names.
   public static let cluster = CompletionKind("cluster") { c, _ in

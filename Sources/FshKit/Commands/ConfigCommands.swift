@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 /// Commands about the session's configuration and cluster profiles.
 enum ConfigCommands {}

@@ -1,6 +1,7 @@
 // The `curl` command's text: the request fsh sent last, as a curl command line someone can paste.
 import FshClient
 import FshModel
+import FshRuntime
 
 extension FlockerClient {
   /// The `curl` invocation equivalent to `request`: paths of the certificate files only, never

@@ -5,6 +5,7 @@
 
 import FshClient
 import FshModel
+import FshRuntime
 
 struct DatasetRows: RowSource {
   enum Field {
@@ -55,7 +56,7 @@ struct DatasetRows: RowSource {
       let r = Int(row)
       if let n = listing.size(r), sizes[n] == nil {
         let cell = Sizes.format(n)
-        sizes[n] = (Array(cell.utf8), Array(String(n).utf8), Formatter.shownWidth(cell))
+        sizes[n] = (Array(cell.utf8), Array(String(n).utf8), ResultFormatter.shownWidth(cell))
       }
       let key = (listing.primaryNumber(r) + 1) * attachedCount + listing.attachedNumber(r) + 1
       if let n = cellNumber[key] {
@@ -73,8 +74,8 @@ struct DatasetRows: RowSource {
       let primary = listing.primary(r) ?? ""
       cells.append(
         (
-          Array(text.utf8), Formatter.isPlainASCII(text), Formatter.shownWidth(text),
-          Array(primary.utf8), Formatter.isPlainASCII(primary)
+          Array(text.utf8), ResultFormatter.isPlainASCII(text), ResultFormatter.shownWidth(text),
+          Array(primary.utf8), ResultFormatter.isPlainASCII(primary)
         ))
       var fields: [UInt8] = []
       Self.nodeFields(
@@ -117,7 +118,7 @@ struct DatasetRows: RowSource {
           let plain = appendCell(at: i, column: j, to: &scratch)
           let w =
             plain
-            ? scratch.count : Formatter.shownWidth(String(decoding: scratch, as: UTF8.self))
+            ? scratch.count : ResultFormatter.shownWidth(String(decoding: scratch, as: UTF8.self))
           widest = max(widest, w)
         }
         return widest
@@ -157,7 +158,7 @@ struct DatasetRows: RowSource {
     case .path:
       guard listing.hasPath(r) else { return append("-", to: &out) }
       return listing.appendPath(r, to: &out)
-    case .other(let key): return append(Formatter.cell(value(at: i)[key]), to: &out)
+    case .other(let key): return append(ResultFormatter.cell(value(at: i)[key]), to: &out)
     }
   }
 
@@ -187,13 +188,13 @@ struct DatasetRows: RowSource {
     case .path: return listing.hasPath(r) ? listing.appendPath(r, to: &out) : nil
     case .other(let key):
       guard let f = value(at: i)[key], f != .null else { return nil }
-      return append(Formatter.cell(f), to: &out)
+      return append(ResultFormatter.cell(f), to: &out)
     }
   }
 
   private func append(_ s: String, to out: inout [UInt8]) -> Bool {
     out.append(contentsOf: s.utf8)
-    return Formatter.isPlainASCII(s)
+    return ResultFormatter.isPlainASCII(s)
   }
 
   /// The keys of `DatasetView.value`, in its order.

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 /// Dataset commands: list, show, create, destroy, move, wait.
 enum Datasets {

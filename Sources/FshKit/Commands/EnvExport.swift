@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 /// `env export`: the variables each Flocker consumer reads, in the syntax it reads them.
 package enum EnvExport {

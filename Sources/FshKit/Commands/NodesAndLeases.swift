@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 /// `nodes` and the lease commands.
 enum NodesAndLeases {
@@ -18,7 +19,7 @@ enum NodesAndLeases {
   }
 
   /// A lease's expiry: whole seconds from now as a number (null: never); tables and records
-  /// show it as a duration (see `Formatter`).
+  /// show it as a duration (see `ResultFormatter`).
   static func expiry(_ seconds: Double?) -> Value {
     guard let seconds, seconds.isFinite else { return .null }
     return .int(Int(max(0, seconds).rounded()))

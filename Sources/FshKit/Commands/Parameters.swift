@@ -1,6 +1,7 @@
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 /// A dataset named by an argument: a name, a unique id prefix, or a record (`$ds`).
 struct DatasetRef: ArgumentValue {

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshModel
+import FshRuntime
 
 /// How the dataset commands word where a dataset is, where it should be, and what blocks it
 /// (the library gives the facts as `DatasetView` and `Blocker`).

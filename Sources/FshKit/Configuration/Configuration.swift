@@ -1,6 +1,7 @@
 /// A setting that names the control service or the files used to reach it.
 
 import FshLanguage
+import FshRuntime
 
 public enum ConfigKey: String, CaseIterable, Sendable {
   case host, port, certs, user, ca, cert, key

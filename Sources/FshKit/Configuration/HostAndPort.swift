@@ -1,3 +1,5 @@
+import FshRuntime
+
 /// `HOST:PORT`, as `--host`, `set host` and `cluster add --host` accept a host: the one parser
 /// of that shape. One colon only (an IPv6 address has several and takes its port from `--port`),
 /// something before it, digits after it.

@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 import Yams
 
 /// A named cluster profile: how to reach one control service.

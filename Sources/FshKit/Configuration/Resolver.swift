@@ -2,6 +2,7 @@
 // and `set`, each offering values for keys; the highest precedence wins.
 import Foundation
 import FshLanguage
+import FshRuntime
 
 /// One resolution: the candidates offered by each source, in ascending precedence, and the
 /// configuration they make. `Configuration.resolve` is its only user.

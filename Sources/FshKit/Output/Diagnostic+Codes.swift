@@ -1,4 +1,5 @@
 import FshLanguage
+import FshRuntime
 
 /// The kinds of error of fsh's domains: the language knows none of them (a parse has no
 /// cluster), the runtime and its commands do. Stable, like the language's own.
@@ -7,14 +8,8 @@ extension Diagnostic.Code {
   public static let configuration: Self = "configuration"
   /// The control service answered with an error, or could not be reached.
   public static let cluster: Self = "cluster"
-  /// A dataset, node, profile or file that does not exist.
-  public static let notFound: Self = "not-found"
   /// A name or prefix that matches more than one thing.
   public static let ambiguous: Self = "ambiguous"
-  /// A local file or stream could not be read or written.
-  public static let io: Self = "io"
-  /// A wait gave up.
-  public static let timeout: Self = "timeout"
   /// A name or id that is taken (a second live dataset with a name, an id in use).
   public static let exists: Self = "exists"
   /// The configuration changed under a conditional request, or the server refused a conflict.

@@ -4,6 +4,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 /// How a session reaches the control service. One per session; `Session.connection`.
 package final class Connection: @unchecked Sendable {

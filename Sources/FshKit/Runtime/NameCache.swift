@@ -1,6 +1,7 @@
 // The names the last listing saw, kept by the session for completion (and refreshed by the
 // executable in the background).
 import Foundation
+import FshRuntime
 
 /// Dataset and node names for completion, replaced as a whole when a refresh finishes.
 package final class NameCache: @unchecked Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 extension Session {
   /// The client for the configured control service, built on first use and kept (one

@@ -3,6 +3,7 @@
 import Foundation
 import FshFiles
 import FshPKI
+import FshRuntime
 
 extension SessionEnvironment {
   /// The inputs of `Configuration.resolve`, read from this environment now.

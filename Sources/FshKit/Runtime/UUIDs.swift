@@ -1,3 +1,5 @@
+import FshRuntime
+
 /// UUID checks matching the API's schema (version 4 only).
 package enum UUIDs {
   package static func isV4(_ s: String) -> Bool {

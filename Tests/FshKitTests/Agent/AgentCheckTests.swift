@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 /// `agent check`: every agent.yml mistake from the reference is caught, with its fix.
 struct AgentCheckTests {

@@ -4,6 +4,7 @@ import Testing
 import Yams
 
 @testable import FshKit
+@testable import FshRuntime
 
 /// A host that answers `ask` from a script of answers and records the questions.
 final class AskingHost: SessionHost {

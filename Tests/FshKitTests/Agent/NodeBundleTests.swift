@@ -5,6 +5,7 @@ import FshTestSupport
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 /// `node bundle` against the sandbox's CA: distinct node identities the cluster accepts, the
 /// /etc/flocker layout and modes, and refusals.

@@ -3,6 +3,7 @@ import FshPKI
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 /// Certificate sets for the `certs` tests: CAs are made once (2048-bit keys), every test writes
 /// its own files into a fresh 0700 directory. Fixtures that cannot be made fail each test that

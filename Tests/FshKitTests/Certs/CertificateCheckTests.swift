@@ -8,6 +8,7 @@ import FshTestSupport
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 @Suite("certs check: offline")
 struct CertificateCheckTests {

@@ -7,6 +7,7 @@ import FshTestSupport
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 @Suite("certs commands", .blocking)
 struct CertsCommandTests {

@@ -10,6 +10,7 @@ import Testing
 @testable import FshJSON
 @testable import FshKit
 @testable import FshLanguage
+@testable import FshRuntime
 
 #if canImport(Glibc)
   import Glibc

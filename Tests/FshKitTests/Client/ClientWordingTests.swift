@@ -8,6 +8,7 @@ import Testing
 @testable import FshJSON
 @testable import FshKit
 @testable import FshLanguage
+@testable import FshRuntime
 
 @Suite("Client errors and certificates as fsh words them")
 struct ClientWordingTests {

@@ -8,6 +8,7 @@ import FshTestSupport
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 /// An in-process transport that offers a companion (another in-process transport on the same
 /// answers), recording which paths each one served.

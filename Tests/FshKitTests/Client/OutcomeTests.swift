@@ -9,6 +9,7 @@ import Testing
 
 @testable import FshClient
 @testable import FshKit
+@testable import FshRuntime
 
 @Suite("Client: outcomes under faults", .blocking)
 struct OutcomeTests {

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshKit
 import FshModel
+import FshRuntime
 import Testing
 
 /// A read-only session sends reads and nothing else, whatever its commands try.

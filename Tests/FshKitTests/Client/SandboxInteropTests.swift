@@ -10,6 +10,7 @@ import Testing
 @testable import FshJSON
 @testable import FshKit
 @testable import FshLanguage
+@testable import FshRuntime
 
 /// A started sandbox in a fresh temporary directory (2048-bit keys, fast convergence).
 final class RunningSandbox: @unchecked Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshKit
 import FshModel
+import FshRuntime
 import Testing
 
 /// The status model and `wait … deleted` against exactly scripted answers: what a churning or

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 struct CompletionTests {
   let dir: String

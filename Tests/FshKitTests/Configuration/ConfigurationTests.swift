@@ -1,6 +1,7 @@
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 /// Resolution is a pure function: every source is a plain dictionary here.
 struct ConfigurationTests {

@@ -3,6 +3,7 @@ import FshLanguage
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 struct EnvExportTests {
   func config(_ env: [String: String], dirs: [String: [String]] = [:]) -> Configuration {

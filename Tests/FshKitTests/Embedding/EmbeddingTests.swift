@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshKit
 import FshModel
+import FshRuntime
 import FshSandbox
 import FshTestSupport
 import Testing

@@ -8,6 +8,7 @@ import Testing
 @testable import FshJSON
 @testable import FshKit
 @testable import FshLanguage
+@testable import FshRuntime
 
 @Suite("Output: fast listing")
 struct FastListingTests {
@@ -155,7 +156,7 @@ struct FastListingTests {
     #expect(general.rows == nil)
     #expect(result.value == general.value, "\(command): the records differ")
     let formatters = [
-      Formatter(), Formatter(width: 100, color: true), Formatter(width: 40),
+      ResultFormatter(), ResultFormatter(width: 100, color: true), ResultFormatter(width: 40),
     ]
     for f in formatters {
       for format in [OutputFormat.table, .csv, .json] {
@@ -211,7 +212,7 @@ struct FastListingTests {
     let result = try #require(host.results.last)
     #expect(result.rows != nil)
     var text = ""
-    Formatter().stream(result, format: .csv) { text += $0 }
+    ResultFormatter().stream(result, format: .csv) { text += $0 }
     #expect(text.hasPrefix("dataset_id,name,"), "\(text.prefix(80).debugDescription)")
     #expect(text.hasSuffix("\n"))
     #expect(!text.unicodeScalars.contains("\r"), "\(text.prefix(200).debugDescription)")

@@ -3,6 +3,7 @@ import FshLanguage
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 /// Issue 17, point 8: at 60 columns `-l` keeps whole ids, paths are cut at a '/', and help
 /// and notes wrap at word boundaries.
@@ -19,7 +20,7 @@ struct NarrowTerminalTests {
   }
 
   @Test func longListingsKeepWholeIdsAt60Columns() {
-    let f = Formatter(width: 60, color: false)
+    let f = ResultFormatter(width: 60, color: false)
     let text = f.table(Datasets.columns(long: true), [Self.row("web-data-with-a-long-name")])
     let lines = text.split(separator: "\n")
     #expect(lines.count == 2)
@@ -33,7 +34,7 @@ struct NarrowTerminalTests {
   /// Issue 30: a cut cell keeps its start (an id or a path names what it is by its start)
   /// and fills its column: not padded past its text.
   @Test func aCutCellKeepsItsStartAndFillsItsColumn() {
-    let f = Formatter(width: 60, color: false)
+    let f = ResultFormatter(width: 60, color: false)
     #expect(f.truncate("/flocker/\(Self.id)/data", 20) == "/flocker/1f61f427-3…")
     #expect(f.truncate("one two three four five", 12) == "one two thr…")
     #expect(f.truncate("8dd91c7c (10.0.0.3)", 16) == "8dd91c7c (10.0.…")
@@ -73,7 +74,7 @@ struct NarrowTerminalTests {
   }
 
   @Test func unitsAreShownOneWayByKey() {
-    let f = Formatter(width: nil, color: false)
+    let f = ResultFormatter(width: nil, color: false)
     let lease = Value.record(Record([("name", "db"), ("expires", 600), ("size", .int(50 << 30))]))
     #expect(f.recordText(lease) == "name:    db\nexpires: 10m\nsize:    50G\n")
     let table = f.table(

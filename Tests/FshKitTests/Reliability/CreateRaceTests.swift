@@ -9,6 +9,7 @@ import FshTestSupport
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 @Suite("Reliability: create race", .blocking)
 struct ReliabilityCreateRaceTests {

@@ -11,6 +11,7 @@ import Testing
 @testable import FshJSON
 @testable import FshKit
 @testable import FshLanguage
+@testable import FshRuntime
 
 @Suite("Reliability: fuzzing")
 struct ReliabilityFuzzTests {
@@ -354,7 +355,7 @@ struct ReliabilityFuzzTests {
     }
     for r in host.results {
       for format in [OutputFormat.table, .json, .csv] {
-        let text = Formatter(width: 80).render(r, format: format)
+        let text = ResultFormatter(width: 80).render(r, format: format)
         #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" }, "\(text)")
       }
     }

@@ -11,6 +11,7 @@ import Testing
 @testable import FshJSON
 @testable import FshKit
 @testable import FshLanguage
+@testable import FshRuntime
 
 @Suite("Reliability: terminal safety", .blocking)
 struct ReliabilityTerminalSafetyTests {
@@ -56,7 +57,7 @@ struct ReliabilityTerminalSafetyTests {
         // Both widths, every time: 80 columns shrinks (and cuts) cells, none keeps them whole.
         for (color, width) in [(false, nil), (true, nil), (false, 80), (true, 80)] as [(Bool, Int?)]
         {
-          let text = Formatter(width: width, color: color).render(result, format: format)
+          let text = ResultFormatter(width: width, color: color).render(result, format: format)
           // Colour adds fsh's own SGR codes only: take them out, then nothing unsafe is left.
           // (CSV rows end in LF; a CRLF would be taken as a line end, not as an unsafe "\r".)
           let own = text.replacingOccurrences(of: "\u{1B}[1m", with: "")
@@ -134,12 +135,13 @@ struct ReliabilityTerminalSafetyTests {
   @Test func hugeValuesAreCutInTablesAndRecords() {
     let huge = String(repeating: "x", count: 1_000_000)
     let rows: [Value] = [.record(Record([("name", .string(huge)), ("size", .int(1))]))]
-    let f = Formatter(width: nil)
+    let f = ResultFormatter(width: nil)
     let table = f.table([Column("name", "NAME"), Column("size", "SIZE")], rows)
-    #expect(table.split(separator: "\n").allSatisfy { $0.count <= Formatter.maximumCellWidth + 10 })
+    #expect(
+      table.split(separator: "\n").allSatisfy { $0.count <= ResultFormatter.maximumCellWidth + 10 })
     #expect(table.contains("…"))
     let record = f.recordText(rows[0])
-    #expect(record.count < Formatter.maximumValueLength + 200)
+    #expect(record.count < ResultFormatter.maximumValueLength + 200)
     #expect(record.contains("(995904 more characters)"))
     // JSON is the lossless format.
     #expect(JSON.encode(rows[0]).count > 1_000_000)

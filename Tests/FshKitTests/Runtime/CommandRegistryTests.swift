@@ -2,28 +2,34 @@ import Foundation
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
-/// Each command lives in a file named by its words (`wait` in Commands/Dataset/WaitCommand.swift,
-/// `cluster add` in Commands/Cluster/ClusterAddCommand.swift), and every command type in
-/// Sources is in the standard table: a command cannot be written and left out.
+/// Each command lives in a file named by its words (`wait` in FshKit/Commands/Dataset/
+/// WaitCommand.swift, `echo` in FshRuntime/Commands/EchoCommand.swift), and every command type
+/// in Sources is in the standard table: a command cannot be written and left out.
 struct CommandRegistryTests {
-  static let commands = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Sources/FshKit/Commands")
+    .appendingPathComponent("Sources")
+  /// The language's commands (FshRuntime) and the Flocker library's (FshKit).
+  static let roots = ["FshRuntime/Commands", "FshKit/Commands"]
 
   /// The command types declared under Sources/FshKit/Commands, by file.
   static func declared() throws -> [(file: String, type: String)] {
     var out: [(String, String)] = []
-    let files = FileManager.default.enumerator(atPath: commands.path)?.compactMap { $0 as? String }
-    for f in files ?? [] where f.hasSuffix(".swift") {
-      let text = try String(contentsOf: commands.appendingPathComponent(f), encoding: .utf8)
-      for line in text.split(separator: "\n")
-      where line.contains("struct ")
-        && (line.contains(": DeclaredCommand {") || line.contains(": Command {"))
-      {
-        guard let r = line.range(of: "struct ") else { continue }
-        let name = line[r.upperBound...].prefix { $0 != ":" }
-        out.append((f, String(name)))
+    for root in roots {
+      let dir = sources.appendingPathComponent(root)
+      let files = FileManager.default.enumerator(atPath: dir.path)?.compactMap { $0 as? String }
+      for f in files ?? [] where f.hasSuffix(".swift") {
+        let text = try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8)
+        for line in text.split(separator: "\n")
+        where line.contains("struct ")
+          && (line.contains(": DeclaredCommand {") || line.contains(": Command {"))
+        {
+          guard let r = line.range(of: "struct ") else { continue }
+          let name = line[r.upperBound...].prefix { $0 != ":" }
+          out.append((root + "/" + f, String(name)))
+        }
       }
     }
     return out

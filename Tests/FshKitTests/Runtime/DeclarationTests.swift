@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 /// A session with its own configuration and state folders.
 private func privateSession(_ host: CollectingHost) -> Session {

@@ -4,6 +4,7 @@ import FshLanguage
 import Testing
 
 @testable import FshKit
+@testable import FshRuntime
 
 struct NoticedDetailsTests {
   func api(_ words: [String]) throws -> APICommand {

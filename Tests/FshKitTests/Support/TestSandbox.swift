@@ -1,6 +1,7 @@
 import Foundation
 import FshKit
 import FshLanguage
+import FshRuntime
 import FshSandbox
 import FshTestSupport
 import Testing
@@ -86,7 +87,7 @@ final class TextHost: SessionHost {
   var history: [String] = []
 
   func show(_ result: CommandResult, options: SessionOptions) {
-    output += Formatter(width: nil, color: false).render(result, format: options.output)
+    output += ResultFormatter(width: nil, color: false).render(result, format: options.output)
   }
   func report(_ diagnostic: Diagnostic) { warnings.append(diagnostic) }
   func confirm(_ question: String) -> Bool? { answer }

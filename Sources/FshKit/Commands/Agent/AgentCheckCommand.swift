@@ -1,6 +1,7 @@
 import Foundation
 import FshLanguage
 import FshPKI
+import FshRuntime
 
 struct AgentCheckCommand: DeclaredCommand {
   @Arg(.positional("FILE", "default /etc/flocker/agent.yml", completion: .file))

@@ -1,6 +1,7 @@
 import Foundation
 import FshLanguage
 import FshPKI
+import FshRuntime
 
 struct AgentInitCommand: DeclaredCommand {
   @Arg(AgentCommands.backend) var backend: String

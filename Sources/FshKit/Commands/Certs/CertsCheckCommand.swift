@@ -3,6 +3,7 @@ import FshClient
 import FshLanguage
 import FshModel
 import FshPKI
+import FshRuntime
 
 struct CertsCheckCommand: DeclaredCommand {
   @Arg(["--live"], "also connect: handshake, API call, node list, kubelet env") var live: Bool

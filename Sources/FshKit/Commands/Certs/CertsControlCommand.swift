@@ -3,6 +3,7 @@ import FshClient
 import FshLanguage
 import FshModel
 import FshPKI
+import FshRuntime
 
 struct CertsControlCommand: DeclaredCommand {
   @Arg(.positional("HOST", "the name or IP clients dial")) var host: CommandArgument

@@ -3,6 +3,7 @@ import FshClient
 import FshLanguage
 import FshModel
 import FshPKI
+import FshRuntime
 
 struct CertsInitCommand: DeclaredCommand {
   @Arg(.positional("NAME", "the cluster's name (the CA's CN)")) var name: CommandArgument

@@ -3,6 +3,7 @@ import FshClient
 import FshLanguage
 import FshModel
 import FshPKI
+import FshRuntime
 
 struct CertsNodeCommand: DeclaredCommand {
   @Arg(.caDir) var caDir: CommandArgument?

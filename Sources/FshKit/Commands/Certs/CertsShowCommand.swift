@@ -3,6 +3,7 @@ import FshClient
 import FshLanguage
 import FshModel
 import FshPKI
+import FshRuntime
 
 struct CertsShowCommand: DeclaredCommand {
   @Arg(.positional("FILE", "a PEM certificate or key", completion: .file))
@@ -50,7 +51,7 @@ struct CertsShowCommand: DeclaredCommand {
     }
     let records = certificates.map { Self.record($0, path: path) }
     if records.count == 1 { return CommandResult(records[0], .record) }
-    let f2 = Formatter()
+    let f2 = ResultFormatter()
     let text2 = records.enumerated().map { i, r in
       "# certificate \(i + 1) of \(records.count)\n" + f2.recordText(r)
     }.joined(separator: "\n")

@@ -3,6 +3,7 @@ import FshClient
 import FshLanguage
 import FshModel
 import FshPKI
+import FshRuntime
 
 struct CertsUserCommand: DeclaredCommand {
   @Arg(.positional("NAME", "the user name (CN user-NAME)")) var name: CommandArgument

@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 struct ClusterAddCommand: DeclaredCommand {
   @Arg(.positional("NAME", "the profile's name (letters, digits, - _ .)"))

@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 struct ClusterRemoveCommand: DeclaredCommand {
   @Arg(.positional("NAME", "a profile from `clusters`", completion: .cluster))

@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 struct ClustersCommand: DeclaredCommand {
   static let help = CommandHelp(

@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 struct UseCommand: DeclaredCommand {
   @Arg(.word("cluster", "reads well; changes nothing")) var clusterWord: Bool

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 struct CreateCommand: DeclaredCommand {
   @Arg(.positional("NAME", "stored as metadata 'name' (Kubernetes finds datasets by it)"))

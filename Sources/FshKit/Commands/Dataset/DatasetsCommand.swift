@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 struct DatasetsCommand: DeclaredCommand {
   @Arg(.keyword("status", "STATUS")) var status: DatasetStatus?

@@ -1,6 +1,7 @@
 import Foundation
 import FshClient
 import FshModel
+import FshRuntime
 
 /// `explain DATASET`: desired and actual side by side, then a checklist of what keeps them
 /// apart, in the style of `certs check`.

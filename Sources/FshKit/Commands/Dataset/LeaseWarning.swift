@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 extension Datasets {
   /// After a move or destroy: when a lease keeps the mounted volume where it is, says so at

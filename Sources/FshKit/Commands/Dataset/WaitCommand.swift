@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 struct WaitCommand: DeclaredCommand {
   @Arg(.dataset) var ref: DatasetRef

@@ -1,5 +1,6 @@
 import Foundation
 import FshLanguage
+import FshRuntime
 
 struct EnvExportCommand: DeclaredCommand {
   @Arg(.option(["--for"], "CONSUMER", "kubernetes (default), kube-deploy or flockerctl"))

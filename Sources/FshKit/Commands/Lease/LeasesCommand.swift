@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 struct LeasesCommand: DeclaredCommand {
   @Arg(["--long", "-l"], "full dataset and node ids") var long: Bool

@@ -1,6 +1,7 @@
 import Foundation
 import FshLanguage
 import FshPKI
+import FshRuntime
 
 struct NodeBundleCommand: DeclaredCommand {
   @Arg(.positional("NAME", "the node's name (its host name): one bundle per name"))

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 struct NodesCommand: DeclaredCommand {
   @Arg(["--long", "-l"], "full node ids") var long: Bool

@@ -2,6 +2,7 @@ import Foundation
 import FshClient
 import FshLanguage
 import FshModel
+import FshRuntime
 
 struct APICommand: DeclaredCommand {
   enum Method: String, ChoiceValue { case GET, POST, DELETE }

@@ -11,6 +11,7 @@ import FshTestSupport
 @testable import FshJSON
 @testable import FshKit
 @testable import FshLanguage
+@testable import FshRuntime
 
 /// Certificates made the flocker-ca way (enough of it for the client): a cluster CA, a control
 /// certificate with SAN DNS:control-service + IP:127.0.0.1, user and node certificates, and an

@@ -2,6 +2,7 @@ import FshModel
 
 @testable import FshClient
 @testable import FshKit
+@testable import FshRuntime
 
 extension FlockerClient {
   /// Sends a request as the typed endpoints do: a non-2xx answer throws the client's error (the

@@ -6,6 +6,7 @@ import FshClient
 // `eval "$(fsh sandbox serve …)"`'s output is all it needs. Usage: embed-demo [SCRIPT-TEXT]
 import FshKit
 import FshModel
+import FshRuntime
 
 /// A command of this program: `capacity [on NODE]` adds up the configured size of datasets.
 struct Capacity: DeclaredCommand {
@@ -51,7 +52,7 @@ let outcome = session.run(script, name: "<embed-demo>")
 
 // Structured results: nothing was printed by the library; this program decides.
 for result in host.results {
-  print(Formatter().render(result, format: .table), terminator: "")
+  print(ResultFormatter().render(result, format: .table), terminator: "")
 }
 for value in outcome.values {
   if case .record(let r) = value, r["datasets"] != nil {

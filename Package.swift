@@ -128,6 +128,7 @@ let package = Package(
     // drive it with); FshKitTests holds the session, the commands and the golden scripts.
     .testTarget(name: "FshLanguageTests", dependencies: ["FshLanguage"]),
     .testTarget(name: "FshJSONTests", dependencies: ["FshJSON"]),
+    .testTarget(name: "FshModelTests", dependencies: ["FshModel"]),
     .testTarget(name: "FshRuntimeTests", dependencies: ["FshRuntime", "FshLanguage"]),
     .testTarget(name: "FshFilesTests", dependencies: ["FshFiles"]),
     .testTarget(name: "FshPKITests", dependencies: ["FshPKI", "FshTestSupport"]),

@@ -1,8 +1,9 @@
+import Foundation
+import FshLanguage
+
 /// What a word of a command completes with: an open set of named sources. The generic runtime
 /// knows only `none`, `file`, `command` and fixed `values`; a program's commands define their
 /// own (fsh's dataset and node names live beside the Flocker commands).
-
-import FshLanguage
 
 public struct CompletionKind: Sendable, Equatable {
   /// The source's name, for equality and for tests: `dataset`, `file`, `values`.
@@ -70,7 +71,12 @@ public struct Parameter: Sendable {
     set { makeSummary = { newValue } }
   }
   private var makeSummary: @Sendable () -> String
-  package var completion: CompletionKind
+  /// How its value completes: the given kind, or its choices.
+  package var completion: CompletionKind {
+    get { choices.map { CompletionKind.values($0) } ?? explicitCompletion ?? .none }
+    set { explicitCompletion = newValue }
+  }
+  private var explicitCompletion: CompletionKind?
   package var isOptional: Bool
   /// A positional that takes every remaining word, or a keyword that takes the words after it
   /// up to the next keyword or option (`meta K=V …`).
@@ -78,7 +84,12 @@ public struct Parameter: Sendable {
   /// The only accepted values (matched ignoring case); nil accepts any.
   package var choices: [String]?
   /// How messages name the value: `invalid timeout '3x'`. Default: the value name, lowercased.
-  package var label: String
+  /// (Made when read: a command's parameters are declared each time it is made.)
+  package var label: String {
+    get { explicitLabel ?? valueName?.lowercased() ?? names.first ?? "" }
+    set { explicitLabel = newValue }
+  }
+  private var explicitLabel: String?
   /// A positional given exactly when the optional one before it is: `set [NAME VALUE]`.
   package var pairsWithPrevious = false
   /// An option whose value may be left out: `--node [DIR]`.
@@ -96,11 +107,11 @@ public struct Parameter: Sendable {
     self.names = names
     self.valueName = valueName
     self.makeSummary = summary
-    self.completion = choices.map { CompletionKind.values($0) } ?? completion
+    self.explicitCompletion = completion == .none ? nil : completion
     self.isOptional = optional
     self.repeats = repeats
     self.choices = choices
-    self.label = label ?? valueName?.lowercased() ?? names.first ?? ""
+    self.explicitLabel = label
   }
 
   /// A positional argument: `NAME`.
@@ -211,7 +222,13 @@ public struct CommandHelp: Sendable {
   /// One line, lowercase start is fine: shown in command lists.
   public var summary: String
   /// Everything it takes, in usage order.
-  public var parameters: [Parameter]
+  public var parameters: [Parameter] {
+    get { parameterList.value }
+    set { parameterList = ParameterList { newValue } }
+  }
+  /// Made when first read: a `DeclaredCommand` collects its properties' declarations then, not
+  /// when the command table is built at start-up.
+  private var parameterList: ParameterList
   /// The paragraphs under the usage. Made when read, not when the command table is built:
   /// the table reads every command's help at start-up, and a discussion that spells out a
   /// table (`set`'s options, the agent backends) made each one-shot `fsh -c` pay for it.
@@ -228,7 +245,8 @@ public struct CommandHelp: Sendable {
   public var unexpected: (@Sendable (CommandArgument) -> Diagnostic?)?
 
   public init(
-    _ path: [String], aliases: [[String]] = [], summary: String, parameters: [Parameter] = [],
+    _ path: [String], aliases: [[String]] = [], summary: String,
+    parameters: @autoclosure @escaping @Sendable () -> [Parameter] = [],
     unexpected: (@Sendable (CommandArgument) -> Diagnostic?)? = nil,
     discussion: @autoclosure @escaping @Sendable () -> String? = nil,
     examples: [String] = [], hidden: Bool = false
@@ -236,7 +254,7 @@ public struct CommandHelp: Sendable {
     self.path = path
     self.aliases = aliases
     self.summary = summary
-    self.parameters = parameters
+    self.parameterList = ParameterList(parameters)
     self.makeDiscussion = discussion
     self.examples = examples
     self.hidden = hidden
@@ -286,4 +304,22 @@ public enum GlobalOptions {
     let names = OutputFormat.allCases.map { $0.rawValue }
     return names.dropLast().joined(separator: ", ") + " or " + names.last!
   }()
+}
+
+/// A command's parameters, made once on first read.
+private final class ParameterList: @unchecked Sendable {
+  private let make: @Sendable () -> [Parameter]
+  private var made: [Parameter]?
+  private let lock = NSLock()
+
+  init(_ make: @escaping @Sendable () -> [Parameter]) { self.make = make }
+
+  var value: [Parameter] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let made { return made }
+    let m = make()
+    made = m
+    return m
+  }
 }

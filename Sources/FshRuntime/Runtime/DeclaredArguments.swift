@@ -91,7 +91,6 @@ extension Param where Value: ChoiceValue {
   fileprivate func choosing() -> Param {
     var p = self
     p.parameter.choices = Value.choices
-    p.parameter.completion = .values(Value.choices)
     return p
   }
 
@@ -231,15 +230,20 @@ extension DeclaredCommand {
   public mutating func validate(_ arguments: Arguments) throws {}
 
   public init(arguments: inout Arguments) throws {
-    let binding = ParameterBinding(arguments)
-    self = binding.bind { Self() }
-    if let error = binding.error { throw error }
+    var error: (any Error)?
+    self = withUnsafePointer(to: &arguments) { a in
+      var binding = ParameterBinding(arguments: a)
+      let made = binding.bind { Self() }
+      error = binding.error
+      return made
+    }
+    if let error { throw error }
     try validate(arguments)
   }
 
   /// The parameters the properties declare, in order: what `CommandHelp(parameters:)` takes.
   public static var declared: [Parameter] {
-    let binding = ParameterBinding(nil)
+    var binding = ParameterBinding(arguments: nil)
     _ = binding.bind { Self() }
     return binding.parameters
   }
@@ -247,14 +251,15 @@ extension DeclaredCommand {
 
 /// While a declared command is made, what its properties read from: the arguments (reading) or
 /// nothing (collecting the declarations). Per thread: sessions on other threads make commands
-/// at the same time, and a property wrapper's initializer takes no context of its own.
-package final class ParameterBinding {
-  private let arguments: Arguments?
+/// at the same time, and a property wrapper's initializer takes no context of its own. It lives
+/// on the stack of the one making the command (making a command allocates nothing for it).
+struct ParameterBinding {
+  private let arguments: UnsafePointer<Arguments>?
   private(set) var parameters: [Parameter] = []
   /// The first value that failed to parse (the others are left unset).
   private(set) var error: (any Error)?
 
-  package init(_ arguments: Arguments?) { self.arguments = arguments }
+  init(arguments: UnsafePointer<Arguments>?) { self.arguments = arguments }
 
   private static let key: pthread_key_t = {
     var k = pthread_key_t()
@@ -262,28 +267,40 @@ package final class ParameterBinding {
     return k
   }()
 
-  package func bind<C>(_ make: () -> C) -> C {
-    let previous = pthread_getspecific(Self.key)
-    pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
-    defer { pthread_setspecific(Self.key, previous) }
-    return withExtendedLifetime(self) { make() }
+  mutating func bind<C>(_ make: () -> C) -> C {
+    withUnsafeMutablePointer(to: &self) { me in
+      let previous = pthread_getspecific(Self.key)
+      pthread_setspecific(Self.key, me)
+      defer { pthread_setspecific(Self.key, previous) }
+      return make()
+    }
   }
 
   /// The value a property reads through `read`, or nil while collecting (or after an error).
-  package static func take<V>(_ p: Parameter, _ read: (Arguments) throws -> V) -> V? {
-    take([p], read)
-  }
-
-  package static func take<V>(_ ps: [Parameter], _ read: (Arguments) throws -> V) -> V? {
+  static func take<V>(_ p: Parameter, _ read: (Arguments) throws -> V) -> V? {
     guard let raw = pthread_getspecific(key) else { return nil }
-    let b = Unmanaged<ParameterBinding>.fromOpaque(raw).takeUnretainedValue()
-    guard let arguments = b.arguments else {
-      b.parameters += ps
+    let b = raw.assumingMemoryBound(to: ParameterBinding.self)
+    guard let arguments = b.pointee.arguments else {
+      b.pointee.parameters.append(p)
       return nil
     }
-    guard b.error == nil else { return nil }
-    do { return try read(arguments) } catch {
-      b.error = error
+    guard b.pointee.error == nil else { return nil }
+    do { return try read(arguments.pointee) } catch {
+      b.pointee.error = error
+      return nil
+    }
+  }
+
+  static func take<V>(_ ps: [Parameter], _ read: (Arguments) throws -> V) -> V? {
+    guard let raw = pthread_getspecific(key) else { return nil }
+    let b = raw.assumingMemoryBound(to: ParameterBinding.self)
+    guard let arguments = b.pointee.arguments else {
+      b.pointee.parameters += ps
+      return nil
+    }
+    guard b.pointee.error == nil else { return nil }
+    do { return try read(arguments.pointee) } catch {
+      b.pointee.error = error
       return nil
     }
   }

@@ -5,39 +5,71 @@ import FshModel
 import FshRuntime
 import Yams
 
-/// A named cluster profile: how to reach one control service.
+/// A named cluster profile: how to reach one control service. It holds a value per
+/// configuration key (the settings table: a new key needs nothing here), written in the file
+/// under the key's name (`port` as a number).
 package struct Profile: Codable, Equatable, Sendable {
-  package var host: String?
-  package var port: Int?
-  package var certs: String?
-  package var user: String?
-  package var ca: String?
-  package var cert: String?
-  package var key: String?
+  private var values: [ConfigKey: String] = [:]
 
   package init() {}
 
   package subscript(key: ConfigKey) -> String? {
-    get {
-      switch key {
-      case .host: return host
-      case .port: return port.map(String.init)
-      case .certs: return certs
-      case .user: return user
-      case .ca: return ca
-      case .cert: return cert
-      case .key: return self.key
+    get { values[key] }
+    set {
+      if key == .port {
+        values[key] = newValue.flatMap(Int.init).map(String.init)
+      } else {
+        values[key] = newValue
       }
     }
-    set {
-      switch key {
-      case .host: host = newValue
-      case .port: port = newValue.flatMap(Int.init)
-      case .certs: certs = newValue
-      case .user: user = newValue
-      case .ca: ca = newValue
-      case .cert: cert = newValue
-      case .key: self.key = newValue
+  }
+
+  package var host: String? {
+    get { self[.host] }
+    set { self[.host] = newValue }
+  }
+  package var port: Int? {
+    get { self[.port].flatMap(Int.init) }
+    set { self[.port] = newValue.map(String.init) }
+  }
+  package var certs: String? {
+    get { self[.certs] }
+    set { self[.certs] = newValue }
+  }
+  package var user: String? {
+    get { self[.user] }
+    set { self[.user] = newValue }
+  }
+  package var ca: String? { self[.ca] }
+
+  private struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  package init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: Key.self)
+    for key in ConfigKey.allCases {
+      let k = Key(stringValue: key.rawValue)
+      if key == .port {
+        values[key] = try c.decodeIfPresent(Int.self, forKey: k).map(String.init)
+      } else {
+        values[key] = try c.decodeIfPresent(String.self, forKey: k)
+      }
+    }
+  }
+
+  package func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: Key.self)
+    for key in ConfigKey.allCases {
+      guard let v = values[key] else { continue }
+      let k = Key(stringValue: key.rawValue)
+      if key == .port, let n = Int(v) {
+        try c.encode(n, forKey: k)
+      } else {
+        try c.encode(v, forKey: k)
       }
     }
   }

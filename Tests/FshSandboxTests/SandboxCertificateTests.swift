@@ -19,7 +19,7 @@ struct SandboxCertificateTests {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let ca = try Self.ca
     #expect(ca.version == .v1)
-    try writeCredentialFiles(try ca.credential, directory: directory)
+    try writeCredentialFiles(ca.credential, directory: directory)
     try writeCredentialFiles(
       try ca.issueControl(hostname: "127.0.0.1", keyBits: 2048), directory: directory,
       name: "control-service")

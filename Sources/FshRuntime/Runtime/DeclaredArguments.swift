@@ -57,7 +57,7 @@ public struct Param<Value>: Sendable {
 }
 
 extension Param where Value: ArgumentValue {
-  public init(_ parameter: Parameter) { self.init(parameter, parse: Value.parse) }
+  public init(_ parameter: Parameter) { self.init(parameter) { try Value.parse($0, as: $1) } }
 
   /// A positional argument: `NAME`.
   public static func positional(

@@ -20,173 +20,109 @@ struct SandboxCommand: ParsableCommand {
       discussion:
         "Prints the variables another terminal needs to reach it (`eval` them, then run fsh).")
 
-    @Option(help: "Port to listen on (0 picks a free one).") var port = 4523
-    @Option(help: "State directory: certificates and the persisted configuration.") var dir: String?
-    @Option(help: "Number of simulated nodes.") var nodes = 3
-    @Option(
-      help: ArgumentHelp(
-        "Seconds an agent step takes with --pace fixed.", valueName: "seconds"))
-    var delay = 0.5
-    @Option(
-      help: ArgumentHelp(
-        "The agents' timing: 'fixed' (--delay a step) or 'upstream' (Flocker's: steps of "
-          + "seconds, back-off 0.1, 0.4, 1.6, 6.4 then 10 s, a 3 s poll, 60 s idle sleeps; "
-          + "scaled by --pace-scale).", valueName: "fixed|upstream"))
-    var pace = "fixed"
-    @Option(
-      help: ArgumentHelp(
-        "Multiplies every duration of --pace upstream (0.02 for tests).", valueName: "factor"))
-    var paceScale = 1.0
-    @Option(
-      help: ArgumentHelp(
-        "Seconds a stopped agent's node and mounted volumes stay in the state (Flocker: 120).",
-        valueName: "seconds"))
-    var stateExpiry = 120.0
-    @Option(
-      help: ArgumentHelp(
-        "The backend's largest volume: larger datasets are never created (logged), never "
-          + "reported.", valueName: "bytes"))
-    var maxVolumeSize: Int64?
-    @Flag(
-      help: ArgumentHelp(
-        "Kinder than Flocker: every unmounted volume always listed in the state (Flocker lists "
-          + "an attached, unmounted one only until another node reports)."))
-    var kindReports = false
-    @Option(
-      help: ArgumentHelp(
-        "Create this many named datasets (seed-00001 …) at start, already attached.",
-        valueName: "n"))
-    var datasets = 0
-    @Option(help: .hidden) var seed: Int?
-    @Option(help: "RSA key size of generated certificates (flocker-ca uses 4096).") var keyBits =
-      4096
-    @Option(help: ArgumentHelp("Seconds added to every response.", valueName: "seconds"))
-    var latency = 0.0
-    @Option(help: ArgumentHelp("Answer every Nth request with a 500.", valueName: "n"))
-    var failEvery = 0
-    @Option(help: ArgumentHelp("Drop every Nth connection without answering.", valueName: "n"))
-    var dropEvery = 0
-    @Option(
-      help: ArgumentHelp(
-        "Fail this share of requests at random (0 to 1): a third answered 500, a third dropped "
-          + "unanswered, a third carried out and then dropped (the answer lost).",
-        valueName: "rate"))
-    var faultRate = 0.0
-    @Option(
-      help: ArgumentHelp(
-        "Churn the state list (shuffled, a stale duplicate or a missing entry now and then), "
-          + "seeded so a run can be replayed.", valueName: "seed"))
-    var churn: UInt64?
-    @Option(
-      help: ArgumentHelp(
-        "Serve a copy of this cluster profile ('.' for the current configuration) instead of a new sandbox: its datasets, nodes, leases and state, read with GET requests only.",
-        valueName: "cluster"))
-    var from: String?
+    // Its options are one table (SandboxServeOption.all, in FshSandboxProtocol), read by
+    // `SandboxServe.main`, which main.swift calls before ArgumentParser sees `serve`: this type
+    // only names the subcommand in `fsh sandbox --help`.
+    func run() throws { try SandboxServe.serve(SandboxServeOption.parse([])) }
+  }
+}
 
-    func run() throws {
-      let env = SessionEnvironment.current()
-      var start = SandboxStart(
-        directory: dir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? env
-          .stateDirectory + (from == nil ? "/sandbox" : "/sandbox-copy"),
-        waitForAgents: true)
-      start.port = port
-      start.nodeCount = nodes
-      start.convergenceDelay = delay
-      if let seed {
-        // `--seed` was the old name; a seed is a random seed everywhere else.
-        FileHandle.standardError.write(
-          Data("fsh: '--seed N' is now '--datasets N'\n".utf8))
-        start.seedDatasets = seed
-      } else {
-        start.seedDatasets = datasets
+/// `fsh sandbox serve [OPTIONS]`: the options from `SandboxServeOption.all`.
+enum SandboxServe {
+  static func main(_ arguments: [String]) -> Never {
+    do {
+      let request = try SandboxServeOption.parse(arguments)
+      if request.showHelp {
+        print(SandboxServeOption.helpText, terminator: "")
+        exit(0)
       }
-      guard (0...1).contains(faultRate) else {
-        throw ValidationError("--fault-rate takes a share from 0 to 1, such as 0.3")
-      }
-      start.faultRate = faultRate
-      start.keyBits = keyBits
-      start.latency = latency
-      start.failEvery = failEvery
-      start.dropEvery = dropEvery
-      start.churnSeed = churn
-      guard pace == "fixed" || pace == "upstream" else {
-        throw ValidationError("--pace takes 'fixed' or 'upstream', not '\(pace)'")
-      }
-      guard paceScale >= 0, paceScale.isFinite else {
-        throw ValidationError("--pace-scale takes a factor of 0 or more")
-      }
-      start.pace = pace
-      start.paceScale = paceScale
-      start.stateExpiry = stateExpiry
-      start.maxVolumeSize = maxVolumeSize
-      start.kindReports = kindReports
-      start.ownerPID = getpid()
-      start.ownerCommand = "fsh sandbox serve --dir \(start.directory)"
-      var what = "sandbox control service"
-      if let from {
-        // A copy of a real cluster: read it (GETs only), then serve the copy.
-        var source = env
-        if from != "." { source.cluster = from }
-        let reader = Session(environment: source)
-        do {
-          let snapshot = try Rehearsal.snapshot(reader)
-          start.seed = snapshot.seed
-          start.persist = false
-          what = "copy of cluster '\(snapshot.label)' (\(snapshot.seed.datasets.count) datasets)"
-        } catch let d as Diagnostic {
-          throw ValidationError(
-            "cannot read cluster '\(from)': \(d.message)"
-              + d.notes.map { "\n  note: \($0)" }.joined())
-        }
-      }
-      // Serve until SIGINT or SIGTERM (the child ignores SIGINT: fsh stops it in order).
-      signal(SIGPIPE, SIG_IGN)
-      let done = DispatchSemaphore(value: 0)
-      let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-        signal(sig, SIG_IGN)
-        let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        s.setEventHandler { done.signal() }
-        s.resume()
-        return s
-      }
-      let server: SandboxProcess
-      do {
-        server = try SandboxProcess(start)
-      } catch {
-        throw ValidationError("cannot start the sandbox: \(error)")
-      }
-      var senv = env
-      senv.flags = [
-        .host: "127.0.0.1", .port: String(server.port), .certs: server.certificatesDirectory,
-        .user: server.userName,
-      ]
-      senv.cluster = nil
-      let session = Session(environment: senv)
-      let export = try EnvExport.variables(for: .kubernetes, from: session.configuration)
-      var text =
-        "# \(what) on 127.0.0.1:\(server.port), \(server.nodeCount) nodes, state in \(start.directory)\n"
-      text +=
-        "# in another terminal: eval these lines, then run fsh (Ctrl-C here stops the sandbox)\n"
-      for (k, v) in export.variables { text += "export \(k)=\(shellQuote(v))\n" }
-      print(text, terminator: "")
-      fflush(stdout)
-      // Or until the child ends on its own, which is a failure to report.
-      let gone = Gone()
-      Thread.detachNewThread {
-        server.waitUntilGone()
-        gone.set()
-        done.signal()
-      }
-      done.wait()
-      sources.forEach { $0.cancel() }
-      let endedByItself = gone.value
-      let how = server.stopAndDescribe()
-      if endedByItself {
-        throw ValidationError("the sandbox (\(sandboxExecutableName)) stopped: it \(how)")
-      }
+      try serve(request)
+      exit(0)
+    } catch let e as SandboxServeError {
+      FileHandle.standardError.write(Data("Error: \(e.description)\n".utf8))
+      exit(ExitStatus.usage)
+    } catch {
+      FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+      exit(1)
     }
   }
 
+  static func serve(_ request: SandboxServeRequest) throws {
+    let env = SessionEnvironment.current()
+    let from = request.from
+    var start = request.start
+    start.directory =
+      request.directory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+      ?? env.stateDirectory + (from == nil ? "/sandbox" : "/sandbox-copy")
+    for notice in request.notices { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
+    start.ownerPID = getpid()
+    start.ownerCommand = "fsh sandbox serve --dir \(start.directory)"
+    var what = "sandbox control service"
+    if let from {
+      // A copy of a real cluster: read it (GETs only), then serve the copy.
+      var source = env
+      if from != "." { source.cluster = from }
+      let reader = Session(environment: source)
+      do {
+        let snapshot = try Rehearsal.snapshot(reader)
+        start.seed = snapshot.seed
+        start.persist = false
+        what = "copy of cluster '\(snapshot.label)' (\(snapshot.seed.datasets.count) datasets)"
+      } catch let d as Diagnostic {
+        throw ValidationError(
+          "cannot read cluster '\(from)': \(d.message)"
+            + d.notes.map { "\n  note: \($0)" }.joined())
+      }
+    }
+    // Serve until SIGINT or SIGTERM (the child ignores SIGINT: fsh stops it in order).
+    signal(SIGPIPE, SIG_IGN)
+    let done = DispatchSemaphore(value: 0)
+    let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+      signal(sig, SIG_IGN)
+      let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+      s.setEventHandler { done.signal() }
+      s.resume()
+      return s
+    }
+    let server: SandboxProcess
+    do {
+      server = try SandboxProcess(start)
+    } catch {
+      throw ValidationError("cannot start the sandbox: \(error)")
+    }
+    var senv = env
+    senv.flags = [
+      .host: "127.0.0.1", .port: String(server.port), .certs: server.certificatesDirectory,
+      .user: server.userName,
+    ]
+    senv.cluster = nil
+    let session = Session(environment: senv)
+    let export = try EnvExport.variables(for: .kubernetes, from: session.configuration)
+    var text =
+      "# \(what) on 127.0.0.1:\(server.port), \(server.nodeCount) nodes, state in \(start.directory)\n"
+    text +=
+      "# in another terminal: eval these lines, then run fsh (Ctrl-C here stops the sandbox)\n"
+    for (k, v) in export.variables { text += "export \(k)=\(shellQuote(v))\n" }
+    print(text, terminator: "")
+    fflush(stdout)
+    // Or until the child ends on its own, which is a failure to report.
+    let gone = SandboxCommand.Gone()
+    Thread.detachNewThread {
+      server.waitUntilGone()
+      gone.set()
+      done.signal()
+    }
+    done.wait()
+    sources.forEach { $0.cancel() }
+    let endedByItself = gone.value
+    let how = server.stopAndDescribe()
+    if endedByItself {
+      throw SandboxServeError("the sandbox (\(sandboxExecutableName)) stopped: it \(how)")
+    }
+  }
+}
+
+extension SandboxCommand {
   /// Whether the served child ended by itself (set from its watching thread).
   final class Gone: @unchecked Sendable {
     private let lock = NSLock()

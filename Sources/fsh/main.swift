@@ -10,6 +10,8 @@ import FshRuntime
 CurlTransport.initializeLibrary()
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
+case "sandbox" where arguments.dropFirst().first == "serve":
+  SandboxServe.main(Array(arguments.dropFirst(2)))
 case "sandbox": SandboxCommand.main(Array(arguments.dropFirst()))
 case "complete": CompleteCommand.main(Array(arguments.dropFirst()))
 default: ShellLaunch.main(arguments)

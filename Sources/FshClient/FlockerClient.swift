@@ -293,15 +293,13 @@ public final class FlockerClient {
     _ response: HTTPResponse, request: HTTPRequest, hints: [Int: String]
   ) -> ClientError {
     let status = response.status
-    let json = try? JSONSerialization.jsonObject(
-      with: Data(response.body), options: [.fragmentsAllowed])
-    let object = json as? [String: Any]
-    let description = object?["description"] as? String
-    let errors = (object?["errors"] as? [Any])?.map { ($0 as? String) ?? "\($0)" } ?? []
+    let body = try? JSONParser.decode(ErrorBody.self, from: response.body)
+    let description = body?.description
+    let errors = body?.errors ?? []
     let where_ = "'\(request.summary)', HTTP \(status)"
 
     if (500..<600).contains(status) {
-      if let incident = json as? String {
+      if let incident = body?.incident {
         return ClientError(
           .serverError,
           "the control service failed on \(where_) (incident '\(incident)'); see its log "
@@ -346,5 +344,54 @@ public final class FlockerClient {
     }
     return ClientError(
       .http, message, status: status, description: description, errors: errors)
+  }
+}
+
+/// An error answer's body, read with FshJSON: Flocker's `{"description": …, "errors": […]}`
+/// (Twisted's schema errors list strings; anything else in the list is kept as its JSON
+/// scalar's text), or a bare JSON string (the incident id of a 500).
+struct ErrorBody: JSONPullDecodable {
+  var description: String?
+  var errors: [String] = []
+  var incident: String?
+
+  init(json r: inout JSONParser) throws {
+    r.skipSpace()
+    guard r.i < r.bytes.count else { return }
+    switch r.bytes[r.i] {
+    case UInt8(ascii: "\""):
+      incident = try r.parseString()
+    case UInt8(ascii: "{"):
+      var description: String?
+      var errors: [String] = []
+      try r.object { r, key in
+        switch key {
+        case "description":
+          if case .string(let s) = try r.scalar() { description = s }
+        case "errors":
+          r.skipSpace()
+          if r.i < r.bytes.count, r.bytes[r.i] == UInt8(ascii: "[") {
+            try r.elements { r in
+              switch try r.scalar() {
+              case .string(let s): errors.append(s)
+              case .number(.int(let n)): errors.append(String(n))
+              case .number(.double(let d)): errors.append(String(d))
+              case .bool(let b): errors.append(String(b))
+              case .null: errors.append("null")
+              case .object: errors.append("{…}")
+              case .array: errors.append("[…]")
+              }
+            }
+          } else {
+            _ = try r.scalar()
+          }
+        default: _ = try r.scalar()
+        }
+      }
+      self.description = description
+      self.errors = errors
+    default:
+      _ = try r.scalar()
+    }
   }
 }

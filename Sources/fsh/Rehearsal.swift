@@ -59,25 +59,23 @@ enum Rehearsal {
         searchFrom = end
       }
     }
-    guard
-      let items = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]
-    else { return nil }
+    guard let items = Value.json(Data(text.utf8))?.listValue else { return nil }
     var datasets: [SandboxCopySeed.Dataset] = []
     for item in items {
-      guard let id = item["dataset_id"] as? String else { return nil }
-      var size = item["maximum_size"] as? Int
+      guard let id = item["dataset_id"]?.stringValue else { return nil }
+      var size = item["maximum_size"]?.intValue
       var hugeSize: String?
       if let value = size, value < 0, -1 - value < huge.count {
         hugeSize = huge[-1 - value]
         size = nil
       }
-      let metadata = (item["metadata"] as? [String: Any] ?? [:]).compactMap { key, value in
-        (value as? String).map { SandboxCopySeed.Metadata(key: key, value: $0) }
+      let metadata = (item["metadata"]?.recordValue?.fields ?? []).compactMap { key, value in
+        value.stringValue.map { SandboxCopySeed.Metadata(key: key, value: $0) }
       }.sorted { $0.key < $1.key }
       datasets.append(
         SandboxCopySeed.Dataset(
-          id: id, primary: item["primary"] as? String ?? "", maximumSize: size,
-          metadata: metadata, deleted: item["deleted"] as? Bool ?? false, hugeSize: hugeSize))
+          id: id, primary: item["primary"]?.stringValue ?? "", maximumSize: size,
+          metadata: metadata, deleted: item["deleted"]?.boolValue ?? false, hugeSize: hugeSize))
     }
     return (datasets, response.header("X-Configuration-Tag"))
   }
@@ -89,11 +87,11 @@ enum Rehearsal {
       let response = try? client.transport.perform(
         HTTPRequest(method: "GET", path: "/sandbox/agents")),
       response.status == 200,
-      let items = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]
+      let items = Value.json(Data(response.body))?.listValue
     else { return [:] }
     var eras: [String: String] = [:]
     for item in items {
-      if let uuid = item["uuid"] as? String, let era = item["era"] as? String {
+      if let uuid = item["uuid"]?.stringValue, let era = item["era"]?.stringValue {
         eras[uuid.lowercased()] = era
       }
     }

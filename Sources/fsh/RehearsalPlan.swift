@@ -35,9 +35,7 @@ struct Plan {
 
   // MARK: Reading
 
-  static func json(_ bytes: Data) -> Any? {
-    try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])
-  }
+  static func json(_ bytes: Data) -> Value? { Value.json(bytes) }
 
   /// Reads the copy's configuration through `get` (the body of a GET of a path, answered by
   /// the copy outside TLS: no request is logged as the script's).
@@ -46,25 +44,25 @@ struct Plan {
     let leases = json(try get("/v1/configuration/leases"))
     let state = json(try get("/v1/state/datasets"))
     let nodes = json(try get("/v1/state/nodes"))
-    guard let d = datasets as? [[String: Any]], let l = leases as? [[String: Any]],
-      let s = state as? [[String: Any]], let n = nodes as? [[String: Any]]
+    guard let d = datasets?.listValue, let l = leases?.listValue, let s = state?.listValue,
+      let n = nodes?.listValue
     else {
       throw Diagnostic("cannot read the copy's configuration after the script", code: .failed)
     }
     var mounted: [String: String?] = [:]
     for entry in s {
-      guard let id = entry["dataset_id"] as? String else { continue }
+      guard let id = entry["dataset_id"]?.stringValue else { continue }
       // A dataset listed twice is read from its mounted entry, as fsh does everywhere.
-      let node = entry["primary"] as? String
+      let node = entry["primary"]?.stringValue
       if node != nil || mounted[id] == nil { mounted[id] = node }
     }
     return After(
       datasets: d.map(entry),
       leases: l.map {
         Lease(
-          datasetID: $0["dataset_id"] as? String ?? "", nodeUUID: $0["node_uuid"] as? String ?? "",
-          expires: $0["expires"] as? Double)
-      }, state: mounted, reporting: Set(n.compactMap { $0["uuid"] as? String }))
+          datasetID: $0["dataset_id"]?.stringValue ?? "",
+          nodeUUID: $0["node_uuid"]?.stringValue ?? "", expires: $0["expires"]?.doubleValue)
+      }, state: mounted, reporting: Set(n.compactMap { $0["uuid"]?.stringValue }))
   }
 
   /// Whether the copy's agents reported the dataset where its configuration wants it when the
@@ -110,11 +108,11 @@ struct Plan {
     snapshot.seed.state.first { $0.id == id && $0.primary != nil }?.primary ?? before[id]?.primary
   }
 
-  static func entry(_ d: [String: Any]) -> DatasetEntry {
+  static func entry(_ d: Value) -> DatasetEntry {
     DatasetEntry(
-      id: d["dataset_id"] as? String ?? "", name: (d["metadata"] as? [String: String])?["name"],
-      primary: d["primary"] as? String ?? "", size: (d["maximum_size"] as? NSNumber)?.intValue,
-      deleted: d["deleted"] as? Bool ?? false)
+      id: d["dataset_id"]?.stringValue ?? "", name: d["metadata"]?["name"]?.stringValue,
+      primary: d["primary"]?.stringValue ?? "", size: d["maximum_size"]?.intValue,
+      deleted: d["deleted"]?.boolValue ?? false)
   }
 
   /// Files created under the rehearsal's folder (not following links into the real one), but
@@ -193,25 +191,24 @@ struct Plan {
     }
     var out: [(SandboxLoggedRequest, String)] = []
     for change in changes {
-      let body = Self.json(change.body) as? [String: Any] ?? [:]
-      let answer = Self.json(change.response) as? [String: Any] ?? [:]
+      let body = Self.json(change.body) ?? .null
+      let answer = Self.json(change.response) ?? .null
       let parts = change.path.split(separator: "/").map(String.init)
       var text: String
       switch (change.method, parts.count > 2 ? parts[1] + "/" + parts[2] : "", parts.count) {
       case ("POST", "configuration/datasets", 3):
-        let name = (body["metadata"] as? [String: String])?["name"]
-        let size =
-          (body["maximum_size"] as? NSNumber).map { Sizes.format($0.intValue) } ?? "default"
-        let primary = body["primary"] as? String ?? ""
+        let name = body["metadata"]?["name"]?.stringValue
+        let size = body["maximum_size"]?.intValue.map { Sizes.format($0) } ?? "default"
+        let primary = body["primary"]?.stringValue ?? ""
         text = "create \(name.map(Plan.quote) ?? "(no name)") \(size) on \(node(primary))"
-        if let id = answer["dataset_id"] as? String {
+        if let id = answer["dataset_id"]?.stringValue {
           text += " (new id \(id.prefix(8)))"
           names[id] = name
           primaries[id] = primary
         }
       case ("POST", "configuration/datasets", 4):
         let id = parts[3]
-        let to = body["primary"] as? String ?? ""
+        let to = body["primary"]?.stringValue ?? ""
         let from = mountedBefore[id] ?? primaries[id]
         text = "move \(label(id, names: names)) \(from.map(node) ?? "?") → \(node(to))"
         if (200..<300).contains(change.status) {
@@ -221,12 +218,10 @@ struct Plan {
       case ("DELETE", "configuration/datasets", 4):
         text = "destroy \(label(parts[3], names: names))"
       case ("POST", "configuration/leases", 3):
-        let id = body["dataset_id"] as? String ?? ""
-        let expiry = (body["expires"] as? NSNumber).map {
-          "for " + Durations.format($0.doubleValue)
-        }
+        let id = body["dataset_id"]?.stringValue ?? ""
+        let expiry = body["expires"]?.doubleValue.map { "for " + Durations.format($0) }
         text =
-          "lease acquire \(label(id, names: names)) on \(node(body["node_uuid"] as? String ?? ""))"
+          "lease acquire \(label(id, names: names)) on \(node(body["node_uuid"]?.stringValue ?? ""))"
           + " \(expiry ?? "(no expiry)")"
       case ("DELETE", "configuration/leases", 4):
         text = "lease release \(label(parts[3], names: names))"
@@ -234,7 +229,7 @@ struct Plan {
         text = "api \(change.method) \(change.path)"
       }
       if !(200..<300).contains(change.status) {
-        let reason = (answer["description"] as? String).map { ": \($0)" } ?? ""
+        let reason = answer["description"]?.stringValue.map { ": \($0)" } ?? ""
         text += "  [refused: HTTP \(change.status)\(reason)]"
       }
       out.append((change, text))

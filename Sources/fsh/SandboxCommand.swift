@@ -211,15 +211,15 @@ extension SandboxCommand {
     static func agents() throws -> [Entry] {
       let response = try request("GET", "/sandbox/agents")
       guard response.status == 200,
-        let items = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]
+        let items = Value.json(Data(response.body))?.listValue
       else { throw ValidationError("unexpected answer from the sandbox: \(response.status)") }
       return items.compactMap { item in
-        guard let uuid = item["uuid"] as? String, let host = item["host"] as? String else {
+        guard let uuid = item["uuid"]?.stringValue, let host = item["host"]?.stringValue else {
           return nil
         }
         return Entry(
-          uuid: uuid, host: host, running: item["running"] as? Bool ?? true,
-          stopBefore: item["stop_before"] as? String, era: item["era"] as? String)
+          uuid: uuid, host: host, running: item["running"]?.boolValue ?? true,
+          stopBefore: item["stop_before"]?.stringValue, era: item["era"]?.stringValue)
       }
     }
 

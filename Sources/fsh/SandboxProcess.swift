@@ -1,4 +1,5 @@
 import Foundation
+import FshRuntime
 import FshSandboxProtocol
 
 #if canImport(Glibc)
@@ -68,16 +69,15 @@ final class SandboxProcess {
       return nil  // nobody holds it
     }
     guard let data = FileManager.default.contents(atPath: path),
-      let info = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let port = info["port"] as? Int, port > 0,
-      let user = info["user"] as? String
+      let info = Value.json(data), let port = info["port"]?.intValue, port > 0,
+      let user = info["user"]?.stringValue
     else { return nil }
     let ready = SandboxReady(
       port: port, directory: directory, certificatesDirectory: directory, userName: user,
       caCertificatePath: directory + "/cluster.crt",
       userCertificatePath: directory + "/\(user).crt", userKeyPath: directory + "/\(user).key",
-      nodeCount: info["nodes"] as? Int ?? 0)
-    return SandboxProcess(joining: ready, pid: pid_t(info["pid"] as? Int ?? 0))
+      nodeCount: info["nodes"]?.intValue ?? 0)
+    return SandboxProcess(joining: ready, pid: pid_t(info["pid"]?.intValue ?? 0))
   }
 
   private init(joining ready: SandboxReady, pid: pid_t) {

@@ -28,8 +28,8 @@ import Testing
     // Files, not pipes: a stray grandchild holding them open cannot block the reading.
     let outPath = BinaryTests.tempHome() + "/out"
     let errPath = BinaryTests.tempHome() + "/err"
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
     p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     p.standardInput = FileHandle.nullDevice

@@ -50,19 +50,19 @@ public final class FlockerClient {
     primary: String, datasetID: String? = nil, maximumSize: Int? = nil,
     metadata: [String: String] = [:], ifConfigurationMatches tag: String? = nil
   ) throws -> DatasetConfiguration {
-    struct Body: Encodable {
-      var primary: String
-      var dataset_id: String?
-      var maximum_size: Int?
-      var metadata: [String: String]
-    }
-    let body = Body(
-      primary: primary.lowercased(), dataset_id: datasetID?.lowercased(),
-      maximum_size: maximumSize, metadata: metadata)
+    // Keys in sorted order, as before (a body is compared byte for byte in recorded examples).
+    var fields: [(String, JSONText)] = []
+    if let id = datasetID { fields.append(("dataset_id", .string(id.lowercased()))) }
+    if let size = maximumSize { fields.append(("maximum_size", .int(size))) }
+    fields.append(
+      ("metadata", .object(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+    )
+    fields.append(("primary", .string(primary.lowercased())))
+    let body = JSONText.object(fields).bytes
     return try decode(
       DatasetConfiguration.self,
       from: send(
-        "POST", "/v1/configuration/datasets", body: try encode(body), tag: tag, expect: [201],
+        "POST", "/v1/configuration/datasets", body: body, tag: tag, expect: [201],
         hints: [
           409: "choose another dataset id, or leave it out to get a new one",
           400:
@@ -79,7 +79,8 @@ public final class FlockerClient {
       DatasetConfiguration.self,
       from: send(
         "POST", "/v1/configuration/datasets/\(id)",
-        body: try encode(["primary": primary.lowercased()]), tag: tag, expect: [200],
+        body: JSONText.object([("primary", .string(primary.lowercased()))]).bytes, tag: tag,
+        expect: [200],
         hints: [
           405: "a deleted dataset cannot be moved",
           400: "the node id must be a UUID",
@@ -131,10 +132,13 @@ public final class FlockerClient {
   public func acquireLease(datasetID: String, nodeUUID: String, expires: Double?) throws -> (
     lease: Lease, renewed: Bool
   ) {
-    let body = Lease(
-      datasetID: datasetID.lowercased(), nodeUUID: nodeUUID.lowercased(), expires: expires)
+    let body = JSONText.object([
+      ("dataset_id", .string(datasetID.lowercased())),
+      ("expires", expires.map { .double($0) } ?? .null),
+      ("node_uuid", .string(nodeUUID.lowercased())),
+    ]).bytes
     let (request, response) = try send(
-      "POST", "/v1/configuration/leases", body: try encode(body), expect: [200, 201],
+      "POST", "/v1/configuration/leases", body: body, expect: [200, 201],
       hints: [
         400: "the node id must be a UUID and the duration a number of seconds"
       ])
@@ -199,12 +203,6 @@ public final class FlockerClient {
       }
       throw Self.httpError(response, request: request, hints: hints)
     }
-  }
-
-  private func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return [UInt8](try encoder.encode(value))
   }
 
   private func decode<T: Decodable>(_ type: T.Type, from pair: (HTTPRequest, HTTPResponse)) throws

@@ -111,7 +111,23 @@ public final class FlockerClient {
   /// 8. `GET /v1/state/nodes/by_era/<era>`: the node UUID for a boot id, or nil when no node has
   /// reported that era (yet: retry later).
   public func nodeUUID(forEra era: String) throws -> String? {
-    struct Answer: Decodable { var uuid: String }
+    struct Answer: JSONPullDecodable {
+      var uuid = ""
+      init(json r: inout JSONParser) throws {
+        var uuid: String?
+        try r.object { r, key in
+          if key == "uuid", case .string(let s) = try r.scalar() {
+            uuid = s
+          } else {
+            _ = try r.scalar()
+          }
+        }
+        guard let uuid else {
+          throw JSONParser.Failure(message: "no 'uuid' in the answer", offset: r.i)
+        }
+        self.uuid = uuid
+      }
+    }
     let id = try pathID(era, what: "era")
     do {
       return try decode(
@@ -205,21 +221,19 @@ public final class FlockerClient {
     }
   }
 
-  private func decode<T: Decodable>(_ type: T.Type, from pair: (HTTPRequest, HTTPResponse)) throws
-    -> T
-  {
+  /// An answer's body as a `T`, read with FshJSON (every model type has a pull decoder).
+  private func decode<T: JSONPullDecodable>(
+    _ type: T.Type, from pair: (HTTPRequest, HTTPResponse)
+  ) throws -> T {
     do {
-      if let fast = T.self as? JSONPullDecodable.Type {
-        var r = JSONParser(bytes: pair.1.body)
-        r.skipSpace()
-        let value = try fast.init(json: &r)
-        r.skipSpace()
-        if r.i < r.bytes.count {
-          throw JSONParser.Failure(message: "unexpected data after the JSON value", offset: r.i)
-        }
-        return value as! T
+      var r = JSONParser(bytes: pair.1.body)
+      r.skipSpace()
+      let value = try T(json: &r)
+      r.skipSpace()
+      if r.i < r.bytes.count {
+        throw JSONParser.Failure(message: "unexpected data after the JSON value", offset: r.i)
       }
-      return try JSONDecoder().decode(T.self, from: Data(pair.1.body))
+      return value
     } catch {
       throw Self.badJSON(pair.0, pair.1, underlying: error)
     }

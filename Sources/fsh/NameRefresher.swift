@@ -20,23 +20,35 @@ struct NameStore {
     return String(safe) + "_\(port)"
   }
 
-  struct Entry: Codable {
+  struct Entry {
     var datasets: [String]
     var nodes: [String]
     var time: Double
   }
 
+  /// The saved words: `{"datasets": […], "nodes": […], "time": SECONDS}`; nil when missing or
+  /// unreadable.
   func load(_ key: String) -> Entry? {
-    guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
-    return try? JSONDecoder().decode(Entry.self, from: data)
+    guard let data = FileManager.default.contents(atPath: path(key)), let v = Value.json(data),
+      let datasets = v["datasets"]?.listValue, let nodes = v["nodes"]?.listValue,
+      let time = v["time"]?.doubleValue
+    else { return nil }
+    return Entry(
+      datasets: datasets.compactMap(\.stringValue), nodes: nodes.compactMap(\.stringValue),
+      time: time)
   }
 
   func save(_ key: String, datasets: [String], nodes: [String]) {
-    let entry = Entry(datasets: datasets, nodes: nodes, time: Date().timeIntervalSince1970)
-    guard let data = try? JSONEncoder().encode(entry) else { return }
+    let entry = Value.record(
+      Record([
+        ("datasets", .list(datasets.map { .string($0) })),
+        ("nodes", .list(nodes.map { .string($0) })),
+        ("time", .double(Date().timeIntervalSince1970)),
+      ]))
     try? FileManager.default.createDirectory(
       atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    try? AtomicFile.write([UInt8](data), to: path(key), mode: 0o600)
+    try? AtomicFile.write(
+      Array(JSON.encode(entry, pretty: false).utf8), to: path(key), mode: 0o600)
   }
 
   private func path(_ key: String) -> String { directory + "/" + key + ".json" }

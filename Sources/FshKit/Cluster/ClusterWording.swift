@@ -5,29 +5,54 @@ import FshLanguage
 import FshModel
 import FshRuntime
 
+/// The fields of a dataset's record, declared once and in their order: the record scripts read
+/// (`DatasetView.value`), the fast listing's JSON (`DatasetRows`) and the table's columns all
+/// name them from here.
+package enum DatasetField: String, CaseIterable, Sendable {
+  case datasetID = "dataset_id", name, status, size, primary, node, host
+  case attachedNode = "attached_node", attachedHost = "attached_host", path, deleted, metadata
+  /// Only when the state reports the size the backend made.
+  case actualSize = "actual_size"
+
+  /// The key in the record and in JSON.
+  package var key: String { rawValue }
+
+  /// Each field's position in the record, by key.
+  package static let position: [String: Int] = Dictionary(
+    uniqueKeysWithValues: allCases.enumerated().map { ($1.rawValue, $0) })
+}
+
 extension DatasetView {
   /// The record commands return and scripts read (`$ds.name`, `$ds.status`, …).
   package var value: Value {
+    var fields: [(String, Value)] = []
+    fields.reserveCapacity(DatasetField.allCases.count)
+    for f in DatasetField.allCases {
+      if let v = self[f] { fields.append((f.key, v)) }
+    }
+    return .record(Record(fields))
+  }
+
+  /// A field's value; nil leaves it out of the record (`actual_size` when unknown).
+  package subscript(field: DatasetField) -> Value? {
     let c = configuration
-    var r = Record([
-      ("dataset_id", .string(c.datasetID)),
-      ("name", .from(c.name)),
-      ("status", .string(status.rawValue)),
-      ("size", .from(c.maximumSize)),
-      ("primary", .from(c.primary)),
-      ("node", .from(c.primary.map { String($0.prefix(8)) })),
-      ("host", .from(node?.host)),
-      ("attached_node", .from(attachedNode?.uuid)),
-      ("attached_host", .from(attachedNode.flatMap { $0.host.isEmpty ? nil : $0.host })),
-      ("path", .from(state?.path)),
-      ("deleted", .bool(c.deleted)),
-      (
-        "metadata",
-        .record(Record.map(c.metadata.keys.sorted().map { ($0, Value.string(c.metadata[$0]!)) }))
-      ),
-    ])
-    if let s = state?.maximumSize { r["actual_size"] = .int(s) }
-    return .record(r)
+    switch field {
+    case .datasetID: return .string(c.datasetID)
+    case .name: return .from(c.name)
+    case .status: return .string(status.rawValue)
+    case .size: return .from(c.maximumSize)
+    case .primary: return .from(c.primary)
+    case .node: return .from(c.primary.map { String($0.prefix(8)) })
+    case .host: return .from(node?.host)
+    case .attachedNode: return .from(attachedNode?.uuid)
+    case .attachedHost: return .from(attachedNode.flatMap { $0.host.isEmpty ? nil : $0.host })
+    case .path: return .from(state?.path)
+    case .deleted: return .bool(c.deleted)
+    case .metadata:
+      return .record(
+        Record.map(c.metadata.keys.sorted().map { ($0, Value.string(c.metadata[$0]!)) }))
+    case .actualSize: return state?.maximumSize.map { .int($0) }
+    }
   }
 }
 

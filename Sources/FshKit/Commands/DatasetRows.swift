@@ -34,13 +34,13 @@ struct DatasetRows: RowSource {
     self.rows = rows
     self.long = long
     fields = columns.map { c in
-      switch c.key {
-      case "dataset_id": return .id
-      case "name": return .name
-      case "size": return .size
-      case "status": return .status
-      case "primary": return .node
-      case "path": return .path
+      switch DatasetField(rawValue: c.key) {
+      case .datasetID?: return .id
+      case .name?: return .name
+      case .size?: return .size
+      case .status?: return .status
+      case .primary?: return .node
+      case .path?: return .path
       default: return .other(c.key)
       }
     }
@@ -197,24 +197,22 @@ struct DatasetRows: RowSource {
     return ResultFormatter.isPlainASCII(s)
   }
 
-  /// The keys of `DatasetView.value`, in its order.
-  static let recordKeys = [
-    "dataset_id", "name", "status", "size", "primary", "node", "host", "attached_node",
-    "attached_host", "path", "deleted", "metadata", "actual_size",
-  ]
-
   /// The JSON around a row's values at nesting depth `indent`: each key's line, the opening
   /// of a metadata object holding only `name`, and its close.
   struct JSONFrame {
-    var keys: [[UInt8]]
+    /// Each field's key line, by the field's position in `DatasetField.allCases`.
+    private var keys: [[UInt8]]
     var metadataName: [UInt8]
     var metadataClose: [UInt8]
 
+    /// A field's key line.
+    subscript(field: DatasetField) -> [UInt8] { keys[DatasetField.position[field.key]!] }
+
     init(indent: Int) {
       let d = indent + 1
-      keys = DatasetRows.recordKeys.enumerated().map { n, k in
+      keys = DatasetField.allCases.enumerated().map { n, f in
         var line: [UInt8] = []
-        JSONBytes.key(k, first: n == 0, indent: d, to: &line)
+        JSONBytes.key(f.key, first: n == 0, indent: d, to: &line)
         return line
       }
       metadataName = [UInt8(ascii: "{")]
@@ -225,21 +223,37 @@ struct DatasetRows: RowSource {
 
   /// A listing's rows are at depth 1: their frame is made once.
   static let rowFrame = JSONFrame(indent: 1)
+  static let rowKeys = FieldKeys(rowFrame)
+
+  /// The key lines `writeJSON` writes one by one, looked up once per frame (not per row).
+  struct FieldKeys {
+    let datasetID, name, status, size, path, deleted, metadata, actualSize: [UInt8]
+    init(_ f: JSONFrame) {
+      datasetID = f[.datasetID]
+      name = f[.name]
+      status = f[.status]
+      size = f[.size]
+      path = f[.path]
+      deleted = f[.deleted]
+      metadata = f[.metadata]
+      actualSize = f[.actualSize]
+    }
+  }
 
   /// `primary`, `node`, `host`, `attached_node` and `attached_host` with their keys: the same
   /// for every row on the same nodes.
   static func nodeFields(
     primary: String?, host: String?, attached: Node?, frame: JSONFrame, to out: inout [UInt8]
   ) {
-    out.append(contentsOf: frame.keys[4])
+    out.append(contentsOf: frame[.primary])
     JSONBytes.string(primary, to: &out)
-    out.append(contentsOf: frame.keys[5])
+    out.append(contentsOf: frame[.node])
     JSONBytes.string(primary.map(ClusterView.shortID), to: &out)
-    out.append(contentsOf: frame.keys[6])
+    out.append(contentsOf: frame[.host])
     JSONBytes.string(host, to: &out)
-    out.append(contentsOf: frame.keys[7])
+    out.append(contentsOf: frame[.attachedNode])
     JSONBytes.string(attached?.uuid, to: &out)
-    out.append(contentsOf: frame.keys[8])
+    out.append(contentsOf: frame[.attachedHost])
     JSONBytes.string(attached.flatMap { $0.host.isEmpty ? nil : $0.host }, to: &out)
   }
 
@@ -247,19 +261,19 @@ struct DatasetRows: RowSource {
   func writeJSON(at i: Int, indent: Int, to out: inout [UInt8]) {
     let r = Int(rows[i])
     let frame = indent == 1 ? Self.rowFrame : JSONFrame(indent: indent)
-    let keys = frame.keys
+    let keys = indent == 1 ? Self.rowKeys : FieldKeys(frame)
     out.append(UInt8(ascii: "{"))
-    out.append(contentsOf: keys[0])
+    out.append(contentsOf: keys.datasetID)
     JSONBytes.quoted(to: &out) { [listing] in listing.appendID(r, to: &$0) }
-    out.append(contentsOf: keys[1])
+    out.append(contentsOf: keys.name)
     if listing.hasName(r) {
       JSONBytes.quoted(to: &out) { [listing] in listing.appendName(r, to: &$0) }
     } else {
       out.append(contentsOf: Self.null)
     }
-    out.append(contentsOf: keys[2])
+    out.append(contentsOf: keys.status)
     out.append(contentsOf: Self.statusJSON[listing.statuses[r]]!)
-    out.append(contentsOf: keys[3])
+    out.append(contentsOf: keys.size)
     if let n = listing.size(r) {
       out.append(contentsOf: sizes[n]!.decimal)
     } else {
@@ -273,15 +287,15 @@ struct DatasetRows: RowSource {
         primary: listing.primary(r), host: listing.configuredNode(r)?.host, attached: attached,
         frame: frame, to: &out)
     }
-    out.append(contentsOf: keys[9])
+    out.append(contentsOf: keys.path)
     if listing.hasPath(r) {
       JSONBytes.quoted(to: &out) { [listing] in listing.appendPath(r, to: &$0) }
     } else {
       out.append(contentsOf: Self.null)
     }
-    out.append(contentsOf: keys[10])
+    out.append(contentsOf: keys.deleted)
     out.append(contentsOf: (listing.isDeleted(r) ? "true" : "false").utf8)
-    out.append(contentsOf: keys[11])
+    out.append(contentsOf: keys.metadata)
     if listing.hasOtherMetadata(r) {
       let metadata = listing.metadata(r)
       out.append(UInt8(ascii: "{"))
@@ -299,7 +313,7 @@ struct DatasetRows: RowSource {
       out.append(contentsOf: "{}".utf8)
     }
     if let s = listing.actualSize(r) {
-      out.append(contentsOf: keys[12])
+      out.append(contentsOf: keys.actualSize)
       JSONBytes.int(s, to: &out)
     }
     newline(indent: indent, &out)

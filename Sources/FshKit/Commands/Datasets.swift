@@ -10,27 +10,30 @@ enum Datasets {
   static func columns(long: Bool) -> [Column] {
     @Sendable func short(_ s: String) -> String { long ? s : String(s.prefix(8)) }
     return [
-      Column("dataset_id", "DATASET", whole: long, cell: { short($0["dataset_id"]?.text ?? "") }),
-      Column("name"),
       Column(
-        "size", alignRight: true,
+        DatasetField.datasetID.key, "DATASET", whole: long,
+        cell: { short($0[DatasetField.datasetID.key]?.text ?? "") }),
+      Column(DatasetField.name.key),
+      Column(
+        DatasetField.size.key, alignRight: true,
         cell: { row in
-          if case .int(let n)? = row["size"] { return Sizes.format(n) }
+          if case .int(let n)? = row[DatasetField.size.key] { return Sizes.format(n) }
           return "default"
         }),
-      Column("status"),
+      Column(DatasetField.status.key),
       Column(
-        "primary", "NODE", whole: long,
+        DatasetField.primary.key, "NODE", whole: long,
         cell: { row in
           func text(_ key: String) -> String? {
             if case .string(let s)? = row[key] { return s }
             return nil
           }
           return nodeCell(
-            primary: text("primary"), host: text("host"), attached: text("attached_node"),
-            attachedHost: text("attached_host"), long: long)
+            primary: text(DatasetField.primary.key), host: text(DatasetField.host.key),
+            attached: text(DatasetField.attachedNode.key),
+            attachedHost: text(DatasetField.attachedHost.key), long: long)
         }),
-      Column("path"),
+      Column(DatasetField.path.key),
     ]
   }
 

@@ -148,7 +148,9 @@ let package = Package(
         "FshSandbox", "FshPKI", "FshTestSupport", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["Fixtures"]),
-    .testTarget(name: "fshTests", dependencies: ["fsh", "fsh-sandbox", "FshTestSupport"]),
+    .testTarget(
+      name: "fshTests",
+      dependencies: ["fsh", "fsh-sandbox", "FshSandboxProtocol", "FshTestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

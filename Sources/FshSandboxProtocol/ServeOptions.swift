@@ -1,6 +1,6 @@
 // `fsh sandbox serve`'s options, declared once: each row is the flag, its value, its help and
-// the field of the start request it sets. The parser and `fsh sandbox serve --help` read the
-// table; the start request crosses to fsh-sandbox as it is (SandboxOptions(start) there is the
+// the field of the start request it sets. The parser here and `fsh sandbox serve --help` (laid
+// out by fsh's help formatter) read the table; the start request crosses to fsh-sandbox as it is (SandboxOptions(start) there is the
 // one translation into the server's own options).
 import Foundation
 
@@ -186,39 +186,5 @@ public struct SandboxServeOption: Sendable {
       i += 1
     }
     return request
-  }
-
-  /// `fsh sandbox serve --help`.
-  public static var helpText: String {
-    var out = """
-      OVERVIEW: Serve the v1 API over mutual TLS on 127.0.0.1 until interrupted.
-
-      Prints the variables another terminal needs to reach it (`eval` them, then run fsh).
-
-      USAGE: fsh sandbox serve [<options>]
-
-      OPTIONS:
-
-      """
-    for o in all where !o.hidden {
-      let label = "  " + o.name + (o.valueName.map { " <\($0)>" } ?? "")
-      var lines: [String] = []
-      var line = ""
-      for word in o.help.split(separator: " ") {
-        if !line.isEmpty, line.count + 1 + word.count > 52 {
-          lines.append(line)
-          line = ""
-        }
-        line += (line.isEmpty ? "" : " ") + word
-      }
-      lines.append(line)
-      let pad = String(repeating: " ", count: 28)
-      out +=
-        (label.count < 27
-          ? label.padding(toLength: 28, withPad: " ", startingAt: 0) + lines[0] + "\n"
-          : label + "\n" + pad + lines[0] + "\n")
-      for l in lines.dropFirst() { out += pad + l + "\n" }
-    }
-    return out
   }
 }

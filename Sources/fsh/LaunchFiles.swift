@@ -38,43 +38,13 @@ enum LaunchFiles {
   // MARK: - fsh --help
 
   static var help: String {
-    var out = wrap("OVERVIEW: " + LaunchOption.abstract, width: 80) + "\n"
-    for p in discussion { out += wrap(p, width: 80) + "\n" }
+    // Laid out as `help` lays out a command's (HelpFormatter), swift-argument-parser's way.
+    var out = HelpFormatter.wrap("OVERVIEW: " + LaunchOption.abstract, width: 80) + "\n"
+    for p in discussion { out += HelpFormatter.wrap(p, width: 80) + "\n" }
     out += "USAGE: \(LaunchOption.usage)\n\nARGUMENTS:\n"
-    out += row("<file>", argumentHelp) + "\nOPTIONS:\n"
-    for o in visible { out += row(o.label, o.help) }
+    out += HelpFormatter.row("<file>", argumentHelp) + "\nOPTIONS:\n"
+    for o in visible { out += HelpFormatter.row(o.label, o.help) }
     return out
-  }
-
-  /// `  label   help…`, the help from column 26 and wrapped there (on the next line when the
-  /// label is longer), as swift-argument-parser lays it out.
-  static func row(_ label: String, _ help: String) -> String {
-    let column = 26
-    let lines = wrap(help, width: 80 - column).split(separator: "\n").map(String.init)
-    let head = "  " + label
-    var out: String
-    var rest = lines[...]
-    if head.count <= column - 2 {
-      out = head.padding(toLength: column, withPad: " ", startingAt: 0) + (rest.first ?? "") + "\n"
-      rest = rest.dropFirst()
-    } else {
-      out = head + "\n"
-    }
-    for l in rest { out += String(repeating: " ", count: column) + l + "\n" }
-    return out
-  }
-
-  static func wrap(_ text: String, width: Int) -> String {
-    var out = ""
-    var line = ""
-    for word in text.split(separator: " ") {
-      if !line.isEmpty, line.count + 1 + word.count > width {
-        out += line + "\n"
-        line = ""
-      }
-      line += (line.isEmpty ? "" : " ") + word
-    }
-    return out + line + "\n"
   }
 
   // MARK: - The man page

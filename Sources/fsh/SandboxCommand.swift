@@ -29,11 +29,29 @@ struct SandboxCommand: ParsableCommand {
 
 /// `fsh sandbox serve [OPTIONS]`: the options from `SandboxServeOption.all`.
 enum SandboxServe {
+  /// `fsh sandbox serve --help`, from the option table.
+  static var helpText: String {
+    var out = """
+      OVERVIEW: Serve the v1 API over mutual TLS on 127.0.0.1 until interrupted.
+
+      Prints the variables another terminal needs to reach it (`eval` them, then run fsh).
+
+      USAGE: fsh sandbox serve [<options>]
+
+      OPTIONS:
+
+      """
+    for o in SandboxServeOption.all where !o.hidden {
+      out += HelpFormatter.row(o.name + (o.valueName.map { " <\($0)>" } ?? ""), o.help)
+    }
+    return out
+  }
+
   static func main(_ arguments: [String]) -> Never {
     do {
       let request = try SandboxServeOption.parse(arguments)
       if request.showHelp {
-        print(SandboxServeOption.helpText, terminator: "")
+        print(helpText, terminator: "")
         exit(0)
       }
       try serve(request)

@@ -1,4 +1,5 @@
 import Foundation
+import FshSandboxProtocol
 import Testing
 
 /// fsh's command line is declared once (Sources/fsh/LaunchOptions.swift, with the settings
@@ -77,5 +78,16 @@ import Testing
     let flagValue = try BinaryTests.run(["--quiet=yes", "-c", "echo"])
     #expect(flagValue.status == 2)
     #expect(flagValue.stderr.contains("option '--quiet' takes no value"))
+  }
+}
+
+/// `fsh sandbox serve --help` lists every option of its table but the hidden ones.
+@Suite(.blocking) struct SandboxServeHelpTests {
+  @Test func helpListsEveryOptionButTheHiddenOnes() throws {
+    let r = try BinaryTests.run(["sandbox", "serve", "--help"])
+    #expect(r.status == 0, "\(r.stderr)")
+    for o in SandboxServeOption.all {
+      #expect(r.stdout.contains("  " + o.name + " ") == !o.hidden, "\(o.name)")
+    }
   }
 }

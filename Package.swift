@@ -48,10 +48,12 @@ let package = Package(
     // MARK: A strict JSON pull parser over bytes, shared by the client and the runtime.
     .target(name: "FshJSON"),
 
-    // MARK: The Flocker client: transport (libcurl), v1 API models, the merged cluster view.
+    // MARK: The Flocker model at the bottom: nodes, leases, dataset configuration and state,
+    // statuses, each read and written as JSON with the API's field names (FshJSON).
+    .target(name: "FshModel", dependencies: ["FshJSON"]),
+
+    // MARK: The Flocker client: transport (libcurl), the merged cluster view.
     // Its errors are data; it knows no shell words, no `Value` and no parser.
-    // The Flocker model at the bottom: nodes, leases, dataset configuration and state, statuses.
-    .target(name: "FshModel"),
     .target(name: "FshClient", dependencies: ["CCurl", "FshJSON", "FshPKI", "FshModel"]),
 
     // MARK: The language runtime: session, interpreter, values, the command protocol and its
@@ -84,9 +86,9 @@ let package = Package(
         "FshPKI",
       ]),
 
-    // MARK: What fsh and fsh-sandbox say to each other over a pair of pipes (Foundation, and
-    // FshFiles for writing to a pipe whose reader may be gone)
-    .target(name: "FshSandboxProtocol", dependencies: ["FshFiles", "FshModel"]),
+    // MARK: What fsh and fsh-sandbox say to each other over a pair of pipes (lines of FshJSON,
+    // and FshFiles for writing to a pipe whose reader may be gone)
+    .target(name: "FshSandboxProtocol", dependencies: ["FshFiles", "FshJSON", "FshModel"]),
 
     // MARK: The sandbox executable: FshSandbox behind the protocol
     .executableTarget(name: "fsh-sandbox", dependencies: ["FshSandbox", "FshSandboxProtocol"]),
@@ -128,13 +130,14 @@ let package = Package(
     // drive it with); FshKitTests holds the session, the commands and the golden scripts.
     .testTarget(name: "FshLanguageTests", dependencies: ["FshLanguage"]),
     .testTarget(name: "FshJSONTests", dependencies: ["FshJSON"]),
-    .testTarget(name: "FshModelTests", dependencies: ["FshModel"]),
+    .testTarget(name: "FshModelTests", dependencies: ["FshModel", "FshJSON"]),
     .testTarget(name: "FshRuntimeTests", dependencies: ["FshRuntime", "FshLanguage"]),
     .testTarget(name: "FshFilesTests", dependencies: ["FshFiles"]),
     .testTarget(name: "FshPKITests", dependencies: ["FshPKI", "FshTestSupport"]),
     .testTarget(
       name: "FshClientTests", dependencies: ["FshClient", "FshModel", "FshJSON", "FshPKI"]),
-    .testTarget(name: "FshSandboxProtocolTests", dependencies: ["FshSandboxProtocol"]),
+    .testTarget(
+      name: "FshSandboxProtocolTests", dependencies: ["FshSandboxProtocol", "FshModel"]),
     .testTarget(
       name: "FshKitTests",
       dependencies: [

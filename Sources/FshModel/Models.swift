@@ -1,18 +1,18 @@
 // The v1 API's objects, with its exact field names (reference flocker-api.md §1.5).
 // The Flocker model, declared once: what the v1 API names (nodes, leases, the dataset
-// configuration and state, versions) with the JSON field names it uses, and the status fsh derives
+// configuration and state, versions) with the JSON field names it uses (read and written in ModelJSON.swift), and the status fsh derives
 // from them. The client, the sandbox, the protocol between fsh and fsh-sandbox and the rehearsal
 // plan all use these types.
 import Foundation
 
 /// `GET /v1/version`: `{"flocker": "1.15.0"}`.
-public struct VersionInfo: Codable, Sendable, Equatable {
+public struct VersionInfo: Sendable, Equatable {
   public var flocker: String
   public init(flocker: String) { self.flocker = flocker }
 }
 
 /// One entry of the desired configuration (`/v1/configuration/datasets`).
-public struct DatasetConfiguration: Codable, Sendable, Equatable, Hashable {
+public struct DatasetConfiguration: Sendable, Equatable, Hashable {
   public var datasetID: String
   public var primary: String?
   public var deleted: Bool
@@ -34,27 +34,13 @@ public struct DatasetConfiguration: Codable, Sendable, Equatable, Hashable {
   /// `metadata["name"]`, which Kubernetes and the Docker plugin find datasets by.
   public var name: String? { metadata["name"] }
 
-  enum CodingKeys: String, CodingKey {
-    case datasetID = "dataset_id"
-    case primary, deleted, metadata
-    case maximumSize = "maximum_size"
-  }
-
-  public init(from decoder: Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    datasetID = try c.decode(String.self, forKey: .datasetID)
-    primary = try c.decodeIfPresent(String.self, forKey: .primary)
-    deleted = try c.decodeIfPresent(Bool.self, forKey: .deleted) ?? false
-    metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
-    maximumSize = try c.decodeIfPresent(Int.self, forKey: .maximumSize)
-  }
 }
 
 public typealias Dataset = DatasetConfiguration
 
 /// One entry of the actual state (`/v1/state/datasets`). `primary` and `path` are present only
 /// when the dataset is attached (manifest) on a node.
-public struct DatasetState: Codable, Sendable, Equatable, Hashable {
+public struct DatasetState: Sendable, Equatable, Hashable {
   public var datasetID: String
   public var primary: String?
   public var path: String?
@@ -68,16 +54,10 @@ public struct DatasetState: Codable, Sendable, Equatable, Hashable {
     self.path = path
     self.maximumSize = maximumSize
   }
-
-  enum CodingKeys: String, CodingKey {
-    case datasetID = "dataset_id"
-    case primary, path
-    case maximumSize = "maximum_size"
-  }
 }
 
 /// A node with a live agent (`/v1/state/nodes`).
-public struct Node: Codable, Sendable, Equatable, Hashable {
+public struct Node: Sendable, Equatable, Hashable {
   public var uuid: String
   public var host: String
   public init(uuid: String, host: String) {
@@ -87,7 +67,7 @@ public struct Node: Codable, Sendable, Equatable, Hashable {
 }
 
 /// A lease (`/v1/configuration/leases`). `expires` is the *remaining* seconds, or nil for none.
-public struct Lease: Codable, Sendable, Equatable, Hashable {
+public struct Lease: Sendable, Equatable, Hashable {
   public var datasetID: String
   public var nodeUUID: String
   public var expires: Double?
@@ -96,23 +76,5 @@ public struct Lease: Codable, Sendable, Equatable, Hashable {
     self.datasetID = datasetID
     self.nodeUUID = nodeUUID
     self.expires = expires
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case datasetID = "dataset_id"
-    case nodeUUID = "node_uuid"
-    case expires
-  }
-
-  /// `expires` is required by the API, so `null` is sent explicitly.
-  public func encode(to encoder: Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(datasetID, forKey: .datasetID)
-    try c.encode(nodeUUID, forKey: .nodeUUID)
-    if let expires {
-      try c.encode(expires, forKey: .expires)
-    } else {
-      try c.encodeNil(forKey: .expires)
-    }
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FshFiles
+import FshJSON
 
 #if canImport(Glibc)
   import Glibc
@@ -33,15 +33,15 @@ public final class LinePipe {
   }
 
   /// Reads one line as a `T`; nil at end of file. Throws when the line is not a `T`.
-  public func receive<T: Decodable>(_ type: T.Type) throws -> T? {
+  package func receive<T: PipeMessage>(_ type: T.Type) throws -> T? {
     guard let line = readLine() else { return nil }
-    return try JSONDecoder().decode(T.self, from: Data(line))
+    return try JSONParser.decode(T.self, from: line)
   }
 
   /// Writes `value` as one line; false when the other end is gone.
   @discardableResult
-  public func send<T: Encodable>(_ value: T) -> Bool {
-    guard var bytes = try? [UInt8](JSONEncoder().encode(value)) else { return false }
+  package func send<T: PipeMessage>(_ value: T) -> Bool {
+    var bytes = value.jsonText.bytes
     bytes.append(UInt8(ascii: "\n"))
     // A write to a pipe whose reader is gone raises SIGPIPE, which would end fsh (whose own
     // output keeps the default disposition): PipeWrite blocks it in this thread meanwhile.

@@ -4,8 +4,8 @@
 // `SandboxQuery` line with one `SandboxAnswer` line, in turn. It exits when its standard input
 // reaches end of file, so it never outlives fsh, even one killed with SIGKILL.
 //
-// Every message is one line of JSON (JSONEncoder writes no newline). The types are plain
-// Codable values (bodies as base64) so the side that serves needs no client and the client no server stack.
+// Every message is one line of JSON (ProtocolJSON.swift; compact JSON has no newline). The types
+// are plain values so the side that serves needs no client and the client no server stack.
 
 import Foundation
 import FshModel
@@ -14,7 +14,7 @@ import FshModel
 public let sandboxExecutableName = "fsh-sandbox"
 
 /// How to run the sandbox: `SandboxOptions` as data. Nil keeps the sandbox's default.
-public struct SandboxStart: Codable, Sendable {
+public struct SandboxStart: Sendable {
   public var directory: String
   public var port: Int?
   public var nodeCount: Int?
@@ -53,8 +53,8 @@ public struct SandboxStart: Codable, Sendable {
 }
 
 /// A cluster as its control service reported it: the seed of a copy (`SandboxSeed`).
-public struct SandboxCopySeed: Codable, Sendable {
-  public struct Node: Codable, Sendable {
+public struct SandboxCopySeed: Sendable {
+  public struct Node: Sendable {
     public var uuid: String
     public var host: String
     /// The node's era, when the source tells it (a sandbox's `/sandbox/agents` does; Flocker's
@@ -66,7 +66,7 @@ public struct SandboxCopySeed: Codable, Sendable {
       self.era = era
     }
   }
-  public struct Metadata: Codable, Sendable {
+  public struct Metadata: Sendable {
     public var key: String
     public var value: String
     public init(key: String, value: String) {
@@ -74,7 +74,7 @@ public struct SandboxCopySeed: Codable, Sendable {
       self.value = value
     }
   }
-  public struct Dataset: Codable, Sendable {
+  public struct Dataset: Sendable {
     public var id: String
     public var primary: String
     public var maximumSize: Int?
@@ -94,7 +94,7 @@ public struct SandboxCopySeed: Codable, Sendable {
       self.deleted = deleted
     }
   }
-  public struct StateEntry: Codable, Sendable {
+  public struct StateEntry: Sendable {
     public var id: String
     public var primary: String?
     public var size: Int?
@@ -125,7 +125,7 @@ public struct SandboxCopySeed: Codable, Sendable {
 }
 
 /// The child's first line: where it serves, or why it does not (`error` set, nothing else).
-public struct SandboxReady: Codable, Sendable {
+public struct SandboxReady: Sendable {
   public var error: String?
   public var port: Int = 0
   public var directory: String = ""
@@ -153,7 +153,7 @@ public struct SandboxReady: Codable, Sendable {
 }
 
 /// A question to the running child (the rehearsal asks them after the script).
-public enum SandboxQuery: Codable, Sendable {
+public enum SandboxQuery: Sendable {
   /// The request log from this position on (`Sandbox.requestLog.dropFirst(n)`), and its length.
   case requests(since: Int)
   /// One request answered in-process (`Sandbox.handle`), not through TLS.
@@ -161,7 +161,7 @@ public enum SandboxQuery: Codable, Sendable {
 }
 
 /// One request of the child's log (`SandboxRequestRecord`).
-public struct SandboxLoggedRequest: Codable, Sendable {
+public struct SandboxLoggedRequest: Sendable {
   public var method: String
   public var path: String
   public var body: Data
@@ -177,7 +177,7 @@ public struct SandboxLoggedRequest: Codable, Sendable {
 }
 
 /// The answer to one `SandboxQuery`.
-public struct SandboxAnswer: Codable, Sendable {
+public struct SandboxAnswer: Sendable {
   /// For `.requests`: the log's length, and the entries asked for.
   public var count: Int = 0
   public var requests: [SandboxLoggedRequest] = []

@@ -1,7 +1,8 @@
 import Foundation
+import FshModel
 import Testing
 
-@testable import FshModel
+@testable import FshJSON
 
 /// The Flocker model: the status rule over every case, and the API's field names both ways.
 struct ModelTests {
@@ -58,14 +59,16 @@ struct ModelTests {
 
   @Test func leasesAndDatasetsUseTheAPIsFieldNames() throws {
     let lease = Lease(datasetID: "d", nodeUUID: "n", expires: nil)
-    let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(lease)) as? [String: Any]
-    #expect(json?["dataset_id"] as? String == "d")
-    #expect(json?["node_uuid"] as? String == "n")
-    #expect(json?.keys.contains("expires") == true)  // null: never expires
-    #expect(try JSONDecoder().decode(Lease.self, from: JSONEncoder().encode(lease)) == lease)
+    // `expires: null` is how the API says "never expires": it is written, not left out.
+    #expect(
+      String(decoding: lease.jsonText.bytes, as: UTF8.self)
+        == #"{"dataset_id":"d","node_uuid":"n","expires":null}"#)
+    #expect(try JSONParser.decode(Lease.self, from: lease.jsonText.bytes) == lease)
+    let timed = Lease(datasetID: "d", nodeUUID: "n", expires: 12.5)
+    #expect(try JSONParser.decode(Lease.self, from: timed.jsonText.bytes) == timed)
     let text =
       #"{"dataset_id": "x", "primary": "p", "deleted": false, "metadata": {"name": "a"}, "maximum_size": 1073741824}"#
-    let c = try JSONDecoder().decode(DatasetConfiguration.self, from: Data(text.utf8))
+    let c = try JSONParser.decode(DatasetConfiguration.self, from: Array(text.utf8))
     #expect(c.datasetID == "x" && c.primary == "p" && c.maximumSize == 1 << 30)
     #expect(c.name == "a")
   }

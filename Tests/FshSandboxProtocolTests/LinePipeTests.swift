@@ -1,4 +1,5 @@
 import Foundation
+import FshModel
 import FshSandboxProtocol
 import Testing
 
@@ -47,6 +48,39 @@ struct LinePipeTests {
       return
     }
     #expect(since == 7)
+  }
+
+  @Test func aCopySeedAndAnAnswerCrossIntact() throws {
+    let p = try Pipes()
+    let pipe = LinePipe(readFD: p.fds[0], writeFD: p.fds[1])
+    var start = SandboxStart(directory: "/d", waitForAgents: false)
+    start.seed = SandboxCopySeed(
+      version: "1.15.0", nodes: [.init(uuid: "n1", host: "10.0.0.1", era: "e1")],
+      datasets: [
+        .init(
+          id: "d1", primary: "n1", maximumSize: nil, metadata: [.init(key: "name", value: "a\"b")],
+          deleted: true, hugeSize: "99999999999999999999999")
+      ],
+      state: [.init(id: "d1", primary: nil, size: 5)],
+      leases: [.init(datasetID: "d1", nodeUUID: "n1", expires: nil)])
+    #expect(pipe.send(start))
+    var answer = SandboxAnswer()
+    answer.count = 3
+    answer.body = Data([0, 10, 255])
+    answer.requests = [
+      .init(method: "POST", path: "/v1/x", body: Data("{}\n".utf8), status: 201, response: Data())
+    ]
+    #expect(pipe.send(answer))
+    let seed = try #require(try pipe.receive(SandboxStart.self)?.seed)
+    #expect(seed.version == "1.15.0" && seed.nodes.first?.era == "e1")
+    let d = try #require(seed.datasets.first)
+    #expect(d.deleted && d.maximumSize == nil && d.hugeSize == "99999999999999999999999")
+    #expect(d.metadata.first?.value == "a\"b")
+    #expect(seed.state.first?.size == 5 && seed.state.first?.primary == nil)
+    #expect(seed.leases == [.init(datasetID: "d1", nodeUUID: "n1", expires: nil)])
+    let got = try #require(try pipe.receive(SandboxAnswer.self))
+    #expect(got.count == 3 && got.body == Data([0, 10, 255]))
+    #expect(got.requests.first?.body == Data("{}\n".utf8) && got.requests.first?.status == 201)
   }
 
   @Test func endOfFileIsNilAndGarbageIsAnError() throws {

@@ -1,6 +1,6 @@
-// The API's models read straight from bytes (see FshJSON's `JSONPullDecodable`).
+// The API's models read straight from bytes (FshJSON's `JSONPullDecodable`) and written as
+// `JSONText`, with the API's field names: the client and the fsh ⇄ fsh-sandbox pipe share them.
 import FshJSON
-import FshModel
 
 extension VersionInfo: JSONPullDecodable {
   package init(json r: inout JSONParser) throws {
@@ -13,7 +13,9 @@ extension VersionInfo: JSONPullDecodable {
 }
 
 extension DatasetConfiguration: JSONPullDecodable {
-  static let keys = JSONKeys(["dataset_id", "primary", "deleted", "metadata", "maximum_size"])
+  package static let keys = JSONKeys([
+    "dataset_id", "primary", "deleted", "metadata", "maximum_size",
+  ])
 
   package init(json r: inout JSONParser) throws {
     let at = r.i
@@ -40,7 +42,7 @@ extension DatasetConfiguration: JSONPullDecodable {
 }
 
 extension DatasetState: JSONPullDecodable {
-  static let keys = JSONKeys(["dataset_id", "primary", "path", "maximum_size"])
+  package static let keys = JSONKeys(["dataset_id", "primary", "path", "maximum_size"])
 
   package init(json r: inout JSONParser) throws {
     let at = r.i
@@ -98,5 +100,15 @@ extension Lease: JSONPullDecodable {
     guard let id else { throw JSONParser.missing("dataset_id", at) }
     guard let node else { throw JSONParser.missing("node_uuid", at) }
     self.init(datasetID: id, nodeUUID: node, expires: expires)
+  }
+}
+
+extension Lease {
+  /// `expires` is required by the API, so `null` is written for a lease that never expires.
+  package var jsonText: JSONText {
+    .object([
+      ("dataset_id", .string(datasetID)), ("node_uuid", .string(nodeUUID)),
+      ("expires", expires.map(JSONText.double) ?? .null),
+    ])
   }
 }

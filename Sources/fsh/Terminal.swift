@@ -129,6 +129,13 @@ final class TerminalHost: SessionHost {
     }
   }
 
+  func liveView(options: SessionOptions) -> (any LiveView)? {
+    guard Terminal.stdoutIsTTY, options.output == .table else { return nil }
+    flush()
+    progress(nil)
+    return TerminalLiveView(color: Terminal.useColor(options.color, tty: true))
+  }
+
   func flush() {
     guard !buffer.isEmpty else { return }
     Terminal.write(buffer, to: STDOUT_FILENO)
@@ -263,5 +270,29 @@ extension Terminal {
       break
     }
     return .line(String(decoding: bytes, as: UTF8.self))
+  }
+}
+
+/// A watch's frame on standard output, redrawn in place (`LiveFrame`); the cursor is hidden
+/// meanwhile and shown again at the end, whatever ends the watch.
+final class TerminalLiveView: LiveView {
+  private var frame = LiveFrame()
+  private var cursorHidden = false
+  let color: Bool
+
+  init(color: Bool) { self.color = color }
+
+  var size: (columns: Int, rows: Int) { (Terminal.width ?? 80, Pager.height ?? 24) }
+
+  func draw(_ lines: [String]) {
+    var out = cursorHidden ? "" : "\u{1B}[?25l"
+    cursorHidden = true
+    out += frame.update(to: lines, columns: size.columns)
+    if !out.isEmpty { Terminal.write(out, to: STDOUT_FILENO) }
+  }
+
+  func end() {
+    if cursorHidden { Terminal.write("\u{1B}[?25h", to: STDOUT_FILENO) }
+    cursorHidden = false
   }
 }

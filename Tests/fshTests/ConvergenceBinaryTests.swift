@@ -122,7 +122,11 @@ import Testing
     let waited = try fsh(sandbox, "wait slow attached timeout 60s; dataset slow", json: true)
     #expect(waited.status == 0, "\(waited.stderr)")
     #expect(waited.stdout.contains("\"attached_host\": \"10.0.0.2\""), "\(waited.stdout)")
-    #expect(!waited.stdout.contains("10.0.0.1"))
+    #expect(!waited.stdout.contains("\"attached_host\": \"10.0.0.1\""))
+    // The wait saw it leave 10.0.0.1 (a move takes four 1 s steps): `dataset` says so.
+    #expect(waited.stdout.contains("since "), "\(waited.stdout)")
+    #expect(waited.stdout.contains(", moved from "), "\(waited.stdout)")
+    #expect(waited.stdout.contains("(10.0.0.1)\""), "\(waited.stdout)")
   }
 
   /// Each stage is held by an agent told to stop before the next step (`sandbox agent stop

@@ -63,14 +63,8 @@ struct MetadataPair: ArgumentValue {
 
 /// The statuses `wait` waits for: those an operator asks a dataset to reach.
 enum WaitStatus: String, ChoiceValue {
-  case attached, detached, deleted
-  var status: DatasetStatus {
-    switch self {
-    case .attached: .attached
-    case .detached: .detached
-    case .deleted: .deleted
-    }
-  }
+  /// `converged`: attached on its configured node, or (deleted) gone from the state.
+  case attached, detached, deleted, converged
 }
 
 extension DatasetStatus: ChoiceValue {}

@@ -16,7 +16,7 @@ extension CommandTable {
         VersionCommand.self, APICommand.self, CurlCommand.self,
         DatasetsCommand.self, DatasetCommand.self, CreateCommand.self, DestroyCommand.self,
         MoveCommand.self, WaitCommand.self, ExplainCommand.self, NodesCommand.self,
-        LeasesCommand.self,
+        LeasesCommand.self, EventsCommand.self,
         LeaseAcquireCommand.self, LeaseReleaseCommand.self,
         // Certificates
         CertsCheckCommand.self, CertsShowCommand.self, CertsInitCommand.self,

@@ -82,6 +82,22 @@ enum Whereabouts {
     }
   }
 
+  /// What this session saw change: ` since 14:03:12, moved from 10.0.0.1`; empty when it saw
+  /// the dataset in one status only (its status may then hold from long before).
+  static func history(_ v: DatasetView, seen: Sightings) -> String {
+    let id = v.configuration.datasetID
+    var out = ""
+    if let s = seen.seen(id), !s.sinceFirstRead, s.status == v.status {
+      out = " since \(Sightings.clock(s.since))"
+    }
+    if let move = seen.lastMove(id), let from = move.from {
+      out +=
+        (out.isEmpty ? " (" : ", ") + "moved from \(former(from, seen: seen))"
+        + (out.isEmpty ? ")" : "")
+    }
+    return out
+  }
+
   /// Where the dataset stands in a few words, for a progress line (50 columns leave little).
   static func brief(_ v: DatasetView) -> String {
     func host(_ n: Node?) -> String {

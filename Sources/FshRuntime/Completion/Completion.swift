@@ -174,7 +174,14 @@ public final class Completion {
     var extra = args.isEmpty ? table.subcommands(of: words) : []
     // Keywords once the required positionals are given (`move NAME to`, not `move to`).
     let required = help.arguments.filter { !$0.isOptional }.count
-    if positionals.count >= required {
+    // The positional after a repeating one (`wait NAME… STATUS`): its choices end the list.
+    let arguments = help.arguments
+    let after = scan.nextPositional.flatMap { next in
+      next.repeats ? arguments.firstIndex { $0.key == next.key } : nil
+    }.flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    if let after, !after.isOptional {
+      extra += after.choices ?? []
+    } else if positionals.count >= required {
       extra += help.options.filter { $0.kind == .keyword && (!used.contains($0.key) || $0.repeats) }
         .flatMap(\.names)
     }

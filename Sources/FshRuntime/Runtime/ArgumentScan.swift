@@ -153,6 +153,14 @@ package struct ArgumentScan {
       {
         next += 1
       }
+      // `wait m1 m2 attached`: a repeating positional ends at a bare word that is one of the
+      // next positional's choices (a dataset named so is written quoted).
+      if next + 1 < positionals.count, positionals[next].repeats, w.bare,
+        positionals[next + 1].choices?.contains(where: { $0.lowercased() == w.text.lowercased() })
+          == true
+      {
+        next += 1
+      }
       if next < positionals.count {
         roles.append(.positional(positionals[next]))
         if !positionals[next].repeats { next += 1 }

@@ -83,12 +83,25 @@ public struct Arguments {
     // The key of the positional before, not a copy of it (a parameter is 144 bytes with
     // half a dozen references: this loop runs for every command a script runs).
     var previousKey: String? = nil
+    var previousRepeats = false
     for p in declaration.parameters {
       let key = p.key
-      defer { if p.kind == .positional { previousKey = key } }
+      defer {
+        if p.kind == .positional {
+          previousKey = key
+          previousRepeats = p.repeats
+        }
+      }
       if p.isOptional && !p.pairsWithPrevious { continue }
       let paired = p.pairsWithPrevious && previousKey.map { found[$0] != nil } == true
       guard !p.isOptional || paired, found[key] == nil else { continue }
+      // `wait db atached`: the repeating positional before took the misspelt choice.
+      if previousRepeats, p.kind == .positional, let choices = p.choices,
+        let last = previousKey.flatMap({ found[$0]?.last }),
+        !choices.contains(last.text.lowercased()), Suggest.nearest(last.text, in: choices) != nil
+      {
+        try record(last, for: p)
+      }
       let what = p.kind == .positional ? p.key : "'\(p.spelling)'"
       throw Diagnostic.usage(
         "'\(command)' needs \(what)", notes: ["\(p.spelling): \(p.summary)"] + usageNote(),

@@ -26,6 +26,21 @@ public protocol SessionHost: AnyObject {
   /// Writes out what was shown so far: the session calls it before anything that can take time
   /// (a request, a sleep, a wait), so output never waits on one.
   func flush()
+  /// A region redrawn in place (`--watch`), when results in this format go to a terminal;
+  /// nil elsewhere (a pipe, a file, `-o json`), where a watch prints one line per change.
+  func liveView(options: SessionOptions) -> (any LiveView)?
+}
+
+/// A region of a terminal that shows the latest frame of a watch in place of the previous one.
+public protocol LiveView: AnyObject {
+  /// The terminal's columns and rows now: a frame is laid out for them at each refresh.
+  var size: (columns: Int, rows: Int) { get }
+  /// Whether colour may be used (`--color`, `NO_COLOR`).
+  var color: Bool { get }
+  /// Shows `lines` (each fitting the columns) in place of the previous frame.
+  func draw(_ lines: [String])
+  /// Leaves the last frame on the screen, with the cursor on the line below it.
+  func end()
 }
 
 extension SessionHost {
@@ -34,6 +49,7 @@ extension SessionHost {
   public func progress(_ status: String?) {}
   public func inform(_ line: String) {}
   public func ask(_ question: String, secret: Bool) -> String? { nil }
+  public func liveView(options: SessionOptions) -> (any LiveView)? { nil }
 }
 
 /// A host that keeps everything in memory: for programs embedding fsh, and for tests.

@@ -197,7 +197,9 @@ struct DeclaredCommandTests {
   func error(_ text: String) -> Diagnostic? { session.run(text, name: "t").stoppedBy }
 
   @Test func createNamesWhatIsMissing() throws {
-    let usage = "usage: create NAME SIZE on NODE [meta K=V …] [id UUID] [--force] [--yes]"
+    let usage =
+      "usage: create NAME SIZE on NODE [meta K=V …] [id UUID] [--force] [--yes] [--wait] "
+      + "[timeout DURATION]"
     #expect(error("create")?.message == "'create' needs NAME")
     #expect(error("create a")?.message == "'create' needs SIZE")
     let d = try #require(error("create x 1G"))

@@ -22,6 +22,8 @@ struct CreateCommand: DeclaredCommand {
   var id: UUIDv4?
   @Arg(["--force"], "create even when a live dataset already has this name") var force: Bool
   @Arg(["--yes", "-y"], "do not ask about a size above 64T (needed in scripts)") var yes: Bool
+  @Arg(.waitFlag("attached on its node")) var wait: Bool
+  @Arg(.waitTimeout) var timeout: Seconds?
   static let help = CommandHelp(
     ["create"], summary: "create a named dataset on a node",
     parameters: declared,
@@ -30,11 +32,12 @@ struct CreateCommand: DeclaredCommand {
       unless --force. The check and the create are one conditional request \
       (X-If-Configuration-Matches), retried when another change got in between, so two \
       operators cannot both pass it. The result is the new dataset; it is pending until an agent \
-      attaches it (see `wait`).
+      attaches it (see `wait`); with --wait, the dataset once attached.
       """,
     examples: [
       "create my-volume 50G on 265a0498",
       "let ds = create \"$app-data\" 10G on $node meta team=storage",
+      "create web-1 10G on 10.0.0.2 --wait timeout 5m",
     ])
   /// The metadata sent: `meta` pairs and the name.
   var metadata: [String: String] = [:]
@@ -81,7 +84,14 @@ struct CreateCommand: DeclaredCommand {
     // fsh's own id, so that a create whose answer was lost is recognised as ours when it is
     // tried again or found in the configuration (never "already exists" for our own create).
     let datasetID = id?.text ?? UUIDs.newV4()
-    return try context.cluster { client -> CommandResult in
+    let result = try make(datasetID, context)
+    guard wait else { return result }
+    return try WaitCommand.outcome(of: datasetID, .attached, timeout: timeout, context: context)
+  }
+
+  /// The conditional create, tried again while the configuration changes under it.
+  private func make(_ datasetID: String, _ context: CommandContext) throws -> CommandResult {
+    try context.cluster { client -> CommandResult in
       // Whether a POST may have reached the service (its answer lost, or refused as ours).
       var sent = false
       // The last failure of the service itself (not a 412), when tries run out on it.

@@ -12,6 +12,10 @@ struct DatasetsCommand: DeclaredCommand {
   @Arg(.meta("metadata equal to a value (repeat for several)")) var meta: [MetadataPair]
   @Arg(["--deleted", "-d"], "include deleted datasets that are gone") var deleted: Bool
   @Arg(["--long", "-l"], "full dataset and node ids") var long: Bool
+  @Arg(.watch) var watch: Bool
+  @Arg(.every) var every: Seconds?
+  @Arg(.until) var until: WatchGoal?
+  @Arg(.watchTimeout) var timeout: Seconds?
   static let help = CommandHelp(
     ["datasets"], aliases: [["ls"]], summary: "list datasets with their status, node and path",
     parameters: declared,
@@ -25,11 +29,15 @@ struct DatasetsCommand: DeclaredCommand {
       or not attached), unknown (not in the state and its configured node not reporting), \
       deleting (deleted, still reported), deleted (deleted and not listed). Everything that \
       may still hold a volume is listed; --deleted adds the deleted ones. Sorted by name, \
-      then id.
+      then id. With --watch it keeps reading: on a terminal the table \
+      is redrawn in place, changed rows marked, with how long each has been in its status; \
+      elsewhere one line per change, starting with the current state.
       """,
     examples: [
       "datasets", "datasets status pending", "datasets on 265a0498 -o json",
       "for d in (datasets name 'db-*') { echo $d.path }",
+      "datasets on 10.0.0.1 --watch --until converged --timeout 10m",
+      "datasets --watch -o json | jq -c 'select(.change == \"status\")'",
     ])
   /// A bare word after `datasets` filters nothing: say which keyword was meant.
   static func unexpected(_ p: CommandArgument) -> Diagnostic {
@@ -53,8 +61,25 @@ struct DatasetsCommand: DeclaredCommand {
       ], range: p.range)
   }
 
+  mutating func validate(_ arguments: Arguments) throws {
+    try DatasetWatch.check(watch: watch, every: every, until: until, timeout: timeout, arguments)
+  }
+
   func run(in context: CommandContext) throws -> CommandResult {
     let columns = Datasets.columns(long: long)
+    if watch {
+      return try DatasetWatch(
+        every: every?.seconds ?? 2, until: until, timeout: timeout?.seconds, columns: columns
+      ) { view in
+        let nodeID = try node.map { try view.node($0).uuid }
+        return view.datasets.filter {
+          keeps(
+            $0.status, primary: $0.configuration.primary, attached: $0.attachedNode?.uuid,
+            nodeID: nodeID, name: $0.configuration.name, id: $0.configuration.datasetID,
+            metadata: $0.configuration.metadata)
+        }
+      }.run(context)
+    }
     let filtered = status != nil || node != nil || pattern != nil || !meta.isEmpty
     let emptyNote = filtered ? "no datasets match" : "no datasets"
     // `FSH_PER_RECORD`: the general way, a view and a record per dataset (the bench and the

@@ -7,6 +7,8 @@ import FshRuntime
 struct DestroyCommand: DeclaredCommand {
   @Arg(.dataset) var ref: DatasetRef
   @Arg(["--yes", "-y"], "do not ask (needed in scripts)") var yes: Bool
+  @Arg(.waitFlag("deleted")) var wait: Bool
+  @Arg(.waitTimeout) var timeout: Seconds?
   static let help = CommandHelp(
     ["destroy"], summary: "delete a dataset (asks first on a terminal)",
     parameters: declared,
@@ -14,8 +16,10 @@ struct DestroyCommand: DeclaredCommand {
       The dataset stays in the configuration marked deleted; its agent unmounts, detaches and \
       destroys the volume (status deleting, then deleted). A lease held by the node where the \
       volume is mounted keeps it mounted there until the lease is released or expires (fsh \
-      warns); a lease anywhere else does not stop the deletion, as in Flocker.
-      """)
+      warns); a lease anywhere else does not stop the deletion, as in Flocker. --wait waits \
+      until the state has not listed it for the settle window, as `wait NAME deleted` does.
+      """,
+    examples: ["destroy old-data", "destroy $ds --yes --wait timeout 5m"])
   func run(in context: CommandContext) throws -> CommandResult {
     let view = try Datasets.loadView(context)
     let v = try view.dataset(ref)
@@ -38,6 +42,10 @@ struct DestroyCommand: DeclaredCommand {
     out.status = ClusterView.status(
       deleted, state: v.state, configuredNodeReporting: v.node != nil)
     Datasets.warnIfLeased(out, leases: leases, view: view, ref: ref.text, context: context)
+    if wait {
+      return try WaitCommand.outcome(
+        of: v.configuration.datasetID, .deleted, timeout: timeout, context: context)
+    }
     return CommandResult(out.value, .record)
   }
 }

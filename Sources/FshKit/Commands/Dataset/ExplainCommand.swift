@@ -30,7 +30,7 @@ struct ExplainCommand: DeclaredCommand {
       ("dataset_id", .string(v.configuration.datasetID)),
       ("name", .from(v.configuration.name)),
       ("status", .string(v.status.rawValue)),
-      ("where", .string(Whereabouts.describe(v, seen: seen))),
+      ("where", .string(Whereabouts.describe(v, seen: seen) + Whereabouts.history(v, seen: seen))),
       ("desired", Self.desired(v)),
       ("actual", Self.actual(v)),
       ("ok", .bool(!checks.contains { $0.status == .fail })),
@@ -94,6 +94,7 @@ struct ExplainCommand: DeclaredCommand {
     }
     let sentence =
       "\(Whereabouts.name(v)) is \(v.status.rawValue): \(Whereabouts.describe(v, seen: seen))"
+      + (seen.map { Whereabouts.history(v, seen: $0) } ?? "")
     var out =
       (width.map { HelpFormatter.hang(sentence, width: $0, indent: 2) } ?? sentence) + "\n"
     out += pad("", first) + "  " + pad("DESIRED", second) + "  ACTUAL\n"

@@ -7,16 +7,19 @@ import FshRuntime
 struct MoveCommand: DeclaredCommand {
   @Arg(.dataset) var ref: DatasetRef
   @Arg(.node("to", "the new primary: a unique id prefix or its host IP")) var target: NodeRef
+  @Arg(.waitFlag("attached on the new node")) var wait: Bool
+  @Arg(.waitTimeout) var timeout: Seconds?
   static let help = CommandHelp(
     ["move"], summary: "move a dataset to another node",
     parameters: declared,
     discussion: """
       The agents unmount and detach it on the old node, then attach and mount it on the new \
-      one; until then its status is moving (`wait NAME attached` waits for the end). A lease \
+      one; until then its status is moving (--wait, or `wait NAME attached`, waits for the \
+      end). A lease \
       held by the old node, where the volume is mounted, stops the move there until the lease \
       is released or expires: the request is accepted all the same, and fsh warns.
       """,
-    examples: ["move db to 10.0.0.3", "move $ds to 4f2a"])
+    examples: ["move db to 10.0.0.3", "move $ds to 4f2a", "move db to 10.0.0.3 --wait timeout 5m"])
   func run(in context: CommandContext) throws -> CommandResult {
     let view = try Datasets.loadView(context)
     let v = try view.dataset(ref)
@@ -36,6 +39,10 @@ struct MoveCommand: DeclaredCommand {
     out.node = node
     out.status = ClusterView.status(moved, state: v.state, configuredNodeReporting: true)
     Datasets.warnIfLeased(out, leases: leases, view: view, ref: ref.text, context: context)
+    if wait {
+      return try WaitCommand.outcome(
+        of: v.configuration.datasetID, .attached, on: node.uuid, timeout: timeout, context: context)
+    }
     return CommandResult(out.value, .record)
   }
 }

@@ -21,6 +21,7 @@ dataset units-one
 # expect: actual_size:   2G
 # expect: lease:         -
 # expect: where:         *
+# expect: since:         *
 # expect: blockers:*
 lease acquire units-one on 10.0.0.3 for 10m
 # expect: dataset_id: *

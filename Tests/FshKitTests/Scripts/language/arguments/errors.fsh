@@ -10,7 +10,7 @@ try create x 1G
 echo $error.message
 # expect: 'create' needs 'on NODE'
 echo $error.notes.1
-# expect: usage: create NAME SIZE on NODE ?meta K=V …? ?id UUID? ?--force? ?--yes?
+# expect: usage: create NAME SIZE on NODE ?meta K=V …? ?id UUID? ?--force? ?--yes? ?--wait? ?timeout DURATION?
 try create a -5G on n
 echo $error.message
 # expect: invalid size '-5G'

@@ -122,8 +122,8 @@ let package = Package(
 
     // MARK: Tests
     // Tools found through PATH (a missing one fails naming its package), unprivileged runs, the
-    // one test PKI (certificates made once per test process), and odd certificates and keys made
-    // with OpenSSL.
+    // one test PKI (certificates made once per test process), odd certificates and keys made
+    // with OpenSSL, and the one hostile control service (python3; no FshKit, no client).
     .target(
       name: "FshTestSupport", dependencies: ["COpenSSL", "FshPKI"], path: "Tests/FshTestSupport"),
     // One test target per library module, each depending on its module (and what its tests

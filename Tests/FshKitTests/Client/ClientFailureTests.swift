@@ -256,12 +256,12 @@ struct ClientFailureTests {
 /// The python stand-in, only for answers the sandbox never gives (each test says which).
 @Suite("Client: failures only a stand-in server makes", .blocking)
 struct ClientStandInFailureTests {
-  let server: MiniControlServer
-  init() throws { server = try MiniControlServer() }
+  let server: HostileServer
+  init() throws { server = try HostileServer() }
 
   /// Why a stand-in: the sandbox always presents a control certificate with the right name.
   @Test func serverWithoutControlServiceName() throws {
-    let other = try MiniControlServer(serverCert: "noname")
+    let other = try HostileServer(mode: "wrong-name")
     let client = try other.settings().client()
     _ = expectError(.tlsServerName) { _ = try client.version() }
   }
@@ -274,7 +274,7 @@ struct ClientStandInFailureTests {
     #expect(e?.message.contains("'GET /v1/configuration/datasets'") == true)
     #expect(e?.message.contains("not valid JSON") == true)
 
-    try server.fault("cut", "GET", "/v1/state/nodes")
+    try server.fault("drop-mid", "GET", "/v1/state/nodes")
     let cut = expectError(.badResponse) { _ = try client.nodes() }
     #expect(cut?.message.contains("cut off") == true)
 
@@ -294,13 +294,13 @@ struct ClientStandInFailureTests {
   @Test func droppedGetIsRetriedDroppedPostIsNot() throws {
     let transport = try server.settings().transport()
     let client = FlockerClient(transport: transport)
-    try server.fault("drop", "GET", "/v1/state/nodes")
+    try server.fault("drop-before", "GET", "/v1/state/nodes")
     #expect(try client.nodes().count == 2)
     #expect(try server.hits("GET", "/v1/state/nodes") == 2)
     #expect(transport.lastInfo.attempts == 2)
 
     let fresh = try server.settings().client()
-    try server.fault("drop", "POST", "/v1/configuration/datasets")
+    try server.fault("drop-before", "POST", "/v1/configuration/datasets")
     let e = expectError(.connectionDropped) { _ = try fresh.createDataset(primary: server.nodeA) }
     #expect(e?.message.contains("closed the connection before answering") == true)
     #expect(try server.hits("POST", "/v1/configuration/datasets") == 1)

@@ -2,6 +2,7 @@
 import Foundation
 import FshModel
 import FshPKI
+import FshTestSupport
 import Testing
 
 @testable import FshClient
@@ -13,21 +14,21 @@ import Testing
 @Suite("Client errors and certificates as fsh words them")
 struct ClientWordingTests {
   @Test func certificateSummaryReadsCommonNames() throws {
-    let pki = try TestPKI.shared
+    let pki = try FlockerTestPKI.files
     func summary(_ path: String) -> CertificateSummary? {
       FileManager.default.contents(atPath: path).flatMap {
         try? CertificateSummary(pem: String(decoding: $0, as: UTF8.self))
       }
     }
     let user = try #require(summary(pki.userCert))
-    #expect(user.commonName == "user-alice")
-    #expect(user.issuerCommonName == "cluster-test")
+    #expect(user.commonName == "user-admin")
+    #expect(user.issuerCommonName == "sandbox")
     #expect(summary(pki.nodeCert)?.commonName?.hasPrefix("node-") == true)
     #expect(summary(pki.userKey) == nil)
     #expect(
       (try? CertificateSummary(pem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"))
         == nil)
-    #expect(Session().certificateCommonName(pki.userCert) == "user-alice")
+    #expect(Session().certificateCommonName(pki.userCert) == "user-admin")
   }
 
   @Test func shellQuoting() {

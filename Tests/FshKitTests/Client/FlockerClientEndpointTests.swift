@@ -168,7 +168,9 @@ struct FlockerClientEndpointTests {
     _ = try RequiredTool.curl()
     _ = try client.version()
     let get = try #require(client.curlCommandLine(settings: s.settings))
-    #expect(try run("/bin/sh", ["-c", get + " -sS"]).contains("1.15.0"))
+    let (status, out, err) = try runProgram("/bin/sh", ["-c", get + " -sS"])
+    #expect(status == 0, "\(err)")
+    #expect(out.contains("1.15.0"))
   }
 
   @Test func verboseTrace() throws {

@@ -91,6 +91,9 @@ final class TextHost: SessionHost {
   }
   func report(_ diagnostic: Diagnostic) { warnings.append(diagnostic) }
   func confirm(_ question: String) -> Bool? { answer }
+  /// Informational lines (`converged: …`), in order.
+  var informed: [String] = []
+  func inform(_ line: String) { informed.append(line) }
   var lines: [String] {
     if output.isEmpty { return [] }
     // CSV rows end in "\n" now; a "\r\n" (which Swift counts as one Character) from a command's

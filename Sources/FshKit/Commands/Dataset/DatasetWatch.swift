@@ -187,10 +187,11 @@ struct DatasetWatch {
     let summary =
       DatasetStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
       .joined(separator: ", ")
+    // What matters first: a narrow terminal cuts the end.
     var header =
-      "\(cluster) · read \(Sightings.clock(lastRead)) every \(Durations.format(every)) · "
-      + (summary.isEmpty ? "no datasets" : summary)
-    if let failure { header += " · last read failed: \(failure) (retrying)" }
+      (summary.isEmpty ? "no datasets" : summary) + " · read \(Sightings.clock(lastRead)) "
+      + "every \(Durations.format(every)) · \(cluster)"
+    if let failure { header = "last read failed: \(failure) (retrying) · " + header }
     var lines = [DisplayWidth.prefix(TerminalText.safe(header), columns: size.columns - 1)]
     let now = Date().timeIntervalSince1970
     let records: [Value] = rows.map { v in
@@ -201,12 +202,18 @@ struct DatasetWatch {
           ?? "")
       return .record(r)
     }
+    // SINCE beside STATUS, before the node and path that a narrow terminal cuts.
+    var shown = columns
+    let at = (shown.firstIndex { $0.key == DatasetField.status.key } ?? shown.count - 1) + 1
+    shown.insert(Column("since", "SINCE"), at: at)
     let table = ResultFormatter(width: max(20, size.columns - 3), color: false)
-      .table(columns + [Column("since", "SINCE")], records)
+      .table(shown, records)
     var body = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if body.last == "" { body.removeLast() }
     let room = max(2, size.rows - 2)
-    for (i, text) in body.enumerated() {
+    for (i, row) in body.enumerated() {
+      // The table gives way down to its narrowest columns; the frame never wraps.
+      let text = DisplayWidth.prefix(row, columns: size.columns - 3)
       if lines.count == room && body.count - i > 1 {
         lines.append("  … \(body.count - i) more (narrow it: on NODE, status STATUS, name GLOB)")
         break

@@ -182,23 +182,36 @@ struct DatasetWatch {
     let c = context.session.configuration
     let cluster =
       c.cluster?.value ?? c.host.map { "\($0):\(c.port)" } ?? "no cluster"
-    var counts: [DatasetStatus: Int] = [:]
-    for v in rows { counts[v.status, default: 0] += 1 }
+    var byStatus: [DatasetStatus: Int] = [:]
+    for v in rows { byStatus[v.status, default: 0] += 1 }
     let summary =
-      DatasetStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
+      DatasetStatus.allCases.compactMap { s in byStatus[s].map { "\($0) \(s.rawValue)" } }
       .joined(separator: ", ")
     // What matters first: a narrow terminal cuts the end.
+    let counts = summary.isEmpty ? "no datasets" : summary
     var header =
-      (summary.isEmpty ? "no datasets" : summary) + " · read \(Sightings.clock(lastRead)) "
-      + "every \(Durations.format(every)) · \(cluster)"
-    if let failure { header = "last read failed: \(failure) (retrying) · " + header }
+      counts + " · read \(Sightings.clock(lastRead)) every \(Durations.format(every)) · \(cluster)"
+    if let failure {
+      // The failure cut in its middle, so that "(retrying)" stays in view.
+      let head = counts + " · last read failed: "
+      let room = size.columns - 2 - DisplayWidth.of(head) - DisplayWidth.of(" (retrying)")
+      let message = TerminalText.safe(failure)
+      header =
+        head
+        + (DisplayWidth.of(message) <= room
+          ? message : DisplayWidth.prefix(message, columns: max(1, room - 1)) + "…")
+        + " (retrying)"
+    }
     var lines = [DisplayWidth.prefix(TerminalText.safe(header), columns: size.columns - 1)]
     let now = Date().timeIntervalSince1970
     let records: [Value] = rows.map { v in
       guard case .record(var r) = v.value else { return v.value }
       let s = seen.seen(v.configuration.datasetID)
       r["since"] = .string(
-        s.map { ($0.sinceFirstRead ? "≥" : "") + Durations.format((now - $0.since).rounded()) }
+        s.map { s in
+          let seconds = (now - s.since).rounded()
+          return (s.sinceFirstRead ? "≥" : "") + (seconds < 1 ? "0s" : Durations.format(seconds))
+        }
           ?? "")
       return .record(r)
     }

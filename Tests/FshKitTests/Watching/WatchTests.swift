@@ -1,9 +1,10 @@
 import Foundation
-import FshKit
 import FshLanguage
 import FshRuntime
 import FshSandbox
 import Testing
+
+@testable import FshKit
 
 /// A terminal for the tests: the frames a watch drew, at a size the test chooses.
 final class FrameHost: SessionHost {
@@ -113,6 +114,35 @@ final class FrameHost: SessionHost {
       frames.contains { f in f.contains { $0.hasPrefix("* ") && $0.contains("attached") } },
       "\(frames)")
     #expect(last[1].contains("STATUS    SINCE"), "\(last)")
+  }
+
+  @Test func aShortTerminalShowsTheRowsThatFitAndHowManyMore() throws {
+    let sandbox = try TestSandbox.make()
+    let host = FrameHost(columns: 80, rows: 6)
+    let s = Session(environment: TestSandbox.environment(sandbox), host: host)
+    let o = s.run(
+      """
+      for n in 1 2 3 4 5 { let d = create "short-$n" 1G on 10.0.0.2 }
+      datasets --watch --every 0.2s --until converged --timeout 60s
+      """, name: "short")
+    #expect(o.status == 0, "\(host.reports)")
+    let last = try #require(host.view.frames.last)
+    #expect(last.count == 5, "\(last)")
+    #expect(last[2].contains("short-1") && last[3].contains("short-2"), "\(last)")
+    #expect(last[4] == "  … 3 more (narrow it: on NODE, status STATUS, name GLOB)")
+  }
+
+  @Test func sinceChangesInSteps() {
+    func seen(_ ago: Double, firstRead: Bool = false) -> String {
+      DatasetWatch.since(
+        .init(
+          status: .attached, node: nil, path: nil, since: 1000 - ago, sinceFirstRead: firstRead),
+        now: 1000)
+    }
+    #expect(DatasetWatch.since(nil, now: 0) == "")
+    #expect(seen(500, firstRead: true) == "")
+    #expect(seen(0.4) == "0s" && seen(59.9) == "59s")
+    #expect(seen(60) == "1m" && seen(3599) == "59m" && seen(7300) == "2h")
   }
 
   @Test func untilConvergedTimesOutNamingWhatBlocks() throws {

@@ -139,6 +139,17 @@ struct DatasetWatch {
     }
   }
 
+  /// How long the dataset has been in its status, in steps that change rarely (a refresh where
+  /// nothing changed rewrites no row): seconds in the first minute, then minutes, then hours.
+  /// Blank when this session never saw its status change (it may hold from long before).
+  static func since(_ s: Sightings.Seen?, now: Double) -> String {
+    guard let s, !s.sinceFirstRead else { return "" }
+    let t = max(0, now - s.since)
+    if t < 60 { return "\(Int(t))s" }
+    if t < 3600 { return "\(Int(t / 60))m" }
+    return "\(Int(t / 3600))h"
+  }
+
   /// Attached on its configured node, or deleted and no longer listed.
   static func isConverged(_ v: DatasetView) -> Bool {
     v.configuration.deleted ? v.status == .deleted : v.status == .attached
@@ -203,16 +214,13 @@ struct DatasetWatch {
         + " (retrying)"
     }
     var lines = [DisplayWidth.prefix(TerminalText.safe(header), columns: size.columns - 1)]
+    // Only the rows that fit are laid out (a frame of 10 000 rows would be built for 40).
+    let capacity = max(1, size.rows - 3)
+    let visible = rows.count > capacity ? Array(rows.prefix(capacity - 1)) : rows
     let now = Date().timeIntervalSince1970
-    let records: [Value] = rows.map { v in
+    let records: [Value] = visible.map { v in
       guard case .record(var r) = v.value else { return v.value }
-      let s = seen.seen(v.configuration.datasetID)
-      r["since"] = .string(
-        s.map { s in
-          let seconds = (now - s.since).rounded()
-          return (s.sinceFirstRead ? "≥" : "") + (seconds < 1 ? "0s" : Durations.format(seconds))
-        }
-          ?? "")
+      r["since"] = .string(Self.since(seen.seen(v.configuration.datasetID), now: now))
       return .record(r)
     }
     // SINCE beside STATUS, before the node and path that a narrow terminal cuts.
@@ -223,20 +231,21 @@ struct DatasetWatch {
       .table(shown, records)
     var body = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if body.last == "" { body.removeLast() }
-    let room = max(2, size.rows - 2)
     for (i, row) in body.enumerated() {
       // The table gives way down to its narrowest columns; the frame never wraps.
       let text = DisplayWidth.prefix(row, columns: size.columns - 3)
-      if lines.count == room && body.count - i > 1 {
-        lines.append("  … \(body.count - i) more (narrow it: on NODE, status STATUS, name GLOB)")
-        break
-      }
-      let id = i == 0 ? nil : rows[i - 1].configuration.datasetID
+      let id = i == 0 ? nil : visible[i - 1].configuration.datasetID
       guard let id, changed.contains(id) else {
         lines.append("  " + text)
         continue
       }
       lines.append(color ? "\u{1B}[1;33m* " + text + "\u{1B}[0m" : "* " + text)
+    }
+    if visible.count < rows.count {
+      lines.append(
+        DisplayWidth.prefix(
+          "  … \(rows.count - visible.count) more (narrow it: on NODE, status STATUS, name GLOB)",
+          columns: size.columns - 1))
     }
     return lines
   }

@@ -134,6 +134,13 @@ if os.path.exists(os.path.join(out, "r-rehearse.json")):
     w("| rehearsal of a 10 000-dataset cluster: copy only (empty script) / 10 creates and 9 moves | %.0f / %.0f ms | `fsh -c datasets` on it: %.0f ms | %.2f× / %.2f× | measured | - |" % (ms(e7), ms(r7), ms(l7), ms(e7) / ms(l7), ms(r7) / ms(l7)))
     spreads += [("rehearsal copy", e7), ("rehearsal script", r7)]
 
+if os.path.exists(os.path.join(out, "watch.json")):
+    wt = json.load(open(os.path.join(out, "watch.json")))
+    ok = wt["extra_cores"] <= 0.1 and wt["rows_rewritten"] == 0 and wt["bytes_per_refresh"] <= wt["header_bytes"] + 16
+    w("| `datasets --watch --every 1s`, 10 000 datasets, nothing changing, %.0f s in a pseudo-terminal: CPU beyond curl's three GETs a second; bytes a refresh | %.3f cores; %.0f B | curl: %.3f cores; header %d B | +%.3f cores; %d rows rewritten | ≤ +0.1 core, header only | %s |" % (
+        wt["seconds"], wt["fsh_cores"], wt["bytes_per_refresh"], wt["curl_cores"], wt["header_bytes"],
+        wt["extra_cores"], wt["rows_rewritten"], verdict(ok)))
+
 w("")
 w("The streamed listing against the general per-record path (`FSH_PER_RECORD=1`), byte for byte,")
 w("over the same 100 000 datasets:")

@@ -144,6 +144,10 @@ with MID hf r-rehearse --runs "$runs_big" \
   -n "fsh --rehearse (empty script: read, copy, plan)" "$(q "$FSH" --rehearse "$work/empty.fsh")" \
   -n "fsh --rehearse (10 creates, 9 moves)" "$(q "$FSH" --rehearse "$work/rehearse.fsh")"
 
+echo "== watch (issue 33): datasets --watch --every 1s at 10 000 datasets, against curl's three GETs a second"
+python3 "$root/Benchmarks/watch.py" "$FSH" "$([ $quick = 1 ] && echo 15 || echo 40)" "$work/MID.env" \
+  "$out/watch.json" >/dev/null
+
 echo "== writing BENCHMARKS.md"
 cut -d' ' -f1-3 /proc/loadavg >"$out/load-end.txt"
 ls -l "$FSH" | awk '{print $5}' >"$out/binary-size.txt"

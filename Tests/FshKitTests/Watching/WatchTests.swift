@@ -132,6 +132,60 @@ final class FrameHost: SessionHost {
     #expect(last[4] == "  … 3 more (narrow it: on NODE, status STATUS, name GLOB)")
   }
 
+  /// `nodes --watch` and `leases --watch` print a line per row added, removed or changed.
+  @Test func nodesAndLeasesWatchesPrintTheirChanges() throws {
+    let sandbox = try TestSandbox.make(stateExpiry: 0.3)
+    let host = LockedTextHost()
+    let watcher = Session(environment: TestSandbox.environment(sandbox), host: host)
+    let actor = Session(environment: TestSandbox.environment(sandbox), host: TextHost())
+    #expect(
+      actor.run(
+        """
+        let a = create leased-1 1G on 10.0.0.2
+        let b = create leased-2 1G on 10.0.0.2 --wait
+        let l = lease acquire leased-1 on 10.0.0.2
+        """, name: "a"
+      ).status == 0)
+    // Runs `source` on another thread until `cancel()`; its exit status.
+    final class Background: @unchecked Sendable {
+      let done = DispatchSemaphore(value: 0)
+      var status: Int32 = -1
+      init(_ session: Session, _ source: String) {
+        Thread.detachNewThread { [self] in
+          status = session.run(source, name: "watch").status
+          done.signal()
+        }
+      }
+    }
+    // Hang guards of 30 s: a line per change, not a redraw.
+    func until(_ text: String) -> Bool {
+      for _ in 0..<300 where !host.text.contains(text) { Thread.sleep(forTimeInterval: 0.1) }
+      return host.text.contains(text)
+    }
+    let leases = Background(watcher, "leases --watch --every 0.1s -o json")
+    // The opening line, once the watch has read; then another process's lease appears.
+    #expect(until(#""change":"listed","dataset_id":""#), "\(host.text)")
+    #expect(actor.run("let l = lease acquire leased-2 on 10.0.0.2", name: "l").status == 0)
+    #expect(until(#""change":"added","dataset_id":""#), "\(host.text)")
+    #expect(actor.run("let l = lease release leased-2", name: "r").status == 0)
+    #expect(until(#""change":"removed","dataset_id":""#), "\(host.text)")
+    watcher.cancel()
+    #expect(leases.done.wait(timeout: .now() + 30) == .success)
+    #expect(leases.status == 130)
+    // The nodes' watch: its opening lines, then a node whose agent stopped leaves the list.
+    host.clear()
+    let second = Session(environment: TestSandbox.environment(sandbox), host: host)
+    let nodes = Background(second, "nodes --watch --every 0.1s -o json")
+    #expect(until(#""change":"listed","uuid":""#), "\(host.text)")
+    let silent = try #require(sandbox.nodes.first { $0.host == "10.0.0.3" })
+    #expect(sandbox.stopAgent(silent.uuid))
+    #expect(
+      until(#""change":"removed","uuid":"\#(silent.uuid)","host":"10.0.0.3""#), "\(host.text)")
+    second.cancel()
+    #expect(nodes.done.wait(timeout: .now() + 30) == .success)
+    for line in host.text.split(separator: "\n") { #expect(line.hasPrefix("{\"time\":\"")) }
+  }
+
   @Test func sinceChangesInSteps() {
     func seen(_ ago: Double, firstRead: Bool = false) -> String {
       DatasetWatch.since(
@@ -217,4 +271,19 @@ final class FrameHost: SessionHost {
     let timeout = s.run("datasets --watch --timeout 1s", name: "w")
     #expect(timeout.stoppedBy?.message == "'--timeout' works only with '--until'")
   }
+}
+
+/// A `TextHost` read from another thread while a watch writes to it.
+final class LockedTextHost: SessionHost, @unchecked Sendable {
+  private let lock = NSLock()
+  private var output = ""
+  var history: [String] = []
+  var text: String { lock.withLock { output } }
+  func clear() { lock.withLock { output = "" } }
+  func show(_ result: CommandResult, options: SessionOptions) {
+    let t = ResultFormatter(width: nil, color: false).render(result, format: options.output)
+    lock.withLock { output += t }
+  }
+  func report(_ diagnostic: Diagnostic) {}
+  func confirm(_ question: String) -> Bool? { nil }
 }

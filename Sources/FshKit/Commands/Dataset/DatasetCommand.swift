@@ -21,7 +21,7 @@ struct DatasetCommand: DeclaredCommand {
     examples: ["dataset db", "dataset db --watch --until converged --timeout 5m"])
 
   mutating func validate(_ arguments: Arguments) throws {
-    try DatasetWatch.check(watch: watch, every: every, until: until, timeout: timeout, arguments)
+    try Watch.check(watch: watch, every: every, until: until, timeout: timeout, arguments)
   }
 
   func run(in context: CommandContext) throws -> CommandResult {

@@ -62,7 +62,7 @@ struct DatasetsCommand: DeclaredCommand {
   }
 
   mutating func validate(_ arguments: Arguments) throws {
-    try DatasetWatch.check(watch: watch, every: every, until: until, timeout: timeout, arguments)
+    try Watch.check(watch: watch, every: every, until: until, timeout: timeout, arguments)
   }
 
   func run(in context: CommandContext) throws -> CommandResult {

@@ -267,28 +267,14 @@ public final class FlockerClient {
       } else {
         why = "is not valid JSON (truncated or malformed: \(f.description))"
       }
-    } else if let e = underlying as? DecodingError {
-      switch e {
-      case .keyNotFound(let key, let ctx):
-        why = "lacks the field '\(key.stringValue)'\(Self.at(ctx.codingPath))"
-      case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
-        why = "has an unexpected value\(Self.at(ctx.codingPath))"
-      case .dataCorrupted(let ctx) where !ctx.codingPath.isEmpty:
-        why = "has an unexpected value\(Self.at(ctx.codingPath))"
-      default:
-        why = size == 0 ? "is empty" : "is not valid JSON (truncated or malformed)"
-      }
+    } else if size == 0 {
+      why = "is empty"
     }
     return ClientError(
       .badResponse,
       "the answer to '\(request.summary)' (HTTP \(response.status), \(size) bytes) "
         + "\(why); retry, and check that this is a Flocker 1.x control service",
       status: response.status)
-  }
-
-  private static func at(_ path: [CodingKey]) -> String {
-    let names = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-    return names.isEmpty ? "" : " at '\(names)'"
   }
 
   /// Turns a non-2xx response into the error the user sees.

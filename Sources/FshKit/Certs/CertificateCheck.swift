@@ -9,7 +9,7 @@ import FshRuntime
 
 /// One line of `certs check`.
 package struct CertificateCheck: Equatable, Sendable {
-  package enum Status: String, Sendable {
+  package enum Status: String, Sendable, CaseIterable {
     case pass, warn, fail, skip
   }
 

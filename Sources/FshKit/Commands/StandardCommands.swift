@@ -10,7 +10,7 @@ extension CommandTable {
         // The session's options and configuration
         SetCommand.self, UnsetCommand.self,
         // Configuration and profiles
-        ConfigCommand.self, ClustersCommand.self, UseCommand.self,
+        ConfigCommand.self, ClustersCommand.self, UseCommand.self, DoctorCommand.self,
         ClusterAddCommand.self, ClusterRemoveCommand.self, EnvExportCommand.self,
         // The control service
         VersionCommand.self, APICommand.self, CurlCommand.self,

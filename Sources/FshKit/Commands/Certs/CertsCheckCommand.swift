@@ -233,17 +233,21 @@ struct CertsCheckCommand: DeclaredCommand {
   }
 
   /// The checks as a table; a fix goes on its own line under the result it belongs to.
-  static func render(_ rows: [CertificateCheck], width: Int? = nil) -> String {
+  /// The checks as a table; `words` names the statuses (`doctor` says ok, warning, problem).
+  static func render(
+    _ rows: [CertificateCheck], width: Int? = nil, words: CheckWords = .certificates
+  ) -> String {
     let titleWidth = max(5, rows.map(\.title.count).max() ?? 0)
     func pad(_ s: String, _ w: Int) -> String {
       s + String(repeating: " ", count: max(0, w - s.count))
     }
-    let column = 5 + 2 + 6 + 2 + titleWidth + 2
+    let statusWidth = max(6, CertificateCheck.Status.allCases.map { words.name($0).count }.max()!)
+    let column = 5 + 2 + statusWidth + 2 + titleWidth + 2
     if let width, width - column < 30 {
-      return narrow(rows, width: width)
+      return narrow(rows, width: width, words: words)
     }
     var out =
-      pad("CHECK", 5) + "  " + pad("STATUS", 6) + "  " + pad("WHAT", titleWidth)
+      pad("CHECK", 5) + "  " + pad("STATUS", statusWidth) + "  " + pad("WHAT", titleWidth)
       + "  RESULT\n"
     let indent = String(repeating: " ", count: column)
     // Messages and fixes wrap at word boundaries under the RESULT column.
@@ -252,38 +256,65 @@ struct CertsCheckCommand: DeclaredCommand {
     }
     for r in rows {
       out +=
-        pad(r.id, 5) + "  " + pad(r.status.rawValue, 6) + "  " + pad(r.title, titleWidth)
+        pad(r.id, 5) + "  " + pad(words.name(r.status), statusWidth) + "  "
+        + pad(r.title, titleWidth)
         + "  " + wrap(r.message) + "\n"
       if let fix = r.fix, r.status == .fail || r.status == .warn {
         out += indent + wrap("fix: " + fix) + "\n"
       }
     }
-    return out + summary(rows)
-  }
-
-  /// The last line: how many passed, warned, failed.
-  static func summary(_ rows: [CertificateCheck]) -> String {
-    let count = { (s: CertificateCheck.Status) in rows.filter { $0.status == s }.count }
-    return
-      "\(count(.pass)) passed, \(count(.warn)) warning\(count(.warn) == 1 ? "" : "s"), "
-      + "\(count(.fail)) failed" + (count(.skip) > 0 ? ", \(count(.skip)) skipped" : "") + "\n"
+    return out + words.summary(rows)
   }
 
   /// A terminal too narrow for a RESULT column (50 columns): each check's line, then its
   /// result and fix under it, indented and wrapped at words.
-  static func narrow(_ rows: [CertificateCheck], width: Int) -> String {
+  static func narrow(_ rows: [CertificateCheck], width: Int, words: CheckWords) -> String {
     func pad(_ s: String, _ w: Int) -> String {
       s + String(repeating: " ", count: max(0, w - DisplayWidth.of(s)))
     }
     let under = { (s: String) in "    " + HelpFormatter.hang(s, width: width, indent: 4) + "\n" }
-    var out = pad("CHECK", 5) + "  " + pad("STATUS", 6) + "  WHAT\n"
+    let statusWidth = max(6, CertificateCheck.Status.allCases.map { words.name($0).count }.max()!)
+    var out = pad("CHECK", 5) + "  " + pad("STATUS", statusWidth) + "  WHAT\n"
     for r in rows {
       out +=
-        pad(r.id, 5) + "  " + pad(r.status.rawValue, 6) + "  "
-        + HelpFormatter.hang(r.title, width: width, indent: 15) + "\n"
+        pad(r.id, 5) + "  " + pad(words.name(r.status), statusWidth) + "  "
+        + HelpFormatter.hang(r.title, width: width, indent: 9 + statusWidth) + "\n"
       out += under(r.message)
       if let fix = r.fix, r.status == .fail || r.status == .warn { out += under("fix: " + fix) }
     }
-    return out + summary(rows)
+    return out + words.summary(rows)
+  }
+}
+
+/// How a table of checks names its statuses, and its last line.
+struct CheckWords: Sendable {
+  var pass: String, warn: String, fail: String, skip: String
+  /// `certs check`, `explain`: pass, warn, fail; "3 passed, 1 warning, 0 failed".
+  static let certificates = CheckWords(pass: "pass", warn: "warn", fail: "fail", skip: "skip")
+  /// `doctor`: ok, warning, problem; "5 ok, 1 warning, 2 problems".
+  static let doctor = CheckWords(pass: "ok", warn: "warning", fail: "problem", skip: "skipped")
+
+  func name(_ s: CertificateCheck.Status) -> String {
+    switch s {
+    case .pass: pass
+    case .warn: warn
+    case .fail: fail
+    case .skip: skip
+    }
+  }
+
+  /// The last line: how many of each.
+  func summary(_ rows: [CertificateCheck]) -> String {
+    let count = { (s: CertificateCheck.Status) in rows.filter { $0.status == s }.count }
+    let plural = { (n: Int) in n == 1 ? "" : "s" }
+    if pass == "pass" {
+      return
+        "\(count(.pass)) passed, \(count(.warn)) warning\(plural(count(.warn))), "
+        + "\(count(.fail)) failed" + (count(.skip) > 0 ? ", \(count(.skip)) skipped" : "") + "\n"
+    }
+    return
+      "\(count(.pass)) ok, \(count(.warn)) warning\(plural(count(.warn))), "
+      + "\(count(.fail)) problem\(plural(count(.fail)))"
+      + (count(.skip) > 0 ? ", \(count(.skip)) skipped" : "") + "\n"
   }
 }

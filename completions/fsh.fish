@@ -9,7 +9,11 @@ function __fsh_complete
     fsh complete -- $tokens[2..-1] "$current" 2>/dev/null
 end
 complete -c fsh -s c -x -a '(__fsh_complete)' -d 'Run COMMANDS and exit'
-complete -c fsh -l cluster -x -a '(__fsh_complete)' -d 'Use the named cluster profile'
+complete -c fsh -l cluster -x -a '(__fsh_complete)' -d 'Use the named cluster profile; a comma-separated list or a glob (\'prod-*\') runs the commands or script on each of them at once'
+complete -c fsh -l max-parallel -x -d 'With many clusters: at most N at once (default 8)'
+complete -c fsh -l serial -d 'With many clusters: one at a time, in profile order'
+complete -c fsh -l group -d 'With many clusters: each cluster\'s output whole, under a header'
+complete -c fsh -l fail-fast -d 'With many clusters: stop the others at the first failure'
 complete -c fsh -l host -x -d 'Control service host name or IP (HOST:PORT sets the port too)'
 complete -c fsh -l port -x -d 'Control service REST API port (default 4523)'
 complete -c fsh -l certs -r -a '(__fish_complete_directories)' -d 'Certificate directory: cluster.crt and the user\'s certificate and key (default /etc/flocker)'

@@ -60,8 +60,29 @@ struct LaunchOption {
   static let all: [LaunchOption] =
     [
       .value(["-c"], "commands", "Run COMMANDS and exit.", .commands) { $0.commands = $1 },
-      .value(["--cluster"], "name", "Use the named cluster profile.", .profiles) {
+      .value(
+        ["--cluster"], "name",
+        "Use the named cluster profile; a comma-separated list or a glob ('prod-*') runs the "
+          + "commands or script on each of them at once.", .profiles
+      ) {
         $0.cluster = $1
+      },
+      .value(["--max-parallel"], "n", "With many clusters: at most N at once (default 8).") {
+        launch, n in
+        guard let v = Int(n), v >= 1, v <= 1000 else {
+          throw LaunchError(
+            "invalid value '\(n)' for '--max-parallel'", notes: ["give a whole number from 1"])
+        }
+        launch.maxParallel = v
+      },
+      .flag(["--serial"], "With many clusters: one at a time, in profile order.") {
+        $0.maxParallel = 1
+      },
+      .flag(["--group"], "With many clusters: each cluster's output whole, under a header.") {
+        $0.group = true
+      },
+      .flag(["--fail-fast"], "With many clusters: stop the others at the first failure.") {
+        $0.failFast = true
       },
     ]
     + ConfigKey.allCases.map { key in

@@ -1,5 +1,6 @@
 import CFshSupport
 import Foundation
+import FshFiles
 import FshKit
 import FshLanguage
 import FshRuntime
@@ -26,6 +27,11 @@ struct ShellLaunch {
   var showVersion = false
   var generate: LaunchFiles.Kind?
   var script: [String] = []
+  /// Many clusters (`--cluster a,b`, `--cluster 'lab-*'`): how many at once, output grouped,
+  /// stop at the first failure.
+  var maxParallel = 8
+  var group = false
+  var failFast = false
 
   /// The configuration flags and `--cluster`, applied to an environment (`run` and `fsh
   /// complete` read the same).
@@ -111,6 +117,17 @@ struct ShellLaunch {
     if let color { session.options.color = color }
     session.options.verbose = verbose
 
+    if let spec = cluster, !sandbox {
+      let clusters: [String]?
+      do {
+        clusters = try FanOut.clusters(spec, environment: environment)
+      } catch let d as Diagnostic {
+        host.printDiagnostic(d)
+        return ExitStatus.failure
+      }
+      if let clusters { return try fanOut(clusters, session: session) }
+    }
+
     if rehearse {
       guard commands == nil, script.first != nil || Terminal.stdinIsTTY else {
         throw LaunchError("--rehearse needs a script: fsh --rehearse SCRIPT [ARGS …]")
@@ -181,6 +198,41 @@ struct ShellLaunch {
     sandboxServer?.stop()
     sandboxServer = nil
     return status
+  }
+
+  /// The commands or script on every cluster of `clusters` (`FanOutLaunch`).
+  func fanOut(_ clusters: [String], session: Session) throws -> Int32 {
+    guard !rehearse else {
+      throw LaunchError("--rehearse works on one cluster at a time: give --cluster one name")
+    }
+    let source: String
+    let name: String
+    if let commands {
+      (source, name) = (commands, "<-c>")
+    } else if let file = script.first, file != "-" {
+      guard let text = TextFile.read(file) else {
+        throw LaunchError("cannot read script '\(file)'")
+      }
+      (source, name) = (text, file)
+    } else if !Terminal.stdinIsTTY || script.first == "-" {
+      let data = FileHandle.standardInput.readDataToEndOfFile()
+      (source, name) = (String(decoding: data, as: UTF8.self), "<stdin>")
+    } else {
+      throw LaunchError(
+        "an interactive session talks to one cluster: give -c COMMANDS or a script to run on "
+          + clusters.joined(separator: ", "))
+    }
+    if cfsh_sigint_ignored() == 0 { cfsh_install_sigint() }
+    cfsh_install_termination()
+    let watcher = InterruptWatcher(session: session)
+    watcher.start()
+    watcher.commandStarted()
+    defer { watcher.stop() }
+    let launch = FanOutLaunch(
+      clusters: clusters, group: group, quiet: quiet, output: session.options.output)
+    return launch.run(
+      source, name: name, arguments: commands == nil ? Array(script.dropFirst()) : script,
+      parent: session, maxParallel: maxParallel, failFast: failFast)
   }
 
   /// Prints a run's diagnostics and returns its exit status.

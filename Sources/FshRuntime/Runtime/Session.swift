@@ -21,6 +21,8 @@ public struct Outcome: Sendable {
   public var exited = false
   /// Whether the text ended early (an open quote or block): a REPL asks for another line.
   public var needsMoreInput = false
+
+  package init() {}
 }
 
 /// Documented exit statuses of fsh.

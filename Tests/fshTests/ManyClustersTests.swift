@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// `fsh --cluster LIST|GLOB`: the same commands on several clusters at once, against two served
+/// sandboxes and one profile whose control service is down.
+@Suite(.serialized) struct ManyClustersTests {
+  /// A HOME with profiles lab-a and lab-b (two sandboxes) and lab-0down (nothing listens).
+  static let setup = Result { () throws -> (home: String, a: ServedSandbox, b: ServedSandbox) in
+    let a = try ServedSandbox(flags: [])
+    let b = try ServedSandbox(flags: [])
+    let home = BinaryTests.tempHome()
+    func add(_ name: String, _ s: ServedSandbox?) throws {
+      let e = s?.environment ?? a.environment
+      let port = s == nil ? "1" : e["FLOCKER_CONTROL_SERVICE_PORT"]!
+      let r = try BinaryTests.run(
+        [
+          "-c",
+          "cluster add \(name) host 127.0.0.1:\(port) ca \(e["FLOCKER_CONTROL_SERVICE_CA_FILE"]!) "
+            + "cert \(e["FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE"]!) "
+            + "key \(e["FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE"]!)",
+        ], env: ["HOME": home])
+      guard r.status == 0 else { throw NSError(domain: r.stderr, code: Int(r.status)) }
+    }
+    try add("lab-a", a)
+    try add("lab-b", b)
+    try add("lab-0down", nil)
+    return (home, a, b)
+  }
+
+  func run(_ args: [String]) throws -> BinaryTests.Run {
+    try BinaryTests.run(args, env: ["HOME": try Self.setup.get().home])
+  }
+
+  @Test func aPatternRunsOnEveryMatchingClusterWithPrefixesAndASummary() throws {
+    let r = try run(["--cluster", "lab-*", "-c", "datasets; nodes"])
+    #expect(r.status == 1, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n")
+    #expect(!lines.isEmpty)
+    for line in lines {
+      #expect(line.hasPrefix("lab-a     | ") || line.hasPrefix("lab-b     | "), "\(line)")
+    }
+    #expect(lines.filter { $0.hasPrefix("lab-a     | ") && $0.contains("10.0.0.1") }.count == 1)
+    #expect(lines.filter { $0.hasPrefix("lab-b     | ") && $0.contains("10.0.0.1") }.count == 1)
+    #expect(r.stderr.contains("lab-0down | <-c>:1:1: error: cannot reach control service"))
+    #expect(
+      r.stderr.hasSuffix(
+        "2 ok, 1 failed: lab-0down — cannot reach control service at "
+          + "'127.0.0.1:1': connection refused; is flocker-control running and is port 1 open?\n"),
+      "\(r.stderr)")
+  }
+
+  @Test func jsonIsOneArrayWithAnObjectPerCluster() throws {
+    let r = try run(["-o", "json", "--cluster", "lab-a,lab-b,lab-0down", "-c", "nodes"])
+    #expect(r.status == 1)
+    let array = try #require(
+      try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+    #expect(array.map { $0["cluster"] as? String } == ["lab-0down", "lab-a", "lab-b"])
+    #expect(
+      array[0]["ok"] as? Bool == false
+        && (array[0]["error"] as? String)?.contains("refused") == true)
+    #expect((array[1]["result"] as? [[String: Any]])?.count == 3, "\(r.stdout)")
+    #expect(array[2]["ok"] as? Bool == true && array[2]["error"] == nil)
+  }
+
+  @Test func groupPrintsEachClusterWholeUnderAHeader() throws {
+    let r = try run(["--group", "--cluster", "lab-a,lab-b", "-c", "echo one; echo two"])
+    #expect(r.status == 0)
+    #expect(r.stdout == "== lab-a ==\none\ntwo\n== lab-b ==\none\ntwo\n", "\(r.stdout)")
+    #expect(r.stderr == "2 ok\n")
+  }
+
+  @Test func failFastStopsTheOthersAndAnUnknownPatternIsAnError() throws {
+    let r = try run(["--serial", "--fail-fast", "--cluster", "lab-*", "-c", "version"])
+    #expect(r.status == 1)
+    #expect(r.stdout.isEmpty, "\(r.stdout)")
+    #expect(
+      r.stderr.contains(
+        "0 ok, 3 failed: lab-0down — cannot reach control service at '127.0.0.1:1'"),
+      "\(r.stderr)")
+    #expect(r.stderr.contains("lab-a — not run: another cluster failed (--fail-fast)"))
+    let none = try run(["--cluster", "prod-*", "-c", "nodes"])
+    #expect(none.status == 1)
+    #expect(
+      none.stderr.hasPrefix("fsh: error: no cluster profile matches 'prod-*'"), "\(none.stderr)")
+    #expect(none.stderr.contains("profiles: lab-0down, lab-a, lab-b"))
+  }
+}

@@ -4,11 +4,13 @@
 ///
 ///     script     = { separator } { statement separator }
 ///     statement  = "let" NAME "=" [ "try" ] command | "try" command | if | for | while
-///                  | "break" | "continue" | command
+///                  | each | "break" | "continue" | command
 ///                  ("break" and "continue" only inside a for or while body)
 ///     if         = "if" condition block [ "else" ( if | block ) ]
 ///     for        = "for" NAME "in" word { word } block
 ///     while      = "while" condition block
+///     each       = "each" NAME word block   (the block runs where a library says: each
+///                  cluster 'lab-*' { … } on every matching cluster)
 ///     block      = "{" script "}"
 ///     condition  = term { ( "and" | "or" ) term }
 ///     term       = ( "!" | "not" ) term | "try" command | BARE word { word } | word [ OP word ]
@@ -198,6 +200,40 @@ package struct Parser {
       throw Diagnostic(
         "'else' must follow the '}' of its 'if' on the same line", code: .syntax,
         notes: ["write: } else { … }"], range: current.range)
+    case "each":
+      try advance()
+      guard case .word(let nounWord) = current, let noun = nounWord.bareText,
+        Identifier.isValid(noun)
+      else {
+        if case .end = current {
+          throw incomplete(
+            "missing what to run on after 'each'", note: "write: each cluster 'lab-*' { … }")
+        }
+        throw Diagnostic(
+          "expected what to run on after 'each'", code: .syntax,
+          notes: ["write: each cluster 'lab-*' { … }"], range: current.range)
+      }
+      try advance()
+      guard let selector = try wordOrSubstitution() else {
+        if case .end = current {
+          throw incomplete(
+            "missing which after 'each \(noun)'", note: "write: each \(noun) 'lab-*' { … }")
+        }
+        throw Diagnostic(
+          "expected which \(noun) after 'each \(noun)'", code: .syntax,
+          notes: ["write: each \(noun) 'lab-*' { … }"], range: current.range)
+      }
+      guard case .openBrace(let open) = current else {
+        if case .end = current { throw incomplete("missing '{'", note: "a block starts with '{'") }
+        throw Diagnostic(
+          "expected '{' after 'each \(noun)' and its selector", code: .syntax,
+          notes: ["put the block's '{' on the same line"], range: current.range)
+      }
+      // Checked here (a syntax error stops the whole script before anything runs), run there.
+      _ = try block(after: "")
+      return .each(
+        noun: noun, selector: selector, block: open.union(previousRange),
+        range: startRange.union(previousRange))
     case "for":
       try advance()
       guard case .word(let nameWord) = current, let name = nameWord.bareText,

@@ -77,6 +77,10 @@ package indirect enum Statement: Equatable, Sendable {
   case breakLoop(range: SourceRange)
   /// `continue`: goes on with the innermost loop's next round.
   case continueLoop(range: SourceRange)
+  /// `each NOUN WORD { … }`: the block run by what a library registered for NOUN (fsh: `each
+  /// cluster 'lab-*' { … }` on every matching cluster); `block` is where its text is, braces
+  /// included.
+  case each(noun: String, selector: Word, block: SourceRange, range: SourceRange)
 }
 
 /// A parsed script: the statements of a file, of `-c` text or of one REPL entry.

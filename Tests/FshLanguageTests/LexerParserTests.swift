@@ -126,9 +126,28 @@ struct ParserTests {
     }
   }
 
+  /// `each NOUN SELECTOR { … }`: the block is parsed (its errors stop the script before
+  /// anything runs) and kept as a range of the text, braces included.
+  @Test func eachKeepsWhereItsBlockIs() throws {
+    let text = "each cluster 'lab-*' {\n  nodes\n}"
+    let s = try Parser.parse(text)
+    guard case .each(let noun, let selector, let block, _) = s.statements.first else {
+      Issue.record("not an each: \(s.statements)")
+      return
+    }
+    #expect(noun == "cluster" && selector.isQuoted)
+    let scalars = Array(text.unicodeScalars)
+    #expect(
+      String(String.UnicodeScalarView(scalars[block.start.offset..<block.end.offset]))
+        == "{\n  nodes\n}")
+    #expect(throws: Diagnostic.self) { try Parser.parse("each cluster x { if }") }
+    #expect(throws: Diagnostic.self) { try Parser.parse("each cluster x echo") }
+  }
+
   @Test func incompleteBlocksAskForMore() {
     for text in [
       "for x in a b {", "if $x {\n echo", "let x =", "echo (datasets", "if $x { a } else",
+      "each", "each cluster", "each cluster 'lab-*'", "each cluster x {\n echo",
     ] {
       do {
         _ = try Parser.parse(text)

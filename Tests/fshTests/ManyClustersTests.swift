@@ -84,4 +84,40 @@ import Testing
       none.stderr.hasPrefix("fsh: error: no cluster profile matches 'prod-*'"), "\(none.stderr)")
     #expect(none.stderr.contains("profiles: lab-0down, lab-a, lab-b"))
   }
+
+  @Test func eachClusterRunsABlockOnEveryMatchingCluster() throws {
+    let home = try Self.setup.get().home
+    let script = home + "/each.fsh"
+    try """
+    let label = seen
+    each cluster 'lab-a,lab-b' {
+      echo $label on $1
+      nodes
+    }
+    echo after
+    each cluster 'lab-*' { version }
+    echo not reached
+    """.write(toFile: script, atomically: true, encoding: .utf8)
+    let r = try BinaryTests.run([script, "arg1"], env: ["HOME": home])
+    #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    // The caller's variables and arguments reach each cluster's session.
+    #expect(
+      lines.contains("lab-a | seen on arg1") && lines.contains("lab-b | seen on arg1"), "\(lines)")
+    #expect(lines.filter { $0.hasPrefix("lab-b | ") && $0.contains("10.0.0.3") }.count == 1)
+    #expect(lines.contains("after") && !lines.contains("not reached"))
+    #expect(r.stderr.contains("2 ok\n"), "\(r.stderr)")
+    // The failing cluster's error points into the script: line 7, inside the block.
+    #expect(r.stderr.contains("lab-0down | \(script):7:"), "\(r.stderr)")
+    #expect(r.stderr.contains("2 ok, 1 failed: lab-0down — cannot reach"))
+    #expect(r.stderr.contains("error: 1 of 3 clusters failed: lab-0down"))
+
+    let json = try BinaryTests.run(
+      ["-o", "json", "-c", "each cluster 'lab-a,lab-b' { nodes }"], env: ["HOME": home])
+    #expect(json.status == 0, "\(json.stderr)")
+    let array = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+    #expect(array.map { $0["cluster"] as? String } == ["lab-a", "lab-b"])
+    #expect((array[0]["result"] as? [[String: Any]])?.count == 3)
+  }
 }

@@ -56,7 +56,7 @@ public final class FanOut: @unchecked Sendable {
   public var failFast = false
   private let sessions: [Session]
   /// A session holds its host weakly: the fan-out keeps them.
-  private let hosts: [SessionHost]
+  let hosts: [SessionHost]
   private let stopped = Mutex(false)
 
   /// Sessions for `clusters`, each from `environment` with its cluster selected, the caller's
@@ -120,5 +120,151 @@ public final class FanOut: @unchecked Sendable {
     }
     group.wait()
     return results.withLock { r in clusters.indices.map { r[$0]! } }
+  }
+
+  /// A cluster's session host that sends out whole lines, each after `prefix`, through `write`
+  /// (`toStandardError` for diagnostics and notes), from whichever thread runs the cluster.
+  public final class LineHost: SessionHost {
+    let cluster: String
+    let prefix: String
+    let quiet: Bool
+    /// `-o json`: results are gathered from the outcome, not written.
+    let json: Bool
+    let write: @Sendable (_ cluster: String, _ text: String, _ toStandardError: Bool) -> Void
+    public var history: [String] { [] }
+
+    public init(
+      cluster: String, prefix: String, quiet: Bool, json: Bool,
+      write: @escaping @Sendable (String, String, Bool) -> Void
+    ) {
+      self.cluster = cluster
+      self.prefix = prefix
+      self.quiet = quiet
+      self.json = json
+      self.write = write
+    }
+
+    private func lines(_ text: String, error: Bool) {
+      guard !text.isEmpty else { return }
+      var out = ""
+      let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+      for line in all.dropLast(text.hasSuffix("\n") ? 1 : 0) { out += prefix + line + "\n" }
+      write(cluster, out, error)
+    }
+    public func show(_ result: CommandResult, options: SessionOptions) {
+      guard !json else { return }
+      lines(ResultFormatter().render(result, format: options.output), error: false)
+    }
+    public func report(_ diagnostic: Diagnostic) {
+      if quiet && diagnostic.severity != .error { return }
+      lines(DiagnosticPrinter().render(diagnostic), error: true)
+    }
+    public func inform(_ line: String) {
+      if !quiet { lines(line.hasSuffix("\n") ? line : line + "\n", error: true) }
+    }
+    public func trace(_ line: String) {
+      lines(line.hasSuffix("\n") ? line : line + "\n", error: true)
+    }
+    public func confirm(_ question: String) -> Bool? { nil }
+    /// The error that stopped the cluster's run, under its prefix.
+    func failed(_ d: Diagnostic) { lines(DiagnosticPrinter().render(d), error: true) }
+  }
+
+  /// The error that stopped each failed cluster (not those skipped), through its host.
+  public func reportFailures(_ results: [Result]) {
+    for (r, h) in zip(results, hosts) where r.outcome.status != 0 && !r.skipped {
+      if let d = r.outcome.stoppedBy, let h = h as? LineHost { h.failed(d) }
+    }
+  }
+
+  /// Prefixes aligned to the longest name: `lab-a     | `.
+  public static func prefixes(_ clusters: [String], color: Bool) -> [String: String] {
+    let width = clusters.map { DisplayWidth.of($0) }.max() ?? 0
+    let palette = ["36", "35", "33", "32", "34", "31"]
+    var out: [String: String] = [:]
+    for (i, cluster) in clusters.enumerated() {
+      let padded = cluster + String(repeating: " ", count: width - DisplayWidth.of(cluster))
+      out[cluster] =
+        color ? "\u{1B}[\(palette[i % palette.count])m\(padded)\u{1B}[0m | " : padded + " | "
+    }
+    return out
+  }
+
+  /// `-o json`: an object per cluster, `cluster`, `ok`, and `result` (its values: one, or a
+  /// list) or `error`.
+  public static func value(_ results: [Result]) -> Value {
+    .list(
+      results.map { r in
+        var fields: [(String, Value)] = [
+          ("cluster", .string(r.cluster)), ("ok", .bool(r.outcome.status == 0)),
+        ]
+        if let d = r.outcome.stoppedBy, r.outcome.status != 0 {
+          fields.append(("error", .string(d.message)))
+        } else {
+          let values = r.outcome.values
+          fields.append(("result", values.count == 1 ? values[0] : .list(values)))
+        }
+        return .record(Record(fields))
+      })
+  }
+
+  /// `3 ok, 1 failed: prod-2 — cannot reach …`.
+  public static func summary(_ results: [Result]) -> String {
+    let failed = results.filter { $0.outcome.status != 0 }
+    var text = "\(results.count - failed.count) ok"
+    if !failed.isEmpty {
+      text +=
+        ", \(failed.count) failed: "
+        + failed.map { r in
+          "\(r.cluster) — \(r.outcome.stoppedBy?.message ?? "exit status \(r.outcome.status)")"
+        }.joined(separator: "; ")
+    }
+    return text
+  }
+
+  /// `each cluster PATTERN { … }`: the block on every matching cluster at once, each in a
+  /// session with a copy of the caller's variables and options; lines prefixed by the cluster,
+  /// through the caller's host (one at a time); the summary on its informational channel;
+  /// with `-o json` the objects as the result. Fails when any cluster failed.
+  static func eachCluster(
+    _ selector: Value, _ body: String, _ name: String, _ context: CommandContext
+  ) throws -> CommandResult {
+    let parent = context.session
+    let spec = selector.text
+    let names = try clusters(spec, environment: parent.environment) ?? [spec]
+    let json = context.options.output == .json
+    let prefixes = prefixes(names, color: false)
+    let lock = NSLock()
+    let host = parent.host
+    let fan = FanOut(
+      clusters: names, environment: parent.environment, options: context.options,
+      variables: parent.variables
+    ) { cluster in
+      LineHost(cluster: cluster, prefix: prefixes[cluster] ?? "", quiet: false, json: json) {
+        _, text, toError in
+        lock.withLock {
+          if toError {
+            host?.trace(String(text.dropLast()))
+          } else {
+            var plain = context.options
+            plain.output = .table
+            host?.show(CommandResult(.string(text), .rendered(text)), options: plain)
+          }
+        }
+      }
+    }
+    parent.onCancel { fan.cancel() }
+    let results = fan.run(body, name: name, arguments: parent.positional)
+    try context.checkCancelled()
+    fan.reportFailures(results)
+    host?.inform(summary(results))
+    var result = CommandResult(value(results), json ? .record : .silent)
+    let failed = results.filter { $0.outcome.status != 0 }.map(\.cluster)
+    if !failed.isEmpty {
+      result.failure = Diagnostic(
+        "\(failed.count) of \(results.count) clusters failed: \(failed.joined(separator: ", "))",
+        code: .failed)
+    }
+    return result
   }
 }

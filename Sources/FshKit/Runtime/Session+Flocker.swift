@@ -38,6 +38,7 @@ extension Session {
   /// A session with fsh's commands (`CommandTable.standard`).
   public convenience init(environment: SessionEnvironment = .current(), host: SessionHost? = nil) {
     self.init(environment: environment, commands: .standard, host: host)
+    eachRunners["cluster"] = FanOut.eachCluster
   }
 
   var flocker: FlockerState { state(FlockerState.self) { FlockerState(self) } }

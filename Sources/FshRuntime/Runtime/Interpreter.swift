@@ -123,6 +123,28 @@ package struct Interpreter {
           continue
         }
       }
+    case .each(let noun, let selector, let block, let range):
+      guard let runner = session.eachRunners[noun] else {
+        throw Diagnostic(
+          "'each \(noun)' is not known", code: .usage,
+          notes: ["each cluster PATTERN { … } runs a block on every matching cluster"],
+          range: range)
+      }
+      let value = try evaluate(selector).value
+      // The block's text where it stands in the script (its lines and columns kept), without
+      // its braces: errors inside it point into this script.
+      let scalars = Array(source.text.unicodeScalars)
+      let inner = scalars[
+        (block.start.offset + 1)..<max(block.start.offset + 1, block.end.offset - 1)]
+      var body = String(repeating: "\n", count: block.start.line - 1)
+      body += String(repeating: " ", count: block.start.column)
+      body.unicodeScalars.append(contentsOf: inner)
+      let context = CommandContext(session: session, options: session.options, range: range)
+      let result = try runner(value, body, source.name, context)
+      if topLevel { outcome.results.append(result) }
+      show(result)
+      if let failure = result.failure { throw failure.located(in: source, at: range) }
+      recordSuccess()
     case .breakLoop:
       throw LoopExit.breakLoop
     case .continueLoop:

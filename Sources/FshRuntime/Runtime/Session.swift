@@ -49,6 +49,12 @@ public final class Session {
   public weak var host: SessionHost?
   public var options = SessionOptions()
   package var variables: [String: Value] = [:]
+  /// What `each NOUN SELECTOR { … }` runs, by noun: a library registers its own (FshKit:
+  /// `cluster`). It gets the selector's value, the block's text (at its lines and columns in
+  /// the script named by the third argument) and the context; its result is shown as a
+  /// command's.
+  package var eachRunners:
+    [String: (Value, String, String, CommandContext) throws -> CommandResult] = [:]
   package var positional: [String] = []
   package var scriptName = "fsh"
   package var sourceDepth = 0

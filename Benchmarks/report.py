@@ -141,6 +141,16 @@ if os.path.exists(os.path.join(out, "watch.json")):
         wt["seconds"], wt["fsh_cores"], wt["bytes_per_refresh"], wt["curl_cores"], wt["header_bytes"],
         wt["extra_cores"], wt["rows_rewritten"], verdict(ok)))
 
+if os.path.exists(os.path.join(out, "many-clusters.json")):
+    m = hf("many-clusters")
+    alone = [m["c%d alone" % i] for i in range(1, 9)]
+    slowest = max(alone, key=ms)
+    fan = m["all 8 (--cluster 'c*')"]
+    ratio = ms(fan) / ms(slowest)
+    w("| `datasets` on 8 clusters at once (`--cluster 'c*'`), each answering with 200 ms of latency, against the slowest alone | %.0f ms | slowest alone: %.0f ms (fastest %.0f ms) | %.2f× | ≤ 1.5× | %s |" % (
+        ms(fan), ms(slowest), min(ms(a) for a in alone), ratio, verdict(ratio <= 1.5)))
+    spreads += [("8 clusters", fan), ("slowest cluster alone", slowest)]
+
 w("")
 w("The streamed listing against the general per-record path (`FSH_PER_RECORD=1`), byte for byte,")
 w("over the same 100 000 datasets:")

@@ -148,6 +148,16 @@ echo "== watch (issue 33): datasets --watch --every 1s at 10 000 datasets, again
 python3 "$root/Benchmarks/watch.py" "$FSH" "$([ $quick = 1 ] && echo 15 || echo 40)" "$work/MID.env" \
   "$out/watch.json" >/dev/null
 
+echo "== many clusters (issue 34): datasets on 8 clusters with 200 ms of latency, against each alone"
+for i in 1 2 3 4 5 6 7 8; do serve "C$i" --nodes 3 --datasets 50 --delay 0.1 --key-bits 2048 --latency 0.2; done
+for i in 1 2 3 4 5 6 7 8; do
+  with "C$i" bash -c '"$0" -q -c "cluster add c$1 host 127.0.0.1:$FLOCKER_CONTROL_SERVICE_PORT ca $FLOCKER_CONTROL_SERVICE_CA_FILE cert $FLOCKER_CONTROL_SERVICE_CLIENT_CERT_FILE key $FLOCKER_CONTROL_SERVICE_CLIENT_KEY_FILE"' "$FSH" "$i" >/dev/null
+done
+singles=()
+for i in 1 2 3 4 5 6 7 8; do singles+=(-n "c$i alone" "$(q "$FSH" --cluster "c$i" -c datasets)"); done
+hf many-clusters --runs "$runs_big" "${singles[@]}" \
+  -n "all 8 (--cluster 'c*')" "$(q "$FSH" -q --cluster 'c*' -c datasets)"
+
 echo "== writing BENCHMARKS.md"
 cut -d' ' -f1-3 /proc/loadavg >"$out/load-end.txt"
 ls -l "$FSH" | awk '{print $5}' >"$out/binary-size.txt"

@@ -88,37 +88,22 @@ public final class FanOut: @unchecked Sendable {
   /// Runs `source` on every cluster; the results in the clusters' order.
   public func run(_ source: String, name: String, arguments: [String] = []) -> [Result] {
     let results = Mutex<[Int: Result]>([:])
-    let queue = DispatchQueue(label: "fsh.fan-out", attributes: .concurrent)
-    let slots = DispatchSemaphore(value: max(1, maxParallel))
-    let group = DispatchGroup()
-    for (i, session) in sessions.enumerated() {
-      slots.wait()
-      let skip = stopped.withLock { $0 }
-      if skip {
-        slots.signal()
+    Self.onThreads(sessions.count, atMost: maxParallel) { [self] i in
+      if stopped.withLock({ $0 }) {
         var outcome = Outcome()
         outcome.status = ExitStatus.interrupted
         outcome.stoppedBy = Diagnostic(
           "not run: " + (failFast ? "another cluster failed (--fail-fast)" : "cancelled"),
           code: .cancelled)
         results.withLock { $0[i] = Result(cluster: clusters[i], outcome: outcome, skipped: true) }
-        continue
+        return
       }
-      group.enter()
-      queue.async {
-        defer {
-          slots.signal()
-          group.leave()
-        }
-        let outcome = session.run(source, name: name, arguments: arguments)
-        session.closeConnections()
-        if outcome.status != 0, self.failFast { self.cancel() }
-        results.withLock {
-          $0[i] = Result(cluster: self.clusters[i], outcome: outcome, skipped: false)
-        }
-      }
+      let session = sessions[i]
+      let outcome = session.run(source, name: name, arguments: arguments)
+      session.closeConnections()
+      if outcome.status != 0, failFast { cancel() }
+      results.withLock { $0[i] = Result(cluster: clusters[i], outcome: outcome, skipped: false) }
     }
-    group.wait()
     return results.withLock { r in clusters.indices.map { r[$0]! } }
   }
 
@@ -168,6 +153,26 @@ public final class FanOut: @unchecked Sendable {
     public func confirm(_ question: String) -> Bool? { nil }
     /// The error that stopped the cluster's run, under its prefix.
     func failed(_ d: Diagnostic) { lines(DiagnosticPrinter().render(d), error: true) }
+  }
+
+  /// Calls `body(0..<count)` on threads of their own, at most `atMost` at once, and returns
+  /// when all have: threads, not a dispatch queue, since each blocks on the network and a
+  /// concurrent queue runs no more blocking items at once than there are cores.
+  static func onThreads(_ count: Int, atMost: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let slots = DispatchSemaphore(value: max(1, atMost))
+    let group = DispatchGroup()
+    for i in 0..<count {
+      slots.wait()
+      group.enter()
+      let thread = Thread {
+        body(i)
+        slots.signal()
+        group.leave()
+      }
+      thread.name = "fsh-fan-out-\(i)"
+      thread.start()
+    }
+    group.wait()
   }
 
   /// The error that stopped each failed cluster (not those skipped), through its host.

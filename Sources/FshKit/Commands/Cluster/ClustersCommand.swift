@@ -60,7 +60,7 @@ struct ClustersCommand: DeclaredCommand {
     }
     parent.onCancel { for s in sessions { s.cancel() } }
     let results = Mutex<[Int: Value]>([:])
-    DispatchQueue.concurrentPerform(iterations: sessions.count) { i in
+    FanOut.onThreads(sessions.count, atMost: 8) { i in
       let s = sessions[i]
       let inner = CommandContext(session: s, options: context.options, range: context.range)
       let row: Value

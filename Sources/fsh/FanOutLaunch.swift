@@ -53,7 +53,8 @@ struct FanOutLaunch {
     let prefixes = FanOut.prefixes(clusters, color: color)
     let printer = Printer(group: group)
     let fan = FanOut(
-      clusters: clusters, environment: parent.environment, options: parent.options
+      clusters: clusters, environment: parent.environment, options: parent.options,
+      commands: parent.commands
     ) { cluster in
       FanOut.LineHost(
         cluster: cluster, prefix: group ? "" : prefixes[cluster] ?? "", quiet: quiet,

@@ -230,9 +230,14 @@ enum Rehearsal {
     let snapshot = try snapshot(session)
     let folder = NSTemporaryDirectory() + "fsh-rehearsal-\(UUID().uuidString.prefix(8))"
     // The copy's certificates are kept between rehearsals (making RSA keys is most of the
-    // start-up); its datasets are never saved.
+    // start-up); its datasets are never saved. One directory per cluster profile: clusters
+    // rehearsed at once (`--cluster 'lab-*' --rehearse`) each have their own.
+    let profile = session.configuration.cluster.map { c in
+      "-" + String(c.value.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" })
+    }
     let copy = try start(
-      snapshot, directory: session.environment.stateDirectory + "/rehearsal-copy")
+      snapshot,
+      directory: session.environment.stateDirectory + "/rehearsal-copy" + (profile ?? ""))
     defer { copy.stop() }
     var ownFiles: [String: String] = [:]
     let env = try environment(

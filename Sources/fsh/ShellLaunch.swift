@@ -202,12 +202,22 @@ struct ShellLaunch {
 
   /// The commands or script on every cluster of `clusters` (`FanOutLaunch`).
   func fanOut(_ clusters: [String], session: Session) throws -> Int32 {
-    guard !rehearse else {
-      throw LaunchError("--rehearse works on one cluster at a time: give --cluster one name")
-    }
-    let source: String
-    let name: String
-    if let commands {
+    var source: String
+    var name: String
+    if rehearse {
+      // Each cluster rehearses the script on its own copy and shows its own plan.
+      guard commands == nil, let file = script.first, file != "-" else {
+        throw LaunchError("--rehearse needs a script: fsh --cluster LIST --rehearse SCRIPT [ARGS …]")
+      }
+      let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+      // Quoted as completion quotes a word: single quotes, or double when it holds one.
+      func word(_ w: String) -> String {
+        guard w.isEmpty || w.contains(where: Completion.needsQuoting) else { return w }
+        return w.contains("'") ? "\"" + w + "\"" : "'" + w + "'"
+      }
+      source = "rehearse " + ([absolute] + script.dropFirst()).map(word).joined(separator: " ")
+      name = "<rehearse>"
+    } else if let commands {
       (source, name) = (commands, "<-c>")
     } else if let file = script.first, file != "-" {
       guard let text = TextFile.read(file) else {
@@ -231,7 +241,8 @@ struct ShellLaunch {
     let launch = FanOutLaunch(
       clusters: clusters, group: group, quiet: quiet, output: session.options.output)
     return launch.run(
-      source, name: name, arguments: commands == nil ? Array(script.dropFirst()) : script,
+      source, name: name,
+      arguments: rehearse ? [] : commands == nil ? Array(script.dropFirst()) : script,
       parent: session, maxParallel: maxParallel, failFast: failFast)
   }
 

@@ -120,4 +120,23 @@ import Testing
     #expect(array.map { $0["cluster"] as? String } == ["lab-a", "lab-b"])
     #expect((array[0]["result"] as? [[String: Any]])?.count == 3)
   }
+
+  @Test func aRehearsalAcrossClustersGivesAPlanPerCluster() throws {
+    let home = try Self.setup.get().home
+    let script = home + "/provision.fsh"
+    try "let d = create planned-1 1G on 10.0.0.1\necho made for $1\n"
+      .write(toFile: script, atomically: true, encoding: .utf8)
+    let r = try BinaryTests.run(
+      ["--cluster", "lab-a,lab-b", "--rehearse", script, "team-x"], env: ["HOME": home])
+    #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+    for cluster in ["lab-a", "lab-b"] {
+      #expect(r.stdout.contains("\(cluster) | made for team-x"), "\(r.stdout)")
+      #expect(r.stdout.contains("\(cluster) | == rehearsal of '\(cluster)'"), "\(r.stdout)")
+      #expect(r.stdout.contains("\(cluster) |   1. create planned-1 1G on "), "\(r.stdout)")
+    }
+    // Nothing was created: the clusters themselves only read.
+    let after = try BinaryTests.run(
+      ["--cluster", "lab-a,lab-b", "-c", "datasets name planned-1"], env: ["HOME": home])
+    #expect(!after.stdout.contains("planned-1"), "\(after.stdout)")
+  }
 }

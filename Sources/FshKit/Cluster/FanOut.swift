@@ -243,7 +243,7 @@ public final class FanOut: @unchecked Sendable {
     let host = parent.host
     let fan = FanOut(
       clusters: names, environment: parent.environment, options: context.options,
-      variables: parent.variables
+      variables: parent.variables, commands: parent.commands
     ) { cluster in
       LineHost(cluster: cluster, prefix: prefixes[cluster] ?? "", quiet: false, json: json) {
         _, text, toError in

@@ -207,9 +207,11 @@ struct ShellLaunch {
     if rehearse {
       // Each cluster rehearses the script on its own copy and shows its own plan.
       guard commands == nil, let file = script.first, file != "-" else {
-        throw LaunchError("--rehearse needs a script: fsh --cluster LIST --rehearse SCRIPT [ARGS …]")
+        throw LaunchError(
+          "--rehearse needs a script: fsh --cluster LIST --rehearse SCRIPT [ARGS …]")
       }
-      let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+      let absolute =
+        file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
       // Quoted as completion quotes a word: single quotes, or double when it holds one.
       func word(_ w: String) -> String {
         guard w.isEmpty || w.contains(where: Completion.needsQuoting) else { return w }

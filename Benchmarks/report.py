@@ -141,6 +141,13 @@ if os.path.exists(os.path.join(out, "watch.json")):
         wt["seconds"], wt["fsh_cores"], wt["bytes_per_refresh"], wt["curl_cores"], wt["header_bytes"],
         wt["extra_cores"], wt["rows_rewritten"], verdict(ok)))
 
+if os.path.exists(os.path.join(out, "drain.json")):
+    dr = hf("drain")
+    f, c = dr["fsh: a script of 500 moves"], dr["curl: the three lists, then 500 POSTs (one process)"]
+    ratio = ms(f) / ms(c)
+    w("| a drain: a script of 500 `move NAME to NODE` off one node of a 10 000-dataset cluster, against curl sending the same requests after one fetch of the three lists | %.0f ms | %.0f ms | %.2f× | ≤ 2× | %s |" % (
+        ms(f), ms(c), ratio, verdict(ratio <= 2)))
+    spreads += [("drain fsh", f), ("drain curl", c)]
 if os.path.exists(os.path.join(out, "many-clusters.json")):
     m = hf("many-clusters")
     alone = [m["c%d alone" % i] for i in range(1, 9)]

@@ -144,6 +144,12 @@ with MID hf r-rehearse --runs "$runs_big" \
   -n "fsh --rehearse (empty script: read, copy, plan)" "$(q "$FSH" --rehearse "$work/empty.fsh")" \
   -n "fsh --rehearse (10 creates, 9 moves)" "$(q "$FSH" --rehearse "$work/rehearse.fsh")"
 
+echo "== drain (issue 35): 500 moves off a node of the 10 000-dataset cluster, against curl's requests"
+with MID python3 "$root/Benchmarks/drain.py" "$FSH" 500 10.0.0.1 10.0.0.2 "$work/drain.fsh" "$work/drain.curl" >/dev/null
+with MID hf drain --runs "$runs_big" \
+  -n "curl: the three lists, then 500 POSTs (one process)" "$(q curl --config "$work/drain.curl")" \
+  -n "fsh: a script of 500 moves" "$(q "$FSH" -q "$work/drain.fsh")"
+
 echo "== watch (issue 33): datasets --watch --every 1s at 10 000 datasets, against curl's three GETs a second"
 python3 "$root/Benchmarks/watch.py" "$FSH" "$([ $quick = 1 ] && echo 15 || echo 40)" "$work/MID.env" \
   "$out/watch.json" >/dev/null

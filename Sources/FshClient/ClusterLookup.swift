@@ -40,8 +40,14 @@ extension ClusterView {
   /// With `includeDeleted`, a deleted dataset is found when nothing live matches. Throws
   /// `LookupError`.
   public func dataset(_ ref: String, includeDeleted: Bool = false) throws -> DatasetView {
-    let live = datasets.filter { !$0.configuration.deleted }
-    let byName = live.filter { $0.configuration.name == ref }
+    // Positions, not copies: a lookup in a 10 000-dataset cluster copies no view but its answer
+    // (a drain of a node resolves one name per move).
+    func matching(_ keep: (DatasetConfiguration) -> Bool) -> [DatasetView] {
+      var out: [DatasetView] = []
+      for i in datasets.indices where keep(datasets[i].configuration) { out.append(datasets[i]) }
+      return out
+    }
+    let byName = matching { !$0.deleted && $0.name == ref }
     if byName.count == 1 { return byName[0] }
     if byName.count > 1 { throw LookupError.sameName(ref, byName) }
     let prefix = ref.lowercased()
@@ -52,26 +58,24 @@ extension ClusterView {
     let idLike = !prefix.isEmpty && prefix.allSatisfy { $0.isHexDigit || $0 == "-" }
     if idLike && prefix.count < ClusterView.minimumPrefix {
       // A short name is still a name: a deleted dataset called `x` is found by it.
-      let deadByName = datasets.filter { $0.configuration.deleted && $0.configuration.name == ref }
+      let deadByName = matching { $0.deleted && $0.name == ref }
       if includeDeleted, deadByName.count == 1 { return deadByName[0] }
       if !deadByName.isEmpty { throw LookupError.deleted(ref) }
-      let byID = live.filter { $0.configuration.datasetID.hasPrefix(prefix) }
+      let byID = matching { !$0.deleted && $0.datasetID.hasPrefix(prefix) }
       throw LookupError.shortPrefix(ref, kind: .dataset, matches: byID.map(described))
     }
     if !prefix.isEmpty {
-      let byID = live.filter { $0.configuration.datasetID.hasPrefix(prefix) }
+      let byID = matching { !$0.deleted && $0.datasetID.hasPrefix(prefix) }
       if byID.count == 1 { return byID[0] }
       if byID.count > 1 {
         throw LookupError.ambiguousPrefix(ref, kind: .dataset, matches: byID.map(described))
       }
-      let dead = datasets.filter {
-        $0.configuration.deleted
-          && ($0.configuration.datasetID.hasPrefix(prefix) || $0.configuration.name == ref)
-      }
+      let dead = matching { $0.deleted && ($0.datasetID.hasPrefix(prefix) || $0.name == ref) }
       if includeDeleted, dead.count == 1 { return dead[0] }
       if !dead.isEmpty { throw LookupError.deleted(ref) }
     }
-    throw LookupError.noDataset(ref, names: live.compactMap(\.configuration.name))
+    throw LookupError.noDataset(
+      ref, names: datasets.compactMap { $0.configuration.deleted ? nil : $0.configuration.name })
   }
 
   /// Finds a node by unique UUID prefix (case-insensitive) or by host IP. Throws `LookupError`.

@@ -66,11 +66,35 @@ enum Datasets {
     let words = view.completionWords
     context.session.names.update(datasets: words.datasets, nodes: words.nodes)
     let c = context.session.configuration
-    context.session.sightings.observe(
-      view, cluster: Sightings.key(host: c.host, port: c.port),
-      at: Date().timeIntervalSince1970)
+    let key = Sightings.key(host: c.host, port: c.port)
+    context.session.sightings.observe(view, cluster: key, at: Date().timeIntervalSince1970)
+    context.session.flocker.recent = RecentRead(view, cluster: key)
     return view
   }
+
+  /// The session's last read when it is of this cluster and a few seconds old (`RecentRead`),
+  /// else a new one; `reused` says which.
+  static func recentView(_ context: CommandContext) throws -> (read: RecentRead, reused: Bool) {
+    let c = context.session.configuration
+    if let r = context.session.flocker.recent, r.isFresh,
+      r.cluster == Sightings.key(host: c.host, port: c.port), r.cluster != nil
+    {
+      return (r, true)
+    }
+    _ = try loadView(context)
+    return (context.session.flocker.recent!, false)
+  }
+
+  /// The leases, read once per reused read.
+  static func recentLeases(_ read: RecentRead, _ context: CommandContext) throws -> [Lease] {
+    if let leases = read.leases { return leases }
+    let leases = try context.cluster { try $0.leases() }
+    read.leases = leases
+    return leases
+  }
+
+  /// Drops the reusable read: fsh changed the cluster in a way it does not write into it.
+  static func forgetRecent(_ context: CommandContext) { context.session.flocker.recent = nil }
 
 }
 

@@ -65,6 +65,8 @@ struct CreateCommand: DeclaredCommand {
     }
   }
   func run(in context: CommandContext) throws -> CommandResult {
+    // What this changes is not written into the reusable read (`RecentRead`): drop it.
+    defer { Datasets.forgetRecent(context) }
     if size > Sizes.confirmAbove && !yes {
       let question =
         "create '\(name.text)' with \(Sizes.format(size)) (\(size) bytes), above 64T?"

@@ -21,6 +21,8 @@ struct DestroyCommand: DeclaredCommand {
       """,
     examples: ["destroy old-data", "destroy $ds --yes --wait timeout 5m"])
   func run(in context: CommandContext) throws -> CommandResult {
+    // What this changes is not written into the reusable read (`RecentRead`): drop it.
+    defer { Datasets.forgetRecent(context) }
     let view = try Datasets.loadView(context)
     let v = try view.dataset(ref)
     let label = "\(v.configuration.name.map { "'\($0)' " } ?? "")\(v.configuration.datasetID)"

@@ -21,28 +21,45 @@ struct MoveCommand: DeclaredCommand {
       """,
     examples: ["move db to 10.0.0.3", "move $ds to 4f2a", "move db to 10.0.0.3 --wait timeout 5m"])
   func run(in context: CommandContext) throws -> CommandResult {
-    let view = try Datasets.loadView(context)
-    let v = try view.dataset(ref)
-    let node = try view.node(target)
-    if v.configuration.primary == node.uuid {
-      context.note("'\(ref.text)' is already configured on \(node.uuid.prefix(8)) (\(node.host))")
+    var (read, reused) = try Datasets.recentView(context)
+    while true {
+      let v = try read.uniquelyNamed(ref.text) ?? read.view.dataset(ref)
+      let node = try read.view.node(target)
+      if v.configuration.primary == node.uuid {
+        context.note("'\(ref.text)' is already configured on \(node.uuid.prefix(8)) (\(node.host))")
+      }
+      _ = context.inform(
+        "moving dataset \(v.configuration.name.map { "'\($0)' " } ?? "")\(v.configuration.datasetID) "
+          + "to node \(node.uuid) (\(node.host))")
+      let leases = try Datasets.recentLeases(read, context)
+      // A reused read may be stale: the API refuses a dataset deleted since (405) or gone
+      // (404), and then the lists are read again and the name resolved anew.
+      let moved: DatasetConfiguration? = try context.cluster { client in
+        do {
+          return try client.moveDataset(v.configuration.datasetID, to: node.uuid)
+        } catch let e as ClientError
+          where reused && e.code == .http && [404, 405].contains(e.status)
+        {
+          return nil
+        }
+      }
+      guard let moved else {
+        _ = try Datasets.loadView(context)
+        (read, reused) = (context.session.flocker.recent!, false)
+        continue
+      }
+      var out = v
+      out.configuration = moved
+      out.node = node
+      out.status = ClusterView.status(moved, state: v.state, configuredNodeReporting: true)
+      Datasets.warnIfLeased(out, leases: leases, view: read.view, ref: ref.text, context: context)
+      read.moved(moved, to: node)
+      if wait {
+        return try WaitCommand.outcome(
+          of: v.configuration.datasetID, .attached, on: node.uuid, timeout: timeout,
+          context: context)
+      }
+      return CommandResult(out.value, .record)
     }
-    _ = context.inform(
-      "moving dataset \(v.configuration.name.map { "'\($0)' " } ?? "")\(v.configuration.datasetID) "
-        + "to node \(node.uuid) (\(node.host))")
-    let leases = try context.cluster { try $0.leases() }
-    let moved = try context.cluster {
-      try $0.moveDataset(v.configuration.datasetID, to: node.uuid)
-    }
-    var out = v
-    out.configuration = moved
-    out.node = node
-    out.status = ClusterView.status(moved, state: v.state, configuredNodeReporting: true)
-    Datasets.warnIfLeased(out, leases: leases, view: view, ref: ref.text, context: context)
-    if wait {
-      return try WaitCommand.outcome(
-        of: v.configuration.datasetID, .attached, on: node.uuid, timeout: timeout, context: context)
-    }
-    return CommandResult(out.value, .record)
   }
 }

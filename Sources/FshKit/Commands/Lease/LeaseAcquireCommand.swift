@@ -14,6 +14,8 @@ struct LeaseAcquireCommand: DeclaredCommand {
     parameters: declared,
     examples: ["lease acquire db on 10.0.0.3 for 10m"])
   func run(in context: CommandContext) throws -> CommandResult {
+    // What this changes is not written into the reusable read (`RecentRead`): drop it.
+    defer { Datasets.forgetRecent(context) }
     let view = try Datasets.loadView(context)
     let d = try view.dataset(ref)
     let n = try view.node(node)

@@ -13,6 +13,8 @@ struct LeaseReleaseCommand: DeclaredCommand {
       "Shows the lease that was released, with `status: released` instead of when it would have expired."
   )
   func run(in context: CommandContext) throws -> CommandResult {
+    // What this changes is not written into the reusable read (`RecentRead`): drop it.
+    defer { Datasets.forgetRecent(context) }
     let view = try Datasets.loadView(context)
     let d = try view.dataset(ref, includeDeleted: true)
     let lease = try context.cluster { try $0.releaseLease(datasetID: d.configuration.datasetID) }

@@ -36,6 +36,8 @@ struct APICommand: DeclaredCommand {
     }
   }
   func run(in context: CommandContext) throws -> CommandResult {
+    // What this changes is not written into the reusable read (`RecentRead`): drop it.
+    defer { Datasets.forgetRecent(context) }
     var bodyBytes: [UInt8]? = nil
     if let body {
       let text = body.value.isRecordOrList ? JSON.encode(body.value, pretty: false) : body.text

@@ -82,6 +82,28 @@ enum Whereabouts {
     }
   }
 
+  /// A timeout's notes for datasets not where they should be (20 at most): each where it is
+  /// and, when something blocks it, what and the fix.
+  static func notConverged(
+    _ datasets: [DatasetView], leases: [Lease], nodes: [Node], seen: Sightings
+  ) -> [String] {
+    var notes: [String] = []
+    for v in datasets.prefix(20) {
+      var note = "\(name(v)) is \(describe(v, seen: seen))"
+      let blockers = v.blockers(
+        leases: leases, nodes: nodes,
+        lastMountedOn: seen.lastListed(v.configuration.datasetID)?.node)
+      if let b = blockers.first {
+        let (message, fix) = words(
+          b, ref: v.configuration.name ?? v.configuration.datasetID, seen: seen)
+        note += "; blocked: \(message); \(fix)"
+      }
+      notes.append(note)
+    }
+    if datasets.count > 20 { notes.append("and \(datasets.count - 20) more") }
+    return notes
+  }
+
   /// What this session saw change: ` since 14:03:12, moved from 10.0.0.1`; empty when it saw
   /// the dataset in one status only (its status may then hold from long before).
   static func history(_ v: DatasetView, seen: Sightings) -> String {

@@ -97,21 +97,8 @@ struct DatasetWatch {
   {
     let leases = (try? context.cluster { try $0.leases() }) ?? []
     let view = try? Datasets.loadView(context)
-    var notes: [String] = []
-    for v in blocked.prefix(20) {
-      let name = Whereabouts.name(v)
-      let blockers = v.blockers(
-        leases: leases, nodes: view?.nodes ?? [],
-        lastMountedOn: seen.lastListed(v.configuration.datasetID)?.node)
-      let why =
-        blockers.first.map {
-          Whereabouts.words($0, ref: v.configuration.name ?? v.configuration.datasetID, seen: seen)
-        }
-      notes.append(
-        "\(name) is \(v.status.rawValue): \(Whereabouts.brief(v))"
-          + (why.map { "; blocked: \($0.message); \($0.fix)" } ?? ""))
-    }
-    if blocked.count > 20 { notes.append("and \(blocked.count - 20) more") }
+    let notes = Whereabouts.notConverged(
+      blocked, leases: leases, nodes: view?.nodes ?? [], seen: seen)
     return Diagnostic(
       "\(blocked.count) dataset\(blocked.count == 1 ? " is" : "s are") not converged after "
         + Durations.format(timeout ?? 0),

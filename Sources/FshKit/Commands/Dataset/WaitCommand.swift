@@ -118,20 +118,27 @@ struct WaitCommand: DeclaredCommand {
           seen: seen)
       }
       let blockers = v.blockers(leases: leases, nodes: view.nodes, lastMountedOn: last?.node)
-      let waited = Int(timeout.seconds - deadline.timeIntervalSinceNow)
       let what =
         blockers.first.map { Whereabouts.brief($0, seen: seen) }
         ?? absentSince.map {
           "not listed for \(Int(-$0.timeIntervalSinceNow))s of \(Int(settle.seconds))s"
         }
         ?? Whereabouts.brief(v)
-      context.progress(
-        "waiting for '\(ref.text)' to be \(want.rawValue): \(what) "
-          + "(\(waited)s of \(Durations.format(timeout.seconds)))")
-      try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
-      delay = min(delay * 1.5, 2)
-      view = try Datasets.loadView(context)
+      view = try pause(
+        "waiting for '\(ref.text)' to be \(want.rawValue): \(what)", context, deadline: deadline,
+        delay: &delay)
     }
+  }
+
+  /// Shows where the wait stands, sleeps until the next read (backing off to 2 s) and reads.
+  private func pause(
+    _ status: String, _ context: CommandContext, deadline: Date, delay: inout Double
+  ) throws -> ClusterView {
+    let waited = Int(timeout.seconds - deadline.timeIntervalSinceNow)
+    context.progress(status + " (\(waited)s of \(Durations.format(timeout.seconds)))")
+    try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
+    delay = min(delay * 1.5, 2)
+    return try Datasets.loadView(context)
   }
 
   /// Several datasets, or a selection (`on NODE`, `all`), fixed at the first read.
@@ -193,17 +200,8 @@ struct WaitCommand: DeclaredCommand {
       }
       if Date() >= deadline {
         context.progress(nil)
-        var notes: [String] = []
-        for v in waiting.prefix(20) {
-          let ref = v.configuration.name ?? v.configuration.datasetID
-          var note = "\(Whereabouts.name(v)) is \(Whereabouts.describe(v, seen: seen))"
-          if let b = blocker(v) {
-            let (message, fix) = Whereabouts.words(b, ref: ref, seen: seen)
-            note += "; blocked: \(message); \(fix)"
-          }
-          notes.append(note)
-        }
-        if waiting.count > 20 { notes.append("and \(waiting.count - 20) more") }
+        let notes = Whereabouts.notConverged(
+          waiting, leases: leases, nodes: view.nodes, seen: seen)
         throw Diagnostic(
           "\(waiting.count) of \(ids.count) datasets \(waiting.count == 1 ? "is" : "are") not "
             + "\(want.rawValue) after \(Durations.format(timeout.seconds))",
@@ -214,13 +212,9 @@ struct WaitCommand: DeclaredCommand {
         "'\(first.configuration.name ?? String(first.configuration.datasetID.prefix(8)))' "
         + (blocker(first).map { Whereabouts.brief($0, seen: seen) } ?? Whereabouts.brief(first))
         + (waiting.count > 1 ? " and \(waiting.count - 1) more" : "")
-      let waited = Int(timeout.seconds - deadline.timeIntervalSinceNow)
-      context.progress(
-        "waiting for \(ids.count) datasets to be \(want.rawValue): \(done.count) done; \(what) "
-          + "(\(waited)s of \(Durations.format(timeout.seconds)))")
-      try context.session.sleep(seconds: min(delay, max(0, deadline.timeIntervalSinceNow)))
-      delay = min(delay * 1.5, 2)
-      view = try Datasets.loadView(context)
+      view = try pause(
+        "waiting for \(ids.count) datasets to be \(want.rawValue): \(done.count) done; \(what)",
+        context, deadline: deadline, delay: &delay)
     }
   }
 

@@ -4,8 +4,16 @@ import Testing
 /// `fsh --cluster LIST|GLOB`: the same commands on several clusters at once, against two served
 /// sandboxes and one profile whose control service is down.
 @Suite(.serialized) struct ManyClustersTests {
-  /// A HOME with profiles lab-a and lab-b (two sandboxes) and lab-0down (nothing listens).
-  static let setup = Result { () throws -> (home: String, a: ServedSandbox, b: ServedSandbox) in
+  /// A HOME with profiles lab-a and lab-b (two sandboxes) and lab-0down (nothing listens). Made
+  /// per test (not once for the process: a served sandbox stops when its value goes, and a
+  /// static one would outlive the test process).
+  struct Clusters {
+    let home: String
+    let a: ServedSandbox
+    let b: ServedSandbox
+  }
+
+  static func clusters() throws -> Clusters {
     let a = try ServedSandbox(flags: [])
     let b = try ServedSandbox(flags: [])
     let home = BinaryTests.tempHome()
@@ -24,15 +32,16 @@ import Testing
     try add("lab-a", a)
     try add("lab-b", b)
     try add("lab-0down", nil)
-    return (home, a, b)
+    return Clusters(home: home, a: a, b: b)
   }
 
-  func run(_ args: [String]) throws -> BinaryTests.Run {
-    try BinaryTests.run(args, env: ["HOME": try Self.setup.get().home])
+  func run(_ args: [String], _ c: Clusters) throws -> BinaryTests.Run {
+    try BinaryTests.run(args, env: ["HOME": c.home])
   }
 
   @Test func aPatternRunsOnEveryMatchingClusterWithPrefixesAndASummary() throws {
-    let r = try run(["--cluster", "lab-*", "-c", "datasets; nodes"])
+    let c = try Self.clusters()
+    let r = try run(["--cluster", "lab-*", "-c", "datasets; nodes"], c)
     #expect(r.status == 1, "\(r.stderr)")
     let lines = r.stdout.split(separator: "\n")
     #expect(!lines.isEmpty)
@@ -50,7 +59,8 @@ import Testing
   }
 
   @Test func jsonIsOneArrayWithAnObjectPerCluster() throws {
-    let r = try run(["-o", "json", "--cluster", "lab-a,lab-b,lab-0down", "-c", "nodes"])
+    let c = try Self.clusters()
+    let r = try run(["-o", "json", "--cluster", "lab-a,lab-b,lab-0down", "-c", "nodes"], c)
     #expect(r.status == 1)
     let array = try #require(
       try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
@@ -63,14 +73,16 @@ import Testing
   }
 
   @Test func groupPrintsEachClusterWholeUnderAHeader() throws {
-    let r = try run(["--group", "--cluster", "lab-a,lab-b", "-c", "echo one; echo two"])
+    let c = try Self.clusters()
+    let r = try run(["--group", "--cluster", "lab-a,lab-b", "-c", "echo one; echo two"], c)
     #expect(r.status == 0)
     #expect(r.stdout == "== lab-a ==\none\ntwo\n== lab-b ==\none\ntwo\n", "\(r.stdout)")
     #expect(r.stderr == "2 ok\n")
   }
 
   @Test func failFastStopsTheOthersAndAnUnknownPatternIsAnError() throws {
-    let r = try run(["--serial", "--fail-fast", "--cluster", "lab-*", "-c", "version"])
+    let c = try Self.clusters()
+    let r = try run(["--serial", "--fail-fast", "--cluster", "lab-*", "-c", "version"], c)
     #expect(r.status == 1)
     #expect(r.stdout.isEmpty, "\(r.stdout)")
     #expect(
@@ -78,7 +90,7 @@ import Testing
         "0 ok, 3 failed: lab-0down — cannot reach control service at '127.0.0.1:1'"),
       "\(r.stderr)")
     #expect(r.stderr.contains("lab-a — not run: another cluster failed (--fail-fast)"))
-    let none = try run(["--cluster", "prod-*", "-c", "nodes"])
+    let none = try run(["--cluster", "prod-*", "-c", "nodes"], c)
     #expect(none.status == 1)
     #expect(
       none.stderr.hasPrefix("fsh: error: no cluster profile matches 'prod-*'"), "\(none.stderr)")
@@ -86,7 +98,8 @@ import Testing
   }
 
   @Test func eachClusterRunsABlockOnEveryMatchingCluster() throws {
-    let home = try Self.setup.get().home
+    let c = try Self.clusters()
+    let home = c.home
     let script = home + "/each.fsh"
     try """
     let label = seen
@@ -122,7 +135,8 @@ import Testing
   }
 
   @Test func aRehearsalAcrossClustersGivesAPlanPerCluster() throws {
-    let home = try Self.setup.get().home
+    let c = try Self.clusters()
+    let home = c.home
     let script = home + "/provision.fsh"
     try "let d = create planned-1 1G on 10.0.0.1\necho made for $1\n"
       .write(toFile: script, atomically: true, encoding: .utf8)

@@ -62,7 +62,8 @@ struct FanOutLaunch {
     }
     fan.maxParallel = maxParallel
     fan.failFast = failFast
-    parent.onCancel { fan.cancel() }
+    // Weakly: the session keeps its cancel handlers for good, and a script may fan out often.
+    parent.onCancel { [weak fan] in fan?.cancel() }
     let results = fan.run(source, name: name, arguments: arguments)
     if output != .json { fan.reportFailures(results) }
     if group {

@@ -258,7 +258,8 @@ public final class FanOut: @unchecked Sendable {
         }
       }
     }
-    parent.onCancel { fan.cancel() }
+    // Weakly: the session keeps its cancel handlers for good, and a script may fan out often.
+    parent.onCancel { [weak fan] in fan?.cancel() }
     let results = fan.run(body, name: name, arguments: parent.positional)
     try context.checkCancelled()
     fan.reportFailures(results)

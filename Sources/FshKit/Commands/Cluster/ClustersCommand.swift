@@ -58,7 +58,9 @@ struct ClustersCommand: DeclaredCommand {
       s.use(cluster: name)
       return s
     }
-    parent.onCancel { for s in sessions { s.cancel() } }
+    // Weakly: the session keeps its cancel handlers for good.
+    let held = sessions.map(WeakSession.init)
+    parent.onCancel { for h in held { h.session?.cancel() } }
     let results = Mutex<[Int: Value]>([:])
     FanOut.onThreads(sessions.count, atMost: 8) { i in
       let s = sessions[i]
@@ -107,4 +109,10 @@ struct ClustersCommand: DeclaredCommand {
         ("first_problem", .from(d.checks.first { $0.status == .fail }?.message)),
       ]))
   }
+}
+
+/// A session a cancel handler may outlive.
+private final class WeakSession: @unchecked Sendable {
+  weak var session: Session?
+  init(_ session: Session) { self.session = session }
 }

@@ -123,9 +123,11 @@ let package = Package(
     // MARK: Tests
     // Tools found through PATH (a missing one fails naming its package), unprivileged runs, the
     // one test PKI (certificates made once per test process), odd certificates and keys made
-    // with OpenSSL, and the one hostile control service (python3; no FshKit, no client).
+    // with OpenSSL, the one hostile control service (python3; no FshKit), and the scripted
+    // dataset the client's and the library's status tests share (FshClient, FshModel).
     .target(
-      name: "FshTestSupport", dependencies: ["COpenSSL", "FshPKI"], path: "Tests/FshTestSupport"),
+      name: "FshTestSupport", dependencies: ["COpenSSL", "FshPKI", "FshClient", "FshModel"],
+      path: "Tests/FshTestSupport"),
     // One test target per library module, each depending on its module (and what its tests
     // drive it with); FshKitTests holds the session, the commands and the golden scripts.
     .testTarget(name: "FshLanguageTests", dependencies: ["FshLanguage"]),
@@ -135,7 +137,8 @@ let package = Package(
     .testTarget(name: "FshFilesTests", dependencies: ["FshFiles"]),
     .testTarget(name: "FshPKITests", dependencies: ["FshPKI", "FshTestSupport"]),
     .testTarget(
-      name: "FshClientTests", dependencies: ["FshClient", "FshModel", "FshJSON", "FshPKI"]),
+      name: "FshClientTests",
+      dependencies: ["FshClient", "FshModel", "FshJSON", "FshPKI", "FshTestSupport"]),
     .testTarget(
       name: "FshSandboxProtocolTests", dependencies: ["FshSandboxProtocol", "FshModel"]),
     .testTarget(

@@ -1,31 +1,12 @@
 import Foundation
 import FshClient
 import FshModel
+import FshTestSupport
 import Testing
 
 /// The status model and `wait … deleted` against exactly scripted answers: what a churning or
 /// stuck cluster can say, one read at a time.
-@Suite struct StatusRuleTests {
-  static let a = "11111111-1111-4111-8111-111111111111"
-  static let b = "22222222-2222-4222-8222-222222222222"
-  static let ghost = "33333333-3333-4333-8333-333333333333"
-  static let id = "44444444-4444-4444-8444-444444444444"
-  static let nodes = [Node(uuid: a, host: "10.0.0.1"), Node(uuid: b, host: "10.0.0.2")]
-
-  func view(primary: String, deleted: Bool = false, state: [DatasetState]) -> DatasetView {
-    let c = DatasetConfiguration(
-      datasetID: Self.id, primary: primary, deleted: deleted, metadata: ["name": "x"],
-      maximumSize: 1 << 30)
-    return ClusterView(configuration: [c], state: state, nodes: Self.nodes, tag: nil).datasets[0]
-  }
-
-  func mounted(on node: String) -> DatasetState {
-    DatasetState(
-      datasetID: Self.id, primary: node, path: "/flocker/\(Self.id)", maximumSize: 1 << 30)
-  }
-
-  var bare: DatasetState { DatasetState(datasetID: Self.id, maximumSize: 1 << 30) }
-
+@Suite struct StatusRuleTests: ScriptedDataset {
   @Test func everyStatus() {
     #expect(view(primary: Self.a, state: []).status == .pending)
     #expect(view(primary: Self.a, state: [mounted(on: Self.a)]).status == .attached)

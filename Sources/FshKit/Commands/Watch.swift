@@ -169,6 +169,21 @@ struct Watch {
     return lines
   }
 
+  /// `nodes --watch`, `leases --watch`: a list that keeps no transitions, its rows compared
+  /// read by read (`rowChanges`), counted as "3 nodes".
+  static func list(
+    every: Seconds?, columns: [Column], noun: String, _ context: CommandContext,
+    read: () throws -> [(key: String, state: String, record: Value)]
+  ) throws -> CommandResult {
+    try Watch(every: every?.seconds ?? 2, timeout: nil, columns: columns, report: rowChanges)
+      .run(context) {
+        let rows = try read()
+        return WatchRead(
+          rows: rows.map { r in WatchRead.Row(key: r.key, state: r.state, record: { r.record }) },
+          counts: "\(rows.count) \(noun)\(rows.count == 1 ? "" : "s")")
+      }
+  }
+
   /// For lists that keep no transitions (nodes, leases): a line per row at the first read, then
   /// one per row added, removed or changed, each the row's record after `time` and `change`
   /// (as text: the time, the change and the row's `state`).

@@ -28,20 +28,17 @@ struct LeasesCommand: DeclaredCommand {
 
   func run(in context: CommandContext) throws -> CommandResult {
     if watch {
-      return try Watch(
-        every: every?.seconds ?? 2, timeout: nil, columns: columns, report: Watch.rowChanges
-      ).run(context) {
+      return try Watch.list(every: every, columns: columns, noun: "lease", context) {
         let (leases, rows) = try read(context)
-        return WatchRead(
-          rows: zip(leases, rows).map { l, r in
-            // The holder and whether it expires: the countdown itself is no change.
-            WatchRead.Row(
-              key: l.datasetID,
-              state: "\(r["name"]?.text ?? String(l.datasetID.prefix(8))) held by "
-                + "\(r["host"]?.text ?? String(l.nodeUUID.prefix(8)))"
-                + (l.expires == nil ? " (no expiry)" : " (expiring)"),
-              record: { r })
-          }, counts: "\(leases.count) lease\(leases.count == 1 ? "" : "s")")
+        // The holder and whether it expires: the countdown itself is no change.
+        return zip(leases, rows).map { l, r in
+          (
+            l.datasetID,
+            "\(r["name"]?.text ?? String(l.datasetID.prefix(8))) held by "
+              + "\(r["host"]?.text ?? String(l.nodeUUID.prefix(8)))"
+              + (l.expires == nil ? " (no expiry)" : " (expiring)"), r
+          )
+        }
       }
     }
     return CommandResult(.list(try read(context).rows), .table(columns), emptyNote: "no leases")

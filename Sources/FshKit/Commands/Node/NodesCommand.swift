@@ -25,18 +25,15 @@ struct NodesCommand: DeclaredCommand {
 
   func run(in context: CommandContext) throws -> CommandResult {
     if watch {
-      return try Watch(
-        every: every?.seconds ?? 2, timeout: nil, columns: columns, report: Watch.rowChanges
-      ).run(context) {
-        let rows = try self.rows(Datasets.loadView(context))
-        return WatchRead(
-          rows: rows.map { r in
-            WatchRead.Row(
-              key: r["uuid"]?.text ?? "",
-              state: "\(r["host"]?.text ?? "") (\(r["uuid"]?.text.prefix(8) ?? "")) "
-                + "\(r["attached"]?.text ?? "0") attached, \(r["datasets"]?.text ?? "0") configured",
-              record: { r })
-          }, counts: "\(rows.count) node\(rows.count == 1 ? "" : "s")")
+      return try Watch.list(every: every, columns: columns, noun: "node", context) {
+        try self.rows(Datasets.loadView(context)).map { r in
+          let uuid = r["uuid"]?.text ?? ""
+          return (
+            uuid,
+            "\(r["host"]?.text ?? "") (\(uuid.prefix(8))) \(r["attached"]?.text ?? "0") attached, "
+              + "\(r["datasets"]?.text ?? "0") configured", r
+          )
+        }
       }
     }
     let view = try Datasets.loadView(context)

@@ -68,11 +68,7 @@ package struct Interpreter {
   private func statement(_ s: Statement, outcome: inout Outcome, topLevel: Bool) throws {
     switch s {
     case .command(let call):
-      let result = try run(call)
-      if topLevel { outcome.results.append(result) }
-      show(result)
-      if let failure = result.failure { throw failure }
-      recordSuccess()
+      try deliver(try run(call), topLevel: topLevel, outcome: &outcome)
     case .assign(let name, let call, _):
       let value = try evaluateAssignment(call)
       session.variables[name] = value
@@ -115,13 +111,7 @@ package struct Interpreter {
       for v in values {
         try session.checkCancelled()
         session.variables[name] = v
-        do {
-          try block(body, outcome: &outcome, topLevel: false)
-        } catch LoopExit.breakLoop {
-          break
-        } catch LoopExit.continueLoop {
-          continue
-        }
+        guard try loopRound(body, outcome: &outcome) else { break }
       }
     case .each(let noun, let selector, let block, let range):
       guard let runner = session.eachRunners[noun] else {
@@ -133,18 +123,19 @@ package struct Interpreter {
       let value = try evaluate(selector).value
       // The block's text where it stands in the script (its lines and columns kept), without
       // its braces: errors inside it point into this script.
-      let scalars = Array(source.text.unicodeScalars)
-      let inner = scalars[
-        (block.start.offset + 1)..<max(block.start.offset + 1, block.end.offset - 1)]
+      let scalars = source.text.unicodeScalars
+      let from = scalars.index(scalars.startIndex, offsetBy: block.start.offset + 1)
+      let to = scalars.index(from, offsetBy: max(0, block.end.offset - block.start.offset - 2))
       var body = String(repeating: "\n", count: block.start.line - 1)
       body += String(repeating: " ", count: block.start.column)
-      body.unicodeScalars.append(contentsOf: inner)
+      body.unicodeScalars.append(contentsOf: scalars[from..<to])
       let context = CommandContext(session: session, options: session.options, range: range)
-      let result = try runner(value, body, source.name, context)
-      if topLevel { outcome.results.append(result) }
-      show(result)
-      if let failure = result.failure { throw failure.located(in: source, at: range) }
-      recordSuccess()
+      do {
+        try deliver(
+          try runner(value, body, source.name, context), topLevel: topLevel, outcome: &outcome)
+      } catch let d as Diagnostic {
+        throw d.located(in: source, at: range)
+      }
     case .breakLoop:
       throw LoopExit.breakLoop
     case .continueLoop:
@@ -159,16 +150,29 @@ package struct Interpreter {
           // Where the loop is, when the condition's error does not say it.
           throw d.located(in: source, at: range)
         }
-        guard holds else { break }
-        do {
-          try block(body, outcome: &outcome, topLevel: false)
-        } catch LoopExit.breakLoop {
-          break
-        } catch LoopExit.continueLoop {
-          continue
-        }
+        guard holds, try loopRound(body, outcome: &outcome) else { break }
       }
     }
+  }
+
+  /// A statement's result: kept when top-level, shown, and its failure thrown (else `$?` is 0).
+  private func deliver(_ result: CommandResult, topLevel: Bool, outcome: inout Outcome) throws {
+    if topLevel { outcome.results.append(result) }
+    show(result)
+    if let failure = result.failure { throw failure }
+    recordSuccess()
+  }
+
+  /// One round of a `for` or `while` body; false when `break` left the loop.
+  private func loopRound(_ body: [Statement], outcome: inout Outcome) throws -> Bool {
+    do {
+      try block(body, outcome: &outcome, topLevel: false)
+    } catch LoopExit.breakLoop {
+      return false
+    } catch LoopExit.continueLoop {
+      return true
+    }
+    return true
   }
 
   /// Shows a result, honouring a per-command `-o FORMAT`.

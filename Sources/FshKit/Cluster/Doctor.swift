@@ -178,9 +178,7 @@ struct Doctor {
     }
 
     // D5: datasets not where they should be, each with its first blocker.
-    let notConverged = view.datasets.filter {
-      $0.configuration.deleted ? $0.status == .deleting : $0.status != .attached
-    }
+    let notConverged = view.datasets.filter { !DatasetWatch.isConverged($0) }
     self.notConverged = notConverged.count
     // Those on a node that does not report are D4's and D8's lines already.
     let elsewhere = notConverged.filter { onSilent[$0.configuration.primary ?? ""] == nil }

@@ -3,7 +3,7 @@ import FshClient
 import FshModel
 import FshRuntime
 
-/// The session's last read of the cluster, which a `move` may reuse for a few seconds instead
+/// The read a `move` made of the cluster, which the next `move` may reuse for a few seconds instead
 /// of reading every list again to resolve one name: a drain of 3 000 moves then costs its
 /// requests, not 3 000 reads of the whole cluster. Safe because what could be stale is settled
 /// before anything is acted on: a dataset id never changes and a name is fixed at creation, a

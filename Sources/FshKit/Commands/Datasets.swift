@@ -68,21 +68,23 @@ enum Datasets {
     let c = context.session.configuration
     let key = Sightings.key(host: c.host, port: c.port)
     context.session.sightings.observe(view, cluster: key, at: Date().timeIntervalSince1970)
-    context.session.flocker.recent = RecentRead(view, cluster: key)
     return view
   }
 
-  /// The session's last read when it is of this cluster and a few seconds old (`RecentRead`),
-  /// else a new one; `reused` says which.
-  static func recentView(_ context: CommandContext) throws -> (read: RecentRead, reused: Bool) {
+  /// The session's last read for a `move` when it is of this cluster and a few seconds old
+  /// (`RecentRead`), else a new one kept for the next (only a move keeps one: a listing of
+  /// 100 000 datasets is not held after the command that read it); `reused` says which.
+  static func recentView(_ context: CommandContext, reuse: Bool = true) throws -> (
+    read: RecentRead, reused: Bool
+  ) {
     let c = context.session.configuration
-    if let r = context.session.flocker.recent, r.isFresh,
-      r.cluster == Sightings.key(host: c.host, port: c.port), r.cluster != nil
-    {
+    let key = Sightings.key(host: c.host, port: c.port)
+    if reuse, let r = context.session.flocker.recent, r.isFresh, r.cluster == key, key != nil {
       return (r, true)
     }
-    _ = try loadView(context)
-    return (context.session.flocker.recent!, false)
+    let read = RecentRead(try loadView(context), cluster: key)
+    context.session.flocker.recent = read
+    return (read, false)
   }
 
   /// The leases, read once per reused read.

@@ -21,7 +21,7 @@ final class FlockerState {
   let names = NameCache()
   /// What this session saw of the cluster: where datasets were last listed, nodes' hosts.
   let sightings: Sightings
-  /// The last read of the cluster, which a `move` may reuse for a few seconds.
+  /// The read the last `move` made, which the next may reuse for a few seconds.
   var recent: RecentRead?
 
   init(_ session: Session) {

@@ -44,8 +44,7 @@ struct MoveCommand: DeclaredCommand {
         }
       }
       guard let moved else {
-        _ = try Datasets.loadView(context)
-        (read, reused) = (context.session.flocker.recent!, false)
+        (read, reused) = try Datasets.recentView(context, reuse: false)
         continue
       }
       var out = v

@@ -289,10 +289,16 @@ struct CertsCheckCommand: DeclaredCommand {
 /// How a table of checks names its statuses, and its last line.
 struct CheckWords: Sendable {
   var pass: String, warn: String, fail: String, skip: String
+  /// How the last line counts passes and failures: "3 passed", "2 problems".
+  var passed: String, failed: @Sendable (Int) -> String
   /// `certs check`, `explain`: pass, warn, fail; "3 passed, 1 warning, 0 failed".
-  static let certificates = CheckWords(pass: "pass", warn: "warn", fail: "fail", skip: "skip")
+  static let certificates = CheckWords(
+    pass: "pass", warn: "warn", fail: "fail", skip: "skip", passed: "passed",
+    failed: { _ in "failed" })
   /// `doctor`: ok, warning, problem; "5 ok, 1 warning, 2 problems".
-  static let doctor = CheckWords(pass: "ok", warn: "warning", fail: "problem", skip: "skipped")
+  static let doctor = CheckWords(
+    pass: "ok", warn: "warning", fail: "problem", skip: "skipped", passed: "ok",
+    failed: { $0 == 1 ? "problem" : "problems" })
 
   func name(_ s: CertificateCheck.Status) -> String {
     switch s {
@@ -306,15 +312,10 @@ struct CheckWords: Sendable {
   /// The last line: how many of each.
   func summary(_ rows: [CertificateCheck]) -> String {
     let count = { (s: CertificateCheck.Status) in rows.filter { $0.status == s }.count }
-    let plural = { (n: Int) in n == 1 ? "" : "s" }
-    if pass == "pass" {
-      return
-        "\(count(.pass)) passed, \(count(.warn)) warning\(plural(count(.warn))), "
-        + "\(count(.fail)) failed" + (count(.skip) > 0 ? ", \(count(.skip)) skipped" : "") + "\n"
-    }
+    let warnings = count(.warn)
     return
-      "\(count(.pass)) ok, \(count(.warn)) warning\(plural(count(.warn))), "
-      + "\(count(.fail)) problem\(plural(count(.fail)))"
+      "\(count(.pass)) \(passed), \(warnings) warning\(warnings == 1 ? "" : "s"), "
+      + "\(count(.fail)) \(failed(count(.fail)))"
       + (count(.skip) > 0 ? ", \(count(.skip)) skipped" : "") + "\n"
   }
 }

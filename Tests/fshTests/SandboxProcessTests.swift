@@ -21,19 +21,35 @@ import Testing
   /// (A generous bound: the whole suite runs in parallel on two cores.)
   static func run(_ fsh: String, _ args: [String], seconds: Double = 180) throws -> BinaryTests.Run
   {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: fsh)
-    p.arguments = args
-    p.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
     // Files, not pipes: a stray grandchild holding them open cannot block the reading.
     let outPath = BinaryTests.tempHome() + "/out"
     let errPath = BinaryTests.tempHome() + "/err"
     _ = FileManager.default.createFile(atPath: outPath, contents: nil)
     _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
+    // The copy of fsh was just written: a process another test forks meanwhile inherits the
+    // write descriptor until it execs, and exec then fails with ETXTBSY. Tried again (with a
+    // new Process) for 10 s.
+    var tries = 0
+    var started: Process?
+    while started == nil {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: fsh)
+      p.arguments = args
+      p.environment = ["HOME": BinaryTests.tempHome(), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
+      p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+      p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+      p.standardInput = FileHandle.nullDevice
+      do {
+        try p.run()
+        started = p
+      } catch let e as NSError
+        where (e.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) && tries < 200
+      {
+        tries += 1
+        usleep(50_000)
+      }
+    }
+    let p = started!
     let deadline = Date().addingTimeInterval(seconds)
     while p.isRunning && Date() < deadline { usleep(20_000) }
     let hung = p.isRunning

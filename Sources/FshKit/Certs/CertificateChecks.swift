@@ -18,11 +18,7 @@ package enum CertificateChecks {
     return "uid \(geteuid())"
   }()
 
-  static func date(_ d: Date) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    return f.string(from: d)
-  }
+  static func date(_ d: Date) -> String { Timestamps.iso(d) }
 
   // MARK: - Offline: C1–C8
 

@@ -162,11 +162,5 @@ final class Sightings {
   }
 
   /// `14:03:12` in local time.
-  static func clock(_ time: Double) -> String {
-    var t = time_t(time)
-    var parts = tm()
-    localtime_r(&t, &parts)
-    func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-    return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-  }
+  static func clock(_ time: Double) -> String { Timestamps.clock(time) }
 }

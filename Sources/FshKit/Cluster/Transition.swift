@@ -30,7 +30,7 @@ struct Transition: Equatable {
   var value: Value {
     .record(
       Record([
-        ("time", .string(Self.iso(time))), ("dataset_id", .string(datasetID)),
+        ("time", .string(Timestamps.iso(time))), ("dataset_id", .string(datasetID)),
         ("name", .from(name)), ("change", .string(change.rawValue)), ("from", .from(from)),
         ("to", .from(to)), ("node", .from(node)), ("host", .from(host)),
       ]))
@@ -54,24 +54,12 @@ struct Transition: Equatable {
     return "\(Sightings.clock(time)) \(who) \(what)"
   }
 
-  /// UTC, to the second: `2026-12-07T14:03:12Z`.
-  static func iso(_ time: Double) -> String {
-    var t = time_t(time)
-    var parts = tm()
-    gmtime_r(&t, &parts)
-    return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-  }
-
   /// The table of `events`.
   static let columns = [
     Column("time", "TIME") { v in
       // The local clock, as the other times fsh shows.
-      guard case .string(let s)? = v["time"], let d = ISO8601DateFormatter().date(from: s) else {
-        return ""
-      }
-      return Sightings.clock(d.timeIntervalSince1970)
+      guard case .string(let s)? = v["time"], let t = Timestamps.seconds(iso: s) else { return "" }
+      return Timestamps.clock(t)
     },
     Column("name", "NAME") { v in
       if case .string(let n)? = v["name"] { return n }

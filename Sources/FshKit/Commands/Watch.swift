@@ -196,7 +196,7 @@ struct Watch {
       return WatchLine(
         .record(
           Record(
-            [("time", .string(Transition.iso(time))), ("change", .string(change))]
+            [("time", .string(Timestamps.iso(time))), ("change", .string(change))]
               + r.fields.map { ($0.key, $0.value) })), text)
     }
     guard let previous else { return read.rows.map { line("listed", $0) } }

@@ -186,6 +186,15 @@ final class FrameHost: SessionHost {
     for line in host.text.split(separator: "\n") { #expect(line.hasPrefix("{\"time\":\"")) }
   }
 
+  /// Events' times: written in UTC, read back for the local TIME column.
+  @Test func timestampsRoundTrip() {
+    #expect(Timestamps.iso(0) == "1970-01-01T00:00:00Z")
+    #expect(Timestamps.iso(1_796_630_592.7) == "2026-12-07T08:03:12Z")
+    #expect(Timestamps.seconds(iso: "2026-12-07T08:03:12Z") == 1_796_630_592)
+    #expect(Timestamps.seconds(iso: "2026-12-07 09:23:12") == nil)
+    #expect(Timestamps.seconds(iso: "2026-1x-07T09:23:12Z") == nil)
+  }
+
   @Test func sinceChangesInSteps() {
     func seen(_ ago: Double, firstRead: Bool = false) -> String {
       DatasetWatch.since(

@@ -89,7 +89,7 @@ struct NodeBundleCommand: DeclaredCommand {
           try bundle.writeDirectory(target)
         }
         written = true
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = Timestamps.iso(Date())
         entries.append(
           NodeRegistry.Entry(name: name.text, uuid: bundle.nodeUUID, issued: now, bundle: target))
         return bundle

@@ -70,29 +70,14 @@ struct DatasetsCommand: DeclaredCommand {
     if watch {
       return try DatasetWatch(
         every: every?.seconds ?? 2, until: until, timeout: timeout?.seconds, columns: columns
-      ) { view in
-        let nodeID = try node.map { try view.node($0).uuid }
-        return view.datasets.filter {
-          keeps(
-            $0.status, primary: $0.configuration.primary, attached: $0.attachedNode?.uuid,
-            nodeID: nodeID, name: $0.configuration.name, id: $0.configuration.datasetID,
-            metadata: $0.configuration.metadata)
-        }
-      }.run(context)
+      ) { try selected($0) }.run(context)
     }
     let filtered = status != nil || node != nil || pattern != nil || !meta.isEmpty
     let emptyNote = filtered ? "no datasets match" : "no datasets"
     // `FSH_PER_RECORD`: the general way, a view and a record per dataset (the bench and the
     // tests compare the listing with it).
     if context.session.environment.variables["FSH_PER_RECORD"] != nil {
-      let view = try Datasets.loadView(context)
-      let nodeID = try node.map { try view.node($0).uuid }
-      let records = view.datasets.filter {
-        keeps(
-          $0.status, primary: $0.configuration.primary, attached: $0.attachedNode?.uuid,
-          nodeID: nodeID, name: $0.configuration.name, id: $0.configuration.datasetID,
-          metadata: $0.configuration.metadata)
-      }.map(\.value)
+      let records = try selected(Datasets.loadView(context)).map(\.value)
       return CommandResult(.list(records), .table(columns), emptyNote: emptyNote)
     }
     let listing = try context.cluster { try DatasetListing.load($0, timing: context.timing) }
@@ -120,6 +105,17 @@ struct DatasetsCommand: DeclaredCommand {
       emptyNote: emptyNote)
     context.timing?("filter rows", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     return result
+  }
+
+  /// The datasets of a view the filters keep (the per-record way and the watch).
+  func selected(_ view: ClusterView) throws -> [DatasetView] {
+    let nodeID = try node.map { try view.node($0).uuid }
+    return view.datasets.filter {
+      keeps(
+        $0.status, primary: $0.configuration.primary, attached: $0.attachedNode?.uuid,
+        nodeID: nodeID, name: $0.configuration.name, id: $0.configuration.datasetID,
+        metadata: $0.configuration.metadata)
+    }
   }
 
   /// Whether a dataset is listed (the one filter of both ways).

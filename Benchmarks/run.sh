@@ -123,6 +123,53 @@ done
 with BIG env FSH_TIMING=1 "$FSH" -c datasets 2>"$out/g1-phases.txt" >/dev/null || true
 with BIG env FSH_TIMING=1 "$FSH" -c 'datasets -o json' 2>"$out/g1-phases-json.txt" >/dev/null || true
 
+echo "== goal 1 (issue 35) against two other servers: the sandbox's answers replayed, and upstream's order"
+# replay: a plain static HTTPS server (Python, stdlib) answering the BIG sandbox's recorded
+# bodies from memory, so the sandbox's own speed is out of the ratio. upstream: an independent
+# server's 100 000 datasets on 10 nodes (Benchmarks/upstream_lists.py, none of fsh's code),
+# listed in upstream's hash order, node by node, with upstream's key order; PYTHONHASHSEED
+# fixes that order from run to run. Both use the BIG sandbox's certificates.
+# pyserve NAME DIR: serves DIR's answers; NAME's variables go to $work/NAME.env.
+pyserve() {
+  python3 "$root/Benchmarks/replay_server.py" serve "$2" "$work/BIG" >"$work/$1.out" 2>"$work/$1.err" &
+  servers+=($!)
+  for _ in $(seq 1 600); do grep -q CLIENT_KEY_FILE "$work/$1.out" && break; sleep 0.1; done
+  grep '^export ' "$work/$1.out" >"$work/$1.env"
+}
+with BIG bash -c 'python3 "$0" record "https://127.0.0.1:$FLOCKER_CONTROL_SERVICE_PORT" "$1" "$2"' \
+  "$root/Benchmarks/replay_server.py" "$work/BIG" "$work/replay-answers" 2>"$out/replay-record.txt"
+PYTHONHASHSEED=35 python3 "$root/Benchmarks/upstream_lists.py" 100000 10 "$work/upstream-answers" \
+  2>"$out/upstream-lists.txt"
+pyserve REPLAY "$work/replay-answers"
+pyserve UPSTREAM "$work/upstream-answers"
+for s in REPLAY UPSTREAM; do
+  n=$(echo "$s" | tr '[:upper:]' '[:lower:]')
+  mapfile -t cb < <(curl_args $s)
+  b=$(base $s)
+  with $s "$FSH" -c datasets >/dev/null
+  with $s hyperfine -N --warmup 1 --runs "$runs_big" --export-json "$out/g1-$n.json" \
+    -n "curl: the three lists, one connection" \
+    "$(q curl "${cb[@]}" "$b/v1/configuration/datasets" "$b/v1/state/datasets" "$b/v1/state/nodes")" \
+    -n "fsh datasets (table)" "$(q "$FSH" -c datasets)" \
+    -n "fsh datasets -o csv" "$(q "$FSH" -c 'datasets -o csv')" \
+    -n "fsh datasets -o json" "$(q "$FSH" -c 'datasets -o json')" >/dev/null 2>"$out/g1-$n.err"
+  for fmt in table csv json; do
+    with $s /usr/bin/time -v "$FSH" -c "datasets -o $fmt" >/dev/null 2>"$out/g1-$n-$fmt.time" || true
+    with $s "$FSH" -c "datasets -o $fmt" >"$work/$n-fast.$fmt"
+    with $s env FSH_PER_RECORD=1 "$FSH" -c "datasets -o $fmt" >"$work/$n-general.$fmt"
+    if cmp -s "$work/$n-fast.$fmt" "$work/$n-general.$fmt"; then
+      echo "$fmt identical $(wc -l <"$work/$n-fast.$fmt") lines" >>"$out/g1-$n-check.txt"
+    else
+      echo "$fmt DIFFERENT: $(cmp "$work/$n-fast.$fmt" "$work/$n-general.$fmt" | head -1)" >>"$out/g1-$n-check.txt"
+    fi
+    # The replayed answers are the sandbox's: so must the listing be (goal 1's, above).
+    if [ $s = REPLAY ]; then
+      cmp -s "$work/$n-fast.$fmt" "$work/fast.$fmt" && r="the same as" || r="DIFFERENT from"
+      echo "$fmt $r the listing against the sandbox" >>"$out/g1-$n-check.txt"
+    fi
+  done
+done
+
 echo "== goal 3: 1 000 requests in a session; completion; a 100 000-line script"
 mapfile -t ca < <(curl_args K2048)
 u="$(base K2048)/v1/version"

@@ -89,10 +89,14 @@ public struct ClusterView: Sendable {
     self.tag = tag
   }
 
-  /// Positions in a stable order: by name (unnamed last), then id. The names are read once
-  /// (each is a metadata lookup) and positions sorted, not looked up inside the comparisons.
+  /// Positions in a stable order: by name (unnamed last), then id, each compared as its NFC
+  /// form's UTF-8 bytes. (`String`'s `<` is not a consistent order across canonically
+  /// equivalent text: "\u{212A}elvin-783" equals "Kelvin-783", which sorts before
+  /// "Kelvin-7831", yet `<` puts "Kelvin-7831" first; NFC bytes order them as `==` sees them.)
+  /// The keys are made once, not inside the comparisons.
   static func nameOrder(_ configuration: [DatasetConfiguration]) -> [Int] {
-    let names = configuration.map(\.name)
+    let names = configuration.map { $0.name.map(nfcBytes) }
+    let ids = configuration.map { nfcBytes($0.datasetID) }
     var order = Array(configuration.indices)
     order.sort { a, b in
       let an = names[a]
@@ -100,11 +104,17 @@ public struct ClusterView: Sendable {
       if an != bn {
         guard let an else { return false }
         guard let bn else { return true }
-        return an < bn
+        return an.lexicographicallyPrecedes(bn)
       }
-      return configuration[a].datasetID < configuration[b].datasetID
+      return ids[a].lexicographicallyPrecedes(ids[b])
     }
     return order
+  }
+
+  /// The UTF-8 of `s`'s NFC form (ASCII is its own).
+  static func nfcBytes(_ s: String) -> [UInt8] {
+    s.utf8.allSatisfy { $0 < 0x80 }
+      ? Array(s.utf8) : Array(s.precomposedStringWithCanonicalMapping.utf8)
   }
 
   /// The status of one dataset (see `DatasetStatus`).

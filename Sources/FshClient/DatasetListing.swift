@@ -37,7 +37,8 @@ package final class DatasetListing: Sendable {
       configuration: { client in
         let (columns, response) = try client.streamedList(
           "/v1/configuration/datasets", into: ConfigurationColumns.self)
-        return (columns, response.header("X-Configuration-Tag"))
+        // Sorted on the thread that read it, while the state may still be arriving.
+        return ((columns, nameOrder(columns)), response.header("X-Configuration-Tag"))
       },
       state: { client in
         // The state's table by id is made on the thread that read it (it is done first).
@@ -50,8 +51,10 @@ package final class DatasetListing: Sendable {
     return listing
   }
 
-  init(_ lists: ClusterLists<ConfigurationColumns, (StateColumns, IDTable)>) {
-    let c = lists.configuration
+  init(
+    _ lists: ClusterLists<(ConfigurationColumns, [Int32]), (StateColumns, IDTable)>
+  ) {
+    let (c, order) = lists.configuration
     let (s, stateByID) = lists.state
     let nodes = lists.nodes
     // The node `ClusterView` finds for an id: the last one with that id.
@@ -72,7 +75,6 @@ package final class DatasetListing: Sendable {
     let configuredNumber = primaries.map(number)
     let attachedNumber = attached.map { number($0.uuid) }
 
-    let order = Self.nameOrder(c)
     var stateRow: [Int32] = []
     var statuses: [DatasetStatus] = []
     stateRow.reserveCapacity(order.count)

@@ -51,14 +51,19 @@ enum Terminal {
   }()
 
   static func write(_ s: String, to fd: Int32) {
-    var bytes = Array(s.utf8)[...]
-    while !bytes.isEmpty {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    var s = s
+    s.withUTF8 { write($0, to: fd) }
+  }
+
+  static func write(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32) {
+    var done = 0
+    while done < bytes.count {
+      let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
       if n < 0 {
         if errno == EINTR { continue }
         return  // EPIPE and the like: the reader is gone.
       }
-      bytes = bytes.dropFirst(n)
+      done += n
     }
   }
 }
@@ -118,13 +123,13 @@ final class TerminalHost: SessionHost {
 
   private func stream(_ result: CommandResult, with f: ResultFormatter, format: OutputFormat) {
     // A listing arrives in chunks (see `RowSource`); it is written as it comes.
-    f.stream(result, format: format) { chunk in
+    f.streamBytes(result, format: format) { chunk in
       // A listing's chunks are 64 KiB already: written as they are, not copied again.
-      if buffer.isEmpty && chunk.utf8.count >= 64 * 1024 {
+      if buffer.isEmpty && chunk.count >= 64 * 1024 {
         Terminal.write(chunk, to: STDOUT_FILENO)
         return
       }
-      buffer += chunk
+      buffer += String(decoding: chunk, as: UTF8.self)
       if buffer.utf8.count > 64 * 1024 { flush() }
     }
   }

@@ -95,7 +95,29 @@ struct DatasetRows: RowSource {
   /// the ids, names and paths measured from their bytes (a width is their length when they are
   /// printable ASCII).
   func columnWidths() -> [Int]? {
-    var scratch: [UInt8] = []
+    // The columns measured cell by cell (ids, names, paths), over the two halves at once.
+    let measured = fields.indices.filter {
+      switch fields[$0] {
+      case .size, .status, .node: return false
+      default: return true
+      }
+    }
+    let source = self
+    let halves = RowBlocks.halves(count) { range in
+      var scratch: [UInt8] = []
+      return measured.map { j in
+        var widest = 0
+        for i in range {
+          scratch.removeAll(keepingCapacity: true)
+          let plain = source.appendCell(at: i, column: j, to: &scratch)
+          let w =
+            plain
+            ? scratch.count : ResultFormatter.shownWidth(String(decoding: scratch, as: UTF8.self))
+          widest = max(widest, w)
+        }
+        return widest
+      }
+    }
     return fields.indices.map { j in
       switch fields[j] {
       case .size:
@@ -112,16 +134,8 @@ struct DatasetRows: RowSource {
         for n in nodeCell { used[Int(n)] = true }
         return nodeCells.indices.filter { used[$0] }.map { nodeCells[$0].width }.max() ?? 0
       default:
-        var widest = 0
-        for i in rows.indices {
-          scratch.removeAll(keepingCapacity: true)
-          let plain = appendCell(at: i, column: j, to: &scratch)
-          let w =
-            plain
-            ? scratch.count : ResultFormatter.shownWidth(String(decoding: scratch, as: UTF8.self))
-          widest = max(widest, w)
-        }
-        return widest
+        let m = measured.firstIndex(of: j)!
+        return halves.map { $0[m] }.max()!
       }
     }
   }

@@ -62,13 +62,24 @@ extension ResultFormatter {
   package func streamMeasuredTable(
     _ rows: any RowSource, _ columns: [Column], _ measured: [Int], to out: inout ChunkedOutput
   ) {
-    let k = columns.count
     var widths = columns.indices.map {
       max(columns[$0].title.count, min(measured[$0], ResultFormatter.maximumCellWidth))
     }
     if let width { ResultFormatter.shrink(&widths, toFit: width, whole: columns.map(\.whole)) }
     writeHeader(columns, widths, to: &out)
-    for i in 0..<rows.count {
+    let formatter = self
+    RowBlocks.write(rows.count, to: &out) { range, out in
+      formatter.measuredRows(rows, columns, widths, range, to: &out)
+    }
+  }
+
+  /// Rows `range` of `streamMeasuredTable`, in columns `widths` wide.
+  private func measuredRows(
+    _ rows: any RowSource, _ columns: [Column], _ widths: [Int], _ range: Range<Int>,
+    to out: inout ChunkedOutput
+  ) {
+    let k = columns.count
+    for i in range {
       for j in 0..<k {
         let mark = out.bytes.count
         let shown: Int

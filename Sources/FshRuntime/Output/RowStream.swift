@@ -51,13 +51,26 @@ extension ResultFormatter {
   package func stream(
     _ result: CommandResult, format: OutputFormat, to sink: (String) -> Void
   ) {
-    guard let rows = result.rows, case .table(let columns) = result.presentation else {
+    guard result.rows != nil, case .table = result.presentation else {
       let text = render(result, format: format)
       if !text.isEmpty { sink(text) }
       return
     }
+    streamBytes(result, format: format) { sink(String(decoding: $0, as: UTF8.self)) }
+  }
+
+  /// `stream`, each chunk handed over as its UTF-8 bytes (valid UTF-8), not made a `String`:
+  /// a 100 000-dataset JSON listing is 50 MB.
+  package func streamBytes(
+    _ result: CommandResult, format: OutputFormat, to sink: (UnsafeBufferPointer<UInt8>) -> Void
+  ) {
+    guard let rows = result.rows, case .table(let columns) = result.presentation else {
+      let text = render(result, format: format)
+      if !text.isEmpty { Array(text.utf8).withUnsafeBufferPointer(sink) }
+      return
+    }
     withoutActuallyEscaping(sink) { sink in
-      var out = ChunkedOutput(sink)
+      var out = ChunkedOutput(bytes: sink)
       switch format {
       case .table: streamTable(rows, columns, to: &out)
       case .csv: streamCSV(rows, columns, to: &out)
@@ -69,24 +82,35 @@ extension ResultFormatter {
 
   /// RFC 4180 CSV with LF row ends, as `csv(_:_:)` writes it.
   package func streamCSV(_ rows: any RowSource, _ columns: [Column], to out: inout ChunkedOutput) {
-    func field(_ s: String) {
-      // The general path compares Characters: a comma that carries a combining mark is not one.
-      let quote =
-        s.utf8.allSatisfy { $0 < 0x80 }
-        ? s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
-        : s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-      if quote {
-        out.append("\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
-      } else {
-        out.append(s)
-      }
-    }
     for (j, c) in columns.enumerated() {
       if j > 0 { out.append(",") }
-      field(TerminalText.safe(c.key))
+      Self.csvField(TerminalText.safe(c.key), to: &out)
     }
     out.append("\n")
-    for i in 0..<rows.count {
+    RowBlocks.write(rows.count, to: &out) { range, out in
+      Self.csvRows(rows, columns, range, to: &out)
+    }
+  }
+
+  /// A CSV field, quoted when it holds a comma, a quote or a line end.
+  private static func csvField(_ s: String, to out: inout ChunkedOutput) {
+    // The general path compares Characters: a comma that carries a combining mark is not one.
+    let quote =
+      s.utf8.allSatisfy { $0 < 0x80 }
+      ? s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+      : s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+    if quote {
+      out.append("\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+    } else {
+      out.append(s)
+    }
+  }
+
+  /// Rows `range` of `streamCSV`.
+  private static func csvRows(
+    _ rows: any RowSource, _ columns: [Column], _ range: Range<Int>, to out: inout ChunkedOutput
+  ) {
+    for i in range {
       for j in columns.indices {
         if j > 0 { out.append(",") }
         // A newline in a value stays one, inside quotes (RFC 4180), as the general path does.
@@ -101,7 +125,7 @@ extension ResultFormatter {
         }
         let f = String(decoding: out.bytes[mark...], as: UTF8.self)
         out.bytes.removeSubrange(mark...)
-        field(plain ? f : TerminalText.safe(f, keepNewlines: true))
+        csvField(plain ? f : TerminalText.safe(f, keepNewlines: true), to: &out)
       }
       out.append("\n")
       out.flushIfFull()
@@ -116,11 +140,13 @@ extension ResultFormatter {
       return
     }
     out.append("[")
-    for i in 0..<n {
-      if i > 0 { out.append(",") }
-      out.bytes.append(contentsOf: "\n  ".utf8)
-      rows.writeJSON(at: i, indent: 1, to: &out.bytes)
-      out.flushIfFull()
+    RowBlocks.write(n, to: &out) { range, out in
+      for i in range {
+        if i > 0 { out.append(",") }
+        out.bytes.append(contentsOf: "\n  ".utf8)
+        rows.writeJSON(at: i, indent: 1, to: &out.bytes)
+        out.flushIfFull()
+      }
     }
     out.append("\n]\n")
   }
@@ -164,10 +190,14 @@ extension ResultFormatter {
 /// Bytes handed to a sink in chunks of about 64 KiB, so a listing never exists whole.
 package struct ChunkedOutput {
   package var bytes: [UInt8] = []
-  package let sink: (String) -> Void
+  package let sink: (UnsafeBufferPointer<UInt8>) -> Void
   package static let chunk = 64 * 1024
 
   package init(_ sink: @escaping (String) -> Void) {
+    self.init(bytes: { sink(String(decoding: $0, as: UTF8.self)) })
+  }
+
+  package init(bytes sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
     self.sink = sink
     bytes.reserveCapacity(Self.chunk + 4096)
   }
@@ -185,13 +215,16 @@ package struct ChunkedOutput {
     flushIfFull()
   }
 
+  /// False: the bytes are kept whole (a block written by `RowBlocks`' second thread).
+  package var flushes = true
+
   package mutating func flushIfFull() {
-    if bytes.count >= Self.chunk { flush() }
+    if flushes && bytes.count >= Self.chunk { flush() }
   }
 
   package mutating func flush() {
     guard !bytes.isEmpty else { return }
-    sink(String(decoding: bytes, as: UTF8.self))
+    bytes.withUnsafeBufferPointer(sink)
     bytes.removeAll(keepingCapacity: true)
   }
 }

@@ -175,6 +175,26 @@ struct FastListingTests {
     }
   }
 
+  /// Over more than two blocks of rows (`RowBlocks`), a second thread measures half the
+  /// columns' cells and writes every other block: the text is still the general path's.
+  @Test func aListingWrittenByTwoThreadsIsTheGeneralPath() throws {
+    let count = 2 * RowBlocks.size + 900
+    let (session, host) = Self.session(count)
+    #expect(session.run("datasets --deleted", name: "test").status == 0)
+    let result = try #require(host.results.last)
+    let (generalSession, generalHost) = Self.session(count, general: true)
+    #expect(generalSession.run("datasets --deleted", name: "test").status == 0)
+    let general = try #require(generalHost.results.last)
+    #expect(result.value.elements.count > 2 * RowBlocks.size)
+    for format in [OutputFormat.table, .csv, .json] {
+      var chunks = ""
+      ResultFormatter().stream(result, format: format) { chunks += $0 }
+      let difference = Self.firstDifference(
+        chunks, ResultFormatter().render(general, format: format))
+      #expect(difference == nil, "\(format): \(difference ?? "")")
+    }
+  }
+
   @Test func theClusterHasEverythingAndTheOrderIsByNameThenID() throws {
     let (session, host) = Self.session(2_400)
     #expect(session.run("datasets --deleted", name: "test").status == 0)

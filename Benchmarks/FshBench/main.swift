@@ -30,6 +30,54 @@ final class NullHost: SessionHost {
   func confirm(_ question: String) -> Bool? { nil }
 }
 
+// `FshBench listing DIR [RUNS]`: the listing's phases in-process, one list after the other on
+// one thread, over recorded answers (Benchmarks/replay_server.py's layout) handed over in
+// 16 KiB chunks as curl hands them: where a listing's CPU goes, without the network.
+final class RecordedTransport: ControlTransport, @unchecked Sendable {
+  let bodies: [String: [UInt8]]
+  init(_ dir: String) {
+    func read(_ name: String) -> [UInt8] {
+      Array(FileManager.default.contents(atPath: dir + "/" + name) ?? Data())
+    }
+    bodies = [
+      "/v1/configuration/datasets": read("configuration-datasets.json"),
+      "/v1/state/datasets": read("state-datasets.json"),
+      "/v1/state/nodes": read("state-nodes.json"),
+    ]
+  }
+  func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+    HTTPResponse(
+      status: 200, headers: [("X-Configuration-Tag", "t")], body: bodies[request.path] ?? [])
+  }
+  func perform(
+    _ request: HTTPRequest, streamingBody consume: (UnsafeBufferPointer<UInt8>, Int) -> Void
+  ) throws -> HTTPResponse {
+    let body = bodies[request.path] ?? []
+    body.withUnsafeBufferPointer { p in
+      var at = 0
+      while at < p.count {
+        let n = min(16 * 1024, p.count - at)
+        consume(UnsafeBufferPointer(rebasing: p[at..<at + n]), at)
+        at += n
+      }
+    }
+    return HTTPResponse(status: 200, headers: [("X-Configuration-Tag", "t")])
+  }
+  func cancel() {}
+}
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "listing" {
+  let client = FlockerClient(transport: RecordedTransport(CommandLine.arguments[2]))
+  let runs = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3])! : 7
+  var phases: [String: [Double]] = [:]
+  for _ in 0..<runs {
+    _ = try DatasetListing.load(client) { phases[$0, default: []].append($1 * 1000) }
+  }
+  for (name, ms) in phases.sorted(by: { $0.key < $1.key }) {
+    print(String(format: "%8.1f ms  %@", ms.sorted()[ms.count / 2], name))
+  }
+  exit(0)
+}
+
 let env = SessionEnvironment(variables: ["HOME": NSTemporaryDirectory()], workingDirectory: "/")
 let host = NullHost()
 let session = Session(environment: env, host: host)

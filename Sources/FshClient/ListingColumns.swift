@@ -34,22 +34,21 @@ struct NodeIDTable: Sendable {
 
   /// The number of the id in `bytes[span]`, added if new.
   mutating func number(_ bytes: [UInt8], _ span: ByteSpan) -> Int32 {
-    let r = span.range
+    bytes.withUnsafeBufferPointer { number(UnsafeBufferPointer(rebasing: $0[span.range])) }
+  }
+
+  /// The number of the id `key`, added if new.
+  mutating func number(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
     // A handful of nodes: compared in turn (hashing costs more); past 16, hashed.
     if ids.count <= 16 {
-      let found: Int32? = bytes.withUnsafeBufferPointer { b in
-        let key = UnsafeBufferPointer(rebasing: b[r])
-        let prefix = Self.prefix(key)
-        for n in prefixes.indices where prefixes[n] == prefix && ids[n].count == key.count {
-          if key.count <= 8 || ids[n].withUnsafeBufferPointer({ IDTable.same($0, key) }) {
-            return Int32(n)
-          }
+      let prefix = Self.prefix(key)
+      for n in prefixes.indices where prefixes[n] == prefix && ids[n].count == key.count {
+        if key.count <= 8 || ids[n].withUnsafeBufferPointer({ IDTable.same($0, key) }) {
+          return Int32(n)
         }
-        return nil
       }
-      if let found { return found }
     }
-    let id = Array(bytes[r])
+    let id = Array(key)
     if ids.count > 16, let n = byBytes[id] { return n }
     ids.append(id)
     prefixes.append(id.withUnsafeBufferPointer { Self.prefix($0) })
@@ -158,6 +157,7 @@ struct ConfigurationColumns: ListingColumns {
   init() {}
 
   mutating func read(_ r: inout JSONParser) throws {
+    if scan(&r) { return }
     let at = r.i
     let mark = bytes.count
     var e = EntryFields()
@@ -256,6 +256,7 @@ struct StateColumns: ListingColumns {
   init() {}
 
   mutating func read(_ r: inout JSONParser) throws {
+    if scan(&r) { return }
     let at = r.i
     let mark = bytes.count
     var e = EntryFields()

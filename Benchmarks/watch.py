@@ -41,6 +41,10 @@ def cpu_of(pid):
 # fsh in a pseudo-terminal 200 columns by 50 rows.
 pid, fd = pty.fork()
 if pid == 0:
+    # As at a person's terminal: Ctrl-C (SIGINT) ends the watch even when this script was
+    # started in the background, where the shell set SIGINT to be ignored (fsh keeps an
+    # ignored SIGINT ignored, as shells do).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execve(fsh, [fsh, "--norc", "-c", "datasets --watch --every 1s"], env)
 import fcntl
 import struct
@@ -75,7 +79,23 @@ while time.monotonic() - start < seconds + 30:
 cpu_end = cpu_of(pid)
 watched = time.monotonic() - watched_from
 os.kill(pid, signal.SIGINT)
-os.waitpid(pid, 0)
+# Reading on while fsh ends (a full terminal would block what it writes on the way out); hang
+# guard 10 s, then it is killed and the run says so.
+stop_at = time.monotonic()
+while True:
+    done, _ = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    if time.monotonic() - stop_at > 10:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        sys.exit("watch.py: fsh did not end within 10 s of SIGINT (hang guard); killed")
+    r, _, _ = select.select([fd], [], [], 0.05)
+    if r:
+        try:
+            os.read(fd, 1 << 20)
+        except OSError:
+            pass
 after = [(t, n, d) for (t, n, d) in writes if t >= watched_from]
 refreshes = sum(d.count(b" \xc2\xb7 read ") for (_, _, d) in after)
 bytes_after = sum(n for (_, n, _) in after)

@@ -156,7 +156,7 @@ package final class DatasetListing: Sendable {
         if d != 0 { return d }
         return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
       }
-      keys.sort { a, z in
+      func less(_ a: Key, _ z: Key) -> Bool {
         if (a.count < 0) != (z.count < 0) { return z.count < 0 }
         if a.count >= 0 {
           if a.p0 != z.p0 { return a.p0 < z.p0 }
@@ -170,6 +170,35 @@ package final class DatasetListing: Sendable {
         }
         return compare(c.idKey(Int(a.position)), c.idKey(Int(z.position))) < 0
       }
+      guard keys.count > 8192 else {
+        keys.sort(by: less)
+        return
+      }
+      // The two halves sorted at once, then merged (the left first on a tie: stable).
+      let middle = keys.count / 2
+      keys.withUnsafeMutableBufferPointer { k in
+        let k = k
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+          var part = UnsafeMutableBufferPointer(rebasing: half == 0 ? k[..<middle] : k[middle...])
+          part.sort(by: less)
+        }
+      }
+      var merged: [Key] = []
+      merged.reserveCapacity(keys.count)
+      var i = 0
+      var j = middle
+      while i < middle && j < keys.count {
+        if less(keys[j], keys[i]) {
+          merged.append(keys[j])
+          j += 1
+        } else {
+          merged.append(keys[i])
+          i += 1
+        }
+      }
+      merged.append(contentsOf: keys[i..<middle])
+      merged.append(contentsOf: keys[j...])
+      keys = merged
     }
     return keys.map(\.position)
   }

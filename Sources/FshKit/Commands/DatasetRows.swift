@@ -108,6 +108,10 @@ struct DatasetRows: RowSource {
       return measured.map { j in
         var widest = 0
         for i in range {
+          if let w = source.plainWidth(at: i, column: j) {
+            widest = max(widest, w)
+            continue
+          }
           scratch.removeAll(keepingCapacity: true)
           let plain = source.appendCell(at: i, column: j, to: &scratch)
           let w =
@@ -137,6 +141,18 @@ struct DatasetRows: RowSource {
         let m = measured.firstIndex(of: j)!
         return halves.map { $0[m] }.max()!
       }
+    }
+  }
+
+  /// A cell's width from the listing's spans alone, when it is printable ASCII; nil when the
+  /// cell must be written to be measured.
+  func plainWidth(at i: Int, column: Int) -> Int? {
+    let r = Int(rows[i])
+    switch fields[column] {
+    case .id: return listing.plainIDWidth(r, long: long)
+    case .name: return listing.hasName(r) ? listing.plainNameWidth(r) : 1
+    case .path: return listing.hasPath(r) ? listing.plainPathWidth(r) : 1
+    default: return nil
     }
   }
 

@@ -289,20 +289,42 @@ struct DatasetRows: RowSource {
 
   /// The record of `DatasetView.value`, field for field, as pretty JSON.
   func writeJSON(at i: Int, indent: Int, to out: inout [UInt8]) {
-    let r = Int(rows[i])
     let frame = indent == 1 ? Self.rowFrame : JSONFrame(indent: indent)
-    let keys = indent == 1 ? Self.rowKeys : FieldKeys(frame)
+    writeJSON(at: i, indent: indent, frame: frame, keys: FieldKeys(frame), to: &out)
+  }
+
+  /// Rows `range` at depth 1, each after `,` (but the first of all) and a new line: what
+  /// `streamJSON` writes. The frame, its keys and the tables are read once for the range, not
+  /// once a row (two threads write rows at once, and each copy of a shared array counts a
+  /// reference in memory both cores write).
+  func writeJSON(rows range: Range<Int>, to out: inout [UInt8]) {
+    let frame = Self.rowFrame
+    let keys = Self.rowKeys
+    for i in range {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(0x0A)
+      out.append(0x20)
+      out.append(0x20)
+      writeJSON(at: i, indent: 1, frame: frame, keys: keys, to: &out)
+    }
+  }
+
+  private func writeJSON(
+    at i: Int, indent: Int, frame: JSONFrame, keys: FieldKeys, to out: inout [UInt8]
+  ) {
+    let r = Int(rows[i])
+    let listing = listing
     out.append(UInt8(ascii: "{"))
     out.append(contentsOf: keys.datasetID)
-    JSONBytes.quoted(to: &out) { [listing] in listing.appendID(r, to: &$0) }
+    JSONBytes.quoted(to: &out) { listing.appendID(r, to: &$0) }
     out.append(contentsOf: keys.name)
     if listing.hasName(r) {
-      JSONBytes.quoted(to: &out) { [listing] in listing.appendName(r, to: &$0) }
+      JSONBytes.quoted(to: &out) { listing.appendName(r, to: &$0) }
     } else {
       out.append(contentsOf: Self.null)
     }
     out.append(contentsOf: keys.status)
-    out.append(contentsOf: Self.statusJSON[listing.statuses[r]]!)
+    out.append(contentsOf: Self.statusJSON[Self.statusIndex[listing.statuses[r]]!])
     out.append(contentsOf: keys.size)
     if let n = listing.size(r) {
       out.append(contentsOf: sizes[n]!.decimal)
@@ -319,7 +341,7 @@ struct DatasetRows: RowSource {
     }
     out.append(contentsOf: keys.path)
     if listing.hasPath(r) {
-      JSONBytes.quoted(to: &out) { [listing] in listing.appendPath(r, to: &$0) }
+      JSONBytes.quoted(to: &out) { listing.appendPath(r, to: &$0) }
     } else {
       out.append(contentsOf: Self.null)
     }
@@ -337,7 +359,7 @@ struct DatasetRows: RowSource {
     } else if listing.hasName(r) {
       // Only `name`: no dictionary.
       out.append(contentsOf: frame.metadataName)
-      JSONBytes.quoted(to: &out) { [listing] in listing.appendName(r, to: &$0) }
+      JSONBytes.quoted(to: &out) { listing.appendName(r, to: &$0) }
       out.append(contentsOf: frame.metadataClose)
     } else {
       out.append(contentsOf: "{}".utf8)
@@ -353,8 +375,11 @@ struct DatasetRows: RowSource {
   static let null: [UInt8] = Array("null".utf8)
   static let statusText: [DatasetStatus: [UInt8]] = Dictionary(
     uniqueKeysWithValues: DatasetStatus.allCases.map { ($0, Array($0.rawValue.utf8)) })
-  static let statusJSON: [DatasetStatus: [UInt8]] = Dictionary(
-    uniqueKeysWithValues: DatasetStatus.allCases.map { ($0, Array("\"\($0.rawValue)\"".utf8)) })
+  /// A status's position in `DatasetStatus.allCases` (an `Int`: no reference counted).
+  static let statusIndex: [DatasetStatus: Int] = Dictionary(
+    uniqueKeysWithValues: DatasetStatus.allCases.enumerated().map { ($1, $0) })
+  /// By `statusIndex`.
+  static let statusJSON: [[UInt8]] = DatasetStatus.allCases.map { Array("\"\($0.rawValue)\"".utf8) }
 
   private func newline(indent: Int, _ out: inout [UInt8]) {
     out.append(0x0A)

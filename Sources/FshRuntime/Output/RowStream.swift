@@ -17,6 +17,9 @@ package protocol RowSource: Sendable {
   func field(at i: Int, column: Int) -> String?
   /// Appends row `i`'s record as `JSON.encode` writes it at nesting depth `indent`.
   func writeJSON(at i: Int, indent: Int, to out: inout [UInt8])
+  /// Rows `range` as `streamJSON` lays them out: each after a new line and two spaces, and
+  /// after `,` but for row 0.
+  func writeJSON(rows range: Range<Int>, to out: inout [UInt8])
   /// Appends `cell(at:column:)`'s UTF-8; true when every byte is printable ASCII (then the
   /// formatter neither escapes nor measures it). A source with its cells as bytes writes them
   /// without a `String` a cell.
@@ -32,6 +35,14 @@ package protocol RowSource: Sendable {
 
 extension RowSource {
   package func columnWidths() -> [Int]? { nil }
+
+  package func writeJSON(rows range: Range<Int>, to out: inout [UInt8]) {
+    for i in range {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(contentsOf: "\n  ".utf8)
+      writeJSON(at: i, indent: 1, to: &out)
+    }
+  }
 
   package func appendCell(at i: Int, column: Int, to out: inout [UInt8]) -> Bool {
     let s = cell(at: i, column: column)
@@ -141,11 +152,13 @@ extension ResultFormatter {
     }
     out.append("[")
     RowBlocks.write(n, to: &out) { range, out in
-      for i in range {
-        if i > 0 { out.append(",") }
-        out.bytes.append(contentsOf: "\n  ".utf8)
-        rows.writeJSON(at: i, indent: 1, to: &out.bytes)
+      // A block of rows at a time (a few MiB at most), then flushed.
+      var from = range.lowerBound
+      while from < range.upperBound {
+        let to = min(range.upperBound, from + 256)
+        rows.writeJSON(rows: from..<to, to: &out.bytes)
         out.flushIfFull()
+        from = to
       }
     }
     out.append("\n]\n")

@@ -322,6 +322,9 @@ package final class CurlTransport: ControlTransport, @unchecked Sendable {
       status: Int(getLong(CURLINFO_RESPONSE_CODE)), headers: responseHeaders, body: body)
   }
 
+  /// The `Content-Length` of the response whose body is arriving, when it sent one.
+  var bodyLength: Int? { contentLength.flatMap { $0 <= maximumResponseBytes ? $0 : nil } }
+
   /// The response's `Content-Length`, when it sent one.
   fileprivate var contentLength: Int? {
     responseHeaders.last { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) }

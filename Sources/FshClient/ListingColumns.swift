@@ -156,6 +156,16 @@ struct ConfigurationColumns: ListingColumns {
 
   init() {}
 
+  mutating func reserve(scale: Double) {
+    FshClient.reserve(&bytes, scale: scale)
+    FshClient.reserve(&ids, scale: scale)
+    FshClient.reserve(&names, scale: scale)
+    FshClient.reserve(&metadata, scale: scale)
+    FshClient.reserve(&primaries, scale: scale)
+    FshClient.reserve(&sizes, scale: scale)
+    FshClient.reserve(&flags, scale: scale)
+  }
+
   mutating func read(_ r: inout JSONParser) throws {
     if scan(&r) { return }
     let at = r.i
@@ -254,6 +264,15 @@ struct StateColumns: ListingColumns {
   private var scratch: [UInt8] = []
 
   init() {}
+
+  mutating func reserve(scale: Double) {
+    FshClient.reserve(&bytes, scale: scale)
+    FshClient.reserve(&ids, scale: scale)
+    FshClient.reserve(&primaries, scale: scale)
+    FshClient.reserve(&paths, scale: scale)
+    FshClient.reserve(&sizes, scale: scale)
+    FshClient.reserve(&flags, scale: scale)
+  }
 
   mutating func read(_ r: inout JSONParser) throws {
     if scan(&r) { return }

@@ -31,6 +31,8 @@ struct NodeIDTable: Sendable {
   /// Each id's first eight bytes (zero-padded), compared before the rest.
   private var prefixes: [UInt64] = []
   private var byBytes: [[UInt8]: Int32] = [:]
+  /// The number `number` gave last, -1 before the first.
+  private var last: Int32 = -1
 
   /// The number of the id in `bytes[span]`, added if new.
   mutating func number(_ bytes: [UInt8], _ span: ByteSpan) -> Int32 {
@@ -39,6 +41,15 @@ struct NodeIDTable: Sendable {
 
   /// The number of the id `key`, added if new.
   mutating func number(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+    // Upstream lists node by node: most often the node of the entry before.
+    if last >= 0, ids[Int(last)].withUnsafeBufferPointer({ IDTable.same($0, key) }) {
+      return last
+    }
+    last = find(key)
+    return last
+  }
+
+  private mutating func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
     // A handful of nodes: compared in turn (hashing costs more); past 16, hashed.
     if ids.count <= 16 {
       let prefix = Self.prefix(key)

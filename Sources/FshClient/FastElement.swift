@@ -95,23 +95,11 @@ struct ElementScan {
   /// a number.
   mutating func size() -> Int? {
     if null() { return -1 }
-    let start = i
-    var v = 0
-    while i < p.count && i - start < 18 {
-      let d = p[i] &- UInt8(ascii: "0")
-      guard d < 10 else { break }
-      v = v &* 10 &+ Int(d)
-      i += 1
-    }
-    guard i > start, i < p.count, !(p[start] == UInt8(ascii: "0") && i - start > 1) else {
-      return nil
-    }
-    switch p[i] {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"),
-      UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
-      return nil
-    default: return v
-    }
+    guard let (v, end) = JSONParser.plainInteger(p, at: i),
+      !(p[i] == UInt8(ascii: "0") && end - i > 1)
+    else { return nil }
+    i = end
+    return v
   }
 
   /// The next key of an object, as one of `ElementKey`; nil for any other.
@@ -142,6 +130,9 @@ enum ElementKey: UInt8 {
   case path = 32
   case name = 64
 
+  /// The keys' bits.
+  static func mask(_ keys: [ElementKey]) -> UInt8 { keys.reduce(0) { $0 | $1.rawValue } }
+
   init?(_ k: UnsafeBufferPointer<UInt8>) {
     func equals(_ s: StaticString) -> Bool {
       s.utf8CodeUnitCount == k.count
@@ -160,129 +151,118 @@ enum ElementKey: UInt8 {
   }
 }
 
-extension ConfigurationColumns {
-  /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
-  mutating func scan(_ r: inout JSONParser) -> Bool {
-    var id: Range<Int>?
-    var primary: Range<Int>?
-    var deleted = false
-    var name: Range<Int>?
-    var size = -1
-    var seen: UInt8 = 0
-    let end: Int? = r.bytes.withUnsafeBufferPointer { p in
-      var s = ElementScan(p: p, i: r.i)
-      guard s.byte(UInt8(ascii: "{")) else { return nil }
-      if s.byte(UInt8(ascii: "}")) { return nil }  // no id: the general reader's error
-      while true {
-        guard let key = s.key(), seen & key.rawValue == 0 else { return nil }
-        seen |= key.rawValue
-        switch key {
-        case .datasetID:
-          guard let v = s.plainString() else { return nil }
-          id = v
-        case .primary:
-          if !s.null() {
-            guard let v = s.plainString() else { return nil }
-            primary = v
-          }
-        case .deleted:
-          guard let v = s.bool() else { return nil }
-          deleted = v
-        case .metadata:
-          if s.null() { break }
-          guard s.byte(UInt8(ascii: "{")) else { return nil }
-          if s.byte(UInt8(ascii: "}")) { break }
-          guard s.key() == .name, let v = s.plainString(), s.byte(UInt8(ascii: "}")) else {
+/// A plain entry's fields, as ranges of the bytes it was read from.
+struct PlainEntry {
+  var id: Range<Int>?
+  var primary: Range<Int>?
+  var deleted = false
+  var name: Range<Int>?
+  var path: Range<Int>?
+  /// -1 for none.
+  var size = -1
+  /// Where the entry ends (after its `}`).
+  var end = 0
+
+  /// Reads the entry at `r.i` with only the keys of `allowed` (their raw values' bits), each once; nil when it is not
+  /// plain (see the top of the file) or has no id (the general reader says why).
+  init?(_ r: JSONParser, allowed: UInt8) {
+    guard
+      let end = r.bytes.withUnsafeBufferPointer({ p -> Int? in
+        var s = ElementScan(p: p, i: r.i)
+        var seen: UInt8 = 0
+        guard s.byte(UInt8(ascii: "{")), !s.byte(UInt8(ascii: "}")) else { return nil }
+        while true {
+          guard let key = s.key(), allowed & key.rawValue != 0, seen & key.rawValue == 0 else {
             return nil
           }
-          name = v
-        case .maximumSize:
-          guard let v = s.size() else { return nil }
-          size = v
-        default: return nil
+          seen |= key.rawValue
+          switch key {
+          case .datasetID:
+            guard let v = s.plainString() else { return nil }
+            id = v
+          case .primary, .path:
+            if s.null() { break }
+            guard let v = s.plainString() else { return nil }
+            if key == .primary { primary = v } else { path = v }
+          case .deleted:
+            guard let v = s.bool() else { return nil }
+            deleted = v
+          case .metadata:
+            if s.null() { break }
+            guard s.byte(UInt8(ascii: "{")) else { return nil }
+            if s.byte(UInt8(ascii: "}")) { break }
+            guard s.key() == .name, let v = s.plainString(), s.byte(UInt8(ascii: "}")) else {
+              return nil
+            }
+            name = v
+          case .maximumSize:
+            guard let v = s.size() else { return nil }
+            size = v
+          case .name: return nil
+          }
+          guard let next = s.more() else { return nil }
+          if !next { return s.i }
         }
-        guard let next = s.more() else { return nil }
-        if !next { return s.i }
-      }
-    }
-    guard let end, let id, bytes.count < Int(Int32.max) - 2 * (end - r.i) else { return false }
+      }), id != nil
+    else { return nil }
+    self.end = end
+  }
+}
+
+extension ConfigurationColumns {
+  static let plainKeys = ElementKey.mask([.datasetID, .primary, .deleted, .metadata, .maximumSize])
+
+  /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
+  mutating func scan(_ r: inout JSONParser) -> Bool {
+    guard let e = PlainEntry(r, allowed: Self.plainKeys), let id = e.id,
+      bytes.count < Int(Int32.max) - 2 * (e.end - r.i)
+    else { return false }
     r.bytes.withUnsafeBufferPointer { p in
       let idSpan = appendSpan(p[id], to: &bytes)
       var flag: ListingFlags = [.idASCII, .idPlain]
-      if deleted { flag.insert(.deleted) }
+      if e.deleted { flag.insert(.deleted) }
       var nameSpan = ByteSpan.none
-      if let name {
+      if let name = e.name {
         nameSpan = appendSpan(p[name], to: &bytes)
         flag.formUnion([.textASCII, .textPlain])
       }
-      if size >= 0 { flag.insert(.hasSize) }
+      if e.size >= 0 { flag.insert(.hasSize) }
       ids.append(idSpan)
       names.append(nameSpan)
       metadata.append(.none)
-      primaries.append(primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1)
-      sizes.append(max(size, 0))
+      primaries.append(e.primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1)
+      sizes.append(max(e.size, 0))
       flags.append(flag)
     }
-    r.i = end
+    r.i = e.end
     return true
   }
 }
 
 extension StateColumns {
+  static let plainKeys = ElementKey.mask([.datasetID, .primary, .path, .maximumSize])
+
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    var id: Range<Int>?
-    var primary: Range<Int>?
-    var path: Range<Int>?
-    var size = -1
-    var seen: UInt8 = 0
-    let end: Int? = r.bytes.withUnsafeBufferPointer { p in
-      var s = ElementScan(p: p, i: r.i)
-      guard s.byte(UInt8(ascii: "{")) else { return nil }
-      if s.byte(UInt8(ascii: "}")) { return nil }
-      while true {
-        guard let key = s.key(), seen & key.rawValue == 0 else { return nil }
-        seen |= key.rawValue
-        switch key {
-        case .datasetID:
-          guard let v = s.plainString() else { return nil }
-          id = v
-        case .primary:
-          if !s.null() {
-            guard let v = s.plainString() else { return nil }
-            primary = v
-          }
-        case .path:
-          if !s.null() {
-            guard let v = s.plainString() else { return nil }
-            path = v
-          }
-        case .maximumSize:
-          guard let v = s.size() else { return nil }
-          size = v
-        default: return nil
-        }
-        guard let next = s.more() else { return nil }
-        if !next { return s.i }
-      }
-    }
-    guard let end, let id, bytes.count < Int(Int32.max) - 2 * (end - r.i) else { return false }
+    guard let e = PlainEntry(r, allowed: Self.plainKeys), let id = e.id,
+      bytes.count < Int(Int32.max) - 2 * (e.end - r.i)
+    else { return false }
     r.bytes.withUnsafeBufferPointer { p in
       let idSpan = appendSpan(p[id], to: &bytes)
       var flag: ListingFlags = [.idASCII, .idPlain]
       var pathSpan = ByteSpan.none
-      if let path {
+      if let path = e.path {
         pathSpan = appendSpan(p[path], to: &bytes)
         flag.formUnion([.textASCII, .textPlain])
       }
-      if size >= 0 { flag.insert(.hasSize) }
+      if e.size >= 0 { flag.insert(.hasSize) }
       ids.append(idSpan)
-      primaries.append(primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1)
+      primaries.append(e.primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1)
       paths.append(pathSpan)
-      sizes.append(max(size, 0))
+      sizes.append(max(e.size, 0))
       flags.append(flag)
     }
-    r.i = end
+    r.i = e.end
     return true
   }
 }

@@ -117,26 +117,32 @@ extension JSONParser {
   @inlinable package mutating func quickSize(_ key: String) throws -> Int? {
     skipSpace()
     let start = i
-    let (value, end): (Int, Int) = bytes.withUnsafeBufferPointer { p in
-      var j = start
-      var v = 0
-      while j < p.count && j - start < 18 {
-        let d = p[j] &- UInt8(ascii: "0")
-        guard d < 10 else { break }
-        v = v &* 10 &+ Int(d)
-        j += 1
-      }
-      // Only when the next byte cannot continue the number (at the buffer's end, more may come).
-      guard j > start, j < p.count else { return (0, -1) }
-      switch p[j] {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"),
-        UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
-        return (0, -1)
-      default: return (v, j)
-      }
-    }
-    guard end >= 0 else { return try size(key) }
+    let found = bytes.withUnsafeBufferPointer { Self.plainInteger($0, at: start) }
+    guard let (value, end) = found else { return try size(key) }
     i = end
     return value
   }
+
+  /// A plain integer at `start`: 1 to 18 digits followed by a byte that cannot continue a
+  /// number (at the buffer's end, more may come: nil); its value and where it ends.
+  @inlinable package static func plainInteger(
+    _ p: UnsafeBufferPointer<UInt8>, at start: Int
+  ) -> (Int, Int)? {
+    var j = start
+    var v = 0
+    while j < p.count && j - start < 18 {
+      let d = p[j] &- UInt8(ascii: "0")
+      guard d < 10 else { break }
+      v = v &* 10 &+ Int(d)
+      j += 1
+    }
+    guard j > start, j < p.count else { return nil }
+    switch p[j] {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"),
+      UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+      return nil
+    default: return (v, j)
+    }
+  }
+
 }

@@ -209,31 +209,49 @@ struct PlainEntry {
   }
 }
 
+extension PlainEntry {
+  /// What a list keeps of the entry: its id and `text` (the name or the path) appended to
+  /// `bytes`, the flags, its node's number in `nodes` (-1 for none) and its size (0 for none).
+  func kept(
+    _ p: UnsafeBufferPointer<UInt8>, text: Range<Int>?, bytes: inout [UInt8],
+    nodes: inout NodeIDTable
+  ) -> (id: ByteSpan, text: ByteSpan, flag: ListingFlags, node: Int32, size: Int) {
+    let idSpan = appendSpan(p[id!], to: &bytes)
+    var flag: ListingFlags = [.idASCII, .idPlain]
+    if deleted { flag.insert(.deleted) }
+    var textSpan = ByteSpan.none
+    if let text {
+      textSpan = appendSpan(p[text], to: &bytes)
+      flag.formUnion([.textASCII, .textPlain])
+    }
+    if size >= 0 { flag.insert(.hasSize) }
+    let node = primary.map { nodes.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1
+    return (idSpan, textSpan, flag, node, max(size, 0))
+  }
+
+  /// Whether `bytes` can take the entry's strings (its spans count bytes in 32 bits).
+  func fits(_ bytes: [UInt8], from start: Int) -> Bool {
+    bytes.count < Int(Int32.max) - 2 * (end - start)
+  }
+}
+
 extension ConfigurationColumns {
   static let plainKeys = ElementKey.mask([.datasetID, .primary, .deleted, .metadata, .maximumSize])
 
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    guard let e = PlainEntry(r, allowed: Self.plainKeys), let id = e.id,
-      bytes.count < Int(Int32.max) - 2 * (e.end - r.i)
-    else { return false }
-    r.bytes.withUnsafeBufferPointer { p in
-      let idSpan = appendSpan(p[id], to: &bytes)
-      var flag: ListingFlags = [.idASCII, .idPlain]
-      if e.deleted { flag.insert(.deleted) }
-      var nameSpan = ByteSpan.none
-      if let name = e.name {
-        nameSpan = appendSpan(p[name], to: &bytes)
-        flag.formUnion([.textASCII, .textPlain])
-      }
-      if e.size >= 0 { flag.insert(.hasSize) }
-      ids.append(idSpan)
-      names.append(nameSpan)
-      metadata.append(.none)
-      primaries.append(e.primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1)
-      sizes.append(max(e.size, 0))
-      flags.append(flag)
+    guard let e = PlainEntry(r, allowed: Self.plainKeys), e.fits(bytes, from: r.i) else {
+      return false
     }
+    let k = r.bytes.withUnsafeBufferPointer {
+      e.kept($0, text: e.name, bytes: &bytes, nodes: &nodeIDs)
+    }
+    ids.append(k.id)
+    names.append(k.text)
+    metadata.append(.none)
+    primaries.append(k.node)
+    sizes.append(k.size)
+    flags.append(k.flag)
     r.i = e.end
     return true
   }
@@ -244,24 +262,17 @@ extension StateColumns {
 
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    guard let e = PlainEntry(r, allowed: Self.plainKeys), let id = e.id,
-      bytes.count < Int(Int32.max) - 2 * (e.end - r.i)
-    else { return false }
-    r.bytes.withUnsafeBufferPointer { p in
-      let idSpan = appendSpan(p[id], to: &bytes)
-      var flag: ListingFlags = [.idASCII, .idPlain]
-      var pathSpan = ByteSpan.none
-      if let path = e.path {
-        pathSpan = appendSpan(p[path], to: &bytes)
-        flag.formUnion([.textASCII, .textPlain])
-      }
-      if e.size >= 0 { flag.insert(.hasSize) }
-      ids.append(idSpan)
-      primaries.append(e.primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1)
-      paths.append(pathSpan)
-      sizes.append(max(e.size, 0))
-      flags.append(flag)
+    guard let e = PlainEntry(r, allowed: Self.plainKeys), e.fits(bytes, from: r.i) else {
+      return false
     }
+    let k = r.bytes.withUnsafeBufferPointer {
+      e.kept($0, text: e.path, bytes: &bytes, nodes: &nodeIDs)
+    }
+    ids.append(k.id)
+    primaries.append(k.node)
+    paths.append(k.text)
+    sizes.append(k.size)
+    flags.append(k.flag)
     r.i = e.end
     return true
   }

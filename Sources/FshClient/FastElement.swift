@@ -163,49 +163,56 @@ struct PlainEntry {
   /// Where the entry ends (after its `}`).
   var end = 0
 
-  /// Reads the entry at `r.i` with only the keys of `allowed` (their raw values' bits), each once; nil when it is not
-  /// plain (see the top of the file) or has no id (the general reader says why).
-  init?(_ r: JSONParser, allowed: UInt8) {
-    guard
-      let end = r.bytes.withUnsafeBufferPointer({ p -> Int? in
-        var s = ElementScan(p: p, i: r.i)
-        var seen: UInt8 = 0
-        guard s.byte(UInt8(ascii: "{")), !s.byte(UInt8(ascii: "}")) else { return nil }
-        while true {
-          guard let key = s.key(), allowed & key.rawValue != 0, seen & key.rawValue == 0 else {
-            return nil
-          }
-          seen |= key.rawValue
-          switch key {
-          case .datasetID:
-            guard let v = s.plainString() else { return nil }
-            id = v
-          case .primary, .path:
-            if s.null() { break }
-            guard let v = s.plainString() else { return nil }
-            if key == .primary { primary = v } else { path = v }
-          case .deleted:
-            guard let v = s.bool() else { return nil }
-            deleted = v
-          case .metadata:
-            if s.null() { break }
-            guard s.byte(UInt8(ascii: "{")) else { return nil }
-            if s.byte(UInt8(ascii: "}")) { break }
-            guard s.key() == .name, let v = s.plainString(), s.byte(UInt8(ascii: "}")) else {
-              return nil
-            }
-            name = v
-          case .maximumSize:
-            guard let v = s.size() else { return nil }
-            size = v
-          case .name: return nil
-          }
-          guard let next = s.more() else { return nil }
-          if !next { return s.i }
+  /// Reads the entry at `r.i` with only the keys of `allowed` (their raw values' bits), each
+  /// once; nil when it is not plain (see the top of the file) or has no id (the general reader
+  /// says why).
+  static func read(_ r: JSONParser, allowed: UInt8) -> PlainEntry? {
+    r.bytes.withUnsafeBufferPointer { read($0, at: r.i, allowed: allowed) }
+  }
+
+  @inline(__always)
+  private static func read(_ p: UnsafeBufferPointer<UInt8>, at i: Int, allowed: UInt8)
+    -> PlainEntry?
+  {
+    var e = PlainEntry()
+    var s = ElementScan(p: p, i: i)
+    var seen: UInt8 = 0
+    guard s.byte(UInt8(ascii: "{")), !s.byte(UInt8(ascii: "}")) else { return nil }
+    while true {
+      guard let key = s.key(), allowed & key.rawValue != 0, seen & key.rawValue == 0 else {
+        return nil
+      }
+      seen |= key.rawValue
+      switch key {
+      case .datasetID:
+        guard let v = s.plainString() else { return nil }
+        e.id = v
+      case .primary, .path:
+        if s.null() { break }
+        guard let v = s.plainString() else { return nil }
+        if key == .primary { e.primary = v } else { e.path = v }
+      case .deleted:
+        guard let v = s.bool() else { return nil }
+        e.deleted = v
+      case .metadata:
+        if s.null() { break }
+        guard s.byte(UInt8(ascii: "{")) else { return nil }
+        if s.byte(UInt8(ascii: "}")) { break }
+        guard s.key() == .name, let v = s.plainString(), s.byte(UInt8(ascii: "}")) else {
+          return nil
         }
-      }), id != nil
-    else { return nil }
-    self.end = end
+        e.name = v
+      case .maximumSize:
+        guard let v = s.size() else { return nil }
+        e.size = v
+      case .name: return nil
+      }
+      guard let next = s.more() else { return nil }
+      if !next {
+        e.end = s.i
+        return e.id == nil ? nil : e
+      }
+    }
   }
 }
 
@@ -240,7 +247,7 @@ extension ConfigurationColumns {
 
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    guard let e = PlainEntry(r, allowed: Self.plainKeys), e.fits(bytes, from: r.i) else {
+    guard let e = PlainEntry.read(r, allowed: Self.plainKeys), e.fits(bytes, from: r.i) else {
       return false
     }
     let k = r.bytes.withUnsafeBufferPointer {
@@ -262,7 +269,7 @@ extension StateColumns {
 
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    guard let e = PlainEntry(r, allowed: Self.plainKeys), e.fits(bytes, from: r.i) else {
+    guard let e = PlainEntry.read(r, allowed: Self.plainKeys), e.fits(bytes, from: r.i) else {
       return false
     }
     let k = r.bytes.withUnsafeBufferPointer {

@@ -54,6 +54,8 @@ extension DatasetListing {
   }
   /// How many distinct nodes `attachedNumber` numbers.
   package var attachedNodeCount: Int { attachedNodes.count }
+  /// How many configured primaries the rows number (`primaryNumber` is below it).
+  package var configuredNodeCount: Int { primaries.count }
   package func attachedNode(_ r: Int) -> Node? {
     let a = attachedNumber(r)
     return a < 0 ? nil : attachedNodes[a]

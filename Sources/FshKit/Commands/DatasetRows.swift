@@ -45,22 +45,29 @@ struct DatasetRows: RowSource {
       }
     }
     var sizes: [Int: (cell: [UInt8], decimal: [UInt8], width: Int)] = [:]
-    var cellNumber: [Int: Int32] = [:]
+    let attachedCount = listing.attachedNodeCount + 1
+    // By (primary, attached node) number: a handful of nodes, so an array, not a dictionary.
+    var cellNumber = [Int32](
+      repeating: -1, count: (listing.configuredNodeCount + 1) * attachedCount)
+    var lastSize = Int.min
     var cells: [(text: [UInt8], plain: Bool, width: Int, primary: [UInt8], primaryPlain: Bool)] =
       []
     var json: [[UInt8]] = []
     var nodeCell: [Int32] = []
     nodeCell.reserveCapacity(rows.count)
-    let attachedCount = listing.attachedNodeCount + 1
     for row in rows {
       let r = Int(row)
-      if let n = listing.size(r), sizes[n] == nil {
-        let cell = Sizes.format(n)
-        sizes[n] = (Array(cell.utf8), Array(String(n).utf8), ResultFormatter.shownWidth(cell))
+      // Sizes repeat: looked up only when one differs from the row before.
+      if let n = listing.size(r), n != lastSize {
+        lastSize = n
+        if sizes[n] == nil {
+          let cell = Sizes.format(n)
+          sizes[n] = (Array(cell.utf8), Array(String(n).utf8), ResultFormatter.shownWidth(cell))
+        }
       }
       let key = (listing.primaryNumber(r) + 1) * attachedCount + listing.attachedNumber(r) + 1
-      if let n = cellNumber[key] {
-        nodeCell.append(n)
+      if cellNumber[key] >= 0 {
+        nodeCell.append(cellNumber[key])
         continue
       }
       let attached = listing.attachedNode(r)

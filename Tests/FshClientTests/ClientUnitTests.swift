@@ -93,3 +93,30 @@ struct ClientUnitTests {
     #expect(tag == "t")
   }
 }
+
+/// The fast reader's keys: each known key and nothing else, whatever byte differs.
+@Suite struct ElementKeyTests {
+  func key(_ s: String) -> ElementKey? {
+    Array(s.utf8).withUnsafeBufferPointer { ElementKey($0) }
+  }
+
+  @Test func theKnownKeysAndOnlyThem() {
+    let known: [(String, ElementKey)] = [
+      ("dataset_id", .datasetID), ("primary", .primary), ("deleted", .deleted),
+      ("metadata", .metadata), ("maximum_size", .maximumSize), ("path", .path), ("name", .name),
+    ]
+    for (text, k) in known {
+      #expect(key(text) == k, "\(text)")
+      // Every single byte changed, and the key one byte longer or shorter, is another key.
+      var bytes = Array(text.utf8)
+      for i in bytes.indices {
+        let was = bytes[i]
+        bytes[i] = was ^ 0x20
+        #expect(key(String(decoding: bytes, as: UTF8.self)) == nil, "\(text) byte \(i)")
+        bytes[i] = was
+      }
+      #expect(key(text + "x") == nil && key(String(text.dropLast())) == nil, "\(text)")
+    }
+    #expect(key("") == nil && key("abc") == nil && key("maximum_sizes") == nil)
+  }
+}

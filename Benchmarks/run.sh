@@ -99,27 +99,38 @@ python3 "$root/Benchmarks/first_prompt.py" "$FSH" "$runs" >"$out/g2-prompt.json"
 # which the start-up measurements above must not share.
 serve BIG --nodes 10 --datasets 100000 --delay 0.1 --key-bits 2048
 
+# listing SERVER SUFFIX: goal 1's comparison against SERVER: curl's three GETs on one connection
+# beside fsh's three formats ($out/g1SUFFIX.json), each format's peak memory
+# ($out/g1SUFFIX-FMT.time), and the streamed listing against the general per-record path
+# (FSH_PER_RECORD=1), byte for byte ($out/g1SUFFIX-check.txt; the listings stay in
+# $work/fastSUFFIX.FMT).
+listing() {
+  local s=$1 x=$2 b fmt fast general
+  mapfile -t cb < <(curl_args "$s")
+  b=$(base "$s")
+  with "$s" "$FSH" -c datasets >/dev/null
+  with "$s" hyperfine -N --warmup 1 --runs "$runs_big" --export-json "$out/g1$x.json" \
+    -n "curl: the three lists, one connection" \
+    "$(q curl "${cb[@]}" "$b/v1/configuration/datasets" "$b/v1/state/datasets" "$b/v1/state/nodes")" \
+    -n "fsh datasets (table)" "$(q "$FSH" -c datasets)" \
+    -n "fsh datasets -o csv" "$(q "$FSH" -c 'datasets -o csv')" \
+    -n "fsh datasets -o json" "$(q "$FSH" -c 'datasets -o json')" >/dev/null 2>"$out/g1$x.err"
+  for fmt in table csv json; do
+    with "$s" /usr/bin/time -v "$FSH" -c "datasets -o $fmt" >/dev/null 2>"$out/g1$x-$fmt.time" || true
+    fast="$work/fast$x.$fmt"
+    general="$work/general$x.$fmt"
+    with "$s" "$FSH" -c "datasets -o $fmt" >"$fast"
+    with "$s" env FSH_PER_RECORD=1 "$FSH" -c "datasets -o $fmt" >"$general"
+    if cmp -s "$fast" "$general"; then
+      echo "$fmt identical $(wc -l <"$fast") lines" >>"$out/g1$x-check.txt"
+    else
+      echo "$fmt DIFFERENT: $(cmp "$fast" "$general" | head -1)" >>"$out/g1$x-check.txt"
+    fi
+  done
+}
+
 echo "== goal 1: datasets over 100 000 datasets (table, CSV, JSON) against curl's three GETs"
-mapfile -t cb < <(curl_args BIG)
-b=$(base BIG)
-with BIG "$FSH" -c datasets >/dev/null
-with BIG hyperfine -N --warmup 1 --runs "$runs_big" --export-json "$out/g1.json" \
-  -n "curl: the three lists, one connection" \
-  "$(q curl "${cb[@]}" "$b/v1/configuration/datasets" "$b/v1/state/datasets" "$b/v1/state/nodes")" \
-  -n "fsh datasets (table)" "$(q "$FSH" -c datasets)" \
-  -n "fsh datasets -o csv" "$(q "$FSH" -c 'datasets -o csv')" \
-  -n "fsh datasets -o json" "$(q "$FSH" -c 'datasets -o json')" >/dev/null 2>"$out/g1.err"
-for fmt in table csv json; do
-  with BIG /usr/bin/time -v "$FSH" -c "datasets -o $fmt" >/dev/null 2>"$out/g1-$fmt.time" || true
-  # The streamed listing against the general per-record path, byte for byte.
-  with BIG "$FSH" -c "datasets -o $fmt" >"$work/fast.$fmt"
-  with BIG env FSH_PER_RECORD=1 "$FSH" -c "datasets -o $fmt" >"$work/general.$fmt"
-  if cmp -s "$work/fast.$fmt" "$work/general.$fmt"; then
-    echo "$fmt identical $(wc -l <"$work/fast.$fmt") lines" >>"$out/g1-check.txt"
-  else
-    echo "$fmt DIFFERENT: $(cmp "$work/fast.$fmt" "$work/general.$fmt" | head -1)" >>"$out/g1-check.txt"
-  fi
-done
+listing BIG ""
 with BIG env FSH_TIMING=1 "$FSH" -c datasets 2>"$out/g1-phases.txt" >/dev/null || true
 with BIG env FSH_TIMING=1 "$FSH" -c 'datasets -o json' 2>"$out/g1-phases-json.txt" >/dev/null || true
 
@@ -142,32 +153,12 @@ PYTHONHASHSEED=35 python3 "$root/Benchmarks/upstream_lists.py" 100000 10 "$work/
   2>"$out/upstream-lists.txt"
 pyserve REPLAY "$work/replay-answers"
 pyserve UPSTREAM "$work/upstream-answers"
-for s in REPLAY UPSTREAM; do
-  n=$(echo "$s" | tr '[:upper:]' '[:lower:]')
-  mapfile -t cb < <(curl_args $s)
-  b=$(base $s)
-  with $s "$FSH" -c datasets >/dev/null
-  with $s hyperfine -N --warmup 1 --runs "$runs_big" --export-json "$out/g1-$n.json" \
-    -n "curl: the three lists, one connection" \
-    "$(q curl "${cb[@]}" "$b/v1/configuration/datasets" "$b/v1/state/datasets" "$b/v1/state/nodes")" \
-    -n "fsh datasets (table)" "$(q "$FSH" -c datasets)" \
-    -n "fsh datasets -o csv" "$(q "$FSH" -c 'datasets -o csv')" \
-    -n "fsh datasets -o json" "$(q "$FSH" -c 'datasets -o json')" >/dev/null 2>"$out/g1-$n.err"
-  for fmt in table csv json; do
-    with $s /usr/bin/time -v "$FSH" -c "datasets -o $fmt" >/dev/null 2>"$out/g1-$n-$fmt.time" || true
-    with $s "$FSH" -c "datasets -o $fmt" >"$work/$n-fast.$fmt"
-    with $s env FSH_PER_RECORD=1 "$FSH" -c "datasets -o $fmt" >"$work/$n-general.$fmt"
-    if cmp -s "$work/$n-fast.$fmt" "$work/$n-general.$fmt"; then
-      echo "$fmt identical $(wc -l <"$work/$n-fast.$fmt") lines" >>"$out/g1-$n-check.txt"
-    else
-      echo "$fmt DIFFERENT: $(cmp "$work/$n-fast.$fmt" "$work/$n-general.$fmt" | head -1)" >>"$out/g1-$n-check.txt"
-    fi
-    # The replayed answers are the sandbox's: so must the listing be (goal 1's, above).
-    if [ $s = REPLAY ]; then
-      cmp -s "$work/$n-fast.$fmt" "$work/fast.$fmt" && r="the same as" || r="DIFFERENT from"
-      echo "$fmt $r the listing against the sandbox" >>"$out/g1-$n-check.txt"
-    fi
-  done
+listing REPLAY -replay
+listing UPSTREAM -upstream
+# The replayed answers are the sandbox's: so must the listing be (goal 1's, above).
+for fmt in table csv json; do
+  cmp -s "$work/fast-replay.$fmt" "$work/fast.$fmt" && r="the same as" || r="DIFFERENT from"
+  echo "$fmt $r the listing against the sandbox" >>"$out/g1-replay-check.txt"
 done
 
 echo "== goal 3: 1 000 requests in a session; completion; a 100 000-line script"

@@ -83,11 +83,9 @@ package final class DatasetListing: Sendable {
     rowOf.withUnsafeMutableBufferPointer { rowOf in
       statusOf.withUnsafeMutableBufferPointer { statusOf in
         c.bytes.withUnsafeBufferPointer { bytes in
-          let middle = c.count / 2
           let rowOf = rowOf
           let statusOf = statusOf
-          DispatchQueue.concurrentPerform(iterations: c.count > 8192 ? 2 : 1) { half in
-            let range = c.count > 8192 ? (half == 0 ? 0..<middle : middle..<c.count) : 0..<c.count
+          eachHalf(c.count) { range in
             for n in range {
               let row = stateByID.find(UnsafeBufferPointer(rebasing: bytes[c.idKey(n).range]))
               rowOf[n] = row
@@ -170,19 +168,16 @@ package final class DatasetListing: Sendable {
         }
         return compare(c.idKey(Int(a.position)), c.idKey(Int(z.position))) < 0
       }
-      guard keys.count > 8192 else {
-        keys.sort(by: less)
-        return
-      }
       // The two halves sorted at once, then merged (the left first on a tie: stable).
-      let middle = keys.count / 2
       keys.withUnsafeMutableBufferPointer { k in
         let k = k
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
-          var part = UnsafeMutableBufferPointer(rebasing: half == 0 ? k[..<middle] : k[middle...])
+        eachHalf(k.count) { range in
+          var part = UnsafeMutableBufferPointer(rebasing: k[range])
           part.sort(by: less)
         }
       }
+      guard keys.count > halvesFrom else { return }
+      let middle = keys.count / 2
       var merged: [Key] = []
       merged.reserveCapacity(keys.count)
       var i = 0
@@ -202,6 +197,17 @@ package final class DatasetListing: Sendable {
     }
     return keys.map(\.position)
   }
+}
+
+/// Past this many entries, `eachHalf` runs its halves at once.
+private let halvesFrom = 8192
+
+/// `body` over the two halves of `0..<count` at once (one call below `halvesFrom`): both cores
+/// for work that only reads what it shares and writes its own half.
+private func eachHalf(_ count: Int, _ body: (Range<Int>) -> Void) {
+  guard count > halvesFrom else { return body(0..<count) }
+  let middle = count / 2
+  DispatchQueue.concurrentPerform(iterations: 2) { body($0 == 0 ? 0..<middle : middle..<count) }
 }
 
 /// State entries by id: open addressing over the ids' NFC bytes (what `String` hashes), one

@@ -28,7 +28,7 @@ package enum RowBlocks {
         handoff.condition.lock()
         while handoff.ready.count >= 2 { handoff.condition.wait() }
         handoff.condition.unlock()
-        var mine = ChunkedOutput({ _ in })
+        var mine = ChunkedOutput(bytes: { _ in })
         mine.flushes = false
         write(range(b), &mine)
         handoff.condition.lock()
@@ -54,26 +54,19 @@ package enum RowBlocks {
     }
   }
 
-  /// `work` over the two halves of `0..<count`, the second on a thread of its own when there
-  /// are more than two blocks of rows (`work` must only read what it shares).
-  package static func halves<T>(_ count: Int, _ work: @escaping (Range<Int>) -> T) -> [T] {
+  /// `work` over the two halves of `0..<count`, at once when there are more than two blocks of
+  /// rows (`work` must only read what it shares).
+  package static func halves<T>(_ count: Int, _ work: (Range<Int>) -> T) -> [T] {
     guard count > 2 * size else { return [work(0..<count)] }
     let middle = count / 2
-    let other = Result<T>()
-    let thread = Thread {
-      other.value = work(middle..<count)
-      other.done.signal()
+    var results = [T?](repeating: nil, count: 2)
+    results.withUnsafeMutableBufferPointer { results in
+      let results = results
+      DispatchQueue.concurrentPerform(iterations: 2) { half in
+        results[half] = work(half == 0 ? 0..<middle : middle..<count)
+      }
     }
-    thread.name = "fsh-rows"
-    thread.start()
-    let first = work(0..<middle)
-    other.done.wait()
-    return [first, other.value!]
-  }
-
-  private final class Result<T>: @unchecked Sendable {
-    let done = DispatchSemaphore(value: 0)
-    var value: T?
+    return results.map { $0! }
   }
 
   private final class Handoff: @unchecked Sendable {

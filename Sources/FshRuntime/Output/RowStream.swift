@@ -62,11 +62,6 @@ extension ResultFormatter {
   package func stream(
     _ result: CommandResult, format: OutputFormat, to sink: (String) -> Void
   ) {
-    guard result.rows != nil, case .table = result.presentation else {
-      let text = render(result, format: format)
-      if !text.isEmpty { sink(text) }
-      return
-    }
     streamBytes(result, format: format) { sink(String(decoding: $0, as: UTF8.self)) }
   }
 
@@ -205,10 +200,6 @@ package struct ChunkedOutput {
   package var bytes: [UInt8] = []
   package let sink: (UnsafeBufferPointer<UInt8>) -> Void
   package static let chunk = 64 * 1024
-
-  package init(_ sink: @escaping (String) -> Void) {
-    self.init(bytes: { sink(String(decoding: $0, as: UTF8.self)) })
-  }
 
   package init(bytes sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
     self.sink = sink

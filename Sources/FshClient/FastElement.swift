@@ -36,31 +36,10 @@ struct ElementScan {
     space()
     guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
     let start = i + 1
-    var j = start
-    // Eight bytes at a time while none is `"`, `\`, a control byte, DEL or above.
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    let raw = UnsafeRawPointer(p.baseAddress!)
-    while j + 8 <= p.count {
-      let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-      let q = w ^ (ones &* 0x22)
-      let b = w ^ (ones &* 0x5C)
-      // A byte below 0x20, or 0x7F and above: w + 0x01 per byte sets the high bit from 0x7F.
-      let low = (w &- ones &* 0x20) & ~w
-      let high = w | (w &+ ones)
-      if (((q &- ones) & ~q) | ((b &- ones) & ~b) | low | high) & highs != 0 { break }
-      j += 8
-    }
-    while j < p.count {
-      let c = p[j]
-      if c == UInt8(ascii: "\"") {
-        i = j + 1
-        return start..<j
-      }
-      if c < 0x20 || c >= 0x7F || c == UInt8(ascii: "\\") { return nil }
-      j += 1
-    }
-    return nil
+    let j = JSONParser.plainRun(p, from: start)
+    guard j < p.count, p[j] == UInt8(ascii: "\"") else { return nil }
+    i = j + 1
+    return start..<j
   }
 
   /// `null`: true when read.

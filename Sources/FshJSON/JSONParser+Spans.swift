@@ -61,35 +61,16 @@ extension JSONParser {
       var j = start
       var high: UInt8 = 0
       var del = false
-      // Eight bytes at a time while none is `"`, `\` or a control byte (ids and paths are
-      // most of a listing's bytes); the byte loop below finds the end.
-      let ones: UInt64 = 0x0101_0101_0101_0101
-      let highs: UInt64 = 0x8080_8080_8080_8080
-      var wide: UInt64 = 0
-      if let base = p.baseAddress {
-        let raw = UnsafeRawPointer(base)
-        while j + 8 <= p.count {
-          let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-          let q = w ^ (ones &* 0x22)
-          let b = w ^ (ones &* 0x5C)
-          let special = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)
-          if special & highs != 0 { break }
-          let d = w ^ (ones &* 0x7F)
-          if (d &- ones) & ~d & highs != 0 { del = true }
-          wide |= w
-          j += 8
-        }
-      }
-      if wide & highs != 0 { high = 0x80 }
-      while j < p.count {
+      while true {
+        j = Self.plainRun(p, from: j)
+        guard j < p.count else { return (-1, high, del) }
         let b = p[j]
         if b == UInt8(ascii: "\"") { return (j, high, del) }
         if b == UInt8(ascii: "\\") || b < 0x20 { return (-1, high, del) }
-        high |= b
+        high |= b  // DEL or above: the string goes on
         if b == 0x7F { del = true }
         j += 1
       }
-      return (-1, high, del)
     }
     let text: SpanText
     if end >= 0 && high < 0x80 {
@@ -110,6 +91,35 @@ extension JSONParser {
       text = SpanText.of(out[from...])
     }
     return (ByteSpan(start: UInt32(from), count: Int32(out.count - from)), text)
+  }
+
+  /// Where the run of printable ASCII bytes other than `"` and `\` that starts at `from` ends:
+  /// the first `"`, `\`, control byte, DEL or byte above (or the end). Eight bytes at a time
+  /// (ids and paths are most of a listing's bytes), the last few one by one.
+  @inlinable package static func plainRun(_ p: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+    var j = from
+    if let base = p.baseAddress {
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      let raw = UnsafeRawPointer(base)
+      while j + 8 <= p.count {
+        let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+        let q = w ^ (ones &* 0x22)
+        let b = w ^ (ones &* 0x5C)
+        // A byte below 0x20, or 0x7F and above (w + 0x01 a byte sets the high bit from 0x7F;
+        // a carry can only add a false alarm, which the byte loop settles).
+        let low = (w &- ones &* 0x20) & ~w
+        let high = w | (w &+ ones)
+        if (((q &- ones) & ~q) | ((b &- ones) & ~b) | low | high) & highs != 0 { break }
+        j += 8
+      }
+    }
+    while j < p.count {
+      let c = p[j]
+      if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x7F { return j }
+      j += 1
+    }
+    return j
   }
 
   /// `size(key)`, reading a plain integer of up to 18 digits without making its text; anything

@@ -72,29 +72,6 @@ extension DatasetListing {
   // MARK: Bytes
 
   /// Appends the dataset id's UTF-8; true when every byte is printable ASCII.
-  /// The width of what `appendShortID` (or `appendID`, when `long`) writes, from the id's span
-  /// alone, when it is printable ASCII (a byte a column); nil when it must be measured. A table
-  /// is measured before it is written: over 100 000 rows in name order, reading the bytes
-  /// themselves twice was a cache miss a cell, twice.
-  package func plainIDWidth(_ r: Int, long: Bool) -> Int? {
-    let n = c(r)
-    guard configuration.flags[n].contains(.idPlain) else { return nil }
-    let count = Int(configuration.ids[n].count)
-    return long ? count : min(8, count)
-  }
-
-  /// The width of what `appendName` writes, as `plainIDWidth` (for a row with a name).
-  package func plainNameWidth(_ r: Int) -> Int? {
-    let n = c(r)
-    return configuration.flags[n].contains(.textPlain) ? Int(configuration.names[n].count) : nil
-  }
-
-  /// The width of what `appendPath` writes, as `plainIDWidth` (for a row with a path).
-  package func plainPathWidth(_ r: Int) -> Int? {
-    let s = Int(stateRow[r])
-    return state.flags[s].contains(.textPlain) ? Int(state.paths[s].count) : nil
-  }
-
   package func appendID(_ r: Int, to out: inout [UInt8]) -> Bool {
     let n = c(r)
     out.append(configuration.bytes, configuration.ids[n].range)

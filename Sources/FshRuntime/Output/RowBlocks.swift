@@ -49,8 +49,9 @@ package enum RowBlocks {
       let bytes = handoff.ready.removeValue(forKey: b)!
       handoff.condition.broadcast()
       handoff.condition.unlock()
-      out.bytes.append(contentsOf: bytes)
-      out.flushIfFull()
+      // Handed on as it is (after what the output holds), not copied into the output.
+      out.flush()
+      bytes.withUnsafeBufferPointer(out.sink)
     }
   }
 

@@ -79,7 +79,17 @@ extension ResultFormatter {
     to out: inout ChunkedOutput
   ) {
     let k = columns.count
-    for i in range {
+    let alignRight = columns.map(\.alignRight)
+    var i = range.lowerBound
+    while i < range.upperBound {
+      // The rows the source writes itself (a few hundred at a time); the one it stops at here.
+      let next = rows.writeTableRows(
+        i..<min(range.upperBound, i + 256), widths: widths, alignRight: alignRight, to: &out.bytes)
+      out.flushIfFull()
+      if next > i {
+        i = next
+        continue
+      }
       for j in 0..<k {
         let mark = out.bytes.count
         let shown: Int
@@ -96,6 +106,7 @@ extension ResultFormatter {
           last: j == k - 1)
       }
       out.newline()
+      i += 1
     }
   }
 

@@ -31,10 +31,28 @@ package protocol RowSource: Sendable {
   /// nil to have the formatter measure the cells. A source that knows them lets the table be
   /// written in one pass, with no buffer of the whole table.
   func columnWidths() -> [Int]?
+  /// Writes rows from `range.lowerBound` on as a measured table lays them out (columns
+  /// `widths` wide, padded on the left where `alignRight`, two spaces between, a new line
+  /// after each) and returns the first row it did not write, which the formatter then writes
+  /// cell by cell: a source with its rows' bytes at hand writes them without a call a cell,
+  /// and stops at a row it cannot (a cell to escape, or wider than its column).
+  func writeTableRows(
+    _ range: Range<Int>, widths: [Int], alignRight: [Bool], to out: inout [UInt8]
+  ) -> Int
+  /// `writeTableRows` for CSV: rows as `streamCSV` writes them, until one it cannot.
+  func writeCSVRows(_ range: Range<Int>, to out: inout [UInt8]) -> Int
 }
 
 extension RowSource {
   package func columnWidths() -> [Int]? { nil }
+
+  package func writeTableRows(
+    _ range: Range<Int>, widths: [Int], alignRight: [Bool], to out: inout [UInt8]
+  ) -> Int { range.lowerBound }
+
+  package func writeCSVRows(_ range: Range<Int>, to out: inout [UInt8]) -> Int {
+    range.lowerBound
+  }
 
   package func writeJSON(rows range: Range<Int>, to out: inout [UInt8]) {
     for i in range {
@@ -116,7 +134,15 @@ extension ResultFormatter {
   private static func csvRows(
     _ rows: any RowSource, _ columns: [Column], _ range: Range<Int>, to out: inout ChunkedOutput
   ) {
-    for i in range {
+    var i = range.lowerBound
+    while i < range.upperBound {
+      // The rows the source writes itself (a few hundred at a time); the one it stops at here.
+      let next = rows.writeCSVRows(i..<min(range.upperBound, i + 256), to: &out.bytes)
+      out.flushIfFull()
+      if next > i {
+        i = next
+        continue
+      }
       for j in columns.indices {
         if j > 0 { out.append(",") }
         // A newline in a value stays one, inside quotes (RFC 4180), as the general path does.
@@ -135,6 +161,7 @@ extension ResultFormatter {
       }
       out.append("\n")
       out.flushIfFull()
+      i += 1
     }
   }
 
@@ -271,7 +298,22 @@ package struct JSONBytes {
   }
 
   package static func int(_ i: Int?, to out: inout [UInt8]) {
-    out.append(contentsOf: (i.map { String($0) } ?? "null").utf8)
+    guard let i, i >= 0 else {
+      out.append(contentsOf: (i.map { String($0) } ?? "null").utf8)
+      return
+    }
+    // Digits from the last, in a buffer on the stack (no `String` a number).
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { d in
+      var k = d.count
+      var v = i
+      repeat {
+        k -= 1
+        d[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+        v /= 10
+      } while v > 0
+      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[k...]))
+    }
   }
 
   /// `,` unless first, a newline, the indent and `"key": `.

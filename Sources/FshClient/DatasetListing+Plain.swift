@@ -1,0 +1,69 @@
+// A listing's rows as one record each, in row order, for the writers of 100 000 rows. The
+// columns are in the order the lists came in, a field an array; rows are written in name
+// order, so each field a writer read from them was a cache miss (a dozen a row). The join,
+// which walks the configuration in its own order, puts each entry's fields in one record;
+// each record is written where its row is. A writer reads the records in order
+// and, for the ids, names and paths, the bytes they point to.
+import Dispatch
+import FshJSON
+import FshModel
+
+/// Row `r`'s fields, as `DatasetListing`'s accessors give them.
+package struct ListingEntry: Sendable {
+  /// The id's and the name's bytes in `DatasetListing.withBytes`' first buffer, the path's in
+  /// the second; a count of -1 for none (never for the id).
+  package var id = ByteSpan.none
+  package var name = ByteSpan.none
+  package var path = ByteSpan.none
+  /// `Int.min` when there is none.
+  package var size = Int.min
+  package var actualSize = Int.min
+  /// `DatasetListing.primaryNumber` and `attachedNumber`.
+  package var primary: Int32 = -1
+  package var attached: Int32 = -1
+  package var status = DatasetStatus.unknown
+  package var bits: UInt8 = 0
+
+  package static let deleted: UInt8 = 1
+  /// Metadata with keys other than `name`.
+  package static let otherMetadata: UInt8 = 2
+  /// The id, the name (when there is one) and the path (when there is one) are printable
+  /// ASCII: a byte a column, nothing to escape for a terminal.
+  package static let plain: UInt8 = 4
+
+  package func has(_ bit: UInt8) -> Bool { bits & bit != 0 }
+
+  init() {}
+
+  /// The configuration's entry `n`, with the state's entry `row` (-1 for none).
+  @inline(__always) init(_ c: ConfigurationColumns, _ n: Int, _ s: StateColumns, _ row: Int32) {
+    let f = c.flags[n]
+    id = c.ids[n]
+    name = c.names[n]
+    if f.contains(.hasSize) { size = c.sizes[n] }
+    primary = c.primaries[n]
+    if f.contains(.deleted) { bits |= Self.deleted }
+    if !c.metadata[n].isNone { bits |= Self.otherMetadata }
+    var plain = f.contains(.idPlain) && (name.isNone || f.contains(.textPlain))
+    if row >= 0 {
+      let st = Int(row)
+      let sf = s.flags[st]
+      attached = s.primaries[st]
+      path = s.paths[st]
+      if sf.contains(.hasSize) { actualSize = s.sizes[st] }
+      plain = plain && (path.isNone || sf.contains(.textPlain))
+    }
+    if plain { bits |= Self.plain }
+  }
+}
+
+extension DatasetListing {
+  /// The configuration's bytes (ids and names) and the state's (paths), for `entries`' spans.
+  package func withBytes<T>(
+    _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> T
+  ) -> T {
+    configuration.bytes.withUnsafeBufferPointer { c in
+      state.bytes.withUnsafeBufferPointer { s in body(c, s) }
+    }
+  }
+}

@@ -15,9 +15,9 @@ package struct ListingEntry: Sendable {
   package var id = ByteSpan.none
   package var name = ByteSpan.none
   package var path = ByteSpan.none
-  /// `Int.min` when there is none.
-  package var size = Int.min
-  package var actualSize = Int.min
+  /// 0 when there is none (`hasSize`, `hasActualSize`).
+  package var size = 0
+  package var actualSize = 0
   /// `DatasetListing.primaryNumber` and `attachedNumber`.
   package var primary: Int32 = -1
   package var attached: Int32 = -1
@@ -30,6 +30,8 @@ package struct ListingEntry: Sendable {
   /// The id, the name (when there is one) and the path (when there is one) are printable
   /// ASCII: a byte a column, nothing to escape for a terminal.
   package static let plain: UInt8 = 4
+  package static let hasSize: UInt8 = 8
+  package static let hasActualSize: UInt8 = 16
 
   package func has(_ bit: UInt8) -> Bool { bits & bit != 0 }
 
@@ -40,7 +42,10 @@ package struct ListingEntry: Sendable {
     let f = c.flags[n]
     id = c.ids[n]
     name = c.names[n]
-    if f.contains(.hasSize) { size = c.sizes[n] }
+    if f.contains(.hasSize) {
+      size = c.sizes[n]
+      bits |= Self.hasSize
+    }
     primary = c.primaries[n]
     if f.contains(.deleted) { bits |= Self.deleted }
     if !c.metadata[n].isNone { bits |= Self.otherMetadata }
@@ -50,7 +55,10 @@ package struct ListingEntry: Sendable {
       let sf = s.flags[st]
       attached = s.primaries[st]
       path = s.paths[st]
-      if sf.contains(.hasSize) { actualSize = s.sizes[st] }
+      if sf.contains(.hasSize) {
+        actualSize = s.sizes[st]
+        bits |= Self.hasActualSize
+      }
       plain = plain && (path.isNone || sf.contains(.textPlain))
     }
     if plain { bits |= Self.plain }

@@ -80,18 +80,19 @@ extension DatasetRows {
   func writeJSON(rows range: Range<Int>, to out: inout [UInt8]) {
     let frame = Self.rowFrame
     let keys = Self.rowKeys
-    listing.withBytes { c, s in
-      let none = UnsafePointer<UInt8>(bitPattern: 1)!
-      let bytes = (c.baseAddress ?? none, s.baseAddress ?? none)
-      for i in range {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        out.append(0x0A)
-        out.append(0x20)
-        out.append(0x20)
-        if !writePlainJSON(at: i, bytes: bytes, frame: frame, keys: keys, to: &out) {
-          writeJSON(at: i, indent: 1, frame: frame, keys: keys, to: &out)
-        }
+    var i = range.lowerBound
+    while i < range.upperBound {
+      let next = writePlainJSON(i..<range.upperBound, to: &out)
+      if next > i {
+        i = next
+        continue
       }
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(0x0A)
+      out.append(0x20)
+      out.append(0x20)
+      writeJSON(at: i, indent: 1, frame: frame, keys: keys, to: &out)
+      i += 1
     }
   }
 
@@ -164,65 +165,86 @@ extension DatasetRows {
     bytes.withUnsafeBufferPointer { out.append(contentsOf: $0) }
   }
 
-  /// Row `i` at depth 1 as `writeJSON(at:…)` writes it, from its record; false (nothing
-  /// written) for a row that is not plain or has a string to escape.
-  func writePlainJSON(
-    at i: Int, bytes: Bytes, frame: JSONFrame, keys: FieldKeys, to out: inout [UInt8]
-  ) -> Bool {
-    let p = listing.entries[Int(rows[i])]
-    guard p.has(ListingEntry.plain) else { return false }
-    let id = bytes.0 + Int(p.id.start)
-    let name = bytes.0 + Int(p.name.start)
-    let path = bytes.1 + Int(p.path.start)
-    guard !holds(id, Int(p.id.count), 0x22, 0x5C),
-      p.name.isNone || !holds(name, Int(p.name.count), 0x22, 0x5C),
-      p.path.isNone || !holds(path, Int(p.path.count), 0x22, 0x5C)
-    else { return false }
-    func quoted(_ from: UnsafePointer<UInt8>, _ count: Int32, _ out: inout [UInt8]) {
-      out.append(0x22)
-      out.append(contentsOf: UnsafeBufferPointer(start: from, count: Int(count)))
-      out.append(0x22)
-    }
-    out.append(UInt8(ascii: "{"))
-    put(keys.datasetID, &out)
-    quoted(id, p.id.count, &out)
-    put(keys.name, &out)
-    if p.name.isNone { put(Self.null, &out) } else { quoted(name, p.name.count, &out) }
-    put(keys.status, &out)
-    put(Self.statusJSON[Self.statusIndex(p.status)], &out)
-    put(keys.size, &out)
-    if p.size != Int.min { JSONBytes.int(p.size, to: &out) } else { put(Self.null, &out) }
-    put(nodeJSON[Int(nodeCell[i])], &out)
-    put(keys.path, &out)
-    if p.path.isNone { put(Self.null, &out) } else { quoted(path, p.path.count, &out) }
-    put(keys.deleted, &out)
-    put(p.has(ListingEntry.deleted) ? Self.true : Self.false, &out)
-    put(keys.metadata, &out)
-    if p.has(ListingEntry.otherMetadata) {
-      let metadata = listing.metadata(Int(rows[i]))
-      out.append(UInt8(ascii: "{"))
-      for (n, k) in metadata.keys.sorted().enumerated() {
-        JSONBytes.key(k, first: n == 0, indent: 3, to: &out)
-        JSONBytes.string(metadata[k]!, to: &out)
+  /// The fields `writePlainJSON` writes, in order: their key lines are shared cells.
+  static let jsonKeys: [DatasetField] = [
+    .datasetID, .name, .status, .size, .path, .deleted, .metadata, .actualSize,
+  ]
+
+  /// Rows from `range.lowerBound` on as `writeJSON(rows:)` writes them, each from its record,
+  /// until one that is not plain, needs escaping or has metadata other than its name; the
+  /// first row not written.
+  func writePlainJSON(_ range: Range<Int>, to out: inout [UInt8]) -> Int {
+    let numbers = numbers
+    return withLines(range, most: 8192, to: &out) { i, p, bytes, shared, line in
+      let id = bytes.0 + Int(p.id.start)
+      let name = bytes.0 + Int(p.name.start)
+      let path = bytes.1 + Int(p.path.start)
+      // (A negative size, which only the general reader gives, is written as it writes it.)
+      guard !p.has(ListingEntry.otherMetadata), p.size >= 0, p.actualSize >= 0, p.id.count <= 1024,
+        p.name.count <= 1024,
+        p.path.count <= 1024, !holds(id, Int(p.id.count), 0x22, 0x5C),
+        p.name.isNone || !holds(name, Int(p.name.count), 0x22, 0x5C),
+        p.path.isNone || !holds(path, Int(p.path.count), 0x22, 0x5C)
+      else { return nil }
+      var at = 0
+      func put(_ n: Int32) {
+        let c = shared.cells[Int(n)]
+        (line + at).initialize(from: shared.bytes + Int(c.start), count: Int(c.count))
+        at += Int(c.count)
       }
-      put(frame.metadataClose, &out)
-    } else if !p.name.isNone {
-      put(frame.metadataName, &out)
-      quoted(name, p.name.count, &out)
-      put(frame.metadataClose, &out)
-    } else {
-      out.append(UInt8(ascii: "{"))
-      out.append(UInt8(ascii: "}"))
+      func quoted(_ from: UnsafePointer<UInt8>, _ count: Int32) {
+        line[at] = 0x22
+        (line + at + 1).initialize(from: from, count: Int(count))
+        at += Int(count) + 2
+        line[at - 1] = 0x22
+      }
+      func int(_ v: Int) {
+        var digits = 1
+        var rest = v / 10
+        while rest > 0 {
+          digits += 1
+          rest /= 10
+        }
+        var x = v
+        for k in stride(from: at + digits - 1, through: at, by: -1) {
+          line[k] = UInt8(truncatingIfNeeded: 0x30 + x % 10)
+          x /= 10
+        }
+        at += digits
+      }
+      if i > 0 {
+        line[0] = UInt8(ascii: ",")
+        at = 1
+      }
+      put(numbers.open)
+      put(numbers.keys)
+      quoted(id, p.id.count)
+      put(numbers.keys + 1)
+      if p.name.isNone { put(numbers.null) } else { quoted(name, p.name.count) }
+      put(numbers.keys + 2)
+      put(numbers.statusJSON + Int32(Self.statusIndex(p.status)))
+      put(numbers.keys + 3)
+      if p.has(ListingEntry.hasSize) { int(p.size) } else { put(numbers.null) }
+      put(numbers.nodeJSON + nodeCell[i])
+      put(numbers.keys + 4)
+      if p.path.isNone { put(numbers.null) } else { quoted(path, p.path.count) }
+      put(numbers.keys + 5)
+      put(p.has(ListingEntry.deleted) ? numbers.true : numbers.false)
+      put(numbers.keys + 6)
+      if p.name.isNone {
+        put(numbers.empty)
+      } else {
+        put(numbers.metadataName)
+        quoted(name, p.name.count)
+        put(numbers.metadataClose)
+      }
+      if p.has(ListingEntry.hasActualSize) {
+        put(numbers.keys + 7)
+        int(p.actualSize)
+      }
+      put(numbers.close)
+      return at
     }
-    if p.actualSize != Int.min {
-      put(keys.actualSize, &out)
-      JSONBytes.int(p.actualSize, to: &out)
-    }
-    out.append(0x0A)
-    out.append(0x20)
-    out.append(0x20)
-    out.append(UInt8(ascii: "}"))
-    return true
   }
 
   static let `true`: [UInt8] = Array("true".utf8)

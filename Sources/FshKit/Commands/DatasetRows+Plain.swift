@@ -38,11 +38,25 @@ struct SharedCells: Sendable {
     var primaries: Int32 = 0
     var dash: Int32 = 0
     var unsized: Int32 = 0
+    /// JSON: the key lines (by `DatasetRows.jsonKeys`), the statuses, the nodes' fields, and
+    /// the other fixed parts.
+    var keys: Int32 = 0
+    var statusJSON: Int32 = 0
+    var nodeJSON: Int32 = 0
+    var null: Int32 = 0
+    var `true`: Int32 = 0
+    var `false`: Int32 = 0
+    var open: Int32 = 0
+    var close: Int32 = 0
+    var metadataName: Int32 = 0
+    var metadataClose: Int32 = 0
+    var empty: Int32 = 0
   }
 
   static func make(
     sizes: [(cell: [UInt8], decimal: [UInt8], width: Int)],
-    nodes: [(text: [UInt8], plain: Bool, width: Int, primary: [UInt8], primaryPlain: Bool)]
+    nodes: [(text: [UInt8], plain: Bool, width: Int, primary: [UInt8], primaryPlain: Bool)],
+    nodeJSON: [[UInt8]]
   ) -> (SharedCells, Numbers) {
     var s = SharedCells()
     var n = Numbers()
@@ -62,6 +76,21 @@ struct SharedCells: Sendable {
     for node in nodes { _ = s.add(node.primary, plain: node.primaryPlain && csv(node.primary)) }
     n.dash = s.add(Array("-".utf8), plain: true)
     n.unsized = s.add(Array("default".utf8), plain: true)
+    let frame = DatasetRows.rowFrame
+    n.keys = Int32(s.cells.count)
+    for key in DatasetRows.jsonKeys { _ = s.add(frame[key], plain: true) }
+    n.statusJSON = Int32(s.cells.count)
+    for text in DatasetRows.statusJSON { _ = s.add(text, plain: true) }
+    n.nodeJSON = Int32(s.cells.count)
+    for fields in nodeJSON { _ = s.add(fields, plain: true) }
+    n.null = s.add(DatasetRows.null, plain: true)
+    n.true = s.add(Array("true".utf8), plain: true)
+    n.false = s.add(Array("false".utf8), plain: true)
+    n.open = s.add(Array("\n  {".utf8), plain: true)
+    n.close = s.add(Array("\n  }".utf8), plain: true)
+    n.metadataName = s.add(frame.metadataName, plain: true)
+    n.metadataClose = s.add(frame.metadataClose, plain: true)
+    n.empty = s.add(Array("{}".utf8), plain: true)
     return (s, n)
   }
 }
@@ -88,6 +117,7 @@ extension DatasetRows {
   func writeTableRows(
     _ range: Range<Int>, widths: [Int], alignRight: [Bool], to out: inout [UInt8]
   ) -> Int {
+    guard codes != nil else { return range.lowerBound }
     let most = widths.reduce(0, +) + 2 * widths.count + 1
     return withLines(range, most: most, to: &out) { i, p, bytes, shared, line in
       var at = 0
@@ -190,11 +220,10 @@ extension DatasetRows {
   /// Rows from `range.lowerBound` on, each made by `make` in a line buffer of `most` bytes
   /// (given the row, its record, the listing's bytes and the shared cells; returning its
   /// length, or nil when the row must go cell by cell) and appended; the first row not written.
-  private func withLines(
+  func withLines(
     _ range: Range<Int>, most: Int, to out: inout [UInt8],
     _ make: (Int, ListingEntry, Bytes, Shared, UnsafeMutablePointer<UInt8>) -> Int?
   ) -> Int {
-    guard codes != nil else { return range.lowerBound }
     let line = UnsafeMutablePointer<UInt8>.allocate(capacity: most)
     defer { line.deallocate() }
     let none = UnsafePointer(line)

@@ -63,7 +63,7 @@ struct DatasetRows: RowSource {
     // By (primary, attached node) number: a handful of nodes, so an array, not a dictionary.
     var cellNumber = [Int32](
       repeating: -1, count: (listing.configuredNodeCount + 1) * attachedCount)
-    var lastSize = Int.min
+    var lastSize: Int? = nil
     var lastNumber: Int32 = -1
     var cells: [(text: [UInt8], plain: Bool, width: Int, primary: [UInt8], primaryPlain: Bool)] =
       []
@@ -89,7 +89,7 @@ struct DatasetRows: RowSource {
         others.append(i)
       }
       // Sizes repeat: looked up only when one differs from the row before.
-      if p.size == Int.min {
+      if !p.has(ListingEntry.hasSize) {
         sizeCell.append(-1)
       } else {
         if p.size != lastSize {
@@ -135,7 +135,7 @@ struct DatasetRows: RowSource {
     self.sizeCells = sizeCells
     self.sizeCell = sizeCell
     codes = Self.codes(fields)
-    (shared, numbers) = SharedCells.make(sizes: sizeCells, nodes: cells)
+    (shared, numbers) = SharedCells.make(sizes: sizeCells, nodes: cells, nodeJSON: json)
     self.nodeCell = nodeCell
     nodeCells = cells
     nodeJSON = json

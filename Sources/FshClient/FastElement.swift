@@ -145,14 +145,22 @@ struct PlainEntry {
   /// Reads the entry at `r.i` with only the keys of `allowed` (their raw values' bits), each
   /// once; nil when it is not plain (see the top of the file) or has no id (the general reader
   /// says why).
-  static func read(_ r: JSONParser, allowed: UInt8) -> PlainEntry? {
-    r.bytes.withUnsafeBufferPointer { read($0, at: r.i, allowed: allowed) }
+  /// With `shape`: an entry laid out as the last one is read by comparing the bytes between
+  /// its values (`EntryShape`); any other is read key by key, and its layout kept in `shape`.
+  static func read(_ r: JSONParser, allowed: UInt8, shape: inout EntryShape) -> PlainEntry? {
+    r.bytes.withUnsafeBufferPointer { p in
+      if let e = shape.read(p, at: r.i) { return e }
+      var values = EntryShape.Values()
+      let e = read(p, at: r.i, allowed: allowed, values: &values)
+      if let e { shape.learn(p, from: r.i, to: e.end, values) }
+      return e
+    }
   }
 
   @inline(__always)
-  private static func read(_ p: UnsafeBufferPointer<UInt8>, at i: Int, allowed: UInt8)
-    -> PlainEntry?
-  {
+  private static func read(
+    _ p: UnsafeBufferPointer<UInt8>, at i: Int, allowed: UInt8, values: inout EntryShape.Values
+  ) -> PlainEntry? {
     var e = PlainEntry()
     var s = ElementScan(p: p, i: i)
     var seen: UInt8 = 0
@@ -162,30 +170,44 @@ struct PlainEntry {
         return nil
       }
       seen |= key.rawValue
+      // Where the value starts, for the layout (`EntryShape`): a value that is `null`, or an
+      // object (metadata, whose name is a value of its own), is part of the bytes around.
+      s.space()
+      let start = s.i
+      var valued = true
       switch key {
       case .datasetID:
         guard let v = s.plainString() else { return nil }
         e.id = v
       case .primary, .path:
-        if s.null() { break }
+        if s.null() {
+          valued = false
+          break
+        }
         guard let v = s.plainString() else { return nil }
         if key == .primary { e.primary = v } else { e.path = v }
       case .deleted:
         guard let v = s.bool() else { return nil }
         e.deleted = v
       case .metadata:
+        valued = false
         if s.null() { break }
         guard s.byte(UInt8(ascii: "{")) else { return nil }
         if s.byte(UInt8(ascii: "}")) { break }
-        guard s.key() == .name, let v = s.plainString(), s.byte(UInt8(ascii: "}")) else {
-          return nil
-        }
+        guard s.key() == .name else { return nil }
+        s.space()
+        let from = s.i
+        guard let v = s.plainString() else { return nil }
         e.name = v
+        values.add(.name, from, s.i)
+        guard s.byte(UInt8(ascii: "}")) else { return nil }
       case .maximumSize:
         guard let v = s.size() else { return nil }
         e.size = v
+        valued = v >= 0
       case .name: return nil
       }
+      if valued { values.add(key, start, s.i) }
       guard let next = s.more() else { return nil }
       if !next {
         e.end = s.i
@@ -226,7 +248,9 @@ extension ConfigurationColumns {
 
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    guard let e = PlainEntry.read(r, allowed: Self.plainKeys), e.fits(bytes, from: r.i) else {
+    guard let e = PlainEntry.read(r, allowed: Self.plainKeys, shape: &shape),
+      e.fits(bytes, from: r.i)
+    else {
       return false
     }
     let k = r.bytes.withUnsafeBufferPointer {
@@ -248,7 +272,9 @@ extension StateColumns {
 
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    guard let e = PlainEntry.read(r, allowed: Self.plainKeys), e.fits(bytes, from: r.i) else {
+    guard let e = PlainEntry.read(r, allowed: Self.plainKeys, shape: &shape),
+      e.fits(bytes, from: r.i)
+    else {
       return false
     }
     let k = r.bytes.withUnsafeBufferPointer {

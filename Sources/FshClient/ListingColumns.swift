@@ -164,6 +164,8 @@ struct ConfigurationColumns: ListingColumns {
   var nodeIDs = NodeIDTable()
   /// Where a node id is read before it is numbered (its bytes are kept once, in `nodeIDs`).
   private var scratch: [UInt8] = []
+  /// The layout of the last plain entry (see `EntryShape`).
+  var shape = EntryShape()
 
   init() {}
 
@@ -273,6 +275,8 @@ struct StateColumns: ListingColumns {
   var nodeIDs = NodeIDTable()
   /// Where a node id is read before it is numbered (its bytes are kept once, in `nodeIDs`).
   private var scratch: [UInt8] = []
+  /// The layout of the last plain entry (see `EntryShape`).
+  var shape = EntryShape()
 
   init() {}
 

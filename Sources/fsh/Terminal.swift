@@ -124,8 +124,10 @@ final class TerminalHost: SessionHost {
   private func stream(_ result: CommandResult, with f: ResultFormatter, format: OutputFormat) {
     // A listing arrives in chunks (see `RowSource`); it is written as it comes.
     f.streamBytes(result, format: format) { chunk in
-      // A listing's chunks are 64 KiB already: written as they are, not copied again.
-      if buffer.isEmpty && chunk.count >= 64 * 1024 {
+      // A listing's chunks are 64 KiB already: written as they are (after what is waiting),
+      // not copied again nor read as a `String`.
+      if chunk.count >= 64 * 1024 {
+        flush()
         Terminal.write(chunk, to: STDOUT_FILENO)
         return
       }

@@ -88,6 +88,7 @@ package final class DatasetListing: Sendable {
     for (r, n) in order.enumerated() { rowAt[Int(n)] = Int32(r) }
     var rowOf = [Int32](repeating: -1, count: c.count)
     let entries = [ListingEntry](unsafeUninitializedCapacity: c.count) { entries, done in
+      adviseHugePages(entries.baseAddress, MemoryLayout<ListingEntry>.stride * c.count)
       rowOf.withUnsafeMutableBufferPointer { rowOf in
         c.bytes.withUnsafeBufferPointer { bytes in
           let rowOf = rowOf

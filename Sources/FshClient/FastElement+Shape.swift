@@ -92,8 +92,9 @@ struct EntryShape: Sendable {
       j += n
       from = to
       if k == count { break }
-      switch ElementKey(rawValue: keys[k]) {
-      case .deleted?:
+      // (On the raw value: `ElementKey(rawValue:)` was a call a value.)
+      let key = keys[k]
+      if key == ElementKey.deleted.rawValue {
         if j + 4 <= p.count && Self.same(base + j, Self.trueBytes, 4) {
           e.deleted = true
           j += 4
@@ -102,25 +103,24 @@ struct EntryShape: Sendable {
         } else {
           return nil
         }
-      case .maximumSize?:
+      } else if key == ElementKey.maximumSize.rawValue {
         // As `ElementScan.size`: no leading zero.
         guard let (v, end) = JSONParser.plainInteger(p, at: j),
           !(p[j] == UInt8(ascii: "0") && end - j > 1)
         else { return nil }
         e.size = v
         j = end
-      case let key?:
+      } else {
         guard j < p.count, p[j] == UInt8(ascii: "\"") else { return nil }
         let end = JSONParser.plainRun(p, from: j + 1)
         guard end < p.count, p[end] == UInt8(ascii: "\"") else { return nil }
         switch key {
-        case .datasetID: e.id = j + 1..<end
-        case .primary: e.primary = j + 1..<end
-        case .path: e.path = j + 1..<end
+        case ElementKey.datasetID.rawValue: e.id = j + 1..<end
+        case ElementKey.primary.rawValue: e.primary = j + 1..<end
+        case ElementKey.path.rawValue: e.path = j + 1..<end
         default: e.name = j + 1..<end
         }
         j = end + 1
-      case nil: return nil
       }
     }
     e.end = j

@@ -37,8 +37,8 @@ package struct ListingEntry: Sendable {
 
   init() {}
 
-  /// The configuration's entry `n`, with the state's entry `row` (-1 for none).
-  @inline(__always) init(_ c: ConfigurationColumns, _ n: Int, _ s: StateColumns, _ row: Int32) {
+  /// The configuration's entry `n`, with the state's entry (nil for none).
+  @inline(__always) init(_ c: ConfigurationColumns, _ n: Int, _ s: StateRecord?) {
     let f = c.flags[n]
     id = c.ids[n]
     name = c.names[n]
@@ -50,19 +50,35 @@ package struct ListingEntry: Sendable {
     if f.contains(.deleted) { bits |= Self.deleted }
     if !c.metadata[n].isNone { bits |= Self.otherMetadata }
     var plain = f.contains(.idPlain) && (name.isNone || f.contains(.textPlain))
-    if row >= 0 {
-      let st = Int(row)
-      let sf = s.flags[st]
-      attached = s.primaries[st]
-      path = s.paths[st]
-      if sf.contains(.hasSize) {
-        actualSize = s.sizes[st]
+    if let s {
+      attached = s.attached
+      path = s.path
+      if s.flags.contains(.hasSize) {
+        actualSize = s.size
         bits |= Self.hasActualSize
       }
-      plain = plain && (path.isNone || sf.contains(.textPlain))
+      plain = plain && (path.isNone || s.flags.contains(.textPlain))
     }
     if plain { bits |= Self.plain }
   }
+}
+
+/// What the join reads of a state entry, in one record: made in the state's order on the
+/// thread that read it (most often while the configuration still arrives), so that the join,
+/// which finds state entries all over the list, reads one record a lookup and not four arrays.
+struct StateRecord: Sendable {
+  var path: ByteSpan
+  var size: Int
+  var attached: Int32
+  var flags: ListingFlags
+
+  init(_ s: StateColumns, _ n: Int) {
+    path = s.paths[n]
+    size = s.sizes[n]
+    attached = s.primaries[n]
+    flags = s.flags[n]
+  }
+
 }
 
 extension DatasetListing {

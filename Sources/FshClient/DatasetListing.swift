@@ -101,18 +101,22 @@ package final class DatasetListing: Sendable {
                 rowOf[n] = find(UnsafeBufferPointer(rebasing: bytes[c.idKey(n).range]))
               }
             }
-            for n in range {
-              let row = rowOf[n]
-              let primary = c.primaries[n]
-              let reporting = primary >= 0 && reports[Int(primary)]
-              var entry = ListingEntry(c, n, s, row)
-              entry.status = DatasetStatus.rule(
-                deleted: c.flags[n].contains(.deleted), listed: row >= 0,
-                configuredNodeReporting: reporting, mounted: row >= 0 && s.primaries[Int(row)] >= 0,
-                onConfiguredNode: primary >= 0
-                  && attachedNumber[Int(s.primaries[Int(row)])] == configuredNumber[Int(primary)])
-              // Written where its row is (a store does not wait for memory as a load does).
-              (entries.baseAddress! + Int(rowAt[n])).initialize(to: entry)
+            stateByID.records.withUnsafeBufferPointer { records in
+              for n in range {
+                let row = rowOf[n]
+                let primary = c.primaries[n]
+                let reporting = primary >= 0 && reports[Int(primary)]
+                let record = row >= 0 ? records[Int(row)] : nil
+                var entry = ListingEntry(c, n, record)
+                let attached = record?.attached ?? -1
+                entry.status = DatasetStatus.rule(
+                  deleted: c.flags[n].contains(.deleted), listed: row >= 0,
+                  configuredNodeReporting: reporting, mounted: attached >= 0,
+                  onConfiguredNode: primary >= 0
+                    && attachedNumber[Int(attached)] == configuredNumber[Int(primary)])
+                // Written where its row is (a store does not wait for memory as a load does).
+                (entries.baseAddress! + Int(rowAt[n])).initialize(to: entry)
+              }
             }
           }
         }
@@ -277,10 +281,13 @@ struct IDTable: Sendable {
 
   /// Each entry's `idKey`.
   private let keys: [ByteSpan]
+  /// Each entry's fields the join reads.
+  let records: [StateRecord]
 
   init(_ state: StateColumns) {
     self.state = state
     keys = (0..<state.count).map(state.idKey)
+    records = (0..<state.count).map { StateRecord(state, $0) }
     var capacity = 16
     while capacity < 2 * state.count { capacity *= 2 }
     mask = capacity - 1

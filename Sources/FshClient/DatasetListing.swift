@@ -5,6 +5,7 @@
 import Foundation
 import FshJSON
 import FshModel
+import Synchronization
 
 /// The merged dataset lists, one row a dataset in `ClusterView`'s order (by name, then id).
 package final class DatasetListing: Sendable {
@@ -94,13 +95,8 @@ package final class DatasetListing: Sendable {
           let rowOf = rowOf
           let entries = entries
           eachHalf(c.count) { range in
-            stateByID.withFinder { find in
-              // The lookups first, in a loop of their own: each is two cache misses (a slot,
-              // an id's bytes), and a small loop has many of them in flight at once.
-              for n in range {
-                rowOf[n] = find(UnsafeBufferPointer(rebasing: bytes[c.idKey(n).range]))
-              }
-            }
+            stateByID.lookUp(
+              range, key: { UnsafeBufferPointer(rebasing: bytes[c.idKey($0).range]) }, into: rowOf)
             stateByID.records.withUnsafeBufferPointer { records in
               for n in range {
                 let row = rowOf[n]
@@ -258,6 +254,9 @@ func radixSort(_ keys: inout [NameKey]) {
   }
 }
 
+/// What `IDTable.lookUp` read ahead (kept, so that the reads are not left out).
+private let lookedUp = Atomic<UInt64>(0)
+
 /// Past this many entries, `eachHalf` runs its halves at once.
 private let halvesFrom = 8192
 
@@ -324,32 +323,66 @@ struct IDTable: Sendable {
     return slots
   }
 
-  /// `body` given `find`, the entry for an id's key bytes (-1 for none), over pointers taken
-  /// once: two threads looking ids up at once then
-  /// count no reference to the same arrays at each lookup.
-  func withFinder<T>(_ body: ((UnsafeBufferPointer<UInt8>) -> Int32) -> T) -> T {
+  /// The entry of each `key(n)` for `n` in `range` into `rows[n]` (-1 for none). Each lookup is
+  /// a chain of cache misses (a slot, the entry's span, its id's bytes) over 100 000 entries:
+  /// they go in batches of 64, each link of the chain read for the whole batch in a loop of its
+  /// own (many misses in flight at once), then the lookups, from the cache. Over pointers taken
+  /// once: two threads looking ids up at once count no reference to the same arrays.
+  func lookUp(
+    _ range: Range<Int>, key: (Int) -> UnsafeBufferPointer<UInt8>,
+    into rows: UnsafeMutableBufferPointer<Int32>
+  ) {
     state.bytes.withUnsafeBufferPointer { b in
       slots.withUnsafeBufferPointer { slots in
         keys.withUnsafeBufferPointer { keys in
           let mask = mask
-          return body { key in
-            let hash = Self.hash(key)
-            let tag = hash & 0xFFFF_FFFF_0000_0000
-            var h = Int(truncatingIfNeeded: hash) & mask
-            while true {
-              let slot = slots[h]
-              if slot == 0 { return -1 }
-              if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let seen = Int(slot & 0xFFFF_FFFF) - 1
-                if Self.same(key, UnsafeBufferPointer(rebasing: b[keys[seen].range])) {
-                  return Int32(seen)
+          var hashes = [UInt64](repeating: 0, count: 64)
+          var read: UInt64 = 0
+          hashes.withUnsafeMutableBufferPointer { hashes in
+            var from = range.lowerBound
+            while from < range.upperBound {
+              let to = min(from + 64, range.upperBound)
+              for n in from..<to {
+                let hash = Self.hash(key(n))
+                hashes[n - from] = hash
+                read ^= slots[Int(truncatingIfNeeded: hash) & mask]
+              }
+              for k in 0..<(to - from) {
+                let slot = slots[Int(truncatingIfNeeded: hashes[k]) & mask]
+                if slot != 0 { read ^= UInt64(keys[Int(slot & 0xFFFF_FFFF) - 1].start) }
+              }
+              for k in 0..<(to - from) {
+                let slot = slots[Int(truncatingIfNeeded: hashes[k]) & mask]
+                if slot != 0, let start = b.baseAddress {
+                  read ^= UInt64(start[Int(keys[Int(slot & 0xFFFF_FFFF) - 1].start)])
                 }
               }
-              h = (h + 1) & mask
+              for n in from..<to {
+                rows[n] = Self.find(key(n), hashes[n - from], slots, mask, keys, b)
+              }
+              from = to
             }
           }
+          lookedUp.store(read, ordering: .relaxed)
         }
       }
+    }
+  }
+
+  @inline(__always) private static func find(
+    _ key: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ slots: UnsafeBufferPointer<UInt64>,
+    _ mask: Int, _ keys: UnsafeBufferPointer<ByteSpan>, _ b: UnsafeBufferPointer<UInt8>
+  ) -> Int32 {
+    let tag = hash & 0xFFFF_FFFF_0000_0000
+    var h = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let slot = slots[h]
+      if slot == 0 { return -1 }
+      if slot & 0xFFFF_FFFF_0000_0000 == tag {
+        let seen = Int(slot & 0xFFFF_FFFF) - 1
+        if same(key, UnsafeBufferPointer(rebasing: b[keys[seen].range])) { return Int32(seen) }
+      }
+      h = (h + 1) & mask
     }
   }
 

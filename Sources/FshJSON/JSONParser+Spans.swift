@@ -15,8 +15,8 @@ package struct ByteSpan: Sendable, Equatable {
   }
 
   package static let none = ByteSpan(start: 0, count: -1)
-  package var isNone: Bool { count < 0 }
-  package var range: Range<Int> { Int(start)..<(Int(start) + Int(max(count, 0))) }
+  @inlinable package var isNone: Bool { count < 0 }
+  @inlinable package var range: Range<Int> { Int(start)..<(Int(start) + Int(max(count, 0))) }
 }
 
 /// What a decoded string's bytes hold.

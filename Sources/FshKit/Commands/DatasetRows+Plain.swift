@@ -8,6 +8,7 @@
 import FshClient
 import FshModel
 import FshRuntime
+import Synchronization
 
 /// The cells rows share (sizes, statuses, nodes, `-`, `default`) in one byte buffer, found by
 /// number.
@@ -267,13 +268,13 @@ extension DatasetRows {
         seen ^= bytes.1[Int(p.path.start)] ^ bytes.1[Int(p.path.start + UInt32(p.path.count - 1))]
       }
     }
-    touched = seen
+    touched.store(seen, ordering: .relaxed)
   }
 
 }
 
 /// What `touch` read (kept, so that the reads are not left out).
-nonisolated(unsafe) private var touched: UInt8 = 0
+private let touched = Atomic<UInt8>(0)
 
 /// Whether `p[0..<n]` holds the byte `a` or `b` (eight bytes at a time).
 @inline(__always) func holds(_ p: UnsafePointer<UInt8>, _ n: Int, _ a: UInt8, _ b: UInt8)

@@ -31,8 +31,10 @@ struct NodeIDTable: Sendable {
   /// Each id's first eight bytes (zero-padded), compared before the rest.
   private var prefixes: [UInt64] = []
   private var byBytes: [[UInt8]: Int32] = [:]
-  /// The number `number` gave last, -1 before the first.
-  private var last: Int32 = -1
+  /// The last number given for an id, by its first eight bytes (hashed into 64 places; -1 for
+  /// none): upstream lists by node, the sandbox's state in creation order (the node changes
+  /// from one entry to the next), and either way one compare finds most ids.
+  private var recent = [Int32](repeating: -1, count: 64)
 
   /// The number of the id in `bytes[span]`, added if new.
   mutating func number(_ bytes: [UInt8], _ span: ByteSpan) -> Int32 {
@@ -41,12 +43,14 @@ struct NodeIDTable: Sendable {
 
   /// The number of the id `key`, added if new.
   mutating func number(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
-    // Upstream lists node by node: most often the node of the entry before.
-    if last >= 0, ids[Int(last)].withUnsafeBufferPointer({ IDTable.same($0, key) }) {
-      return last
+    let place = Int(truncatingIfNeeded: (Self.prefix(key) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+    let seen = recent[place]
+    if seen >= 0, ids[Int(seen)].withUnsafeBufferPointer({ IDTable.same($0, key) }) {
+      return seen
     }
-    last = find(key)
-    return last
+    let n = find(key)
+    recent[place] = n
+    return n
   }
 
   private mutating func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {

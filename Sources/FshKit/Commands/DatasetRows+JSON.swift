@@ -189,12 +189,12 @@ extension DatasetRows {
       var at = 0
       func put(_ n: Int32) {
         let c = shared.cells[Int(n)]
-        (line + at).initialize(from: shared.bytes + Int(c.start), count: Int(c.count))
+        copyBytes(line + at, shared.bytes + Int(c.start), Int(c.count))
         at += Int(c.count)
       }
       func quoted(_ from: UnsafePointer<UInt8>, _ count: Int32) {
         line[at] = 0x22
-        (line + at + 1).initialize(from: from, count: Int(count))
+        copyBytes(line + at + 1, from, Int(count))
         at += Int(count) + 2
         line[at - 1] = 0x22
       }

@@ -15,6 +15,8 @@ package struct ListingEntry: Sendable {
   package var id = ByteSpan.none
   package var name = ByteSpan.none
   package var path = ByteSpan.none
+  /// The metadata object's own bytes (in the first buffer) when it has keys other than `name`.
+  package var metadata = ByteSpan.none
   /// 0 when there is none (`hasSize`, `hasActualSize`).
   package var size = 0
   package var actualSize = 0
@@ -48,7 +50,10 @@ package struct ListingEntry: Sendable {
     }
     primary = c.primaries[n]
     if f.contains(.deleted) { bits |= Self.deleted }
-    if !c.metadata[n].isNone { bits |= Self.otherMetadata }
+    if !c.metadata[n].isNone {
+      bits |= Self.otherMetadata
+      metadata = c.metadata[n]
+    }
     var plain = f.contains(.idPlain) && (name.isNone || f.contains(.textPlain))
     if let s {
       attached = s.attached

@@ -3,6 +3,7 @@
 // the listing.
 
 import FshClient
+import FshJSON
 import FshModel
 import FshRuntime
 
@@ -175,12 +176,26 @@ extension DatasetRows {
   /// first row not written.
   func writePlainJSON(_ range: Range<Int>, to out: inout [UInt8]) -> Int {
     let numbers = numbers
-    return withLines(range, most: 8192, to: &out) { i, p, bytes, shared, line in
+    // A row's room: numbers and punctuation (under 1 KiB), an id, a name (twice) and a path of
+    // up to 1 KiB each, metadata of up to 2 KiB (written at most 2.4 times as long: `"":""`
+    // becomes a line of 14 bytes), and the longest shared cell (a node's fields hold its host
+    // name, whatever its length) for each of the fewer than 24 a row uses.
+    let most = 1024 + 4 * 1024 + 3 * 2048 + 24 * shared.longest
+    return withLines(range, most: most, to: &out) { i, p, bytes, shared, line in
       let id = bytes.0 + Int(p.id.start)
       let name = bytes.0 + Int(p.name.start)
       let path = bytes.1 + Int(p.path.start)
+      var pairs: [(key: Range<Int>, value: Range<Int>)] = []
+      if p.has(ListingEntry.otherMetadata) {
+        guard p.metadata.count <= 2048,
+          let found = Self.plainPairs(
+            UnsafeBufferPointer(
+              start: bytes.0 + Int(p.metadata.start), count: Int(p.metadata.count)))
+        else { return nil }
+        pairs = found
+      }
       // (A negative size, which only the general reader gives, is written as it writes it.)
-      guard !p.has(ListingEntry.otherMetadata), p.size >= 0, p.actualSize >= 0, p.id.count <= 1024,
+      guard p.size >= 0, p.actualSize >= 0, p.id.count <= 1024,
         p.name.count <= 1024,
         p.path.count <= 1024, !holds(id, Int(p.id.count), 0x22, 0x5C),
         p.name.isNone || !holds(name, Int(p.name.count), 0x22, 0x5C),
@@ -231,7 +246,27 @@ extension DatasetRows {
       put(numbers.keys + 5)
       put(p.has(ListingEntry.deleted) ? numbers.true : numbers.false)
       put(numbers.keys + 6)
-      if p.name.isNone {
+      if !pairs.isEmpty {
+        // As `JSONBytes.key` writes each at depth 3, in the keys' order.
+        let m = bytes.0 + Int(p.metadata.start)
+        line[at] = UInt8(ascii: "{")
+        at += 1
+        for (k, pair) in pairs.enumerated() {
+          if k > 0 {
+            line[at] = UInt8(ascii: ",")
+            at += 1
+          }
+          line[at] = 0x0A
+          (line + at + 1).initialize(repeating: 0x20, count: 6)
+          at += 7
+          quoted(m + pair.key.lowerBound, Int32(pair.key.count))
+          line[at] = UInt8(ascii: ":")
+          line[at + 1] = 0x20
+          at += 2
+          quoted(m + pair.value.lowerBound, Int32(pair.value.count))
+        }
+        put(numbers.metadataClose)
+      } else if p.name.isNone {
         put(numbers.empty)
       } else {
         put(numbers.metadataName)
@@ -245,6 +280,49 @@ extension DatasetRows {
       put(numbers.close)
       return at
     }
+  }
+
+  /// A metadata object's pairs, sorted by key, when every key and value is a string of
+  /// printable ASCII with no escape, no `"` and no `\`, and no key is there twice (what
+  /// `JSONBytes.string` writes as it is); nil for anything else.
+  static func plainPairs(_ p: UnsafeBufferPointer<UInt8>) -> [(key: Range<Int>, value: Range<Int>)]?
+  {
+    var pairs: [(key: Range<Int>, value: Range<Int>)] = []
+    var i = 0
+    func space() {
+      while i < p.count, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
+    }
+    func string() -> Range<Int>? {
+      space()
+      guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
+      let end = JSONParser.plainRun(p, from: i + 1)
+      guard end < p.count, p[end] == UInt8(ascii: "\"") else { return nil }
+      defer { i = end + 1 }
+      return i + 1..<end
+    }
+    func byte(_ b: UInt8) -> Bool {
+      space()
+      guard i < p.count, p[i] == b else { return false }
+      i += 1
+      return true
+    }
+    guard byte(UInt8(ascii: "{")) else { return nil }
+    if byte(UInt8(ascii: "}")) { return nil }
+    repeat {
+      guard let key = string(), byte(UInt8(ascii: ":")), let value = string() else { return nil }
+      pairs.append((key, value))
+    } while byte(UInt8(ascii: ","))
+    guard byte(UInt8(ascii: "}")) else { return nil }
+    func less(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+      let n = min(a.count, b.count)
+      for k in 0..<n where p[a.lowerBound + k] != p[b.lowerBound + k] {
+        return p[a.lowerBound + k] < p[b.lowerBound + k]
+      }
+      return a.count < b.count
+    }
+    pairs.sort { less($0.key, $1.key) }
+    for k in pairs.indices.dropFirst() where !less(pairs[k - 1].key, pairs[k].key) { return nil }
+    return pairs
   }
 
   static let `true`: [UInt8] = Array("true".utf8)

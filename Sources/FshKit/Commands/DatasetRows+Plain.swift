@@ -22,9 +22,12 @@ struct SharedCells: Sendable {
 
   private(set) var bytes: [UInt8] = []
   private(set) var cells: [Cell] = []
+  /// The longest cell's length (a JSON row's line buffer makes room for its node fields).
+  private(set) var longest = 0
 
   /// Adds a cell and returns its number.
   mutating func add(_ text: [UInt8], plain: Bool) -> Int32 {
+    longest = max(longest, text.count)
     cells.append(Cell(start: Int32(bytes.count), count: Int32(text.count), plain: plain))
     bytes.append(contentsOf: text)
     return Int32(cells.count - 1)

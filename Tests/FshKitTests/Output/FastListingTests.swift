@@ -297,4 +297,28 @@ struct FastListingTests {
       #expect("\(m)" == "\(c)")
     }
   }
+
+  /// Metadata beside a name is written from its bytes only when every key and value can be
+  /// copied as it is and no key repeats; sorted by key as `JSON.encode` sorts a record's.
+  @Test func metadataPairsAreCopiedOnlyWhenPlain() {
+    func pairs(_ text: String) -> [String]? {
+      let bytes = Array(text.utf8)
+      return bytes.withUnsafeBufferPointer { p in
+        DatasetRows.plainPairs(p).map { found in
+          found.map {
+            String(decoding: bytes[$0.key], as: UTF8.self) + "="
+              + String(decoding: bytes[$0.value], as: UTF8.self)
+          }
+        }
+      }
+    }
+    #expect(pairs(#"{"team": "ops", "name": "db", "": "x"}"#) == ["=x", "name=db", "team=ops"])
+    #expect(pairs(#"{ "b" : "1" , "a":"2" }"#) == ["a=2", "b=1"])
+    #expect(pairs(#"{"name": "a", "name": "b"}"#) == nil)  // the last would win: the general way
+    #expect(pairs(#"{"name": "say \"hi\""}"#) == nil)
+    #expect(pairs(#"{"name": "caf\u00e9"}"#) == nil)
+    #expect(pairs(#"{"name": "ünï"}"#) == nil)
+    #expect(pairs(#"{"name": 1}"#) == nil)
+    #expect(pairs(#"{}"#) == nil && pairs(#"{"a": "b""#) == nil && pairs(#"{"a" "b"}"#) == nil)
+  }
 }

@@ -53,9 +53,9 @@ w("Written by `scripts/bench` (Benchmarks/run.sh) on %s: every goal of issue 21 
 w("run on this machine, fsh and curl side by side. Release build (%s MB); the sandbox control service" % (
     "%.0f" % (int(text("binary-size.txt", "0")) / 1e6)))
 w("runs on 127.0.0.1 in its own process; curl uses the same certificates and is started directly")
-w("(no shell), as fsh is. The side-by-side pairs (start-up, the 1 000 requests) are interleaved,")
-w("run for run (Benchmarks/pairs.py), so a load that comes and goes on this shared machine lands on")
-w("both programs; the rest is hyperfine `-N`. Medians; spreads below.")
+w("(no shell), as fsh is. The side-by-side comparisons (the listings, start-up, the 1 000 requests)")
+w("are interleaved run for run (Benchmarks/pairs.py), so a load that comes and goes on this shared")
+w("machine lands on every program; the rest is hyperfine `-N`. Medians; spreads below.")
 w("")
 w("Machine: %s, %d cores; %s; %s; %s." % (cpu, os.cpu_count(), platform.platform(), swift, curlv))
 w("")

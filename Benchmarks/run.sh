@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures every goal of issue 21 in one run, fsh and curl side by side, and writes
-# BENCHMARKS.md. Release build; hyperfine -N (no shell: both programs are started directly)
-# for wall-clock, /usr/bin/time -v for peak memory. Usage: scripts/bench [--quick]
+# BENCHMARKS.md. Release build; Benchmarks/pairs.py (interleaved run for run) or hyperfine -N,
+# both starting the programs directly (no shell), for wall-clock; /usr/bin/time -v for peak
+# memory. Usage: scripts/bench [--quick]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -9,6 +10,8 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 runs=$([ $quick = 1 ] && echo 10 || echo 30)
 runs_big=$([ $quick = 1 ] && echo 5 || echo 10)
+# Goal 1's listings, interleaved: a few more runs, their spread being the machine's.
+runs_list=$([ $quick = 1 ] && echo 10 || echo 20)
 
 scripts/setup --release >/dev/null
 for p in hyperfine time python3; do
@@ -109,12 +112,15 @@ listing() {
   mapfile -t cb < <(curl_args "$s")
   b=$(base "$s")
   with "$s" "$FSH" -c datasets >/dev/null
-  with "$s" hyperfine -N --warmup 1 --runs "$runs_big" --export-json "$out/g1$x.json" \
-    -n "curl: the three lists, one connection" \
+  # Interleaved run for run (Benchmarks/pairs.py): curl and the three formats each see the same
+  # machine; one after the other, a load arriving during the JSON runs (always last) landed on
+  # JSON alone.
+  with "$s" python3 "$root/Benchmarks/pairs.py" "$out/g1$x.json" "$runs_list" \
+    "curl: the three lists, one connection" \
     "$(q curl "${cb[@]}" "$b/v1/configuration/datasets" "$b/v1/state/datasets" "$b/v1/state/nodes")" \
-    -n "fsh datasets (table)" "$(q "$FSH" -c datasets)" \
-    -n "fsh datasets -o csv" "$(q "$FSH" -c 'datasets -o csv')" \
-    -n "fsh datasets -o json" "$(q "$FSH" -c 'datasets -o json')" >/dev/null 2>"$out/g1$x.err"
+    "fsh datasets (table)" "$(q "$FSH" -c datasets)" \
+    "fsh datasets -o csv" "$(q "$FSH" -c 'datasets -o csv')" \
+    "fsh datasets -o json" "$(q "$FSH" -c 'datasets -o json')" 2>"$out/g1$x.err"
   for fmt in table csv json; do
     with "$s" /usr/bin/time -v "$FSH" -c "datasets -o $fmt" >/dev/null 2>"$out/g1$x-$fmt.time" || true
     fast="$work/fast$x.$fmt"

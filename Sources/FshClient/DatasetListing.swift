@@ -78,9 +78,9 @@ package final class DatasetListing: Sendable {
     let configuredNumber = primaries.map(number)
     let attachedNumber = attached.map { number($0.uuid) }
 
-    // Each configuration entry's state entry and status, in the configuration's order (its
-    // bytes read from start to end, not in name order), the two halves at once; then put in
-    // name order.
+    // Each configuration entry's state entry, status and record, in the configuration's order
+    // (its bytes read from start to end, not in name order), the two halves at once; each
+    // record written where its row is.
     // Whether each configured node reports (a `Bool`: reading a `Node?` on two threads at
     // once counted references to its strings, a cache line both cores write).
     let reports = configured.map { $0 != nil }

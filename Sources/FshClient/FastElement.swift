@@ -217,29 +217,32 @@ struct PlainEntry {
   }
 }
 
-extension PlainEntry {
-  /// What a list keeps of the entry: its id and `text` (the name or the path) appended to
-  /// `bytes`, the flags, its node's number in `nodes` (-1 for none) and its size (0 for none).
-  func kept(
-    _ p: UnsafeBufferPointer<UInt8>, text: Range<Int>?, bytes: inout [UInt8],
-    nodes: inout NodeIDTable
-  ) -> (id: ByteSpan, text: ByteSpan, flag: ListingFlags, node: Int32, size: Int) {
-    let idSpan = appendSpan(p[id!], to: &bytes)
-    var flag: ListingFlags = [.idASCII, .idPlain]
-    if deleted { flag.insert(.deleted) }
-    var textSpan = ByteSpan.none
-    if let text {
-      textSpan = appendSpan(p[text], to: &bytes)
-      flag.formUnion([.textASCII, .textPlain])
+extension ListingColumns {
+  /// Reads a plain entry (see the top of the file) with only the keys of `allowed`, and keeps
+  /// its id and `text` (the name or the path) in `bytes`: their spans, the flags, its node's
+  /// number in `nodeIDs` (-1 for none) and its size (0 for none). Nil, with nothing read, for
+  /// any other entry, or when `bytes` cannot take the entry's strings (spans count in 32 bits).
+  mutating func scanPlain(
+    _ r: inout JSONParser, allowed: UInt8, text: (PlainEntry) -> Range<Int>?
+  ) -> (id: ByteSpan, text: ByteSpan, flag: ListingFlags, node: Int32, size: Int)? {
+    guard let e = PlainEntry.read(r, allowed: allowed, shape: &shape),
+      bytes.count < Int(Int32.max) - 2 * (e.end - r.i)
+    else { return nil }
+    let kept = r.bytes.withUnsafeBufferPointer { p in
+      let idSpan = appendSpan(p[e.id!], to: &bytes)
+      var flag: ListingFlags = [.idASCII, .idPlain]
+      if e.deleted { flag.insert(.deleted) }
+      var textSpan = ByteSpan.none
+      if let text = text(e) {
+        textSpan = appendSpan(p[text], to: &bytes)
+        flag.formUnion([.textASCII, .textPlain])
+      }
+      if e.size >= 0 { flag.insert(.hasSize) }
+      let node = e.primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1
+      return (idSpan, textSpan, flag, node, max(e.size, 0))
     }
-    if size >= 0 { flag.insert(.hasSize) }
-    let node = primary.map { nodes.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1
-    return (idSpan, textSpan, flag, node, max(size, 0))
-  }
-
-  /// Whether `bytes` can take the entry's strings (its spans count bytes in 32 bits).
-  func fits(_ bytes: [UInt8], from start: Int) -> Bool {
-    bytes.count < Int(Int32.max) - 2 * (end - start)
+    r.i = e.end
+    return kept
   }
 }
 
@@ -248,21 +251,13 @@ extension ConfigurationColumns {
 
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    guard let e = PlainEntry.read(r, allowed: Self.plainKeys, shape: &shape),
-      e.fits(bytes, from: r.i)
-    else {
-      return false
-    }
-    let k = r.bytes.withUnsafeBufferPointer {
-      e.kept($0, text: e.name, bytes: &bytes, nodes: &nodeIDs)
-    }
+    guard let k = scanPlain(&r, allowed: Self.plainKeys, text: { $0.name }) else { return false }
     ids.append(k.id)
     names.append(k.text)
     metadata.append(.none)
     primaries.append(k.node)
     sizes.append(k.size)
     flags.append(k.flag)
-    r.i = e.end
     return true
   }
 }
@@ -272,20 +267,12 @@ extension StateColumns {
 
   /// Reads a plain entry (see the top of the file); false, with nothing read, otherwise.
   mutating func scan(_ r: inout JSONParser) -> Bool {
-    guard let e = PlainEntry.read(r, allowed: Self.plainKeys, shape: &shape),
-      e.fits(bytes, from: r.i)
-    else {
-      return false
-    }
-    let k = r.bytes.withUnsafeBufferPointer {
-      e.kept($0, text: e.path, bytes: &bytes, nodes: &nodeIDs)
-    }
+    guard let k = scanPlain(&r, allowed: Self.plainKeys, text: { $0.path }) else { return false }
     ids.append(k.id)
     primaries.append(k.node)
     paths.append(k.text)
     sizes.append(k.size)
     flags.append(k.flag)
-    r.i = e.end
     return true
   }
 }

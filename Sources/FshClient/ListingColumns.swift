@@ -85,7 +85,10 @@ struct NodeIDTable: Sendable {
 
 /// Fields shared by the two tables: the bytes, ids, node ids, sizes and flags.
 protocol ListingColumns: ListElementSink {
-  var bytes: [UInt8] { get }
+  var bytes: [UInt8] { get set }
+  var nodeIDs: NodeIDTable { get set }
+  /// The layout of the last plain entry (see `EntryShape`).
+  var shape: EntryShape { get set }
   var ids: [ByteSpan] { get }
   var flags: [ListingFlags] { get }
   /// NFC forms of the ids that are not ASCII (what `String` compares and hashes).

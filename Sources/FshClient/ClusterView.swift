@@ -15,7 +15,8 @@ public struct ClusterView: Sendable {
   ) throws -> ClusterView {
     let lists = try ClusterLists.read(
       client, timing: timing, timed: timed(client, timing),
-      configuration: { try $0.configurationDatasets() }, state: { try $0.stateDatasets() })
+      configuration: { c, _ in try c.configurationDatasets() },
+      state: { c, _ in try c.stateDatasets() })
     let start = DispatchTime.now().uptimeNanoseconds
     let view = ClusterView(
       configuration: lists.configuration, state: lists.state, nodes: lists.nodes, tag: lists.tag)

@@ -37,15 +37,16 @@ package final class DatasetListing: Sendable {
   ) throws -> DatasetListing {
     let lists = try ClusterLists.read(
       client, timing: timing, timed: ClusterView.timed(client, timing),
-      configuration: { client in
+      configuration: { client, assist in
         let (columns, response) = try client.streamedList(
-          "/v1/configuration/datasets", into: ConfigurationColumns.self)
-        // Sorted on the thread that read it, while the state may still be arriving.
-        return ((columns, nameOrder(columns)), response.header("X-Configuration-Tag"))
+          "/v1/configuration/datasets", into: ConfigurationColumns.self, assist: assist)
+        return (columns, response.header("X-Configuration-Tag"))
       },
-      state: { client in
+      state: { client, assist in
         // The state's table by id is made on the thread that read it (it is done first).
-        let state = try client.streamedList("/v1/state/datasets", into: StateColumns.self).0
+        let state = try client.streamedList(
+          "/v1/state/datasets", into: StateColumns.self, assist: assist
+        ).0
         return (state, IDTable(state))
       })
     let start = DispatchTime.now().uptimeNanoseconds
@@ -54,10 +55,8 @@ package final class DatasetListing: Sendable {
     return listing
   }
 
-  init(
-    _ lists: ClusterLists<(ConfigurationColumns, [Int32]), (StateColumns, IDTable)>
-  ) {
-    let (c, order) = lists.configuration
+  init(_ lists: ClusterLists<ConfigurationColumns, (StateColumns, IDTable)>) {
+    let c = lists.configuration
     let (s, stateByID) = lists.state
     let nodes = lists.nodes
     // The node `ClusterView` finds for an id: the last one with that id.
@@ -78,41 +77,58 @@ package final class DatasetListing: Sendable {
     let configuredNumber = primaries.map(number)
     let attachedNumber = attached.map { number($0.uuid) }
 
-    // Each configuration entry's state entry, status and record, in the configuration's order
-    // (its bytes read from start to end, not in name order), the two halves at once; each
-    // record written where its row is.
+    // The order by name, and each configuration entry's state entry (`rowOf`), side by side:
+    // one thread sorts while the other looks ids up, then joins it (batches taken in turn).
+    let sorted = SortedOrder()
+    var rowOf = [Int32](repeating: -1, count: c.count)
+    rowOf.withUnsafeMutableBufferPointer { rowOf in
+      c.bytes.withUnsafeBufferPointer { bytes in
+        let rowOf = rowOf
+        let next = Atomic<Int>(0)
+        let batch = 4096
+        eachHalf(c.count) { range in
+          if range.lowerBound == 0 { sorted.order = Self.nameOrder(c) }
+          while true {
+            let from = next.wrappingAdd(batch, ordering: .relaxed).oldValue
+            if from >= c.count { break }
+            stateByID.lookUp(
+              from..<min(from + batch, c.count),
+              key: { UnsafeBufferPointer(rebasing: bytes[c.idKey($0).range]) }, into: rowOf)
+          }
+        }
+      }
+    }
+    let order = sorted.order
+
+    // Each configuration entry's status and record, in the configuration's order (its bytes
+    // read from start to end, not in name order), the two halves at once; each record written
+    // where its row is.
     // Whether each configured node reports (a `Bool`: reading a `Node?` on two threads at
     // once counted references to its strings, a cache line both cores write).
     let reports = configured.map { $0 != nil }
     // Each configuration entry's row, so that the join writes its record in row order.
     var rowAt = [Int32](repeating: 0, count: c.count)
     for (r, n) in order.enumerated() { rowAt[Int(n)] = Int32(r) }
-    var rowOf = [Int32](repeating: -1, count: c.count)
     let entries = [ListingEntry](unsafeUninitializedCapacity: c.count) { entries, done in
       adviseHugePages(entries.baseAddress, MemoryLayout<ListingEntry>.stride * c.count)
-      rowOf.withUnsafeMutableBufferPointer { rowOf in
-        c.bytes.withUnsafeBufferPointer { bytes in
-          let rowOf = rowOf
-          let entries = entries
-          eachHalf(c.count) { range in
-            stateByID.lookUp(
-              range, key: { UnsafeBufferPointer(rebasing: bytes[c.idKey($0).range]) }, into: rowOf)
-            stateByID.records.withUnsafeBufferPointer { records in
-              for n in range {
-                let row = rowOf[n]
-                let primary = c.primaries[n]
-                let reporting = primary >= 0 && reports[Int(primary)]
-                let record = row >= 0 ? records[Int(row)] : nil
-                var entry = ListingEntry(c, n, record)
-                let attached = record?.attached ?? -1
-                entry.status = DatasetStatus.rule(
-                  deleted: c.flags[n].contains(.deleted), listed: row >= 0,
-                  configuredNodeReporting: reporting, mounted: attached >= 0,
-                  onConfiguredNode: primary >= 0
-                    && attachedNumber[Int(attached)] == configuredNumber[Int(primary)])
-                // Written where its row is (a store does not wait for memory as a load does).
-                (entries.baseAddress! + Int(rowAt[n])).initialize(to: entry)
-              }
+      rowOf.withUnsafeBufferPointer { rowOf in
+        let entries = entries
+        eachHalf(c.count) { range in
+          stateByID.records.withUnsafeBufferPointer { records in
+            for n in range {
+              let row = rowOf[n]
+              let primary = c.primaries[n]
+              let reporting = primary >= 0 && reports[Int(primary)]
+              let record = row >= 0 ? records[Int(row)] : nil
+              var entry = ListingEntry(c, n, record)
+              let attached = record?.attached ?? -1
+              entry.status = DatasetStatus.rule(
+                deleted: c.flags[n].contains(.deleted), listed: row >= 0,
+                configuredNodeReporting: reporting, mounted: attached >= 0,
+                onConfiguredNode: primary >= 0
+                  && attachedNumber[Int(attached)] == configuredNumber[Int(primary)])
+              // Written where its row is (a store does not wait for memory as a load does).
+              (entries.baseAddress! + Int(rowAt[n])).initialize(to: entry)
             }
           }
         }
@@ -252,6 +268,11 @@ func radixSort(_ keys: inout [NameKey]) {
     }
     swap(&keys, &other)
   }
+}
+
+/// The sort's result, handed from the thread that made it (read once both threads are done).
+private final class SortedOrder: @unchecked Sendable {
+  var order: [Int32] = []
 }
 
 /// What `IDTable.lookUp` read ahead (kept, so that the reads are not left out).

@@ -2,6 +2,7 @@
 // whole and then decoded, the decoding waits for the last byte and the bytes wait for the
 // decoding. Here the transport hands each chunk over as it comes: every element whose bytes
 // are complete is decoded at once, and only the unfinished element is kept.
+import Foundation
 import FshJSON
 import FshModel
 
@@ -90,11 +91,78 @@ final class StreamingArrayDecoder<Sink: ListElementSink> {
 
   /// The body's length, when the transport knows it (`Content-Length`): after the first chunk,
   /// the sink reserves room for the rest.
-  var expectedLength: Int?
+  private var expectedLength: Int?
   private var reserved = false
 
+  /// Handing the decoding over to another thread (`assist`): the chunks queued for it, their
+  /// bytes, and where the two threads are. Everything above belongs to whichever thread
+  /// decodes: the transfer's while it feeds unhelped (under the lock), then the helper's until
+  /// `endTransfer` returns.
+  private let condition = NSCondition()
+  private var helped = false
+  private var helperDone = false
+  private var ended = false
+  private var queue: [(offset: Int, bytes: [UInt8], length: Int?)] = []
+  private var queued = 0
+  static var queueLimit: Int { 4 << 20 }
+
   /// Takes the next chunk; one at offset 0 after others starts the body over (a retry).
-  func feed(_ chunk: UnsafeBufferPointer<UInt8>, at offset: Int) throws {
+  /// `length`, with the first chunk: the body's `Content-Length`, when known. Once another
+  /// thread helps (`assist`), the chunk is only queued for it.
+  func feed(_ chunk: UnsafeBufferPointer<UInt8>, at offset: Int, length: Int? = nil) {
+    condition.lock()
+    defer { condition.unlock() }
+    guard helped else { return decode(chunk, at: offset, length: length) }
+    if let last = queue.last, last.offset + last.bytes.count == offset {
+      queue[queue.count - 1].bytes.append(contentsOf: chunk)
+    } else {
+      queue.append((offset, Array(chunk), length))
+    }
+    queued += chunk.count
+    condition.broadcast()
+    // The helper decodes more slowly than the bytes come: past this much waiting, the
+    // transfer waits for it (the memory held stays bounded, as the socket bounds it unhelped).
+    while queued > Self.queueLimit && !helperDone { condition.wait() }
+  }
+
+  /// Decodes the chunks the transfer hands over from now until it ends (`endTransfer`), on the
+  /// calling thread; returns at once when the transfer is over. For a thread whose own work is
+  /// done while this list still arrives: the receiving thread then only receives, and the
+  /// decoding of the rest runs beside it on the other core.
+  func assist() {
+    condition.lock()
+    guard !ended else { return condition.unlock() }
+    helped = true
+    while true {
+      while queue.isEmpty && !ended { condition.wait() }
+      if queue.isEmpty { break }
+      let work = queue
+      queue = []
+      queued = 0
+      condition.broadcast()
+      condition.unlock()
+      for (offset, bytes, length) in work {
+        bytes.withUnsafeBufferPointer { decode($0, at: offset, length: length) }
+      }
+      condition.lock()
+    }
+    helperDone = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The transfer is over (whatever its outcome): a helper decodes what is queued and stops;
+  /// on return the decoder is the caller's alone again.
+  func endTransfer() {
+    condition.lock()
+    ended = true
+    condition.broadcast()
+    while helped && !helperDone { condition.wait() }
+    condition.unlock()
+  }
+
+  private func decode(_ chunk: UnsafeBufferPointer<UInt8>, at offset: Int, length: Int?) {
+    if offset == 0 { expectedLength = length }
     if offset == 0 && received > 0 { reset() }
     received += chunk.count
     if stuck { return }
@@ -225,6 +293,48 @@ final class StreamingArrayDecoder<Sink: ListElementSink> {
   }
 }
 
+/// What `ListAssist` hands a free thread: a list's decoding to help with.
+protocol AssistedDecoding: AnyObject, Sendable {
+  func assist()
+}
+
+extension StreamingArrayDecoder: AssistedDecoding, @unchecked Sendable {}
+
+/// One list read on one thread, which another thread may help decode once its own work is
+/// done (`ClusterLists.read`: the configuration and the state arrive side by side, and the one
+/// done first helps the other). The reading thread registers the list's decoder when its
+/// transfer starts and closes the assist when its reading is over, whatever the outcome.
+final class ListAssist: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var decoder: AssistedDecoding?
+  private var over = false
+
+  func register(_ decoder: AssistedDecoding) {
+    condition.lock()
+    if !over { self.decoder = decoder }
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The list's reading is over: `help` returns at once from now on.
+  func close() {
+    condition.lock()
+    over = true
+    decoder = nil
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Decodes the list's chunks as they come until its transfer ends (at once if it is over).
+  func help() {
+    condition.lock()
+    while decoder == nil && !over { condition.wait() }
+    let decoder = decoder
+    condition.unlock()
+    decoder?.assist()
+  }
+}
+
 extension FlockerClient {
   /// `GET path`, a JSON array decoded while it arrives (when the transport can stream).
   func streamedList<T: JSONPullDecodable>(_ path: String, of type: T.Type) throws -> (
@@ -234,25 +344,24 @@ extension FlockerClient {
     return (sink.items, response)
   }
 
-  /// `GET path`, a JSON array read into `Sink` while it arrives.
-  func streamedList<Sink: ListElementSink>(_ path: String, into: Sink.Type) throws -> (
-    Sink, HTTPResponse
-  ) {
+  /// `GET path`, a JSON array read into `Sink` while it arrives. With `assist`, another thread
+  /// that becomes free may take the decoding over (`ListAssist.help`).
+  func streamedList<Sink: ListElementSink>(
+    _ path: String, into: Sink.Type, assist: ListAssist? = nil
+  ) throws -> (Sink, HTTPResponse) {
     let request = HTTPRequest(method: "GET", path: path)
     let decoder = StreamingArrayDecoder<Sink>()
-    var failure: Error?
     let curl = transport as? CurlTransport
-    let response = try perform(request) { chunk, offset in
-      if offset == 0 {
-        failure = nil
-        decoder.expectedLength = curl?.bodyLength
+    assist?.register(decoder)
+    let response: HTTPResponse
+    do {
+      defer { decoder.endTransfer() }
+      response = try perform(request) { chunk, offset in
+        decoder.feed(chunk, at: offset, length: offset == 0 ? curl?.bodyLength : nil)
       }
-      guard failure == nil else { return }
-      do { try decoder.feed(chunk, at: offset) } catch { failure = error }
     }
     try check(request, response, expect: [200], hints: [:])
     do {
-      if let failure { throw failure }
       return (try decoder.finish(), response)
     } catch {
       throw Self.badJSON(request, response, underlying: error, bytes: decoder.received)

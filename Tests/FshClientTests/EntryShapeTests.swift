@@ -11,7 +11,7 @@ import Testing
   {
     let decoder = StreamingArrayDecoder<Sink>()
     do {
-      try Array(body.utf8).withUnsafeBufferPointer { try decoder.feed($0, at: 0) }
+      Array(body.utf8).withUnsafeBufferPointer { decoder.feed($0, at: 0) }
       return describe(try decoder.finish())
     } catch {
       return ["failed: \(error)"]

@@ -1,5 +1,6 @@
 #include "CFshSupport.h"
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <string.h>
 #include <termios.h>
@@ -100,3 +101,10 @@ void cfsh_install_editor_signals(void *el, void (*resize)(void *), void (*refres
 }
 
 void cfsh_editor_active(int active) { g_active = active; }
+
+int cfsh_tune_malloc(void) {
+  int ok = mallopt(M_ARENA_MAX, 1);
+  ok &= mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  ok &= mallopt(M_TRIM_THRESHOLD, 128 << 20);
+  return ok ? 0 : -1;
+}

@@ -1,3 +1,4 @@
+import CFshSupport
 import Foundation
 import FshClient
 import FshKit
@@ -14,5 +15,9 @@ case "sandbox" where arguments.dropFirst().first == "serve":
   SandboxServe.main(Array(arguments.dropFirst(2)))
 case "sandbox": SandboxCommand.main(Array(arguments.dropFirst()))
 case "complete": CompleteCommand.main(Array(arguments.dropFirst()))
-default: ShellLaunch.main(arguments)
+default:
+  // The shell's allocator set up for large listings (see `cfsh_tune_malloc`); not the
+  // sandbox's server, whose many threads want arenas of their own.
+  _ = cfsh_tune_malloc()
+  ShellLaunch.main(arguments)
 }

@@ -306,7 +306,8 @@ struct IDTable: Sendable {
 
   init(_ state: StateColumns) {
     self.state = state
-    keys = (0..<state.count).map(state.idKey)
+    // (The ids themselves when all are ASCII, as they are from any Flocker: shared, not copied.)
+    keys = state.idKeys.isEmpty ? state.ids : (0..<state.count).map(state.idKey)
     records = (0..<state.count).map { StateRecord(state, $0) }
     var capacity = 16
     while capacity < 2 * state.count { capacity *= 2 }

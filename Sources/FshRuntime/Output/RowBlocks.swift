@@ -24,13 +24,18 @@ package enum RowBlocks {
     }
     let handoff = Handoff()
     let helper = Thread {
+      // Room for a block as large as the last one and an eighth more: a block grown from
+      // 64 KiB to 2 MiB by doubling copied it all again (a JSON block is about 2 MiB).
+      var last = 0
       for b in stride(from: 1, to: blocks, by: 2) {
         handoff.condition.lock()
         while handoff.ready.count >= 2 { handoff.condition.wait() }
         handoff.condition.unlock()
         var mine = ChunkedOutput(bytes: { _ in })
         mine.flushes = false
+        mine.bytes.reserveCapacity(last + last / 8)
         write(range(b), &mine)
+        last = mine.bytes.count
         handoff.condition.lock()
         handoff.ready[b] = mine.bytes
         handoff.condition.broadcast()

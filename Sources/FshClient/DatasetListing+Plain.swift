@@ -34,6 +34,9 @@ package struct ListingEntry: Sendable {
   package static let plain: UInt8 = 4
   package static let hasSize: UInt8 = 8
   package static let hasActualSize: UInt8 = 16
+  /// The id, the name and the path hold no `"` and no `\`: a JSON writer copies them as they
+  /// are, without looking.
+  package static let bare: UInt8 = 32
 
   package func has(_ bit: UInt8) -> Bool { bits & bit != 0 }
 
@@ -55,6 +58,7 @@ package struct ListingEntry: Sendable {
       metadata = c.metadata[n]
     }
     var plain = f.contains(.idPlain) && (name.isNone || f.contains(.textPlain))
+    var bare = f.contains(.idBare) && (name.isNone || f.contains(.textBare))
     if let s {
       attached = s.attached
       path = s.path
@@ -63,8 +67,10 @@ package struct ListingEntry: Sendable {
         bits |= Self.hasActualSize
       }
       plain = plain && (path.isNone || s.flags.contains(.textPlain))
+      bare = bare && (path.isNone || s.flags.contains(.textBare))
     }
     if plain { bits |= Self.plain }
+    if bare { bits |= Self.bare }
   }
 }
 

@@ -230,12 +230,13 @@ extension ListingColumns {
     else { return nil }
     let kept = r.bytes.withUnsafeBufferPointer { p in
       let idSpan = appendSpan(p[e.id!], to: &bytes)
-      var flag: ListingFlags = [.idASCII, .idPlain]
+      // (A plain string holds no `"` and no `\`: bare too.)
+      var flag: ListingFlags = [.idASCII, .idPlain, .idBare]
       if e.deleted { flag.insert(.deleted) }
       var textSpan = ByteSpan.none
       if let text = text(e) {
         textSpan = appendSpan(p[text], to: &bytes)
-        flag.formUnion([.textASCII, .textPlain])
+        flag.formUnion([.textASCII, .textPlain, .textBare])
       }
       if e.size >= 0 { flag.insert(.hasSize) }
       let node = e.primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1

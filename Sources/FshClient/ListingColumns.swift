@@ -16,12 +16,19 @@ struct ListingFlags: OptionSet, Sendable {
   static let textPlain = ListingFlags(rawValue: 8)
   static let deleted = ListingFlags(rawValue: 16)
   static let hasSize = ListingFlags(rawValue: 32)
+  /// No `"` and no `\` in the id, in the name or path (`SpanText.bare`).
+  static let idBare = ListingFlags(rawValue: 64)
+  static let textBare = ListingFlags(rawValue: 128)
 
   static func id(_ t: SpanText) -> ListingFlags {
-    ListingFlags(rawValue: (t.contains(.ascii) ? 1 : 0) | (t.contains(.plain) ? 2 : 0))
+    ListingFlags(
+      rawValue: (t.contains(.ascii) ? 1 : 0) | (t.contains(.plain) ? 2 : 0)
+        | (t.contains(.bare) ? 64 : 0))
   }
   static func text(_ t: SpanText) -> ListingFlags {
-    ListingFlags(rawValue: (t.contains(.ascii) ? 4 : 0) | (t.contains(.plain) ? 8 : 0))
+    ListingFlags(
+      rawValue: (t.contains(.ascii) ? 4 : 0) | (t.contains(.plain) ? 8 : 0)
+        | (t.contains(.bare) ? 128 : 0))
   }
 }
 
@@ -122,7 +129,7 @@ struct EntryFields {
   mutating func readID(_ r: inout JSONParser, _ key: String, into bytes: inout [UInt8]) throws {
     let (span, text) = try r.appendString(key, to: &bytes)
     id = span
-    flag.subtract([.idASCII, .idPlain])
+    flag.subtract([.idASCII, .idPlain, .idBare])
     flag.formUnion(.id(text))
   }
 
@@ -145,7 +152,7 @@ struct EntryFields {
 
   /// The flags of the entry's text (name or path); nil for none.
   mutating func setText(_ text: SpanText?) {
-    flag.subtract([.textASCII, .textPlain])
+    flag.subtract([.textASCII, .textPlain, .textBare])
     if let text { flag.formUnion(.text(text)) }
   }
 }

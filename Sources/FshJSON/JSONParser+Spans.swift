@@ -27,16 +27,21 @@ package struct SpanText: OptionSet, Sendable {
   package static let ascii = SpanText(rawValue: 1)
   /// Every byte printable ASCII (0x20…0x7E): nothing to escape, one column a byte.
   package static let plain = SpanText(rawValue: 2)
+  /// No `"` and no `\` (a JSON writer copies it between quotes as it is).
+  package static let bare = SpanText(rawValue: 4)
 
   package static func of(_ bytes: ArraySlice<UInt8>) -> SpanText {
     var high: UInt8 = 0
     var control = false
+    var quoted = false
     for b in bytes {
       high |= b
       if b < 0x20 || b == 0x7F { control = true }
+      if b == 0x22 || b == 0x5C { quoted = true }
     }
     if high >= 0x80 { return [] }
-    return control ? .ascii : [.ascii, .plain]
+    let bare: SpanText = quoted ? [] : .bare
+    return control ? [.ascii, bare] : [.ascii, .plain, bare]
   }
 }
 
@@ -76,7 +81,8 @@ extension JSONParser {
     if end >= 0 && high < 0x80 {
       out.append(contentsOf: bytes[start..<end])
       i = end + 1
-      text = del ? .ascii : [.ascii, .plain]
+      // (No escape, so no `"` and no `\`.)
+      text = del ? [.ascii, .bare] : [.ascii, .plain, .bare]
     } else if end >= 0 {
       // Not ASCII: validated (and repaired) exactly as `String(decoding:as:)` does.
       let s = bytes.withUnsafeBufferPointer {

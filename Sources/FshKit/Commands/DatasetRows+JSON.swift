@@ -197,9 +197,11 @@ extension DatasetRows {
       // (A negative size, which only the general reader gives, is written as it writes it.)
       guard p.size >= 0, p.actualSize >= 0, p.id.count <= 1024,
         p.name.count <= 1024,
-        p.path.count <= 1024, !holds(id, Int(p.id.count), 0x22, 0x5C),
-        p.name.isNone || !holds(name, Int(p.name.count), 0x22, 0x5C),
-        p.path.isNone || !holds(path, Int(p.path.count), 0x22, 0x5C)
+        p.path.count <= 1024,
+        p.has(ListingEntry.bare)
+          || (!holds(id, Int(p.id.count), 0x22, 0x5C)
+            && (p.name.isNone || !holds(name, Int(p.name.count), 0x22, 0x5C))
+            && (p.path.isNone || !holds(path, Int(p.path.count), 0x22, 0x5C)))
       else { return nil }
       var at = 0
       func put(_ n: Int32) {

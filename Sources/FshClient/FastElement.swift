@@ -229,15 +229,27 @@ extension ListingColumns {
       bytes.count < Int(Int32.max) - 2 * (e.end - r.i)
     else { return nil }
     let kept = r.bytes.withUnsafeBufferPointer { p in
-      let idSpan = appendSpan(p[e.id!], to: &bytes)
+      let id = e.id!
       // (A plain string holds no `"` and no `\`: bare too.)
       var flag: ListingFlags = [.idASCII, .idPlain, .idBare]
       if e.deleted { flag.insert(.deleted) }
+      var idSpan = ByteSpan.none
       var textSpan = ByteSpan.none
       if let text = text(e) {
         textSpan = appendSpan(p[text], to: &bytes)
         flag.formUnion([.textASCII, .textPlain, .textBare])
+        // A text that ends with the id (a state's path is `/flocker/` and the id): the id is
+        // the end of the text's bytes, not a copy (a tenth of a listing's memory).
+        if text.count >= id.count, let base = p.baseAddress,
+          IDTable.same(
+            UnsafeBufferPointer(start: base + text.upperBound - id.count, count: id.count),
+            UnsafeBufferPointer(rebasing: p[id]))
+        {
+          idSpan = ByteSpan(
+            start: textSpan.start + UInt32(text.count - id.count), count: Int32(id.count))
+        }
       }
+      if idSpan.isNone { idSpan = appendSpan(p[id], to: &bytes) }
       if e.size >= 0 { flag.insert(.hasSize) }
       let node = e.primary.map { nodeIDs.number(UnsafeBufferPointer(rebasing: p[$0])) } ?? -1
       return (idSpan, textSpan, flag, node, max(e.size, 0))

@@ -77,6 +77,23 @@ import Testing
     }
   }
 
+  @Test func aStateIDAtTheEndOfItsPathIsThePathsBytes() throws {
+    let id = "2aa80a54-6f89-4069-9903-d01c13240307"
+    let body =
+      #"[{"path": "/flocker/\#(id)", "dataset_id": "\#(id)", "primary": "n1"}, "#
+      + #"{"path": "/elsewhere/x", "dataset_id": "\#(id)", "primary": "n1"}]"#
+    let decoder = StreamingArrayDecoder<StateColumns>()
+    Array(body.utf8).withUnsafeBufferPointer { decoder.feed($0, at: 0) }
+    decoder.endTransfer()
+    let s = try decoder.finish()
+    #expect(s.string(s.ids[0]) == id && s.string(s.paths[0]) == "/flocker/\(id)")
+    #expect(s.string(s.ids[1]) == id && s.string(s.paths[1]) == "/elsewhere/x")
+    // The first id is the end of its path (no copy); the second is a copy of its own.
+    #expect(s.ids[0].range.upperBound == s.paths[0].range.upperBound)
+    #expect(
+      s.bytes.count == "/flocker/\(id)".utf8.count + "/elsewhere/x".utf8.count + id.utf8.count)
+  }
+
   @Test func stateEntriesWithAndWithoutPathsReadAsAlone() {
     let entries = [
       #"{"path": "/flocker/1", "dataset_id": "1", "maximum_size": 1073741824, "primary": "n1"}"#,

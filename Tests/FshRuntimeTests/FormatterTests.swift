@@ -7,6 +7,15 @@ import Testing
 @testable import FshRuntime
 
 struct DisplayWidthTests {
+  @Test func theFastRangesAgreeWithTheRulesForEveryScalar() {
+    var differ: [UInt32] = []
+    for v in UInt32(0)...0x10_FFFF {
+      guard let u = Unicode.Scalar(v) else { continue }
+      if DisplayWidth.of(u) != DisplayWidth.rule(u) { differ.append(v) }
+    }
+    #expect(differ.isEmpty, "\(differ.prefix(10).map { String($0, radix: 16) })")
+  }
+
   @Test func countsTerminalColumns() {
     #expect(DisplayWidth.of("abc") == 3)
     #expect(DisplayWidth.of("数据卷") == 6)

@@ -32,6 +32,21 @@ package enum DisplayWidth {
   package static func of(_ u: Unicode.Scalar) -> Int {
     let v = u.value
     if v < 0x7F { return v < 0x20 ? 0 : 1 }
+    // CJK ideographs and Hangul syllables are letters all (no mark, no format), all wide:
+    // known without the category lookup, which was most of a wide-named table's time. The
+    // same as `rule` for every scalar (a test goes through them all).
+    if (0x4E00...0x9FFF).contains(v) || (0xAC00...0xD7A3).contains(v)
+      || (0x3400...0x4DBF).contains(v)
+    {
+      return 2
+    }
+    return rule(u)
+  }
+
+  /// `of`, by the rules alone.
+  static func rule(_ u: Unicode.Scalar) -> Int {
+    let v = u.value
+    if v < 0x7F { return v < 0x20 ? 0 : 1 }
     if v == 0x200B || v == 0x200C || v == 0x200D || v == 0x2060 || v == 0xFEFF { return 0 }
     if (0x1160...0x11FF).contains(v) { return 0 }  // Hangul medial vowels, final consonants
     switch u.properties.generalCategory {

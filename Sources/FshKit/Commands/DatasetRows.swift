@@ -65,6 +65,7 @@ struct DatasetRows: RowSource {
       repeating: -1, count: (listing.configuredNodeCount + 1) * attachedCount)
     var lastSize: Int? = nil
     var lastNumber: Int32 = -1
+    var recentSizes = [(size: Int, number: Int32)](repeating: (0, -1), count: 64)
     var cells: [(text: [UInt8], plain: Bool, width: Int, primary: [UInt8], primaryPlain: Bool)] =
       []
     var json: [[UInt8]] = []
@@ -88,18 +89,25 @@ struct DatasetRows: RowSource {
       } else {
         others.append(i)
       }
-      // Sizes repeat: looked up only when one differs from the row before.
+      // Sizes repeat: looked up only when one differs from the row before, first in a small
+      // table by the size's hash (a listing has a handful of distinct sizes, in any order).
       if !p.has(ListingEntry.hasSize) {
         sizeCell.append(-1)
       } else {
         if p.size != lastSize {
           lastSize = p.size
-          if let n = sizeNumber[p.size] {
+          let place = Int(
+            truncatingIfNeeded: (UInt64(bitPattern: Int64(p.size)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+          if recentSizes[place].size == p.size && recentSizes[place].number >= 0 {
+            lastNumber = recentSizes[place].number
+          } else if let n = sizeNumber[p.size] {
             lastNumber = n
+            recentSizes[place] = (p.size, n)
           } else {
             let cell = Sizes.format(p.size)
             lastNumber = Int32(sizeCells.count)
             sizeNumber[p.size] = lastNumber
+            recentSizes[place] = (p.size, lastNumber)
             sizeCells.append(
               (Array(cell.utf8), Array(String(p.size).utf8), ResultFormatter.shownWidth(cell)))
           }

@@ -103,7 +103,7 @@ void cfsh_install_editor_signals(void *el, void (*resize)(void *), void (*refres
 void cfsh_editor_active(int active) { g_active = active; }
 
 int cfsh_tune_malloc(void) {
-  int ok = mallopt(M_ARENA_MAX, 1);
+  int ok = mallopt(M_ARENA_MAX, 2);
   ok &= mallopt(M_MMAP_THRESHOLD, 32 << 20);
   ok &= mallopt(M_TRIM_THRESHOLD, 128 << 20);
   return ok ? 0 : -1;

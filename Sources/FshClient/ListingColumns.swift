@@ -183,7 +183,10 @@ struct ConfigurationColumns: ListingColumns {
 
   init() {}
 
-  mutating func reserve(scale: Double) {
+  mutating func reserve(scale: Double, bodyLength: Int) {
+    // The columns (half the body's size) and what the listing makes on this thread from them
+    // (the sort, the records, the rows): about one and a half times the body.
+    HugeHeap.prepare(bytes: bodyLength * 3 / 2)
     FshClient.reserve(&bytes, scale: scale)
     FshClient.reserve(&ids, scale: scale)
     FshClient.reserve(&names, scale: scale)
@@ -294,7 +297,10 @@ struct StateColumns: ListingColumns {
 
   init() {}
 
-  mutating func reserve(scale: Double) {
+  mutating func reserve(scale: Double, bodyLength: Int) {
+    // The columns (a third of the body's size) and the table by id made from them on this
+    // thread: about three quarters of the body.
+    HugeHeap.prepare(bytes: bodyLength * 3 / 4)
     FshClient.reserve(&bytes, scale: scale)
     FshClient.reserve(&ids, scale: scale)
     FshClient.reserve(&primaries, scale: scale)

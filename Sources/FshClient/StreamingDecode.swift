@@ -16,14 +16,15 @@ protocol ListElementSink {
   /// Reads one element. When it throws (most often: the element's bytes are not all in yet),
   /// nothing of the element may be kept: the same bytes are read again with more after them.
   mutating func read(_ r: inout JSONParser) throws
-  /// The whole body will be about `scale` times the bytes read so far: room for what is to come
+  /// The whole body will be about `scale` times the bytes read so far (`bodyLength` bytes in
+  /// all): room for what is to come
   /// can be made at once (one allocation a column instead of a series of doublings, each
   /// copying what was read and touching new pages).
-  mutating func reserve(scale: Double)
+  mutating func reserve(scale: Double, bodyLength: Int)
 }
 
 extension ListElementSink {
-  mutating func reserve(scale: Double) {}
+  mutating func reserve(scale: Double, bodyLength: Int) {}
 }
 
 /// `reserve(scale:)` for one column: its present count times `scale`, and a little more.
@@ -53,28 +54,30 @@ func adviseHugePages<T>(_ p: UnsafeMutablePointer<T>?, _ bytes: Int) {
   adviseHugePages(UnsafeMutableRawPointer(p), bytes)
 }
 
-/// The process heap grown ahead of a large listing and asked for huge pages. A 100 000-dataset
-/// listing allocates some 30 MB after its first chunk (columns, the state's table, the sort,
-/// the records, the output blocks), most of it in arrays of a few hundred KiB to 2 MiB: too
-/// small to be huge pages on their own, they faulted in 4 KiB at a time, 7 000 faults a
+/// The calling thread's heap grown ahead of a large list and asked for huge pages. A 100 000-
+/// dataset listing allocates some 30 MB after its first chunk (columns, the state's table, the
+/// sort, the records, the output blocks), most of it in arrays of a few hundred KiB to 2 MiB:
+/// too small to be huge pages on their own, they faulted in 4 KiB at a time, 7 000 faults a
 /// listing and an eighth of its CPU. When the allocator takes blocks of that size from its
-/// heap (as fsh sets it up: `cfsh_tune_malloc`), `prepare` grows the heap by `bytes` (a block
-/// allocated and freed at once), and advises huge pages over the part not yet used; the
-/// listing's arrays are then carved from it and fault in 2 MiB at a time. Otherwise (the block
-/// is mapped on its own, as glibc's default does past 128 KiB) it does nothing.
+/// heaps (as fsh sets it up: `cfsh_tune_malloc`), `prepare` grows the heap by `bytes` (a block
+/// allocated and freed at once) and advises huge pages over it; what the thread allocates next
+/// is carved from it and faults in 2 MiB at a time. Otherwise (the block is mapped on its own,
+/// as glibc's default does past 128 KiB) it does nothing. Each list's columns call it with
+/// what that thread will allocate (`reserve(scale:bodyLength:)`); a list of models does not.
 enum HugeHeap {
   static func prepare(bytes: Int) {
     #if canImport(Glibc)
       let huge = 2 << 20
       let bytes = min(bytes, 30 << 20)
       guard bytes >= 2 * huge, let p = malloc(bytes) else { return }
+      // glibc's chunk header, just before the block: bit 1 of its size is set for a block
+      // mapped on its own (unmapped again by `free`).
+      let mapped = p.load(fromByteOffset: -MemoryLayout<UInt>.size, as: UInt.self) & 2 != 0
       let block = Int(bitPattern: p)
       free(p)
-      guard let top = sbrk(0) else { return }
-      // In the heap (below its break) only when the allocator took it from there.
-      let end = Int(bitPattern: top) & ~(huge - 1)
-      guard block + bytes <= Int(bitPattern: top) else { return }
+      guard !mapped else { return }
       let start = (block + huge - 1) & ~(huge - 1)
+      let end = (block + bytes) & ~(huge - 1)
       guard end > start else { return }
       _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE)
     #endif
@@ -200,9 +203,7 @@ final class StreamingArrayDecoder<Sink: ListElementSink> {
     // (Estimated from 4 KiB at least; the transport only gives a length within its limit.)
     if !reserved, let expectedLength, decoded >= 4096, expectedLength > received {
       reserved = true
-      // Room for the columns and what the listing makes from them: about twice the body.
-      HugeHeap.prepare(bytes: 2 * expectedLength)
-      held!.reserve(scale: Double(expectedLength) / Double(decoded))
+      held!.reserve(scale: Double(expectedLength) / Double(decoded), bodyLength: expectedLength)
     }
     if buffer.count - next > Self.stuckLimit { stuck = true }
     // Drop what is decoded; only the unfinished element stays.

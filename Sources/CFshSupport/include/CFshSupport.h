@@ -26,11 +26,13 @@ int cfsh_termination_signal(void);
 void cfsh_install_editor_signals(void *el, void (*resize)(void *), void (*refresh)(void *));
 /// Marks whether the line editor is reading (between el_gets entry and return).
 void cfsh_editor_active(int active);
-/// Sets glibc's allocator up for the shell (at start, before any thread): one arena, blocks
-/// of up to 32 MiB from the heap rather than mapped one by one, and up to 128 MiB of freed
-/// heap kept rather than handed back. With that, the heap can be grown ahead of a large
-/// listing and asked for huge pages once (`HugeHeap.prepare` in FshClient): the listing's
-/// columns, tables and output blocks then fault in 2 MiB at a time, not 4 KiB. Returns 0 when
-/// every setting took.
+/// Sets glibc's allocator up for the shell (at start, before any thread): blocks of up to
+/// 32 MiB from the heaps rather than mapped one by one, up to 128 MiB of freed heap kept rather
+/// than handed back, and two arenas (the two threads that read a listing's lists allocate side
+/// by side, and the threads that come later reuse what they freed; one arena made the two
+/// readers of a per-record listing wait for each other, two more than 10 MB of peak memory).
+/// With that, a heap can be grown ahead of a large list and asked for huge pages once
+/// (`HugeHeap.prepare` in FshClient): the listing's columns, tables and output blocks then
+/// fault in 2 MiB at a time, not 4 KiB. Returns 0 when every setting took.
 int cfsh_tune_malloc(void);
 #endif

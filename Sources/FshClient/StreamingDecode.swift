@@ -17,9 +17,8 @@ protocol ListElementSink {
   /// nothing of the element may be kept: the same bytes are read again with more after them.
   mutating func read(_ r: inout JSONParser) throws
   /// The whole body will be about `scale` times the bytes read so far (`bodyLength` bytes in
-  /// all): room for what is to come
-  /// can be made at once (one allocation a column instead of a series of doublings, each
-  /// copying what was read and touching new pages).
+  /// all): room for what is to come can be made at once (one allocation a column instead of a
+  /// series of doublings, each copying what was read and touching new pages).
   mutating func reserve(scale: Double, bodyLength: Int)
 }
 

@@ -109,6 +109,7 @@ struct ShellLaunch {
     defer { sandboxServer?.stop() }
 
     let session = Session(environment: environment, host: host)
+    session.keepsOnlyLastResult = true
     session.register(RehearseCommand.self)
     host.colorMode = { [weak session] in session?.options.color ?? .auto }
     session.terminalWidth = { Terminal.width }

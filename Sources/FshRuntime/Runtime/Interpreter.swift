@@ -86,7 +86,7 @@ package struct Interpreter {
     case .attempt(let call, _):
       do {
         let result = try run(call)
-        if topLevel { outcome.results.append(result) }
+        if topLevel { keep(result, in: &outcome) }
         show(result)
         if let failure = result.failure { throw failure }
         recordSuccess()
@@ -155,9 +155,16 @@ package struct Interpreter {
     }
   }
 
+  /// A top-level statement's result in the outcome (the last one alone, when the session
+  /// keeps only that).
+  private func keep(_ result: CommandResult, in outcome: inout Outcome) {
+    if session.keepsOnlyLastResult { outcome.results.removeAll() }
+    outcome.results.append(result)
+  }
+
   /// A statement's result: kept when top-level, shown, and its failure thrown (else `$?` is 0).
   private func deliver(_ result: CommandResult, topLevel: Bool, outcome: inout Outcome) throws {
-    if topLevel { outcome.results.append(result) }
+    if topLevel { keep(result, in: &outcome) }
     show(result)
     if let failure = result.failure { throw failure }
     recordSuccess()

@@ -56,6 +56,10 @@ public final class Session {
   package var eachRunners:
     [String: (Value, String, String, CommandContext) throws -> CommandResult] = [:]
   package var positional: [String] = []
+  /// Whether a run's outcome keeps only its last top-level result (`Outcome.values`): the
+  /// executable shows each result as it comes and reads none back, and a script of many
+  /// listings of a large cluster kept them all (30 MB each at 100 000 datasets).
+  package var keepsOnlyLastResult = false
   package var scriptName = "fsh"
   package var sourceDepth = 0
   private let cancelled = Atomic<Bool>(false)

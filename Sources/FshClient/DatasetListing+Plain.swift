@@ -74,6 +74,35 @@ package struct ListingEntry: Sendable {
   }
 }
 
+extension ListingEntry {
+  /// A metadata object's pairs (ranges of `p`), sorted by key, when every key and value is a
+  /// plain string (printable ASCII with no escape, so no `"` and no `\`: a JSON writer copies
+  /// it as it is) and no key is there twice; nil for anything else, an empty object too.
+  package static func plainMetadataPairs(
+    _ p: UnsafeBufferPointer<UInt8>
+  ) -> [(key: Range<Int>, value: Range<Int>)]? {
+    var s = ElementScan(p: p, i: 0)
+    var pairs: [(key: Range<Int>, value: Range<Int>)] = []
+    guard s.byte(UInt8(ascii: "{")), !s.byte(UInt8(ascii: "}")) else { return nil }
+    repeat {
+      guard let key = s.plainString(), s.byte(UInt8(ascii: ":")), let value = s.plainString()
+      else { return nil }
+      pairs.append((key, value))
+    } while s.byte(UInt8(ascii: ","))
+    guard s.byte(UInt8(ascii: "}")) else { return nil }
+    func less(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+      let n = min(a.count, b.count)
+      for k in 0..<n where p[a.lowerBound + k] != p[b.lowerBound + k] {
+        return p[a.lowerBound + k] < p[b.lowerBound + k]
+      }
+      return a.count < b.count
+    }
+    pairs.sort { less($0.key, $1.key) }
+    for k in pairs.indices.dropFirst() where !less(pairs[k - 1].key, pairs[k].key) { return nil }
+    return pairs
+  }
+}
+
 /// What the join reads of a state entry, in one record: made in the state's order on the
 /// thread that read it (most often while the configuration still arrives), so that the join,
 /// which finds state entries all over the list, reads one record a lookup and not four arrays.

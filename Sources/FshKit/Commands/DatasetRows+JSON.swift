@@ -106,11 +106,7 @@ extension DatasetRows {
     put(keys.datasetID, &out)
     JSONBytes.quoted(to: &out) { listing.appendID(r, to: &$0) }
     put(keys.name, &out)
-    if listing.hasName(r) {
-      JSONBytes.quoted(to: &out) { listing.appendName(r, to: &$0) }
-    } else {
-      put(Self.null, &out)
-    }
+    quotedOrNull(listing.hasName(r), &out) { listing.appendName(r, to: &$0) }
     put(keys.status, &out)
     put(Self.statusJSON[Self.statusIndex(listing.statuses[r])], &out)
     put(keys.size, &out)
@@ -128,11 +124,7 @@ extension DatasetRows {
         frame: frame, to: &out)
     }
     put(keys.path, &out)
-    if listing.hasPath(r) {
-      JSONBytes.quoted(to: &out) { listing.appendPath(r, to: &$0) }
-    } else {
-      put(Self.null, &out)
-    }
+    quotedOrNull(listing.hasPath(r), &out) { listing.appendPath(r, to: &$0) }
     put(keys.deleted, &out)
     out.append(contentsOf: (listing.isDeleted(r) ? "true" : "false").utf8)
     put(keys.metadata, &out)
@@ -158,6 +150,13 @@ extension DatasetRows {
     }
     newline(indent: indent, &out)
     out.append(UInt8(ascii: "}"))
+  }
+
+  /// A string `append` writes, quoted, when there is one (`has`); else `null`.
+  private func quotedOrNull(
+    _ has: Bool, _ out: inout [UInt8], _ append: (inout [UInt8]) -> Bool
+  ) {
+    if has { JSONBytes.quoted(to: &out, append) } else { put(Self.null, &out) }
   }
 
   /// Appends `bytes` through a borrowed buffer: no reference counted a row (two threads
@@ -188,7 +187,7 @@ extension DatasetRows {
       var pairs: [(key: Range<Int>, value: Range<Int>)] = []
       if p.has(ListingEntry.otherMetadata) {
         guard p.metadata.count <= 2048,
-          let found = Self.plainPairs(
+          let found = ListingEntry.plainMetadataPairs(
             UnsafeBufferPointer(
               start: bytes.0 + Int(p.metadata.start), count: Int(p.metadata.count)))
         else { return nil }
@@ -215,20 +214,7 @@ extension DatasetRows {
         at += Int(count) + 2
         line[at - 1] = 0x22
       }
-      func int(_ v: Int) {
-        var digits = 1
-        var rest = v / 10
-        while rest > 0 {
-          digits += 1
-          rest /= 10
-        }
-        var x = v
-        for k in stride(from: at + digits - 1, through: at, by: -1) {
-          line[k] = UInt8(truncatingIfNeeded: 0x30 + x % 10)
-          x /= 10
-        }
-        at += digits
-      }
+      func int(_ v: Int) { at += JSONBytes.digits(v, at: line + at) }
       if i > 0 {
         line[0] = UInt8(ascii: ",")
         at = 1
@@ -282,49 +268,6 @@ extension DatasetRows {
       put(numbers.close)
       return at
     }
-  }
-
-  /// A metadata object's pairs, sorted by key, when every key and value is a string of
-  /// printable ASCII with no escape, no `"` and no `\`, and no key is there twice (what
-  /// `JSONBytes.string` writes as it is); nil for anything else.
-  static func plainPairs(_ p: UnsafeBufferPointer<UInt8>) -> [(key: Range<Int>, value: Range<Int>)]?
-  {
-    var pairs: [(key: Range<Int>, value: Range<Int>)] = []
-    var i = 0
-    func space() {
-      while i < p.count, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
-    }
-    func string() -> Range<Int>? {
-      space()
-      guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
-      let end = JSONParser.plainRun(p, from: i + 1)
-      guard end < p.count, p[end] == UInt8(ascii: "\"") else { return nil }
-      defer { i = end + 1 }
-      return i + 1..<end
-    }
-    func byte(_ b: UInt8) -> Bool {
-      space()
-      guard i < p.count, p[i] == b else { return false }
-      i += 1
-      return true
-    }
-    guard byte(UInt8(ascii: "{")) else { return nil }
-    if byte(UInt8(ascii: "}")) { return nil }
-    repeat {
-      guard let key = string(), byte(UInt8(ascii: ":")), let value = string() else { return nil }
-      pairs.append((key, value))
-    } while byte(UInt8(ascii: ","))
-    guard byte(UInt8(ascii: "}")) else { return nil }
-    func less(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-      let n = min(a.count, b.count)
-      for k in 0..<n where p[a.lowerBound + k] != p[b.lowerBound + k] {
-        return p[a.lowerBound + k] < p[b.lowerBound + k]
-      }
-      return a.count < b.count
-    }
-    pairs.sort { less($0.key, $1.key) }
-    for k in pairs.indices.dropFirst() where !less(pairs[k - 1].key, pairs[k].key) { return nil }
-    return pairs
   }
 
   static let `true`: [UInt8] = Array("true".utf8)

@@ -302,18 +302,28 @@ package struct JSONBytes {
       out.append(contentsOf: (i.map { String($0) } ?? "null").utf8)
       return
     }
-    // Digits from the last, in a buffer on the stack (no `String` a number).
+    // In a buffer on the stack (no `String` a number).
     var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
     withUnsafeMutableBytes(of: &digits) { d in
-      var k = d.count
-      var v = i
-      repeat {
-        k -= 1
-        d[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
-        v /= 10
-      } while v > 0
-      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[k...]))
+      let p = d.baseAddress!.assumingMemoryBound(to: UInt8.self)
+      out.append(contentsOf: UnsafeBufferPointer(start: p, count: Self.digits(i, at: p)))
     }
+  }
+
+  /// The decimal digits of `v` (not negative) written at `p`; how many (at most 19).
+  @inlinable package static func digits(_ v: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+    var count = 1
+    var rest = v / 10
+    while rest > 0 {
+      count += 1
+      rest /= 10
+    }
+    var x = v
+    for k in stride(from: count - 1, through: 0, by: -1) {
+      p[k] = UInt8(truncatingIfNeeded: 0x30 + x % 10)
+      x /= 10
+    }
+    return count
   }
 
   /// `,` unless first, a newline, the indent and `"key": `.

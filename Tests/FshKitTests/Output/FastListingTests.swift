@@ -304,7 +304,7 @@ struct FastListingTests {
     func pairs(_ text: String) -> [String]? {
       let bytes = Array(text.utf8)
       return bytes.withUnsafeBufferPointer { p in
-        DatasetRows.plainPairs(p).map { found in
+        ListingEntry.plainMetadataPairs(p).map { found in
           found.map {
             String(decoding: bytes[$0.key], as: UTF8.self) + "="
               + String(decoding: bytes[$0.value], as: UTF8.self)
